@@ -1,0 +1,36 @@
+# One-command set-up: `make run` (service with the seeds ingested) and `make test`.
+PY ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export LITELLM_LOCAL_MODEL_COST_MAP := True
+export ANONYMIZED_TELEMETRY := False
+
+.PHONY: install run test bench clean
+
+$(BIN)/careerkg: pyproject.toml
+	test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q torch==2.13.0
+	$(BIN)/pip install -q -e '.[test]'
+	touch $(BIN)/careerkg
+
+install: $(BIN)/careerkg
+
+run: install
+	$(BIN)/careerkg ingest seeds
+	$(BIN)/careerkg serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/graph.py
+	$(BIN)/python bench/ask.py
+
+clean:
+	rm -rf data .pytest_cache
