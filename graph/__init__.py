@@ -1,0 +1,1 @@
+"""The knowledge graph: vocabulary, gazetteer and linker, RDF store, networkx projection."""

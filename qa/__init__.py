@@ -1,0 +1,1 @@
+"""careerkg qa package."""
