@@ -1,0 +1,138 @@
+"""Sentence-aware chunking with exact ``[start, end)`` offsets.
+
+A document is split into *units*: each table row, list item and heading is one
+unit (kept whole); prose lines are split into sentences by spaCy's rule-based
+``sentencizer``. Units are packed into chunks of a few sentences with a small
+overlap; a heading starts a new chunk, and a table stays in one chunk where it fits.
+Every chunk satisfies ``text[chunk.start:chunk.end] == chunk.text``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from careerkg.model import Chunk
+
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_SENT_END = re.compile(r"[.!?:;\"”’]\s*$")
+
+
+@dataclass(frozen=True)
+class Unit:
+    start: int
+    end: int
+    kind: str  # sentence | item | row | heading
+
+
+@lru_cache(maxsize=1)
+def _sentencizer():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.max_length = 50_000_000
+    return nlp
+
+
+def _is_heading(line: str) -> bool:
+    s = line.strip()
+    return 0 < len(s) <= 90 and not _SENT_END.search(s) and not _LIST_ITEM.match(s) and len(s.split()) <= 12
+
+
+def split_units(text: str) -> list[Unit]:
+    """Split a text into units (sentences, list items, table rows, headings) with offsets."""
+    units: list[Unit] = []
+    prose: list[tuple[int, int]] = []  # (start, end) of prose lines, sentence-split in one batch
+    pos = 0
+    for line in text.split("\n"):
+        start, end = pos, pos + len(line)
+        pos = end + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        lstart = start + (len(line) - len(line.lstrip()))
+        lend = start + len(line.rstrip())
+        if _TABLE_ROW.match(line):
+            units.append(Unit(lstart, lend, "row"))
+        elif _LIST_ITEM.match(line):
+            units.append(Unit(lstart, lend, "item"))
+        elif _is_heading(line):
+            units.append(Unit(lstart, lend, "heading"))
+        else:
+            units.append(Unit(lstart, lend, "prose"))
+            prose.append((lstart, lend))
+    if not prose:
+        return units
+    nlp = _sentencizer()
+    sentences: dict[int, list[Unit]] = {}
+    for (lstart, lend), doc in zip(prose, nlp.pipe(text[s:e] for s, e in prose)):
+        out = []
+        for sent in doc.sents:
+            chunk = sent.text
+            a = lstart + sent.start_char + (len(chunk) - len(chunk.lstrip()))
+            b = lstart + sent.start_char + len(chunk.rstrip())
+            if b > a:
+                out.append(Unit(a, b, "sentence"))
+        sentences[lstart] = out or [Unit(lstart, lend, "sentence")]
+    result: list[Unit] = []
+    for u in units:
+        result.extend(sentences[u.start] if u.kind == "prose" else [u])
+    return result
+
+
+def chunk_text(doc_id: str, text: str, *, sha256: str = "", sentences: int = 4, overlap: int = 1,
+               max_chars: int = 1200) -> list[Chunk]:
+    """Chunk a document's text.
+
+    Args:
+        doc_id: the document id (prefix of every chunk id).
+        text: the document's extracted text.
+        sha256: the text's hash; part of chunk ids, so a new version never collides with the old.
+        sentences: units per chunk (table rows of one table stay together up to ``max_chars``).
+        overlap: units repeated at the start of the next chunk (not across headings or tables).
+        max_chars: soft size limit of a chunk.
+
+    Returns:
+        Chunks in document order, each with ``text[start:end] == chunk.text``.
+    """
+    units = split_units(text)
+    groups: list[list[Unit]] = []
+    cur: list[Unit] = []
+
+    def flush(keep_overlap: bool) -> None:
+        nonlocal cur
+        if cur:
+            groups.append(cur)
+            tail = cur[-overlap:] if (keep_overlap and overlap) else []
+            cur = [u for u in tail if u.kind in ("sentence", "item")]
+            if cur and len(cur) == len(groups[-1]):
+                cur = []
+
+    for u in units:
+        size = (u.end - cur[0].start) if cur else 0
+        prose_count = sum(1 for x in cur if x.kind != "heading")
+        if u.kind == "heading":
+            if cur and not all(x.kind == "heading" for x in cur):
+                flush(False)
+            cur.append(u)
+            continue
+        in_table = u.kind == "row" and cur and cur[-1].kind == "row"
+        full = (prose_count >= sentences and not in_table) or (size > max_chars and prose_count > 0)
+        if cur and cur[-1].kind == "row" and u.kind != "row" and prose_count > 0:
+            full = True  # a table ends its chunk
+        if u.kind == "row" and cur and cur[-1].kind != "row" and prose_count >= 2:
+            full = True  # a table starts a new chunk (with its intro sentence if short)
+        if full:
+            flush(not in_table and u.kind != "row")
+        cur.append(u)
+    flush(False)
+    prefix = f"{doc_id}-{sha256[:8]}" if sha256 else doc_id
+    chunks = []
+    for i, g in enumerate(groups):
+        start, end = g[0].start, g[-1].end
+        chunks.append(Chunk(chunk_id=f"{prefix}-{i:04d}", doc_id=doc_id, index=i, start=start, end=end,
+                            text=text[start:end]))
+    return chunks
