@@ -1,0 +1,63 @@
+"""The manifest: doc_id -> sha256, version, kept source copy, counts.
+
+It is the source of truth for which version of each document is current. It is
+written atomically (temp file + ``os.replace``); ``pending`` records a replacement in
+progress (a write-ahead note), so a crash mid-ingest is repaired on the next open.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from careerkg.errors import StoreError
+
+
+@dataclass
+class DocRecord:
+    doc_id: str
+    title: str
+    sha256: str
+    version: int
+    source_name: str
+    media_type: str
+    source_file: str  # relative to the data dir
+    text_file: str  # relative to the data dir
+    chunks: int = 0
+    claims: int = 0
+    mentions: int = 0
+    chars: int = 0
+    ingested_at: str = ""
+
+
+@dataclass
+class Manifest:
+    path: Path
+    docs: dict[str, DocRecord] = field(default_factory=dict)
+    pending: dict[str, dict] = field(default_factory=dict)
+    generation: int = 0
+
+    @classmethod
+    def load(cls, path: Path) -> "Manifest":
+        if not path.exists():
+            return cls(path)
+        try:
+            raw = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError) as exc:
+            raise StoreError(f"cannot read manifest {path}: {exc}") from None
+        docs = {k: DocRecord(**v) for k, v in raw.get("docs", {}).items()}
+        return cls(path, docs, raw.get("pending", {}), int(raw.get("generation", 0)))
+
+    def save(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"generation": self.generation, "pending": self.pending,
+                "docs": {k: asdict(v) for k, v in sorted(self.docs.items())}}
+        fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".manifest-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=1, ensure_ascii=False)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, self.path)

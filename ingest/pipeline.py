@@ -1,0 +1,322 @@
+"""The ingest pipeline: load -> chunk -> extract -> embed -> write, per document.
+
+Idempotent (unchanged text is a no-op) and atomic per document: everything that
+can fail (loading, chunking, extraction, embedding) happens before anything is
+written; then the new version is written beside the old one (chunk ids carry the
+text hash), the document's named graph is replaced in one update, and the
+manifest switch makes the new version current. A ``pending`` note in the manifest
+lets :meth:`Pipeline.repair` finish or roll back a replacement cut short by a crash.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Protocol
+
+from careerkg.concurrency import RWLock
+from careerkg.errors import CareerKGError, InvalidInput, NotFound
+from careerkg.model import Chunk, Document, Extraction
+from careerkg.settings import Settings
+from graph.rdf import document_quads, entity_quads
+from graph.store import GraphStore
+from graph.vocab import GAZETTEER_GRAPH, GRAPH_BASE, ONTOLOGY_GRAPH, ONTOLOGY_PATH, graph_iri
+from ingest.chunk import chunk_text
+from ingest.embed import Embedder
+from ingest.index import VectorIndex
+from ingest.load import EXTENSION_FOR, MEDIA_TYPES, load_bytes
+from ingest.manifest import DocRecord, Manifest
+
+log = logging.getLogger("careerkg.ingest")
+
+
+class Extractor(Protocol):
+    def extract(self, doc: Document, chunks: list[Chunk]) -> Extraction: ...
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Outcome of ingesting one guide (``status``: added, updated, unchanged, failed)."""
+
+    doc_id: str
+    status: str
+    source: str = ""
+    reason: str = ""
+    version: int = 0
+    chunks: int = 0
+    claims: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class Pipeline:
+    """Ingests, replaces and removes documents across the vector index, the graph and the manifest.
+
+    Args:
+        settings: paths and chunking parameters.
+        index: the vector index.
+        graph: the RDF store.
+        embedder: the sentence embedder.
+        extractor: entity/claim extraction.
+        static_entities: gazetteer entities written to their own named graph.
+    """
+
+    def __init__(self, settings: Settings, index: VectorIndex, graph: GraphStore, embedder: Embedder,
+                 extractor: Extractor, static_entities: Iterable = ()) -> None:
+        self.settings = settings
+        self.data_dir = settings.data_dir
+        self.index = index
+        self.graph = graph
+        self.embedder = embedder
+        self.extractor = extractor
+        self.lock = RWLock()  # readers (QA) vs the commit phase of a write
+        self._write_mutex = threading.Lock()  # one ingest at a time
+        self.manifest = Manifest.load(settings.manifest_path)
+        self._texts: dict[tuple[str, str], str] = {}
+        self._static_entities = list(static_entities)
+        self.known_iris = {e.iri for e in self._static_entities}
+        self._write_static_graphs()
+        self.repair()
+
+    # ---------------------------------------------------------------- static graphs
+    def _write_static_graphs(self) -> None:
+        import pyoxigraph as ox
+
+        self.graph.replace_graph(ONTOLOGY_GRAPH, list(ox.parse(path=str(ONTOLOGY_PATH))))
+        quads = [q for e in self._static_entities for q in entity_quads(e)]
+        self.graph.replace_graph(GAZETTEER_GRAPH, list(dict.fromkeys(quads)))
+
+    # ---------------------------------------------------------------- reading
+    def record(self, doc_id: str) -> DocRecord:
+        rec = self.manifest.docs.get(doc_id)
+        if rec is None:
+            raise NotFound(f"no document {doc_id!r}")
+        return rec
+
+    def text(self, doc_id: str, sha256: str | None = None) -> str:
+        """The extracted text of a document (current version unless ``sha256`` is given)."""
+        rec = self.record(doc_id)
+        sha = sha256 or rec.sha256
+        key = (doc_id, sha)
+        cached = self._texts.get(key)
+        if cached is None:
+            path = self.data_dir / (rec.text_file if sha == rec.sha256 else f"texts/{doc_id}/{sha}.txt")
+            try:
+                cached = path.read_text("utf-8")
+            except OSError:
+                raise NotFound(f"no text for {doc_id!r} version {sha[:8]}") from None
+            self._texts[key] = cached
+        return cached
+
+    # ---------------------------------------------------------------- writing
+    def ingest_path(self, path: Path) -> IngestResult:
+        """Ingest one file; never raises for bad input (the result says why it failed)."""
+        t0 = time.perf_counter()
+        try:
+            if path.suffix.lower() not in MEDIA_TYPES:
+                raise InvalidInput(f"unsupported file type {path.suffix or '(none)'!r}; use .txt, .md or .html")
+            size = path.stat().st_size
+            if size > self.settings.max_document_bytes:
+                raise InvalidInput(f"file is {size:,} bytes; the limit is {self.settings.max_document_bytes:,}")
+            data = path.read_bytes()
+        except (OSError, CareerKGError) as exc:
+            reason = str(exc) if isinstance(exc, CareerKGError) else f"cannot read file: {exc.strerror or exc}"
+            return IngestResult(path.stem, "failed", str(path), reason, seconds=time.perf_counter() - t0)
+        return self.ingest_bytes(data, path.name, source=str(path))
+
+    def ingest_bytes(self, data: bytes, name: str, *, media_type: str | None = None, doc_id: str | None = None,
+                     source: str = "", force: bool = False) -> IngestResult:
+        """Ingest (add, replace or confirm unchanged) one guide from bytes.
+
+        Bad input yields a ``failed`` result and leaves every stored document as it was.
+        """
+        t0 = time.perf_counter()
+        did = doc_id or name
+        try:
+            doc = load_bytes(data, name, max_bytes=self.settings.max_document_bytes, media_type=media_type,
+                             doc_id=doc_id)
+            did = doc.doc_id
+            with self._write_mutex:
+                res = self._ingest(doc, data, force=force)
+        except CareerKGError as exc:
+            return IngestResult(did, "failed", source or name, str(exc), seconds=time.perf_counter() - t0)
+        return IngestResult(res.doc_id, res.status, source or name, res.reason, res.version, res.chunks,
+                            res.claims, time.perf_counter() - t0)
+
+    def _prepare(self, doc: Document):
+        chunks = chunk_text(doc.doc_id, doc.text, sha256=doc.sha256, sentences=self.settings.chunk_sentences,
+                            overlap=self.settings.chunk_overlap, max_chars=self.settings.chunk_max_chars)
+        if not chunks:
+            raise InvalidInput("no text to index")
+        extraction = self.extractor.extract(doc, chunks)
+        return chunks, extraction
+
+    def _ingest(self, doc: Document, raw: bytes, *, force: bool) -> IngestResult:
+        old = self.manifest.docs.get(doc.doc_id)
+        if old and old.sha256 == doc.sha256 and not force:
+            return IngestResult(doc.doc_id, "unchanged", version=old.version, chunks=old.chunks, claims=old.claims)
+        chunks, extraction = self._prepare(doc)
+        embeddings = self.embedder.encode([c.text for c in chunks])
+        version = (old.version + (0 if old.sha256 == doc.sha256 else 1)) if old else 1
+        rec = self._commit(doc, raw, version, chunks, embeddings, extraction)
+        status = "added" if old is None else "updated"
+        if not extraction.claims and not extraction.mentions:
+            reason = "no entities or claims found"
+        else:
+            reason = ""
+        log.info("%s %s v%d: %d chunks, %d claims", status, doc.doc_id, version, rec.chunks, rec.claims)
+        return IngestResult(doc.doc_id, status, reason=reason, version=version, chunks=rec.chunks, claims=rec.claims)
+
+    def _commit(self, doc: Document, raw: bytes, version: int, chunks: list[Chunk],
+                embeddings: list[list[float]], extraction: Extraction) -> DocRecord:
+        m = self.manifest
+        old = m.docs.get(doc.doc_id)
+        ext = EXTENSION_FOR[doc.media_type]
+        rec = DocRecord(doc_id=doc.doc_id, title=doc.title, sha256=doc.sha256, version=version,
+                        source_name=doc.source_name, media_type=doc.media_type,
+                        source_file=f"sources/{doc.doc_id}/{doc.sha256}{ext}",
+                        text_file=f"texts/{doc.doc_id}/{doc.sha256}.txt", chunks=len(chunks),
+                        claims=len(extraction.claims), mentions=len(extraction.mentions), chars=len(doc.text),
+                        ingested_at=_now())
+        quads = document_quads(doc, version, chunks, extraction, self.known_iris)
+        # 1. write-ahead note, then the new version's files (beside the old ones)
+        m.pending[doc.doc_id] = {"sha256": doc.sha256, "version": version}
+        m.save()
+        self._write_file(rec.source_file, raw)
+        self._write_file(rec.text_file, doc.text.encode("utf-8"))
+        # 2. new chunks beside the old (ids carry the hash); readers still filter to the old version
+        self.index.add(chunks, embeddings, sha256=doc.sha256, title=doc.title)
+        # 3. the switch: graph replaced atomically, then the manifest, under the write lock
+        with self.lock.write():
+            self.graph.replace_graph(graph_iri(doc.doc_id), quads)
+            m.docs[doc.doc_id] = rec
+            m.pending.pop(doc.doc_id, None)
+            m.generation += 1
+            m.save()
+            self._texts[(doc.doc_id, doc.sha256)] = doc.text
+        # 4. garbage: the old version's chunks and files
+        self.index.delete_doc(doc.doc_id, keep_sha256=doc.sha256)
+        if old and old.sha256 != doc.sha256:
+            self._remove_files(doc.doc_id, keep=doc.sha256)
+        return rec
+
+    def _write_file(self, rel: str, data: bytes) -> None:
+        path = self.data_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+
+    def _remove_files(self, doc_id: str, keep: str | None) -> None:
+        for sub in ("sources", "texts"):
+            folder = self.data_dir / sub / doc_id
+            if not folder.is_dir():
+                continue
+            if keep is None:
+                shutil.rmtree(folder, ignore_errors=True)
+                continue
+            for f in folder.iterdir():
+                if not f.name.startswith(keep):
+                    f.unlink(missing_ok=True)
+        for key in [k for k in self._texts if k[0] == doc_id and k[1] != keep]:
+            self._texts.pop(key, None)
+
+    def remove(self, doc_id: str) -> DocRecord:
+        """Remove a document and everything derived from it; raises :class:`NotFound`."""
+        with self._write_mutex:
+            rec = self.record(doc_id)
+            with self.lock.write():
+                self.manifest.docs.pop(doc_id)
+                self.manifest.pending.pop(doc_id, None)
+                self.manifest.generation += 1
+                self.manifest.save()
+                self.graph.drop_graph(graph_iri(doc_id))
+            self.index.delete_doc(doc_id)
+            self._remove_files(doc_id, keep=None)
+            return rec
+
+    # ---------------------------------------------------------------- recovery
+    def repair(self) -> list[str]:
+        """Make the index, the graph and the files agree with the manifest.
+
+        Removes chunks and named graphs of versions the manifest does not name
+        (a crashed replacement, a removed document), and re-derives a current
+        document's chunks or graph from its kept text when they are missing.
+
+        Returns:
+            One line per repair made.
+        """
+        notes: list[str] = []
+        m = self.manifest
+        with self._write_mutex:
+            for (doc_id, sha), n in self.index.doc_versions().items():
+                rec = m.docs.get(doc_id)
+                if rec is None or rec.sha256 != sha:
+                    self.index.delete_doc(doc_id, keep_sha256=rec.sha256 if rec else None)
+                    notes.append(f"{doc_id}: removed {n} stale chunks ({sha[:8]})")
+            versions = {(d, s): n for (d, s), n in self.index.doc_versions().items()}
+            shas = {row["g"]: row["sha"] for row in self.graph.select(
+                "SELECT ?g ?sha WHERE { GRAPH ?g { ?d ckg:sha256 ?sha } }")}
+            for g in self.graph.graph_names():
+                if not g.startswith(GRAPH_BASE) or g in (ONTOLOGY_GRAPH, GAZETTEER_GRAPH):
+                    continue
+                doc_id = g[len(GRAPH_BASE):]
+                if doc_id not in m.docs:
+                    self.graph.drop_graph(g)
+                    notes.append(f"{doc_id}: dropped orphan graph")
+            for doc_id, rec in m.docs.items():
+                graph_ok = shas.get(graph_iri(doc_id)) == rec.sha256
+                chunks_ok = versions.get((doc_id, rec.sha256), 0) == rec.chunks
+                if graph_ok and chunks_ok:
+                    continue
+                doc = Document(doc_id, rec.title, self.text(doc_id), rec.sha256, rec.source_name, rec.media_type)
+                chunks, extraction = self._prepare(doc)
+                if not chunks_ok:
+                    self.index.delete_doc(doc_id)
+                    self.index.add(chunks, self.embedder.encode([c.text for c in chunks]), sha256=rec.sha256,
+                                   title=rec.title)
+                    notes.append(f"{doc_id}: re-indexed {len(chunks)} chunks")
+                if not graph_ok:
+                    self.graph.replace_graph(graph_iri(doc_id),
+                                             document_quads(doc, rec.version, chunks, extraction, self.known_iris))
+                    notes.append(f"{doc_id}: rewrote graph")
+            for doc_id in list(m.pending):
+                rec = m.docs.get(doc_id)
+                self._remove_files(doc_id, keep=rec.sha256 if rec else None)
+                notes.append(f"{doc_id}: rolled back an interrupted ingest")
+            if m.pending:
+                m.pending.clear()
+                m.save()
+        for n in notes:
+            log.warning("repair: %s", n)
+        return notes
+
+    def rebuild(self, progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+        """Re-derive every document from its kept source copy (index and graph rewritten)."""
+        results = []
+        for doc_id, rec in sorted(self.manifest.docs.items()):
+            src = self.data_dir / rec.source_file
+            try:
+                data = src.read_bytes()
+            except OSError as exc:
+                res = IngestResult(doc_id, "failed", str(src), f"kept source missing: {exc.strerror}")
+            else:
+                res = self.ingest_bytes(data, rec.source_name, media_type=rec.media_type, doc_id=doc_id,
+                                        source=str(src), force=True)
+            results.append(res)
+            if progress:
+                progress(res)
+        return results
