@@ -1,0 +1,93 @@
+"""Extraction: entity mentions and claims of one document (DESIGN.md §1, §4).
+
+``Extractor.extract(doc, chunks)`` links entities with the shared :class:`EntityLinker`
+(gazetteer + NER + patterns), then derives claims, each with the exact evidence span
+(``doc.text[start:end] == evidence``) and the chunk holding it:
+
+============== ================================ ======================================
+kind           subject -> object                predicate
+============== ================================ ======================================
+salary         role (amount fields on Claim)    ``ckg:role``
+located_in     org -> city                      ``schema:location``
+in_sector      org -> sector                    ``ckg:inSector``
+requires_skill role -> skill                    ``ckg:requiresSkill``
+transition     role -> role (+ months)          ``ckg:transitionsTo``
+============== ================================ ======================================
+
+Extractor names on claims: ``table``, ``list``, ``prose`` (salaries, skills),
+``pattern`` (cue-word rules), ``section`` (org under a sector heading).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from careerkg.model import Chunk, Document, Extraction, Mention
+from graph.linker import EntityLinker, get_linker
+from graph.vocab import mint
+from ingest.layout import Layout
+from ingest.relations import CAREER_CHANGER, RelationExtractor
+from ingest.salary import SalaryExtractor
+
+DEFAULT_MAIN_ROLE = mint("role", "Machine Learning Engineer")
+
+
+def chunk_for(chunks: list[Chunk], start: int, end: int) -> str:
+    """Id of the first chunk fully containing ``[start, end)``, else the one overlapping most.
+
+    Returns:
+        The chunk id, or ``""`` when no chunk overlaps the span.
+    """
+    best, best_overlap = "", 0
+    for ch in chunks:
+        if ch.start <= start and end <= ch.end:
+            return ch.chunk_id
+        overlap = min(end, ch.end) - max(start, ch.start)
+        if overlap > best_overlap:
+            best, best_overlap = ch.chunk_id, overlap
+    return best
+
+
+def main_role(mentions: list[Mention]) -> str | None:
+    """The role a guide is about: its most-mentioned role (ties: Machine Learning Engineer first)."""
+    counts = Counter(m.entity.iri for m in mentions if m.entity.kind == "role" and m.entity.iri != CAREER_CHANGER)
+    if not counts:
+        return None
+    top = max(counts.values())
+    tied = [iri for iri, n in counts.items() if n == top]
+    return DEFAULT_MAIN_ROLE if DEFAULT_MAIN_ROLE in tied else tied[0]
+
+
+class Extractor:
+    """Mentions and claims of a document.
+
+    Args:
+        linker: the entity linker (default: the process-wide :func:`graph.linker.get_linker`).
+    """
+
+    def __init__(self, linker: EntityLinker | None = None) -> None:
+        self.linker = linker or get_linker()
+
+    def extract(self, doc: Document, chunks: list[Chunk]) -> Extraction:
+        """Link entities and extract claims.
+
+        Args:
+            doc: the loaded document.
+            chunks: its chunks (doc offsets), used to set each claim's ``chunk_id``.
+
+        Returns:
+            The :class:`Extraction`; empty when the text names no entity.
+        """
+        text = doc.text
+        mentions = self.linker.link(text, discover=True)
+        if not mentions:
+            return Extraction()
+        layout = Layout(text)
+        role = main_role(mentions)
+
+        def chunk_of(s: int, e: int) -> str:
+            return chunk_for(chunks, s, e)
+
+        claims = SalaryExtractor(text, layout, mentions, role, chunk_of).extract()
+        claims += RelationExtractor(text, layout, mentions, role, chunk_of).extract()
+        return Extraction(mentions=mentions, claims=claims)

@@ -1,0 +1,263 @@
+"""Relation claims between linked entities: located-in, in-sector, requires-skill, transitions.
+
+Each rule is sentence-level (or a heading's section, or a city-led paragraph) with cue
+words, never bare co-occurrence. Evidence is the sentence (or list item) that carries
+the fact; for a transition whose duration comes later in the same paragraph, the span
+from the sentence naming the starting role to the sentence giving the duration.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+from careerkg.model import Claim, Mention
+from graph.vocab import CKG, SCHEMA, mint
+from ingest.layout import Layout, Line
+
+LOCATED_IN = str(SCHEMA.location)
+IN_SECTOR = str(CKG.inSector)
+REQUIRES_SKILL = str(CKG.requiresSkill)
+TRANSITIONS_TO = str(CKG.transitionsTo)
+CAREER_CHANGER = mint("role", "Career Changer")
+
+_CITY_LEAD = re.compile(r"[^—:;.\n]{0,40}?\s*(?:—|–|:)\s")
+_LOC_CUE = re.compile(r"\b(?:based|headquartered|located|offices?|teams?|hub|presence|site|campus|"
+                      r"operations)\b(?:\s+\S+){0,3}?\s+in\s+$", re.I)
+_HOME_CUE = re.compile(r"\b(?:home to|presence of|headquarters of|headquartered here|base for)\b", re.I)
+_LIST_CUE = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:companies|firms|startups|employers|players|labs|"
+                       r"businesses|organisations|organizations|retailers|banks)\s+(?:like|such as|including)\b",
+                       re.I)
+_REQ_CUE = re.compile(
+    r"\b(?:expect\w*|essential|requir\w*|need\w*|must|mandatory|standard|baseline|table stakes|"
+    r"proficien\w*|familiar\w*|knowledge|experience|comfortable|valuable|sought|demand\w*|skills?|"
+    r"useful|advantage|know|mastery|dominant|primary|core|important|differentiator|competenc\w*|"
+    r"fundamentals|widely used|popular|non-negotiable|go-to|foundational|lingua franca|traction)\b", re.I)
+_NOT_REQUIREMENT = {"Kaggle", "LeetCode", "Heroku", "GitHub"}
+_GAP_CUE = re.compile(r"\b(?:gap|transition\w*|become|move into|add)\b", re.I)
+_TRANS_CUE = re.compile(r"\b(?:transition\w*|path|background|switch\w*|journey|job-ready|how long|"
+                        r"become)\b", re.I)
+_DURATION = re.compile(r"\b(\d+)\s*(?:(?:–|-|to)\s*(\d+))?\+?\s*(?:-\s*)?(months?|years?)\b", re.I)
+_MOVE = re.compile(r"^\s*(?:transitioning|transition|moving|switching|move|moves)\s+(?:from\s+\S+\s+)?(?:to|into)\s+"
+                   r"(?:a\s+|an\s+)?$", re.I)
+_ARROW = re.compile(r"^\s*(?:→|->)\s*$")
+
+
+def _duration(text: str) -> tuple[float, float | None] | None:
+    m = _DURATION.search(text)
+    if not m:
+        return None
+    k = 12.0 if m.group(3).lower().startswith("year") else 1.0
+    lo = float(m.group(1)) * k
+    hi = float(m.group(2)) * k if m.group(2) else None
+    return lo, hi
+
+
+class RelationExtractor:
+    """Relation claims of one document.
+
+    Args:
+        text: the document text.
+        layout: its :class:`Layout`.
+        mentions: entity mentions (doc offsets).
+        main_role: IRI of the guide's main role.
+        chunk_of: maps an evidence span to its chunk id.
+    """
+
+    def __init__(self, text: str, layout: Layout, mentions: list[Mention], main_role: str | None,
+                 chunk_of: Callable[[int, int], str]) -> None:
+        self.text, self.layout, self.main_role, self.chunk_of = text, layout, main_role, chunk_of
+        self.mentions = mentions
+
+    def extract(self) -> list[Claim]:
+        """All relation claims, deduplicated."""
+        claims = self.located_in() + self.in_sector() + self.requires_skill() + self.transitions()
+        seen, out = set(), []
+        for c in claims:
+            key = (c.kind, c.subject, c.object, c.start, c.end)
+            if key not in seen:
+                seen.add(key)
+                out.append(c)
+        return out
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _in(self, s: int, e: int, kind: str) -> list[Mention]:
+        return [m for m in self.mentions if m.entity.kind == kind and s <= m.start and m.end <= e]
+
+    def _claim(self, kind: str, subj: str, pred: str, obj: str, span: tuple[int, int], how: str,
+               months: tuple[float, float | None] | None = None) -> Claim:
+        s, e = span
+        return Claim(kind=kind, subject=subj, predicate=pred, object=obj, start=s, end=e,
+                     evidence=self.text[s:e], extractor=how, chunk_id=self.chunk_of(s, e),
+                     min_months=months[0] if months else None, max_months=months[1] if months else None)
+
+    def _sentence_of(self, m: Mention) -> tuple[int, int]:
+        return self.layout.sentence_at(m.start) or (m.start, m.end)
+
+    # -- located_in -----------------------------------------------------------------------
+
+    def located_in(self) -> list[Claim]:
+        out = []
+        for line in self.layout.lines:
+            cities = self._in(line.start, line.end, "city")
+            if not cities:
+                continue
+            lead = cities[0]
+            if line.kind == "prose" and lead.start == line.start and _CITY_LEAD.match(self.text, lead.end, line.end):
+                for org in self._in(line.start, line.end, "org"):  # "Cambridge — ... Darktrace ..."
+                    out.append(self._claim("located_in", org.entity.iri, LOCATED_IN, lead.entity.iri,
+                                           self._sentence_of(org), "pattern"))
+                continue
+            for s, e in self.layout.sentences(line):
+                orgs = self._in(s, e, "org")
+                s_cities = self._in(s, e, "city")
+                if not orgs or not s_cities:
+                    continue
+                prev_end = s
+                for city in s_cities:  # "... team in Cambridge", "based in London"
+                    if _LOC_CUE.search(self.text, max(prev_end, city.start - 60), city.start):
+                        for org in orgs:
+                            if prev_end <= org.start < city.start:
+                                out.append(self._claim("located_in", org.entity.iri, LOCATED_IN,
+                                                       city.entity.iri, (s, e), "pattern"))
+                    prev_end = city.end
+                for cue in _HOME_CUE.finditer(self.text, s, e):  # "London ..., home to DeepMind"
+                    before = [c for c in s_cities if c.end <= cue.start()]
+                    if before:
+                        for org in orgs:
+                            if org.start >= cue.end():
+                                out.append(self._claim("located_in", org.entity.iri, LOCATED_IN,
+                                                       before[-1].entity.iri, (s, e), "pattern"))
+        return out
+
+    # -- in_sector ------------------------------------------------------------------------
+
+    def in_sector(self) -> list[Claim]:
+        out = []
+        sectors = [m for m in self.mentions if m.entity.kind == "sector"]
+        for sec in sectors:  # "fintech (Revolut, Monzo)", "defence AI (Airbus, ...)", "AV companies like X"
+            after = self.text[sec.end:sec.end + 40]
+            paren = re.match(r"^(?:\s+[\w-]+){0,2}\s*\(", after)
+            if paren:
+                close = self.text.find(")", sec.end + paren.end())
+                span = (sec.end + paren.end(), close if close > 0 else sec.end + paren.end())
+            elif _LIST_CUE.match(after):
+                sent = self.layout.sentence_at(sec.start) or (sec.start, sec.end)
+                stop = re.search(r"\b(?:are|is|have|has|were|was)\b|[.;:]", self.text[sec.end:sent[1]])
+                span = (sec.end, sec.end + stop.start() if stop else sent[1])
+            else:
+                continue
+            for org in self._in(span[0], span[1], "org"):
+                out.append(self._claim("in_sector", org.entity.iri, IN_SECTOR, sec.entity.iri,
+                                       self._sentence_of(sec), "pattern"))
+        for line in self.layout.lines:  # section headed by sectors: "Healthcare and life sciences"
+            head = self.layout.heading_of(line)
+            if head is None or line.kind == "heading" or len(head.content.split()) > 8:
+                continue
+            head_sectors = self._in(head.start, head.end, "sector")
+            if not head_sectors:
+                continue
+            for org in self._in(line.start, line.end, "org"):
+                for sec in head_sectors:
+                    out.append(self._claim("in_sector", org.entity.iri, IN_SECTOR, sec.entity.iri,
+                                           self._sentence_of(org), "section"))
+        return out
+
+    # -- requires_skill -------------------------------------------------------------------
+
+    def _role_for(self, s: int, e: int, line: Line) -> str | None:
+        roles = [m.entity.iri for m in self._in(s, e, "role") if m.entity.iri != CAREER_CHANGER]
+        if not roles or self.main_role in roles:
+            return self.main_role
+        head = self.layout.heading_of(line)
+        context = self.text[s:e] + " " + (head.content if head else "")
+        return self.main_role if _GAP_CUE.search(context) else roles[0]
+
+    def requires_skill(self) -> list[Claim]:
+        out = []
+        for line in self.layout.lines:
+            if line.kind in ("heading", "table"):
+                continue
+            for s, e in self.layout.sentences(line):
+                skills = [m for m in self._in(s, e, "skill") if m.entity.label not in _NOT_REQUIREMENT]
+                if not skills:
+                    continue
+                sent = self.text[s:e]
+                skill_list_item = line.kind == "item" and re.match(r"^[^—:]{1,60}\s[—:–]\s", sent) is not None \
+                    and s == line.start
+                if not (skill_list_item or _REQ_CUE.search(sent)):
+                    continue
+                role = self._role_for(s, e, line)
+                if role is None:
+                    continue
+                for sk in skills:
+                    out.append(self._claim("requires_skill", role, REQUIRES_SKILL, sk.entity.iri, (s, e),
+                                           "list" if line.kind == "item" else "prose"))
+        return out
+
+    # -- transitions ----------------------------------------------------------------------
+
+    def _from_role(self, s: int, e: int) -> tuple[str, int] | None:
+        """(role IRI, offset after it) of the background a sentence transitions from."""
+        roles = self._in(s, e, "role")
+        for m in roles:
+            before = self.text[max(s, m.start - 40):m.start]
+            if m.entity.iri == CAREER_CHANGER:
+                return m.entity.iri, m.end
+            if re.search(r"\bfrom\s+(?:a\s+|an\s+|the\s+)?$", before, re.I) or \
+                    re.search(r"\bwith\s+(?:a|an)\s+$", before, re.I) and re.match(r"\s+background", self.text[m.end:e]):
+                return m.entity.iri, m.end
+            nxt = [r for r in roles if r.start >= m.end]
+            if nxt and (_MOVE.match(self.text[m.end:nxt[0].start]) or _ARROW.match(self.text[m.end:nxt[0].start])):
+                return m.entity.iri, m.end
+        if re.search(r"\bfrom scratch\b", self.text[s:e], re.I):
+            m = re.search(r"\bfrom scratch\b", self.text[s:e], re.I)
+            return CAREER_CHANGER, s + m.end()
+        return None
+
+    def _to_role(self, after: int, e: int, frm: str) -> str | None:
+        for m in self._in(after, e, "role"):
+            gap = self.text[after:m.start]
+            if m.entity.iri not in (frm, CAREER_CHANGER) and re.search(r"(?:\bto|\binto|→|->)\s+(?:a\s+|an\s+)?$", gap):
+                return m.entity.iri
+        return self.main_role
+
+    def transitions(self) -> list[Claim]:
+        out = []
+        for line in self.layout.lines:
+            if line.kind == "table":
+                continue
+            para_from: tuple[str, int, int] | None = None  # (role, sentence start, after)
+            for s, e in self.layout.sentences(line):
+                sent = self.text[s:e]
+                months = _duration(sent)
+                for frm, after, s0 in self._sentence_transitions(s, e, sent, months, para_from):
+                    to = self._to_role(after, e, frm)
+                    if to and to != frm:
+                        out.append(self._claim("transition", frm, TRANSITIONS_TO, to, (s0, e), "pattern", months))
+                found = self._from_role(s, e)
+                if found and para_from is None:
+                    para_from = (found[0], s, found[1])
+        return out
+
+    def _sentence_transitions(self, s: int, e: int, sent: str, months, para_from):
+        """Yield (from role, offset after it, evidence start) for one sentence."""
+        found = self._from_role(s, e)
+        if found:
+            frm, after = found
+            if months or _TRANS_CUE.search(sent) or sent.lstrip().lower().startswith("from"):
+                yield frm, after, s
+                # a second arrow in the same sentence: "... then data scientist → ML engineer follows"
+                rest = self._from_role(after, e)
+                if rest and rest[0] != frm and re.search(r"→|->", self.text[rest[1]:e]):
+                    yield rest[0], rest[1], s
+            elif para_from is None and months is None:
+                return
+            return
+        if months and re.search(r"\btransition\w*\b", sent, re.I):
+            others = [m for m in self._in(s, e, "role") if m.entity.iri not in (self.main_role, CAREER_CHANGER)]
+            if len(others) == 1:
+                yield others[0].entity.iri, others[0].end, s
+            elif not others and para_from is not None:
+                yield para_from[0], e, para_from[1]
