@@ -32,7 +32,8 @@ _REQ_CUE = re.compile(
     r"\b(?:expect\w*|essential|requir\w*|need\w*|must|mandatory|standard|baseline|table stakes|"
     r"proficien\w*|familiar\w*|knowledge|experience|comfortable|valuable|sought|demand\w*|skills?|"
     r"useful|advantage|know|mastery|dominant|primary|core|important|differentiator|competenc\w*|"
-    r"fundamentals|widely used|popular|non-negotiable|go-to|foundational|lingua franca|traction)\b", re.I)
+    r"fundamentals|widely used|popular|non-negotiable|go-to|foundational|lingua franca|traction|"
+    r"common|widespread|used)\b", re.I)
 _NOT_REQUIREMENT = {"Kaggle", "LeetCode", "Heroku", "GitHub"}
 _GAP_CUE = re.compile(r"\b(?:gap|transition\w*|become|move into|add)\b", re.I)
 _TRANS_CUE = re.compile(r"\b(?:transition\w*|path|background|switch\w*|journey|job-ready|how long|"

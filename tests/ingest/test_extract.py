@@ -1,0 +1,182 @@
+"""Claim extraction on the five seed guides and on awkward inputs (real spaCy)."""
+
+from __future__ import annotations
+
+import pytest
+
+import ckg_testdata as td
+from careerkg.model import Document, sha256_text
+from graph.vocab import CKG, SCHEMA, mint
+from ingest.chunk import chunk_text
+from ingest.extract import Extractor, chunk_for
+
+UK, OUTSIDE, LONDON = str(CKG.UK), str(CKG.UKOutsideLondon), td.CITY_LONDON
+RECRUITER = "ml-engineer-careers-uk-recruiter-guide"
+BOOM = "uk-ml-boom-what-you-need-to-know"
+HOWTO = "how-to-become-an-ml-engineer-in-the-uk-2026"
+NEXT3 = "ml-jobs-uk-2026-next-three-years"
+
+
+def make_doc(doc_id: str, text: str) -> Document:
+    return Document(doc_id, doc_id, text, sha256_text(text), doc_id + ".txt", "text/plain")
+
+
+@pytest.fixture(scope="module")
+def extractor(shared_linker) -> Extractor:
+    return Extractor(shared_linker)
+
+
+@pytest.fixture(scope="module")
+def seeds(extractor):
+    """doc_id -> (document, chunks, extraction) for every seed, extracted once."""
+    out = {}
+    for path in td.SEED_FILES:
+        doc = make_doc(path.stem, path.read_text(encoding="utf-8"))
+        chunks = chunk_text(doc.doc_id, doc.text)
+        out[doc.doc_id] = (doc, chunks, extractor.extract(doc, chunks))
+    return out
+
+
+def salaries(seeds, doc_id):
+    return {(c.seniority, c.location, c.min_value, c.max_value, c.unit)
+            for c in seeds[doc_id][2].claims if c.kind == "salary"}
+
+
+def triples(seeds, kind, doc_id=None):
+    return {(c.subject, c.object) for d, (_, _, ex) in seeds.items() if doc_id in (None, d)
+            for c in ex.claims if c.kind == kind}
+
+
+def test_offsets_evidence_and_chunks_are_exact(seeds):
+    for doc, chunks, ex in seeds.values():
+        assert ex.mentions and ex.claims
+        for m in ex.mentions:
+            assert doc.text[m.start:m.end] == m.surface
+        by_id = {c.chunk_id: c for c in chunks}
+        for c in ex.claims:
+            assert doc.text[c.start:c.end] == c.evidence and c.evidence.strip() == c.evidence
+            ch = by_id[c.chunk_id]
+            assert ch.start < c.end and c.start < ch.end
+            assert c.extractor
+
+
+def test_career_guide_table_salaries(seeds):
+    table = {s for s in salaries(seeds, td.CAREER_GUIDE)}
+    expected = {
+        ("Junior", LONDON, 45000, 65000, "YEAR"), ("Junior", OUTSIDE, 38000, 55000, "YEAR"),
+        ("Mid", LONDON, 65000, 95000, "YEAR"), ("Mid", OUTSIDE, 55000, 80000, "YEAR"),
+        ("Senior", LONDON, 95000, 145000, "YEAR"), ("Senior", OUTSIDE, 80000, 125000, "YEAR"),
+        ("Principal", LONDON, 145000, 195000, "YEAR"), ("Principal", OUTSIDE, 120000, 170000, "YEAR"),
+    }
+    assert expected <= table
+    rows = [c for c in seeds[td.CAREER_GUIDE][2].claims if c.extractor == "table"]
+    assert len(rows) == 8 and all(c.subject == td.ROLE_MLE for c in rows)
+    senior = next(c for c in rows if c.seniority == "Senior" and c.location == LONDON)
+    assert senior.evidence == "| Senior MLE | 5–8 years | £95,000 – £145,000 | £80,000 – £125,000 |"
+
+
+def test_recruiter_guide_list_salaries(seeds):
+    got = salaries(seeds, RECRUITER)
+    assert {("Junior", UK, 40000, 55000, "YEAR"), ("Mid", UK, 60000, 80000, "YEAR"),
+            ("Senior", UK, 85000, 110000, "YEAR"), ("Junior", UK, 55000, 68000, "YEAR"),
+            ("Contractor", UK, 500, 650, "DAY")} <= got
+    assert {("Lead", UK, 110000, None, "YEAR"), ("Principal", UK, 110000, None, "YEAR")} <= got
+
+
+def test_boom_guide_prose_salaries(seeds):
+    got = salaries(seeds, BOOM)
+    assert {("Junior", UK, 45000, 65000, "YEAR"), ("Mid", UK, 70000, 100000, "YEAR"),
+            ("Senior", UK, 110000, 150000, "YEAR"), ("Lead", UK, 110000, 150000, "YEAR"),
+            ("Principal", UK, 180000, None, "YEAR"), (None, LONDON, 85000, 120000, "YEAR"),
+            (None, OUTSIDE, 65000, 90000, "YEAR")} <= got
+    assert not any(v == 16 or (v or 0) >= 1e6 for s in got for v in s[2:4])  # "£16 billion" revenue
+
+
+def test_no_impossible_salary_anywhere(seeds):
+    for _, _, ex in seeds.values():
+        for c in ex.claims:
+            if c.kind != "salary":
+                continue
+            assert c.unit in {"YEAR", "DAY"} and c.currency == "GBP"
+            assert c.min_value is not None or c.max_value is not None
+            if c.min_value is not None and c.max_value is not None:
+                assert c.min_value <= c.max_value
+            assert c.seniority is None or c.seniority in {"Junior", "Mid", "Senior", "Lead", "Principal", "Contractor"}
+            assert c.predicate == str(CKG.role) and c.subject.startswith(mint("role", "x")[:-1])
+
+
+@pytest.mark.parametrize("text", [
+    "Machine learning engineers earn £1m a year.",
+    "Machine learning engineer salaries are £-5 to £-10.",
+    "Senior ML engineer salary: £65,000 – £45,000.",
+    "The UK AI sector has grown to a staggering £16 billion in annual revenue, ML engineers say.",
+    "ML engineers are paid £12 per hour or £3 a day.",
+])
+def test_weird_numbers_yield_no_salary(extractor, text):
+    doc = make_doc("weird", text)
+    claims = extractor.extract(doc, chunk_text("weird", text)).claims
+    assert [c for c in claims if c.kind == "salary"] == []
+
+
+def test_text_without_entities_yields_nothing(extractor):
+    text = "The weather was pleasant and the tea was hot.\nNothing else happened that day."
+    ex = extractor.extract(make_doc("none", text), chunk_text("none", text))
+    assert ex.claims == [] and ex.mentions == []
+
+
+def test_employers_cities_and_sectors(seeds):
+    located = triples(seeds, "located_in")
+    cam, bristol = td.CITY_CAMBRIDGE, mint("city", "Bristol")
+    assert {(td.ORG_DARKTRACE, cam), (td.ORG_FEATURESPACE, cam), (mint("org", "Arm"), cam),
+            (mint("org", "Airbus"), bristol), (mint("org", "BAE Systems"), bristol),
+            (mint("org", "Rolls-Royce"), bristol), (mint("org", "DeepMind"), LONDON)} <= located
+    assert all(c.predicate == str(SCHEMA.location) for _, _, ex in seeds.values()
+               for c in ex.claims if c.kind == "located_in")
+    sector = triples(seeds, "in_sector")
+    fin, retail = mint("sector", "Financial Services"), mint("sector", "E-commerce and Retail")
+    health, av = mint("sector", "Healthcare"), mint("sector", "Autonomous Vehicles")
+    assert {(mint("org", "Revolut"), fin), (mint("org", "Monzo"), fin), (mint("org", "Starling"), fin),
+            (mint("org", "Ocado"), retail), (mint("org", "ASOS"), retail), (mint("org", "Babylon"), health),
+            (mint("org", "BenevolentAI"), health), (mint("org", "Genomics England"), health),
+            (mint("org", "Wayve"), av), (mint("org", "Oxa"), av), (mint("org", "Tesco"), retail),
+            (td.ORG_DARKTRACE, mint("sector", "Cybersecurity")),
+            (mint("org", "Airbus"), mint("sector", "Aerospace and Defence"))} <= sector
+    orgs = {m.entity.label.lower() for _, _, ex in seeds.values() for m in ex.mentions if m.entity.kind == "org"}
+    assert not orgs & {"ml", "api", "ai", "python", "pytorch", "financial services", "frequently asked questions"}
+    # nothing is located in a city just for sharing a document with it
+    assert (mint("org", "Revolut"), LONDON) not in located
+
+
+def test_requires_skill(seeds):
+    req = triples(seeds, "requires_skill")
+    for skill in ("Python", "PyTorch", "Docker", "FastAPI", "MLflow", "Apache Airflow", "Prefect", "SQL",
+                  "Kubernetes", "LoRA", "QLoRA", "Rust", "Go"):
+        assert (td.ROLE_MLE, mint("skill", skill)) in req, skill
+    assert all(c.predicate == str(CKG.requiresSkill) for _, _, ex in seeds.values()
+               for c in ex.claims if c.kind == "requires_skill")
+
+
+def test_transitions_with_durations(seeds):
+    trans = {(c.subject, c.object, c.min_months, c.max_months) for _, _, ex in seeds.values()
+             for c in ex.claims if c.kind == "transition"}
+    swe, ds, new = mint("role", "Software Engineer"), td.ROLE_DATA_SCIENTIST, mint("role", "Career Changer")
+    assert {(swe, td.ROLE_MLE, 6, 12), (ds, td.ROLE_MLE, 6, 18), (new, td.ROLE_MLE, 18, 24)} <= trans
+    assert (ds, td.ROLE_MLE, None, None) in trans  # "Data scientists transitioning to ML engineering"
+    assert (mint("role", "Data Analyst"), ds, None, None) in trans
+    path2 = next(c for c in seeds[HOWTO][2].claims if c.kind == "transition" and c.min_months == 6
+                 and c.max_months == 18 and c.evidence.startswith("Path 2"))
+    assert path2.evidence.endswith("already have.")
+
+
+def test_chunk_for_prefers_containing_chunk():
+    from careerkg.model import Chunk
+    chunks = [Chunk("a", "d", 0, 0, 10, "x" * 10), Chunk("b", "d", 1, 5, 30, "x" * 25)]
+    assert chunk_for(chunks, 6, 9) == "a"
+    assert chunk_for(chunks, 8, 25) == "b"
+    assert chunk_for(chunks, 40, 50) == ""
+
+
+def test_claim_counts_per_seed(seeds):
+    counts = {d: len(ex.claims) for d, (_, _, ex) in seeds.items()}
+    assert all(n > 0 for n in counts.values()), counts
+    assert len([c for c in seeds[NEXT3][2].claims if c.kind == "located_in"]) >= 2
