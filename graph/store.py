@@ -131,7 +131,7 @@ class OxigraphStore:
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self.store = ox.Store(str(path))
-        except OSError as exc:
+        except (OSError, RuntimeError) as exc:  # RuntimeError: RocksDB corruption / unreadable files
             hint = " (is another careerkg process, e.g. `careerkg serve`, using this data dir?)" \
                 if "lock" in str(exc).lower() else ""
             raise StoreError(f"cannot open the Oxigraph store at {path}: {exc}{hint}") from None
