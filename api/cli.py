@@ -20,8 +20,8 @@ app = typer.Typer(help="careerkg: career guides as a knowledge graph with cited 
                   pretty_exceptions_enable=False)
 docs_app = typer.Typer(help="List, show and remove ingested guides.", no_args_is_help=True)
 app.add_typer(docs_app, name="docs")
-console = Console()
-err = Console(stderr=True)
+console = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def runtime():
@@ -179,3 +179,4 @@ def main() -> None:  # pragma: no cover
 
 
 from api import cli_graph as _cli_graph  # noqa: E402,F401  (registers graph commands)
+from api import cli_qa as _cli_qa  # noqa: E402,F401  (registers ask/eval)

@@ -1,0 +1,110 @@
+"""Graph lookups for structured intents: parameterised SPARQL (values bound, never pasted)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.store import GraphStore
+from graph.vocab import CKG, SCHEMA
+
+CHUNK_PREFIX = "https://w3id.org/careerkg/id/chunk/"
+DOC_PREFIX = "https://w3id.org/careerkg/id/doc/"
+
+_EVIDENCE = """
+  ?claim prov:wasDerivedFrom ?chunk ; nif:beginIndex ?start ; nif:endIndex ?end ; nif:anchorOf ?quote .
+  ?chunk dcterms:isPartOf ?d .
+"""
+
+SALARY = """
+SELECT ?claim ?role ?roleLabel ?seniority ?location ?locLabel ?min ?max ?unit ?d ?chunk ?start ?end ?quote WHERE {
+  ?claim a ckg:SalaryClaim ; ckg:role ?role ; schema:unitText ?unit .
+  OPTIONAL { ?claim ckg:seniority ?seniority }
+  OPTIONAL { ?claim ckg:location ?location OPTIONAL { ?location skos:prefLabel ?locLabel } }
+  OPTIONAL { ?claim schema:minValue ?min }
+  OPTIONAL { ?claim schema:maxValue ?max }
+  OPTIONAL { ?role skos:prefLabel ?roleLabel }
+""" + _EVIDENCE + "}"
+
+RELATIONS = """
+SELECT ?claim ?s ?sLabel ?p ?o ?oLabel ?minMonths ?maxMonths ?d ?chunk ?start ?end ?quote WHERE {
+  ?claim a ckg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  OPTIONAL { ?s skos:prefLabel ?sLabel }
+  OPTIONAL { ?o skos:prefLabel ?oLabel }
+  OPTIONAL { ?claim ckg:minMonths ?minMonths }
+  OPTIONAL { ?claim ckg:maxMonths ?maxMonths }
+""" + _EVIDENCE + "}"
+
+LOCATED_IN = str(SCHEMA.location)
+IN_SECTOR = str(CKG.inSector)
+REQUIRES_SKILL = str(CKG.requiresSkill)
+TRANSITIONS_TO = str(CKG.transitionsTo)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    doc_id: str
+    chunk_id: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class SalaryRow:
+    role: str
+    role_label: str
+    seniority: str | None
+    location: str | None
+    location_label: str | None
+    min_value: float | None
+    max_value: float | None
+    unit: str
+    evidence: Evidence
+
+
+@dataclass(frozen=True)
+class RelationRow:
+    subject: str
+    subject_label: str
+    predicate: str
+    object: str
+    object_label: str
+    min_months: float | None
+    max_months: float | None
+    evidence: Evidence
+
+
+def _evidence(r: dict) -> Evidence:
+    return Evidence(str(r["d"])[len(DOC_PREFIX):], str(r["chunk"])[len(CHUNK_PREFIX):], int(r["start"]),
+                    int(r["end"]), r["quote"])
+
+
+def _label(iri: str | None, label) -> str:
+    if label:
+        return str(label)
+    if not iri:
+        return ""
+    tail = iri.rsplit("#", 1)[-1] if "#" in iri else iri.rsplit("/", 1)[-1]
+    return {"UK": "the UK", "UKOutsideLondon": "the UK outside London"}.get(tail, tail.replace("-", " ").title())
+
+
+class GraphLookups:
+    """Claims for the structured intents, each with its evidence span."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+
+    def salaries(self) -> list[SalaryRow]:
+        rows = []
+        for r in self.store.select(SALARY):
+            sen = r.get("seniority")
+            rows.append(SalaryRow(r["role"], _label(r["role"], r.get("roleLabel")),
+                                  sen.rsplit("#", 1)[-1] if sen else None, r.get("location"),
+                                  _label(r.get("location"), r.get("locLabel")) if r.get("location") else None,
+                                  r.get("min"), r.get("max"), r["unit"], _evidence(r)))
+        return rows
+
+    def relations(self, predicate: str) -> list[RelationRow]:
+        return [RelationRow(r["s"], _label(r["s"], r.get("sLabel")), r["p"], r["o"], _label(r["o"], r.get("oLabel")),
+                            r.get("minMonths"), r.get("maxMonths"), _evidence(r))
+                for r in self.store.select(RELATIONS, {"p": predicate})]

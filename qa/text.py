@@ -1,0 +1,73 @@
+"""Tokens for lexical scoring: lower-case words, stop words dropped, a light stemmer."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[a-z0-9][a-z0-9+#&'.-]*[a-z0-9+#]|[a-z0-9]", re.I)
+STOP = frozenset("""
+a about above after again against all am an and any are as at be because been before being below between both
+but by can could did do does doing down during each few for from further had has have having he her here hers
+him his how i if in into is it its itself just me more most my no nor not now of off on once only or other our
+out over own same she should so some such than that the their them then there these they this those through to
+too under until up very was we were what when where which while who whom why will with would you your yours
+also according describe described say says tell told give list name named mention mentioned guide guides
+s t don get got make many much kind kinds type types way ways thing things use used using typically usually
+""".split())
+# words that say what a question is *about* but never carry its content
+QUESTION_WORDS = frozenset("""
+ml machine learning engineer engineers engineering mle mles uk role roles job jobs work working people person
+""".split())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer: Snowball (Porter 2) in C
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    """Snowball English stem: 'languages' and 'language' meet."""
+    return _stemmer().stemWord(word.lower())
+
+
+def tokens(text: str) -> list[str]:
+    """Content tokens (stemmed, stop words removed)."""
+    out = []
+    for m in _WORD.finditer(text):
+        w = m.group(0).lower().strip("'.-")
+        if w and w not in STOP and not (len(w) == 1 and not w.isdigit()):
+            out.append(stem(w))
+    return out
+
+
+_SENT = re.compile(r"(?<=[.!?])[\"')\u201d\u2019]?\s+(?=[\"'(\u201c\u2018]?[A-Z0-9\u00a3])")
+_ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No)\.$", re.I)
+
+
+def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """Sentence spans of a chunk (lines, then sentence ends), as offsets plus ``offset``."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if not line.strip():
+            continue
+        a = 0
+        cuts = []
+        for m in _SENT.finditer(line):
+            if _ABBREV.search(line[a:m.start()]):
+                continue
+            cuts.append((a, m.start()))
+            a = m.end()
+        cuts.append((a, len(line)))
+        for x, y in cuts:
+            seg = line[x:y]
+            x2 = x + len(seg) - len(seg.lstrip())
+            y2 = y - (len(seg) - len(seg.rstrip()))
+            if y2 - x2 >= 3:
+                out.append((offset + start + x2, offset + start + y2))
+    return out
