@@ -41,7 +41,9 @@ def money(v: float | None) -> str:
 
 
 def salary_range(row: SalaryRow) -> str:
-    if row.min_value is not None and row.max_value is not None:
+    if row.min_value is not None and row.max_value is not None and row.min_value == row.max_value:
+        rng = f"around {money(row.min_value)}"
+    elif row.min_value is not None and row.max_value is not None:
         rng = f"{money(row.min_value)} – {money(row.max_value)}"
     elif row.min_value is not None:
         rng = f"{money(row.min_value)}+"
@@ -129,20 +131,60 @@ class Composer:
                 rows = [r for r in rows if r.subject in roles and r.object in roles] or rows
         if not rows:
             return
-        by_statement: dict[str, list[int]] = {}
-        for r in rows[:30]:
+        if u.intent == "skills":
+            rows = self._relevant_skills(u, rows)
+        groups: dict[tuple[str, str], list[tuple[str, list[int]]]] = {}
+        for r in rows[:40]:
             n = cites.add(r.evidence.doc_id, r.evidence.chunk_id, r.evidence.start, r.evidence.end, r.evidence.quote)
             if n is None:
                 continue
-            text = self._relation_text(r)
-            by_statement.setdefault(text, [])
-            if n not in by_statement[text]:
-                by_statement[text].append(n)
             draft.facts.append(Fact(r.subject_label, _PRED_NAMES.get(r.predicate, r.predicate),
                                     self._object_text(r), (n,)))
-        for text, ns in list(by_statement.items())[:15]:
-            draft.statements.append(Statement(f"{text} {''.join(f'[{n}]' for n in ns)}.", ns))
-        draft.graph_backed = draft.graph_backed or bool(by_statement)
+            head, item = self._group(r, u.intent)
+            items = groups.setdefault((r.predicate, head), [])
+            for name, ns in items:
+                if name == item:
+                    if n not in ns:
+                        ns.append(n)
+                    break
+            else:
+                items.append((item, [n]))
+        for (pred, head), items in list(groups.items())[:6]:
+            listed = ", ".join(f"{name} {''.join(f'[{n}]' for n in ns)}" for name, ns in items[:12])
+            sep = " " if head.endswith(" in") else ": "
+            draft.statements.append(Statement(f"{head}{sep}{listed}.", [n for _, ns in items[:12] for n in ns]))
+        draft.graph_backed = draft.graph_backed or bool(groups)
+
+    def _group(self, r: RelationRow, intent: str) -> tuple[str, str]:
+        """(statement head, list item) so that related facts read as one sentence."""
+        if r.predicate == LOCATED_IN and intent == "location":
+            return f"{r.subject_label} is based in", r.object_label
+        if r.predicate == LOCATED_IN:
+            return f"Employers the guides place in {r.object_label}", r.subject_label
+        if r.predicate == IN_SECTOR:
+            return f"Employers the guides name in {r.object_label}", r.subject_label
+        if r.predicate == REQUIRES_SKILL:
+            return f"Skills the guides expect of a {r.subject_label}", r.object_label
+        return f"Moving into {r.object_label}", f"from {r.subject_label}" + (
+            f" in {self._object_text(r).split(' in ', 1)[1]}" if " in " in self._object_text(r) else "")
+
+    @staticmethod
+    def _relevant_skills(u: Understanding, rows: list[RelationRow]) -> list[RelationRow]:
+        """Skills whose evidence speaks to the question's own words first (e.g. 'deployment')."""
+        q = {t for t in tokens(u.question) if t not in QUESTION_WORDS}
+        q -= set(tokens("skill skills expected expect need know learn required requirements"))
+        docs: dict[str, set[str]] = {}
+        for r in rows:
+            docs.setdefault(r.object, set()).add(r.evidence.doc_id)
+
+        def key(r: RelationRow):
+            overlap = len(q & set(tokens(r.evidence.quote)))
+            return (-overlap, -len(docs[r.object]), r.object_label)
+
+        ranked = sorted(rows, key=key)
+        if q and any(q & set(tokens(r.evidence.quote)) for r in ranked):
+            ranked = [r for r in ranked if q & set(tokens(r.evidence.quote))]
+        return ranked
 
     @staticmethod
     def _object_text(r: RelationRow) -> str:
@@ -152,19 +194,15 @@ class Composer:
             return f"{r.object_label} in {span}"
         return r.object_label
 
-    def _relation_text(self, r: RelationRow) -> str:
-        if r.predicate == LOCATED_IN:
-            return f"{r.subject_label} is based in {r.object_label}"
-        if r.predicate == IN_SECTOR:
-            return f"{r.subject_label} works in {r.object_label}"
-        if r.predicate == REQUIRES_SKILL:
-            return f"{r.subject_label}s are expected to know {r.object_label}"
-        return f"{r.subject_label} → {self._object_text(r)}"
-
     # ------------------------------------------------------------ passages
     def sentences(self, u: Understanding, passages: list[Passage], idf, vocab: set[str],
                   limit: int = 3) -> list[tuple[float, Passage, int, int]]:
-        """Best sentences of the passages by idf-weighted coverage of the question's content words."""
+        """Best answer spans of the passages, by idf-weighted coverage of the question's content words.
+
+        Candidates are single sentences and pairs of consecutive sentences of one
+        paragraph; a sentence that is itself a question (an FAQ entry) hands its
+        coverage to the sentence that answers it; headings are not answers.
+        """
         q = [t for t in dict.fromkeys(tokens(u.question)) if t not in QUESTION_WORDS]
         if not q:
             q = list(dict.fromkeys(tokens(u.question)))
@@ -172,19 +210,63 @@ class Composer:
         weights = {t: (idf(t) if t in vocab else unknown_idf) for t in q}
         total = sum(weights.values()) or 1.0
         names = [m.surface.lower() for m in u.mentions]
+
+        def cover(text: str) -> float:
+            st = set(tokens(text))
+            return sum(w for t, w in weights.items() if t in st) / total
+
         scored = []
         for rank, p in enumerate(passages):
-            for a, b in sentence_spans(p.text, p.start):
-                s = p.text[a - p.start:b - p.start]
-                st = set(tokens(s))
-                cov = sum(w for t, w in weights.items() if t in st) / total
+            spans = sentence_spans(p.text, p.start)
+            texts = [p.text[a - p.start:b - p.start] for a, b in spans]
+            covs = [cover(t) for t in texts]
+            prior = 0.1 * p.dense - 0.02 * rank
+            for i, ((a, b), s) in enumerate(zip(spans, texts)):
+                if s.endswith("?"):
+                    # FAQ: the question's words describe the answer that follows it
+                    if i + 1 < len(spans) and not texts[i + 1].endswith("?"):
+                        na, nb = spans[i + 1]
+                        cov = max(covs[i], covs[i + 1]) * 0.95
+                        scored.append((cov + prior, cov, p, na, nb))
+                    continue
+                if _is_heading(s):
+                    continue
                 ent = sum(1 for n in names if n and n in s.lower())
-                score = cov + 0.05 * ent - 0.02 * rank + 0.1 * p.dense
-                if len(s) < 25 or s.endswith("?"):
-                    score -= 0.3  # headings and questions are not answers
-                scored.append((score, cov, p, a, b))
+                scored.append((covs[i] + prior + 0.05 * ent, covs[i], p, a, b))
+                if i + 1 < len(spans) and _same_paragraph(p, b, spans[i + 1][0]) \
+                        and not texts[i + 1].endswith("?") and not _is_heading(texts[i + 1]):
+                    pair = cover(s + " " + texts[i + 1]) * 0.9
+                    if pair > max(covs[i], covs[i + 1]):
+                        scored.append((pair + prior, pair, p, a, spans[i + 1][1]))
         scored.sort(key=lambda x: -x[0])
-        return [(cov, p, a, b) for _, cov, p, a, b in scored[:limit * 3]]
+        return [(cov, p, a, b) for _, cov, p, a, b in scored[:limit * 4]]
+
+
+def continue_enumeration(linker, p: Passage, a: int, b: int) -> int:
+    """Extend a span over following sentences of its paragraph that open with another entity of a kind
+    the span names ("Rust has gained traction ... Go is also common ..."); returns the new end."""
+    spans = [s for s in sentence_spans(p.text, p.start) if s[0] >= b]
+    kinds = {m.entity.kind: m.entity.iri for m in linker.link(p.text[a - p.start:b - p.start], discover=False)}
+    kinds.pop("role", None)
+    end = b
+    for na, nb in spans[:2]:
+        if not _same_paragraph(p, end, na):
+            break
+        nxt = p.text[na - p.start:nb - p.start]
+        head = [m for m in linker.link(nxt, discover=False) if m.start < 40]
+        if not any(m.entity.kind in kinds and m.entity.iri != kinds[m.entity.kind] for m in head):
+            break
+        end = nb
+    return end
+
+
+def _is_heading(s: str) -> bool:
+    s = s.strip()
+    return len(s) < 80 and not re.search(r"[.!?:;]$", s) and not s.startswith(("|", "-", "•", "*"))
+
+
+def _same_paragraph(p: Passage, end: int, start: int) -> bool:
+    return "\n" not in p.text[end - p.start:start - p.start]
 
 
 _PRED_NAMES = {LOCATED_IN: "located in", IN_SECTOR: "in sector", REQUIRES_SKILL: "requires skill",

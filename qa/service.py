@@ -9,7 +9,7 @@ from careerkg.errors import InvalidInput, LLMError
 from careerkg.model import Answer, EntityRef
 from careerkg.settings import Settings
 from qa.citations import CitationSet
-from qa.compose import Composer, Draft, Statement, has_number
+from qa.compose import Composer, Draft, Statement, continue_enumeration, has_number
 from qa.lookup import GraphLookups
 from qa.retrieve import Retriever
 from qa.understand import QuestionUnderstanding
@@ -120,6 +120,7 @@ class QAService:
             timings["compose"] = (time.perf_counter() - t) * 1000
             return answer
         for _, p, a, b in chosen:
+            b = continue_enumeration(self.understanding.linker, p, a, b)
             n = cites.add(p.doc_id, p.chunk_id, a, b)
             if n is not None:
                 draft.statements.append(Statement(f"{p.text[a - p.start:b - p.start]} [{n}]", [n]))
