@@ -67,6 +67,8 @@ class Composer:
     # ------------------------------------------------------------ graph facts
     def salary(self, u: Understanding, cites: CitationSet, draft: Draft) -> None:
         roles = u.iris("role")
+        if u.iris("org"):
+            return  # salary claims carry no employer: they cannot answer for one company
         rows = [r for r in self.lookups.salaries() if not roles or r.role in roles]
         if roles and not rows:
             return

@@ -108,8 +108,9 @@ class QAService:
             for cov, p, a, b in best:
                 if cov < floor or len(chosen) >= want:
                     continue
-                if any(a < cb and ca < b for _, _, ca, cb in chosen):
-                    continue
+                if any(a < cb and ca < b for _, _, ca, cb in chosen) or any(
+                        c.doc_id == p.doc_id and a < c.end and c.start < b for c in cites.citations):
+                    continue  # already quoted, or already cited as a graph fact
                 chosen.append((cov, p, a, b))
             if u.wants_quantity and not draft.graph_backed and not any(
                     has_number(p.text[a - p.start:b - p.start]) for _, p, a, b in chosen):

@@ -110,6 +110,8 @@ class QuestionUnderstanding:
             scores["skills"] += 0.05
         if re.search(r"£|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcompensation|\bday rate", q):
             scores["salary"] += 0.15
+        if re.search(r"\bhow many\b", q):
+            scores["salary"] -= 0.2  # a count, not an amount of money
         intent = max(scores, key=scores.get)
         if scores[intent] < 0.25:
             intent = "open"
