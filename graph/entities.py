@@ -10,9 +10,9 @@ from graph.store import GraphStore
 from graph.vocab import ID_BASE, kind_of, mint
 
 _SEARCH = """
-SELECT ?e ?label (COUNT(DISTINCT ?ch) AS ?mentions) WHERE {
+SELECT ?e ?label ?prefix ?q (COUNT(DISTINCT ?ch) AS ?mentions) WHERE {
   ?e skos:prefLabel ?label .
-  FILTER(STRSTARTS(STR(?e), ?prefix))
+  FILTER(STRSTARTS(STR(?e), STR(?prefix)))
   OPTIONAL { ?e skos:altLabel ?alt }
   FILTER(?q = "" || CONTAINS(LCASE(?label), ?q) || (BOUND(?alt) && CONTAINS(LCASE(?alt), ?q)))
   OPTIONAL { ?ch schema:mentions ?e }

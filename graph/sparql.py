@@ -19,7 +19,10 @@ _FORM = re.compile(r"(SELECT|ASK|CONSTRUCT|DESCRIBE|INSERT|DELETE|LOAD|CLEAR|CRE
 _UPDATES = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
 SOLUTION_TYPES = list(RESULT_FORMATS)
-GRAPH_TYPES = ["text/turtle", "application/n-triples", "application/ld+json"]
+GRAPH_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
+# strings and IRIs blanked, so that SERVICE is only found as a keyword
+_LITERALS = re.compile(r"\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|<[^<>\"{}|^`\\\s]*>")
+_SERVICE = re.compile(r"(?<![\w?$:.\-])SERVICE(?![\w:.\-])", re.I)
 
 
 def _strip_comments(query: str) -> str:
@@ -44,16 +47,22 @@ def check_read_only(query: str) -> str:
     form = query_form(query)
     if form == "UPDATE":
         raise Forbidden("SPARQL updates are not allowed: this endpoint is read-only")
+    if _SERVICE.search(_LITERALS.sub('""', _strip_comments(query))):
+        raise Forbidden("federated queries (SERVICE) are not allowed: this endpoint never reaches the network")
     return form
 
 
 def negotiate(form: str, accept: str | None, fmt: str | None = None) -> str:
     """Pick the response media type for a query form from an Accept header (or ``format=``)."""
-    offered = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_TYPES
+    graph_form = form in ("CONSTRUCT", "DESCRIBE")
+    offered = GRAPH_TYPES if graph_form else SOLUTION_TYPES
     aliases = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
                "ttl": "text/turtle", "nt": "application/n-triples", "ntriples": "application/n-triples",
-               "jsonld": "application/ld+json", "json-ld": "application/ld+json"}
+               "jsonld": "application/ld+json", "json-ld": "application/ld+json", "rdfxml": "application/rdf+xml",
+               "rdf+xml": "application/rdf+xml"}
+    if graph_form:
+        aliases.update({"json": "application/ld+json", "xml": "application/rdf+xml"})
     if fmt:
         media = aliases.get(fmt.lower(), fmt.lower())
         if media in offered:
@@ -80,8 +89,8 @@ def negotiate(form: str, accept: str | None, fmt: str | None = None) -> str:
                     return o
         if mr == "application/json":
             return "application/sparql-results+json" if form not in ("CONSTRUCT", "DESCRIBE") else "application/ld+json"
-        if mr == "application/xml" and form not in ("CONSTRUCT", "DESCRIBE"):
-            return "application/sparql-results+xml"
+        if mr == "application/xml":
+            return "application/rdf+xml" if graph_form else "application/sparql-results+xml"
         if mr in offered:
             return mr
     raise NotAcceptable(f"cannot produce any of {accept!r} for a {form} query; offered: {', '.join(offered)}")

@@ -29,6 +29,7 @@ GRAPH_FORMATS = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/n-triples": ox.RdfFormat.N_TRIPLES,
     "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
     "application/n-quads": ox.RdfFormat.N_QUADS,
     "application/trig": ox.RdfFormat.TRIG,
 }
@@ -111,7 +112,7 @@ class GraphStore(Protocol):
     def select(self, query: str, bindings: dict[str, Value] | None = None) -> list[dict[str, Value]]: ...
 
     def raw_query(self, query: str, media_type: str, *, default_graphs: list[str] | None = None,
-                  named_graphs: list[str] | None = None) -> RawResult: ...
+                  named_graphs: list[str] | None = None, row_limit: int | None = None) -> RawResult: ...
 
     def count(self) -> int: ...
 
