@@ -1,0 +1,164 @@
+"""The FastAPI app: assembled here, one router per resource, services built once at start-up.
+
+``careerkg serve`` runs ``uvicorn api.app:create_app --factory``. Tests call
+:func:`create_app` with their own :class:`~careerkg.settings.Settings` (and may pass a
+:class:`~api.runtime.Runtime` they built, to share one ingested data dir between apps).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from api import errors
+from api.routers import ask, documents, entities, health, sparql
+from careerkg.settings import Settings, get_settings
+
+log = logging.getLogger("careerkg.api")
+
+DESCRIPTION = """
+Career guides about machine-learning jobs in the UK, as a knowledge graph and a retrieval
+index, answering questions with citations that point at the exact sentence they rest on.
+
+* `POST /ask` — a question in, an answer with `[n]` citations (document, character span, quote) out.
+* `GET|POST /sparql` — a read-only SPARQL 1.1 Protocol endpoint over the graph (union of all
+  documents' named graphs as the default graph).
+* `/documents` — what is ingested, and the text citation offsets index; `PUT`/`DELETE` need
+  `Authorization: Bearer $CAREERKG_API_KEY`.
+* `/entities` — entity search and cards (claims with citations, neighbours).
+
+Every error is `{"error": {"code": ..., "message": ...}}`.
+"""
+
+OPENAPI_TAGS = [
+    {"name": "ask", "description": "Questions answered from the guides, with citations."},
+    {"name": "sparql", "description": "SPARQL 1.1 Protocol, read-only."},
+    {"name": "documents", "description": "Ingested guides; upload and removal (bearer token)."},
+    {"name": "entities", "description": "Roles, skills, employers, cities and sectors."},
+    {"name": "health", "description": "Liveness, counts and versions."},
+]
+
+
+class BodyLimit:
+    """Refuse request bodies over a size limit while they are read (413), with or without Content-Length."""
+
+    def __init__(self, app, *, default: int, documents: int) -> None:
+        self.app = app
+        self.default = default
+        self.documents = documents
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        limit = self.documents if scope.get("path", "").startswith("/documents") else self.default
+        for k, v in scope.get("headers", ()):
+            if k == b"content-length" and v.isdigit() and int(v) > limit:
+                resp = errors.error_response(413, "too_large", f"request body over the limit of {limit:,} bytes")
+                return await resp(scope, receive, send)
+        seen = 0
+
+        async def limited():
+            nonlocal seen
+            msg = await receive()
+            if msg["type"] == "http.request":
+                seen += len(msg.get("body", b""))
+                if seen > limit:
+                    raise StarletteHTTPException(413, f"request body over the limit of {limit:,} bytes")
+            return msg
+
+        return await self.app(scope, limited, send)
+
+
+def _make_runner(rt, settings: Settings):
+    from api.sparql_pool import ProcessPool, ThreadRunner
+    from graph.store import OxigraphStore
+
+    g = rt.graph
+    if not settings.sparql_endpoint and isinstance(g, OxigraphStore) and g.path is not None:
+        pipeline = rt.pipeline
+        pool = ProcessPool(g, rt.settings.data_dir / "snapshots", workers=settings.sparql_workers,
+                           generation=lambda: pipeline.manifest.generation, lock=pipeline.lock)
+        if not pool.wait_ready(60):
+            log.error("no SPARQL worker started within 60 s; /sparql answers 503 until one does")
+        return pool
+    return ThreadRunner(g, workers=settings.sparql_workers)
+
+
+def _start(rt) -> None:
+    """Load everything once: stores, model, linker, pipeline (repair), QA."""
+    t0 = time.perf_counter()
+    rt.pipeline  # noqa: B018 - opens index, graph, gazetteer, linker, extractor; repairs
+    rt.embedder.encode_one("warm up")
+    try:
+        rt.qa  # noqa: B018
+    except ImportError as exc:  # qa not installed in this checkout: /ask answers 503
+        log.error("question answering unavailable: %s", exc)
+    log.info("careerkg services ready in %.1f s", time.perf_counter() - t0)
+
+
+def create_app(settings: Settings | None = None, *, runtime=None) -> FastAPI:
+    """Build the app.
+
+    Args:
+        settings: configuration (default: from ``CAREERKG_*`` environment variables).
+        runtime: an already opened :class:`api.runtime.Runtime` to serve (tests share one);
+            by default the app opens its own at start-up.
+    """
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from api.runtime import Runtime
+
+        rt = runtime if runtime is not None else Runtime(settings)
+        await run_in_threadpool(_start, rt)
+        app.state.runtime = rt
+        app.state.sparql = await run_in_threadpool(_make_runner, rt, settings)
+        try:
+            yield
+        finally:
+            runner, app.state.sparql = app.state.sparql, None
+            await run_in_threadpool(runner.close)
+
+    app = FastAPI(title="careerkg", version=_version(), description=DESCRIPTION, openapi_tags=OPENAPI_TAGS,
+                  lifespan=lifespan, docs_url="/docs", redoc_url=None,
+                  responses={422: {"model": errors_model(), "description": "Request validation failed"}})
+    app.state.settings = settings
+    app.state.runtime = None
+    app.state.sparql = None
+    errors.install(app)
+    for r in (ask.router, sparql.router, documents.router, entities.router, health.router):
+        app.include_router(r)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
+                       allow_headers=["Accept", "Content-Type"], expose_headers=sparql.EXPOSED_HEADERS,
+                       max_age=3600)
+    app.add_middleware(BodyLimit, default=sparql.MAX_QUERY_BYTES,
+                       documents=max(settings.max_document_bytes, sparql.MAX_QUERY_BYTES))
+
+    @app.get("/", include_in_schema=False)
+    async def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app
+
+
+def errors_model():
+    from api.schemas import ErrorBody
+
+    return ErrorBody
+
+
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("careerkg")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"

@@ -1,0 +1,151 @@
+"""``/documents``: what is ingested, the text citation offsets index, and guide upload/removal.
+
+Reads take the pipeline's read lock, so during a re-ingest they see the old or the
+new version of a document, never a mix. Writes need ``Authorization: Bearer
+$CAREERKG_API_KEY`` and run the same atomic pipeline as ``careerkg ingest``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict
+
+from fastapi import APIRouter, Path, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, PlainTextResponse
+
+from api.deps import RuntimeDep, SettingsDep, WriterDep
+from api.errors import UnsupportedMediaType
+from api.schemas import DocumentList, DocumentOut, IngestOut, error_responses
+from careerkg.errors import InvalidInput, TooLarge
+from ingest.load import EXTENSION_FOR
+
+router = APIRouter(prefix="/documents", tags=["documents"])
+
+DOC_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,119}$"
+DocId = Path(description="Document id: lower-case letters, digits and '-' (the file stem slug).",
+              examples=["ml-engineer-jobs-uk-2026-career-guide"])
+_ID = re.compile(DOC_ID_PATTERN)
+_UTF8 = {"utf-8", "utf8", "us-ascii", "ascii"}
+
+
+def _out(rec) -> DocumentOut:
+    d = asdict(rec)
+    return DocumentOut(**{k: d[k] for k in DocumentOut.model_fields if k in d},
+                       text_url=f"/documents/{rec.doc_id}/text")
+
+
+def _check_id(doc_id: str) -> str:
+    if not _ID.match(doc_id):
+        raise InvalidInput(f"invalid document id {doc_id[:130]!r}: use 1-120 lower-case letters, digits and '-', "
+                           "starting with a letter or digit")
+    return doc_id
+
+
+@router.get("", response_model=DocumentList, summary="List ingested guides")
+def list_documents(rt: RuntimeDep) -> DocumentList:
+    p = rt.pipeline
+    with p.lock.read():
+        recs = sorted(p.manifest.docs.values(), key=lambda r: r.doc_id)
+        gen = p.manifest.generation
+    return DocumentList(count=len(recs), generation=gen, documents=[_out(r) for r in recs])
+
+
+@router.get("/{doc_id}", response_model=DocumentOut, summary="One guide's record",
+            responses=error_responses(404))
+def get_document(rt: RuntimeDep, doc_id: str = DocId) -> DocumentOut:
+    p = rt.pipeline
+    with p.lock.read():
+        return _out(p.record(doc_id))
+
+
+@router.get("/{doc_id}/text", response_class=PlainTextResponse, summary="The extracted text citations index",
+            responses={200: {"content": {"text/plain": {}},
+                             "description": "UTF-8 text; every citation satisfies text[start:end] == quote "
+                                            "(offsets count Unicode code points)."},
+                       **error_responses(404)})
+def get_text(rt: RuntimeDep, doc_id: str = DocId) -> PlainTextResponse:
+    p = rt.pipeline
+    with p.lock.read():
+        rec = p.record(doc_id)
+        text = p.text(doc_id)
+    return PlainTextResponse(text, media_type="text/plain; charset=utf-8",
+                             headers={"ETag": f'"{rec.sha256}"', "X-Document-Version": str(rec.version)})
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    length = request.headers.get("content-length")
+    if length is not None:
+        try:
+            n = int(length)
+        except ValueError:
+            raise InvalidInput("invalid Content-Length header") from None
+        if n > limit:
+            raise TooLarge(f"the guide is {n:,} bytes; the limit is {limit:,} (CAREERKG_MAX_DOCUMENT_BYTES)")
+    buf = bytearray()
+    async for part in request.stream():
+        buf += part
+        if len(buf) > limit:
+            raise TooLarge(f"the guide is over the limit of {limit:,} bytes (CAREERKG_MAX_DOCUMENT_BYTES)")
+    return bytes(buf)
+
+
+def _media_type(content_type: str | None) -> str:
+    if not content_type:
+        raise UnsupportedMediaType("send the guide with Content-Type text/plain, text/markdown or text/html")
+    base, *params = [p.strip() for p in content_type.split(";")]
+    base = base.lower()
+    if base in ("text/x-markdown", "text/md"):
+        base = "text/markdown"
+    if base not in EXTENSION_FOR:
+        raise UnsupportedMediaType(f"unsupported Content-Type {base!r}; use text/plain, text/markdown or text/html")
+    for p in params:
+        k, _, v = p.partition("=")
+        if k.strip().lower() == "charset" and v.strip().strip('"').lower() not in _UTF8:
+            raise UnsupportedMediaType(f"unsupported charset {v.strip()!r}: guides must be UTF-8")
+    return base
+
+
+_PUT_BODY = {"content": {t: {"schema": {"type": "string"}, "example": "# ML jobs in Exeter\n\nSenior ML engineers..."}
+                         for t in ("text/markdown", "text/plain", "text/html")}, "required": True}
+
+
+@router.put("/{doc_id}", response_model=IngestOut, dependencies=[WriterDep],
+            summary="Add or re-ingest one guide",
+            openapi_extra={"requestBody": _PUT_BODY},
+            responses={201: {"model": IngestOut, "description": "Added"},
+                       **error_responses(400, 401, 403, 413, 415)})
+async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, doc_id: str = DocId) -> Response:
+    """The body is the guide itself (UTF-8). 201 when added, 200 when updated or unchanged.
+
+    Ingest is atomic: when it fails (empty text, bad encoding, ...) the previous
+    version stays fully in place and the error says why.
+    """
+    _check_id(doc_id)
+    media_type = _media_type(request.headers.get("content-type"))
+    data = await _read_body(request, settings.max_document_bytes)
+    if len(data) > settings.max_document_bytes:  # pragma: no cover - _read_body already refused it
+        raise TooLarge("the guide is over the size limit")
+    name = f"{doc_id}{EXTENSION_FOR[media_type]}"
+    p = rt.pipeline
+    res = await run_in_threadpool(p.ingest_bytes, data, name, media_type=media_type, doc_id=doc_id,
+                                  source=f"PUT /documents/{doc_id}")
+    if res.status == "failed":
+        raise InvalidInput(res.reason or "the guide could not be ingested")
+    with p.lock.read():
+        rec = p.manifest.docs.get(doc_id)
+    body = IngestOut(doc_id=res.doc_id, status=res.status, reason=res.reason, version=res.version,
+                     chunks=res.chunks, claims=res.claims, seconds=round(res.seconds, 4),
+                     document=_out(rec) if rec else None)
+    status = 201 if res.status == "added" else 200
+    headers = {"Location": f"/documents/{doc_id}"} if status == 201 else None
+    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+
+
+@router.delete("/{doc_id}", response_model=DocumentOut, dependencies=[WriterDep],
+               summary="Remove one guide and everything derived from it",
+               responses=error_responses(401, 403, 404))
+async def delete_document(rt: RuntimeDep, doc_id: str = DocId) -> DocumentOut:
+    """Returns the record of the removed guide."""
+    rec = await run_in_threadpool(rt.pipeline.remove, doc_id)
+    return _out(rec)

@@ -1,0 +1,114 @@
+"""``/entities``: search by label or alias, and entity cards with cited claims and neighbours."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+
+from api.deps import RuntimeDep
+from api.schemas import (CitationOut, ClaimOut, EntityCardOut, EntityRow, EntitySearch, NeighbourOut, SalaryOut,
+                         error_responses)
+from careerkg.errors import CareerKGError
+from careerkg.model import ENTITY_KINDS
+from graph.entities import entity_card, search_entities
+from graph.vocab import PREFIXES, slug_of
+
+router = APIRouter(prefix="/entities", tags=["entities"])
+
+_KINDS = "|".join(ENTITY_KINDS)
+
+
+def _compact(iri: str) -> str:
+    for p, ns in PREFIXES.items():
+        if iri.startswith(ns) and p != "ckgid":
+            return f"{p}:{iri[len(ns):]}"
+    return iri
+
+
+class _Citations:
+    """Numbers evidence spans; keeps only those that resolve to the document's current text."""
+
+    def __init__(self, pipeline) -> None:
+        self.pipeline = pipeline
+        self.items: list[CitationOut] = []
+        self._ids: dict[tuple[str, int, int], int] = {}
+
+    def cite(self, row: dict) -> list[int]:
+        doc, start, end, quote = row.get("doc"), row.get("start"), row.get("end"), row.get("quote")
+        if not doc or start is None or end is None or quote is None:
+            return []
+        start, end = int(start), int(end)
+        key = (doc, start, end)
+        if key in self._ids:
+            return [self._ids[key]]
+        try:
+            text = self.pipeline.text(doc)
+        except CareerKGError:
+            return []
+        if text[start:end] != quote:
+            return []
+        n = len(self.items) + 1
+        self._ids[key] = n
+        self.items.append(CitationOut(id=n, doc_id=doc, title=row.get("title") or doc,
+                                      chunk_id=slug_of(row.get("chunk") or ""), start=start, end=end, quote=quote))
+        return [n]
+
+
+@router.get("", response_model=EntitySearch, summary="Search entities by label or alias",
+            responses=error_responses(400))
+def search(rt: RuntimeDep,
+           kind: str | None = Query(None, pattern=f"^({_KINDS})$", description="role, skill, org, city or sector"),
+           q: str | None = Query(None, max_length=200, description="Case-insensitive substring of a label or alias",
+                                 examples=["london"]),
+           limit: int = Query(50, ge=1, le=500)) -> EntitySearch:
+    """Entities of a kind (or all) whose label or alias contains ``q``, most mentioned first."""
+    with rt.pipeline.lock.read():
+        rows = search_entities(rt.graph, kind, q, limit=limit)
+    out = [EntityRow(iri=r.iri, kind=r.kind, slug=slug_of(r.iri), label=r.label, mentions=r.mentions,
+                     url=f"/entities/{r.kind}/{slug_of(r.iri)}") for r in rows]
+    return EntitySearch(count=len(out), entities=out)
+
+
+@router.get("/{kind}/{slug}", response_model=EntityCardOut, summary="An entity card",
+            responses=error_responses(404))
+def card(rt: RuntimeDep, kind: str, slug: str) -> EntityCardOut:
+    """Labels and aliases, facts and salary claims each with citations into the guides, and neighbours
+    in the entity network (networkx projection of the graph)."""
+    p = rt.pipeline
+    with p.lock.read():
+        c = entity_card(rt.graph, kind, slug)
+        gen = p.manifest.generation
+        neighbours = rt.network.neighbours(c.iri, generation=gen)
+        g = rt.network.graph(gen)
+        cites = _Citations(p)
+
+        def label(iri: str | None) -> str:
+            if not iri:
+                return ""
+            if iri in g:
+                return g.nodes[iri].get("label") or slug_of(iri)
+            return _compact(iri) if not iri.startswith("https://w3id.org/careerkg/id/") else slug_of(iri)
+
+        claims = []
+        for r in c.claims:
+            ids = cites.cite(r)
+            if not ids:
+                continue
+            claims.append(ClaimOut(subject=r["s"], subject_label=label(r["s"]), predicate=r["p"],
+                                   predicate_label=_compact(r["p"]), object=str(r["o"]),
+                                   object_label=label(str(r["o"])), citations=ids))
+        salaries = []
+        for r in c.salaries:
+            ids = cites.cite(r)
+            if not ids:
+                continue
+            sen = r.get("seniority")
+            salaries.append(SalaryOut(role=r["role"], role_label=label(r["role"]),
+                                      seniority=sen.rsplit("#", 1)[-1] if isinstance(sen, str) else None,
+                                      location=r.get("location"), location_label=label(r.get("location")) or None,
+                                      min_value=r.get("min"), max_value=r.get("max"), unit=r.get("unit"),
+                                      citations=ids))
+    return EntityCardOut(iri=c.iri, kind=c.kind, slug=slug_of(c.iri), label=c.label, aliases=c.aliases,
+                         category=c.category, same_as=c.same_as, mentions=c.mentions, claims=claims,
+                         salaries=salaries, citations=cites.items,
+                         neighbours=[NeighbourOut(iri=n.iri, label=n.label, kind=n.kind, relation=n.relation,
+                                                  weight=n.weight) for n in neighbours])
