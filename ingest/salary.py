@@ -229,9 +229,26 @@ class SalaryExtractor:
                     out += self._claims(r, role, levels, location, unit, (line.start, line.end), "table")
         return out
 
+    def _lead_in_location(self, line: Line) -> str | None:
+        """Where a list item's list is about: the location named by the line introducing the list.
+
+        The lead-in is the nearest line before the run of items that holds the item (a
+        "Typical salaries in Leeds are:" sentence or a heading); None when it names no place.
+        """
+        i = line.index - 1
+        while i >= 0 and self.layout.lines[i].kind == "item":
+            i -= 1
+        if i < 0:
+            return None
+        lead = self.layout.lines[i]
+        if lead.kind == "heading" or (lead.kind == "prose" and lead.content.rstrip().endswith(":")):
+            return self._location_in(lead.start, lead.end)
+        return None
+
     def _sentences(self, line: Line) -> list[Claim]:
         heading = self.layout.heading_of(line)
         in_salary_section = bool(heading and _SALARY_CUE.search(heading.content))
+        list_location = self._lead_in_location(line) if line.kind == "item" else None
         out: list[Claim] = []
         for s, e in self.layout.sentences(line):
             ranges = find_ranges(self.text, s, e)
@@ -259,6 +276,9 @@ class SalaryExtractor:
                     or self._location_in(left_s, r.start)
                 if location is None and len(ranges) == 1:
                     location = self._location_in(s, e)
+                elif location is None:  # "In London, seniors are paid £A to £B, while principals start at £C"
+                    location = self._location_in(s, ranges[0].start)
+                location = location or list_location
                 role = self._role_in(s, e, before=r.start)
                 unit = self._unit(r, e, sent)
                 if unit:
