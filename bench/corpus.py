@@ -225,6 +225,13 @@ class _Writer:
                 cells.append(span(lo, hi, "full", plus=plus))
                 self.truth(lvl, iri, lo, hi, "YEAR", "table")
             rows.append(cells)
+        if rng.random() < 0.3:
+            rates = [("London" if iri == LONDON_IRI else None, iri) for _, iri, _ in cols]
+            cells = ["Contractor", "—"]
+            for (_, iri), (lo, hi) in zip(rates, (b.day, b.day_outside)):
+                cells.append(f"{span(lo, hi, 'full')} per day")
+                self.truth("Contractor", iri, lo, hi, "DAY", "table")
+            rows.append(cells)
         self.blocks.append(("table", rows))
         self.blocks.append(("p", "Indicative ranges only. Equity, bonus and benefits come on top of base pay."))
 
@@ -265,7 +272,7 @@ class _Writer:
         plural = _plural(self.lower)
         city = rng.choice([c for c in _UK_CITIES if c != "London"])
         ciri = self.city_iri(city)
-        kind = rng.randrange(4)
+        kind = rng.randrange(5)
         if kind == 0:
             lo, hi = b.london["Mid"]
             lo2, hi2 = b.outside["Mid"]
@@ -290,6 +297,14 @@ class _Writer:
                 self.truth(lvl, UK, lo, hi, "YEAR", "prose")
             sents.append(f"Based on advertised roles, UK {plural} typically earn {parts[0]}, {parts[1]} and "
                          f"{parts[2]}.")
+        elif kind == 3:
+            lo, hi = b.outside["Mid"]
+            sents.append(f"Salaries for {rng.choice(['mid-level', 'intermediate'])} {plural} in {city} range from "
+                         f"{span(lo, hi, self.style, ' to ')} per annum.")
+            self.truth("Mid", ciri, lo, hi, "YEAR", "prose")
+            lo = b.outside["Junior"][0]
+            sents.append(f"Graduate roles in {city} pay from {money(lo, self.style)}.")
+            self.truth("Junior", ciri, lo, None, "YEAR", "prose")
         else:
             lo, hi = b.london["Senior"]
             sents.append(f"In London, senior {plural} are paid {span(lo, hi, self.style, ' to ')}, while "
