@@ -69,7 +69,7 @@ class Composer:
         roles = u.iris("role")
         if u.iris("org"):
             return  # salary claims carry no employer: they cannot answer for one company
-        rows = [r for r in self.lookups.salaries() if not roles or r.role in roles]
+        rows = [r for role in (roles or [None]) for r in self.lookups.salaries(role)]
         if roles and not rows:
             return
         if u.seniority:
@@ -118,14 +118,14 @@ class Composer:
         roles, skills = u.iris("role"), u.iris("skill")
         rows: list[RelationRow] = []
         if u.intent == "location" and orgs:
-            rows = [r for r in self.lookups.relations(LOCATED_IN) if r.subject in orgs]
+            rows = [r for o in orgs for r in self.lookups.relations(LOCATED_IN, subject=o)]
         elif u.intent == "employers" and (cities or sectors):
             if cities:
-                rows += [r for r in self.lookups.relations(LOCATED_IN) if r.object in cities]
+                rows += [r for c in cities for r in self.lookups.relations(LOCATED_IN, object=c)]
             if sectors:
-                rows += [r for r in self.lookups.relations(IN_SECTOR) if r.object in sectors]
+                rows += [r for sec in sectors for r in self.lookups.relations(IN_SECTOR, object=sec)]
         elif u.intent == "skills" and roles and not skills:
-            rows = [r for r in self.lookups.relations(REQUIRES_SKILL) if r.subject in roles]
+            rows = [r for role in roles for r in self.lookups.relations(REQUIRES_SKILL, subject=role)]
         elif u.intent == "transition":
             rows = [r for r in self.lookups.relations(TRANSITIONS_TO)
                     if (not roles or r.object in roles or r.subject in roles)]

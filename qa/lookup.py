@@ -94,9 +94,10 @@ class GraphLookups:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
 
-    def salaries(self) -> list[SalaryRow]:
+    def salaries(self, role: str | None = None) -> list[SalaryRow]:
+        """Salary claims (of one role when given)."""
         rows = []
-        for r in self.store.select(SALARY):
+        for r in self.store.select(SALARY, {"role": role} if role else None):
             sen = r.get("seniority")
             rows.append(SalaryRow(r["role"], _label(r["role"], r.get("roleLabel")),
                                   sen.rsplit("#", 1)[-1] if sen else None, r.get("location"),
@@ -104,7 +105,13 @@ class GraphLookups:
                                   r.get("min"), r.get("max"), r["unit"], _evidence(r)))
         return rows
 
-    def relations(self, predicate: str) -> list[RelationRow]:
+    def relations(self, predicate: str, *, subject: str | None = None, object: str | None = None) -> list[RelationRow]:
+        """Claims with this predicate (about one subject and/or object when given)."""
+        bindings = {"p": predicate}
+        if subject:
+            bindings["s"] = subject
+        if object:
+            bindings["o"] = object
         return [RelationRow(r["s"], _label(r["s"], r.get("sLabel")), r["p"], r["o"], _label(r["o"], r.get("oLabel")),
                             r.get("minMonths"), r.get("maxMonths"), _evidence(r))
-                for r in self.store.select(RELATIONS, {"p": predicate})]
+                for r in self.store.select(RELATIONS, bindings)]
