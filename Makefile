@@ -1,5 +1,5 @@
 # One-command set-up: `make run` (service with the seeds ingested) and `make test`.
-PY ?= python3.11
+PY ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
