@@ -195,23 +195,41 @@ class Pipeline:
         # 1. write-ahead note, then the new version's files (beside the old ones)
         m.pending[doc.doc_id] = {"sha256": doc.sha256, "version": version}
         m.save()
-        self._write_file(rec.source_file, raw)
-        self._write_file(rec.text_file, doc.text.encode("utf-8"))
-        # 2. new chunks beside the old (ids carry the hash); readers still filter to the old version
-        self.index.add(chunks, embeddings, sha256=doc.sha256, title=doc.title)
-        # 3. the switch: graph replaced atomically, then the manifest, under the write lock
-        with self.lock.write():
-            self.graph.replace_graph(graph_iri(doc.doc_id), quads)
-            m.docs[doc.doc_id] = rec
-            m.pending.pop(doc.doc_id, None)
-            m.generation += 1
-            m.save()
-            self._texts[(doc.doc_id, doc.sha256)] = doc.text
+        switched = False
+        try:
+            self._write_file(rec.source_file, raw)
+            self._write_file(rec.text_file, doc.text.encode("utf-8"))
+            # 2. new chunks beside the old (ids carry the hash); readers still filter to the old version
+            self.index.add(chunks, embeddings, sha256=doc.sha256, title=doc.title)
+            # 3. the switch: graph replaced atomically, then the manifest, under the write lock
+            with self.lock.write():
+                self.graph.replace_graph(graph_iri(doc.doc_id), quads)
+                switched = True
+                m.docs[doc.doc_id] = rec
+                m.pending.pop(doc.doc_id, None)
+                m.generation += 1
+                m.save()
+                self._texts[(doc.doc_id, doc.sha256)] = doc.text
+        except BaseException:
+            if not switched:  # nothing of the new version is visible yet: take it away again
+                self._roll_back(doc, old)
+            raise  # after the switch, the pending note lets repair() finish the job
         # 4. garbage: the old version's chunks and files
         self.index.delete_doc(doc.doc_id, keep_sha256=doc.sha256)
         if old and old.sha256 != doc.sha256:
             self._remove_files(doc.doc_id, keep=doc.sha256)
         return rec
+
+    def _roll_back(self, doc: Document, old: DocRecord | None) -> None:
+        """Remove what a failed ``_commit`` wrote before the switch (chunks, files, pending note)."""
+        if old is None:
+            self.index.delete_doc(doc.doc_id)
+            self._remove_files(doc.doc_id, keep=None)
+        elif old.sha256 != doc.sha256:
+            self.index.delete_doc(doc.doc_id, keep_sha256=old.sha256)
+            self._remove_files(doc.doc_id, keep=old.sha256)
+        self.manifest.pending.pop(doc.doc_id, None)
+        self.manifest.save()
 
     def _write_file(self, rel: str, data: bytes) -> None:
         path = self.data_dir / rel

@@ -49,13 +49,37 @@ def shared_linker():
     return EntityLinker(load_gazetteer())
 
 
-def open_runtime(settings: Settings, linker=None):
+_VECTORS: dict[str, list[float]] = {}
+
+
+def caching_embedder(settings: Settings):
+    """The real embedding model, memoised per text for the whole session.
+
+    Write tests ingest the same small guides into many fresh data dirs; every vector is
+    still computed by the real model (once), later runtimes reuse it. Tests may still
+    monkeypatch ``rt.embedder.encode`` to simulate a model failure.
+    """
+    from ingest.embed import Embedder
+
+    class CachingEmbedder(Embedder):
+        def encode(self, texts: list[str]) -> list[list[float]]:
+            todo = [t for t in dict.fromkeys(texts) if t not in _VECTORS]
+            if todo:
+                _VECTORS.update(zip(todo, super().encode(todo)))
+            return [list(_VECTORS[t]) for t in texts]
+
+    return CachingEmbedder(settings.embed_model, settings.embed_batch_size)
+
+
+def open_runtime(settings: Settings, linker=None, *, cache_vectors: bool = False):
     """A :class:`Runtime` on ``settings``, reusing ``linker`` (already built) when given."""
     from api.runtime import Runtime
 
     rt = Runtime(settings)
     if linker is not None:
         rt.__dict__["linker"] = linker  # cached_property slot: skip rebuilding the matcher
+    if cache_vectors:
+        rt.__dict__["embedder"] = caching_embedder(settings)
     return rt
 
 
@@ -70,13 +94,16 @@ def close_runtime(rt) -> None:
 def runtime_factory(settings_factory, shared_linker) -> Iterator[Callable]:
     """Open fresh runtimes on ``tmp_path`` (for tests that write); closed at teardown.
 
+    They share the session's entity linker and a per-text memo of the real model's vectors
+    (see :func:`caching_embedder`), so opening one and ingesting the fixtures is cheap.
+
     >>> rt = runtime_factory()                  # tmp_path/data
     >>> rt2 = runtime_factory("other", max_document_bytes=1000)
     """
     opened = []
 
     def make(name: str = "data", **overrides):
-        rt = open_runtime(settings_factory(name, **overrides), shared_linker)
+        rt = open_runtime(settings_factory(name, **overrides), shared_linker, cache_vectors=True)
         opened.append(rt)
         return rt
 
