@@ -1,0 +1,97 @@
+"""POST /ask: validation, the answer shape with resolvable citations, and a guide added then removed over HTTP."""
+
+from __future__ import annotations
+
+import ckg_testdata
+import pytest
+from conftest import AUTH
+
+LEEDS_GUIDE = ckg_testdata.DATA_DIR / "leeds-ml-jobs.md"
+LEEDS_ID = "leeds-ml-jobs"
+LEEDS_QUESTION = "What does a Machine Learning Engineer earn in Leeds?"
+
+
+def assert_citations_resolve(client, answer: dict) -> None:
+    texts: dict[str, str] = {}
+    for c in answer["citations"]:
+        if c["doc_id"] not in texts:
+            r = client.get(f"/documents/{c['doc_id']}/text")
+            assert r.status_code == 200
+            texts[c["doc_id"]] = r.text
+        assert texts[c["doc_id"]][c["start"]:c["end"]] == c["quote"]
+    markers = {int(n) for n in __import__("re").findall(r"\[(\d+)\]", answer["answer"])}
+    assert markers <= {c["id"] for c in answer["citations"]}
+
+
+def test_answer_with_citations(client):
+    r = client.post("/ask", json={"question": "What does a senior MLE earn in London?"})
+    assert r.status_code == 200, r.text
+    a = r.json()
+    assert set(a) >= {"question", "answer", "abstained", "mode", "citations", "facts", "conflicts", "entities"}
+    assert a["abstained"] is False and a["mode"] == "extractive"
+    assert a["citations"] and "£" in a["answer"]
+    assert any(e["iri"] == ckg_testdata.CITY_LONDON for e in a["entities"])
+    assert_citations_resolve(client, a)
+
+
+def test_top_k_and_mode_are_accepted(client):
+    r = client.post("/ask", json={"question": "Which skills do ML engineers need?", "top_k": 3, "mode": "extractive"})
+    assert r.status_code == 200, r.text
+    assert_citations_resolve(client, r.json())
+
+
+def test_unanswerable_question_abstains(client):
+    a = client.post("/ask", json={"question": "What do ML engineers earn in Leeds?"}).json()
+    assert a["abstained"] is True and a["citations"] == []
+
+
+@pytest.mark.parametrize("body, where", [
+    ({}, "question"),
+    ({"question": ""}, "question"),
+    ({"question": "   \n "}, "blank"),
+    ({"question": "x" * 1001}, "1000"),
+    ({"question": 42}, "question"),
+    ({"question": ["a"]}, "question"),
+    ({"question": "ok?", "top_k": 0}, "top_k"),
+    ({"question": "ok?", "top_k": 51}, "top_k"),
+    ({"question": "ok?", "top_k": "many"}, "top_k"),
+    ({"question": "ok?", "mode": "poetry"}, "mode"),
+    ({"question": "ok?", "colour": "blue"}, "colour"),
+])
+def test_invalid_requests_are_422(client, body, where):
+    r = client.post("/ask", json=body)
+    assert r.status_code == 422, r.text
+    err = r.json()["error"]
+    assert err["code"] == "validation_error" and where in err["message"]
+
+
+def test_non_json_body_is_422(client):
+    r = client.post("/ask", content=b"question=hi", headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 422 and r.json()["error"]["code"] == "validation_error"
+    r = client.post("/ask", content=b"{not json", headers={"Content-Type": "application/json"})
+    assert r.status_code == 422
+
+
+def test_put_a_guide_then_ask_then_delete_it(writer):
+    before = writer.post("/ask", json={"question": LEEDS_QUESTION}).json()
+    assert before["abstained"] is True
+    r = writer.put(f"/documents/{LEEDS_ID}", content=LEEDS_GUIDE.read_bytes(),
+                   headers={"Content-Type": "text/markdown", **AUTH})
+    assert r.status_code == 201, r.text
+    try:
+        a = writer.post("/ask", json={"question": LEEDS_QUESTION}).json()
+        assert a["abstained"] is False, a["answer"]
+        assert LEEDS_ID in {c["doc_id"] for c in a["citations"]}
+        assert "48,000" in a["answer"]
+        assert_citations_resolve(writer, a)
+        # the graph sees it too: SPARQL through the worker pool (a new snapshot after the write)
+        q = ("PREFIX ckg: <https://w3id.org/careerkg/ontology#>\nSELECT (COUNT(*) AS ?n) WHERE { "
+             "?c a ckg:SalaryClaim ; ckg:location <https://w3id.org/careerkg/id/city/leeds> }")
+        n = writer.get("/sparql", params={"query": q}).json()["results"]["bindings"][0]["n"]["value"]
+        assert int(n) >= 1
+    finally:
+        assert writer.delete(f"/documents/{LEEDS_ID}", headers=AUTH).status_code == 200
+    after = writer.post("/ask", json={"question": LEEDS_QUESTION}).json()
+    assert after["abstained"] is True and after["citations"] == []
+    n = writer.get("/sparql", params={"query": q}).json()["results"]["bindings"][0]["n"]["value"]
+    assert int(n) == 0
