@@ -360,7 +360,12 @@ class ProcessPool:
                                      "(CAREERKG_SPARQL_TIMEOUT); narrow it or add a LIMIT")
             reply = worker.conn.recv()
         except (EOFError, OSError, BrokenPipeError):
-            code = worker.proc.poll() if worker else None
+            code = None
+            if worker is not None:
+                try:
+                    code = worker.proc.wait(2)
+                except subprocess.TimeoutExpired:
+                    pass
             log.error("SPARQL worker died (exit code %s) on %.200r", code, query)
             if worker is not None:
                 self._replace(worker)

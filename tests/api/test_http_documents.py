@@ -126,3 +126,49 @@ def test_invalid_document_id_is_400(writer):
     r = writer.put("/documents/Not_Valid", content=GUIDE, headers={"Content-Type": "text/plain", **AUTH})
     assert r.status_code == 400
     assert "invalid document id" in r.json()["error"]["message"]
+
+
+def test_reads_during_reingest_see_old_or_new_never_a_mix(writer, write_app):
+    """While a guide is replaced again and again, every read (text, record, SPARQL) sees one whole version."""
+    import hashlib
+    import threading
+
+    versions = [b"# Bath ML\n\nA Machine Learning Engineer in Bath uses Python.\n",
+                b"# Bath ML\n\nA Data Scientist in Bath uses SQL and Python every day.\n"]
+    shas = {hashlib.sha256(v.decode().encode()).hexdigest() for v in versions}
+    headers = {"Content-Type": "text/markdown", **AUTH}
+    assert writer.put("/documents/bath-guide", content=versions[0], headers=headers).status_code == 201
+    query = ("PREFIX ckg: <https://w3id.org/careerkg/ontology#>\nSELECT ?sha WHERE { "
+             "<https://w3id.org/careerkg/id/doc/bath-guide> ckg:sha256 ?sha }")
+    errors: list[str] = []
+    done = threading.Event()
+
+    def rewrite():
+        try:
+            for i in range(1, 9):
+                r = writer.put("/documents/bath-guide", content=versions[i % 2], headers=headers)
+                if r.status_code != 200:
+                    errors.append(f"PUT {r.status_code} {r.text}")
+        finally:
+            done.set()
+
+    t = threading.Thread(target=rewrite)
+    t.start()
+    reads = 0
+    try:
+        while not done.is_set() or reads < 5:
+            r = writer.get("/documents/bath-guide/text")
+            assert r.status_code == 200
+            assert hashlib.sha256(r.text.encode()).hexdigest() == r.headers["etag"].strip('"')
+            assert r.headers["etag"].strip('"') in shas
+            rec = writer.get("/documents/bath-guide").json()
+            assert rec["sha256"] in shas
+            rows = writer.get("/sparql", params={"query": query}).json()["results"]["bindings"]
+            assert [b["sha"]["value"] for b in rows] in [[s] for s in shas]
+            reads += 1
+    finally:
+        t.join(60)
+        writer.delete("/documents/bath-guide", headers=AUTH)
+    assert not errors
+    assert reads >= 5
+    assert write_app.state.sparql.snapshot_count() <= 2  # snapshots nobody uses are deleted
