@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from urllib.parse import parse_qs
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
@@ -74,17 +75,27 @@ def _media(form: str, accept: str | None, fmt_values: list[str]) -> str:
     return negotiate(form, accept)
 
 
+def _graphs(params: dict[str, list[str]], name: str) -> list[str] | None:
+    values = params.get(name) or []
+    for v in values:
+        try:
+            ox.NamedNode(v)
+        except ValueError as exc:
+            raise InvalidInput(f"invalid {name} {v[:200]!r}: {exc}") from None
+    return values or None
+
+
 async def _answer(request: Request, runner, settings, query: str | None, params: dict[str, list[str]]) -> Response:
     if query is None:
         raise InvalidInput("missing SPARQL query: send it as the 'query' parameter, as a form field or as an "
                            "application/sparql-query body")
     form = check_read_only(query)
+    default_graphs, named_graphs = _graphs(params, "default-graph-uri"), _graphs(params, "named-graph-uri")
     media = _media(form, request.headers.get("accept"), _format_param(params))
     t0 = time.perf_counter()
     res = await run_in_threadpool(runner.run, query, media, timeout=settings.sparql_timeout,
                                   row_limit=settings.sparql_row_limit,
-                                  default_graphs=params.get("default-graph-uri") or None,
-                                  named_graphs=params.get("named-graph-uri") or None)
+                                  default_graphs=default_graphs, named_graphs=named_graphs)
     ms = (time.perf_counter() - t0) * 1000
     headers = {ROW_LIMIT_HEADER: str(settings.sparql_row_limit), TRUNCATED_HEADER: "true" if res.truncated else "false",
                "X-SPARQL-Query-Ms": f"{ms:.1f}", "Vary": "Accept", "Cache-Control": "no-store"}

@@ -212,3 +212,10 @@ def test_json_body_is_valid_sparql_results(client):
     body = json.loads(client.get("/sparql", params={"query": CITIES}).content)
     assert body["head"]["vars"] == ["c", "label"]
     assert all(b["c"]["type"] == "uri" for b in body["results"]["bindings"])
+
+
+@pytest.mark.parametrize("param", ["default-graph-uri", "named-graph-uri"])
+@pytest.mark.parametrize("value", ["", "not an iri", "AAA"])
+def test_invalid_graph_iri_is_400(client, param, value):
+    r = client.get("/sparql", params={"query": CITIES, param: value})
+    assert r.status_code == 400 and param in r.json()["error"]["message"]
