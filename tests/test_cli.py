@@ -1,0 +1,223 @@
+"""The ``careerkg`` CLI through Typer's CliRunner, on real stores in temp data dirs."""
+
+from __future__ import annotations
+
+import gc
+import json
+import shutil
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+import pytest
+from typer.testing import CliRunner
+
+import ckg_testdata as td
+from api.cli import app
+from conftest import close_runtime, open_runtime
+
+runner = CliRunner()
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+    exception: BaseException | None
+
+
+def run(*args: str) -> Run:
+    """Invoke the CLI; the result is copied out and dropped so the stores it opened are closed."""
+    res = runner.invoke(app, list(args))
+    out = Run(res.exit_code, res.stdout, res.stderr, res.exception)
+    if isinstance(out.exception, SystemExit):
+        out.exception = None
+    del res
+    gc.collect()  # the command's Runtime (and its Oxigraph lock) goes away with it
+    return out
+
+
+def assert_one_line_error(r: Run, *needles: str) -> str:
+    assert r.code == 1, (r.out, r.err)
+    assert r.exception is None, f"unexpected exception {r.exception!r}"
+    assert "Traceback" not in r.out + r.err
+    lines = [ln for ln in r.err.splitlines() if ln.strip()]
+    assert len(lines) == 1, lines
+    for n in needles:
+        assert n.lower() in lines[0].lower(), (n, lines[0])
+    return lines[0]
+
+
+@pytest.fixture(autouse=True)
+def quick_runtime(monkeypatch, shared_linker):
+    """Each command still builds ``Runtime(get_settings())`` from CAREERKG_DATA_DIR, but reuses the
+    session's entity linker and memoised model vectors instead of rebuilding them per invocation."""
+    import api.cli
+    import api.cli_graph
+    from careerkg.settings import get_settings
+
+    def quick():
+        return open_runtime(get_settings(), shared_linker, cache_vectors=True)
+
+    monkeypatch.setattr(api.cli, "runtime", quick)
+    monkeypatch.setattr(api.cli_graph, "runtime", quick)
+
+
+@pytest.fixture
+def seeded_cli(seeded_data_copy, cli_env):
+    cli_env(seeded_data_copy)
+    return seeded_data_copy
+
+
+# ----------------------------------------------------------------------------- ingest
+def _state(data_dir, linker) -> dict:
+    """Manifest records, chunk ids and graph triples of a data dir (opened and closed again)."""
+    from careerkg.settings import Settings
+
+    rt = open_runtime(Settings(data_dir=data_dir), linker, cache_vectors=True)
+    try:
+        p = rt.pipeline
+        return {d: {"record": vars(r).copy(), "chunks": td.chunk_ids(rt.index, d), "graph": td.doc_triples(rt.graph, d)}
+                for d, r in p.manifest.docs.items()}
+    finally:
+        p = None
+        close_runtime(rt)
+
+
+def test_ingest_folder_mixing_good_and_bad_files(tmp_path, cli_env, shared_linker):
+    data = tmp_path / "data"
+    cli_env(data)
+    first = tmp_path / "first"
+    first.mkdir()
+    shutil.copy(td.FIXTURE_TXT, first)
+    r = run("ingest", str(first))
+    assert r.code == 0, r.err
+    assert "added" in r.out and "fintech-ml-roles" in r.out
+    assert "1 added, 0 updated, 0 unchanged, 0 failed" in r.out
+    before = _state(data, shared_linker)
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(td.FIXTURE_MD, folder)  # good, new
+    shutil.copy(td.FIXTURE_HTML, folder)  # good, new
+    (folder / "fintech-ml-roles.txt").write_bytes(b"Fintech \xff\xfe not utf-8")  # bad new version of an ingested doc
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "binary.txt").write_bytes(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)))
+    (folder / "slides.pdf").write_bytes(b"%PDF-1.7")
+    with (folder / "huge.md").open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)  # sparse: refused by size, never read
+    (folder / ".hidden.txt").write_text("ignored dot file")
+    r = run("ingest", str(folder), str(tmp_path / "does-not-exist"))
+    assert r.code == 1
+    assert r.exception is None and "Traceback" not in r.out + r.err
+    failed = [ln for ln in r.err.splitlines() if ln.startswith("failed")]
+    reasons = {"fintech-ml-roles.txt": "UTF-8", "empty.txt": "empty", "binary.txt": "binary",
+               "slides.pdf": "unsupported", "huge.md": "limit", "does-not-exist": "no such file"}
+    assert len(failed) == len(reasons), failed
+    for name, why in reasons.items():
+        lines = [ln for ln in failed if name in ln]
+        assert len(lines) == 1 and why.lower() in lines[0].lower(), (name, failed)
+    assert ".hidden" not in r.out + r.err
+    assert "2 added, 0 updated, 0 unchanged, 5 failed, 1 missing" in r.out
+    assert "healthcare-ml-notes" in r.out and "autonomy-ml-jobs" in r.out
+
+    after = _state(data, shared_linker)
+    assert after["fintech-ml-roles"] == before["fintech-ml-roles"], "the ingested guide must not change"
+    assert sorted(after) == ["autonomy-ml-jobs", "fintech-ml-roles", "healthcare-ml-notes"]
+
+    # unchanged re-run: exit 0, nothing re-done
+    r = run("ingest", str(first))
+    assert r.code == 0 and "0 added, 0 updated, 1 unchanged, 0 failed" in r.out
+
+
+def test_docs_list_show_remove(tmp_path, cli_env):
+    data = tmp_path / "data"
+    cli_env(data)
+    assert run("ingest", str(td.FIXTURE_TXT), str(td.FIXTURE_HTML_UNTITLED)).code == 0
+    r = run("docs", "list", "--json")
+    assert r.code == 0
+    listed = json.loads(r.out)
+    assert [d["doc_id"] for d in listed] == ["fintech-ml-roles", "untitled-page"]
+    r = run("docs", "show", "untitled-page", "--text")
+    assert r.code == 0 and "Graduate schemes at Arm and Ocado" in r.out
+    r = run("docs", "remove", "untitled-page")
+    assert r.code == 0 and "removed untitled-page" in r.out
+    assert [d["doc_id"] for d in json.loads(run("docs", "list", "--json").out)] == ["fintech-ml-roles"]
+    assert_one_line_error(run("docs", "show", "untitled-page"), "no document")
+    assert_one_line_error(run("docs", "remove", "nope"), "no document")
+    r = run("repair")
+    assert r.code == 0 and "consistent" in r.out
+
+
+# ----------------------------------------------------------------------------- sparql
+def test_sparql_parse_error_is_one_line(seeded_cli):
+    line = assert_one_line_error(run("sparql", "SELEC"), "error", "syntax")
+    assert line.startswith("error:")
+    assert_one_line_error(run("sparql", "SELECT ?s WHERE { ?s ?p }"), "syntax")
+
+
+def test_sparql_update_is_refused(seeded_cli):
+    assert_one_line_error(run("sparql", "DELETE WHERE { ?s ?p ?o }"), "not allowed")
+    assert_one_line_error(run("sparql", "  "), "empty")
+    assert_one_line_error(run("sparql", "SELECT * { ?s ?p ?o }", "--format", "yaml"), "unknown format")
+    r = run("sparql", "ASK { ?s ?p ?o }")
+    assert r.code == 0 and r.out.strip() == "true", "the store is untouched"
+
+
+def test_sparql_formats(seeded_cli, tmp_path):
+    q = ("PREFIX schema: <https://schema.org/> SELECT ?org WHERE { ?org schema:location "
+         "<https://w3id.org/careerkg/id/city/cambridge> } ORDER BY ?org")
+    r = run("sparql", q, "--format", "json")
+    assert r.code == 0, r.err
+    orgs = [b["org"]["value"] for b in json.loads(r.out)["results"]["bindings"]]
+    assert td.ORG_DARKTRACE in orgs and td.ORG_FEATURESPACE in orgs
+    r = run("sparql", q, "--format", "csv")
+    assert r.code == 0 and r.out.splitlines()[0] == "org" and td.ORG_DARKTRACE in r.out
+    f = tmp_path / "q.rq"
+    f.write_text(q)
+    r = run("sparql", str(f), "--format", "table")
+    assert r.code == 0 and "darktrace" in r.out and "rows" in r.out
+    r = run("sparql", "CONSTRUCT { ?o a <http://x/Org> } WHERE { ?o a <https://schema.org/Organization> } LIMIT 3")
+    assert r.code == 0
+    assert len(list(ox.parse(r.out.encode(), format=ox.RdfFormat.TURTLE))) == 3
+
+
+# ----------------------------------------------------------------------------- graph, entities, export
+def test_graph_neighbours_darktrace(seeded_cli):
+    r = run("graph", "neighbours", "Darktrace")
+    assert r.code == 0, r.err
+    assert td.ORG_DARKTRACE in r.out.replace("\n", "")
+    row = [ln for ln in r.out.splitlines() if "Cambridge" in ln]
+    assert row and "located_in" in row[0]
+    assert_one_line_error(run("graph", "neighbours", "Atlantis Robotics Ltd"), "no entity")
+
+
+def test_graph_path_data_scientist_to_mle(seeded_cli):
+    r = run("graph", "path", "Data Scientist", "Machine Learning Engineer")
+    assert r.code == 0, r.err
+    assert "Data Scientist --transitions_to--> Machine Learning Engineer" in " ".join(r.out.split())
+    r = run("graph", "central", "--kind", "skill", "--n", "5")
+    assert r.code == 0 and "Python" in r.out
+
+
+def test_entities_listing(seeded_cli):
+    r = run("entities", "--kind", "org", "--q", "dark")
+    assert r.code == 0 and "Darktrace" in r.out and "Cambridge" not in r.out
+    assert_one_line_error(run("entities", "--kind", "planet"), "unknown kind")
+
+
+@pytest.mark.parametrize("fmt, rdf_format", [("nq", ox.RdfFormat.N_QUADS), ("ttl", ox.RdfFormat.TURTLE),
+                                             ("jsonld", ox.RdfFormat.JSON_LD), ("trig", ox.RdfFormat.TRIG)])
+def test_export_parses_back(seeded_cli, seeded_runtime, tmp_path, fmt, rdf_format):
+    out = tmp_path / f"export.{fmt}"
+    r = run("export", "--format", fmt, "-o", str(out))
+    assert r.code == 0, r.err
+    parsed = list(ox.parse(path=str(out), format=rdf_format))
+    store = seeded_runtime.graph.store
+    if fmt == "ttl":  # a triple format: the union of all graphs
+        assert {(str(t.subject), str(t.predicate), str(t.object)) for t in parsed} == \
+            {(str(q.subject), str(q.predicate), str(q.object)) for q in store}
+    else:
+        assert len(parsed) == len(store)
+        assert {str(q.graph_name) for q in parsed} == {f"<{g.value}>" for g in store.named_graphs()}
+    assert_one_line_error(run("export", "--format", "rdfxml"), "unknown format")
