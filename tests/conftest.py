@@ -6,12 +6,12 @@ embedding model and real Oxigraph. Tests that only *read* (queries, QA, API read
 should use it; tests that *write* should open their own runtime on ``tmp_path`` with
 the small fixtures in ``tests/data`` (``runtime_factory``), never mutate the seeded one.
 
-Constants and read helpers live in ``tests/ckg_testdata.py`` (``import ckg_testdata``).
+Constants and read helpers live in ``tests/ckg_testdata.py`` (``import ckg_testdata``); opening and
+closing runtimes in ``tests/ckg_runtime.py`` (a plain module: each test folder may have its own conftest).
 """
 
 from __future__ import annotations
 
-import gc
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -23,6 +23,7 @@ from careerkg.settings import Settings, apply_offline_env, get_settings
 apply_offline_env()
 
 import ckg_testdata  # noqa: E402  (after the offline env is set)
+from ckg_runtime import caching_embedder, close_runtime, open_runtime  # noqa: E402,F401
 
 
 @pytest.fixture
@@ -47,47 +48,6 @@ def shared_linker():
     from graph.gazetteer import load_gazetteer
 
     return EntityLinker(load_gazetteer())
-
-
-_VECTORS: dict[str, list[float]] = {}
-
-
-def caching_embedder(settings: Settings):
-    """The real embedding model, memoised per text for the whole session.
-
-    Write tests ingest the same small guides into many fresh data dirs; every vector is
-    still computed by the real model (once), later runtimes reuse it. Tests may still
-    monkeypatch ``rt.embedder.encode`` to simulate a model failure.
-    """
-    from ingest.embed import Embedder
-
-    class CachingEmbedder(Embedder):
-        def encode(self, texts: list[str]) -> list[list[float]]:
-            todo = [t for t in dict.fromkeys(texts) if t not in _VECTORS]
-            if todo:
-                _VECTORS.update(zip(todo, super().encode(todo)))
-            return [list(_VECTORS[t]) for t in texts]
-
-    return CachingEmbedder(settings.embed_model, settings.embed_batch_size)
-
-
-def open_runtime(settings: Settings, linker=None, *, cache_vectors: bool = False):
-    """A :class:`Runtime` on ``settings``, reusing ``linker`` (already built) when given."""
-    from api.runtime import Runtime
-
-    rt = Runtime(settings)
-    if linker is not None:
-        rt.__dict__["linker"] = linker  # cached_property slot: skip rebuilding the matcher
-    if cache_vectors:
-        rt.__dict__["embedder"] = caching_embedder(settings)
-    return rt
-
-
-def close_runtime(rt) -> None:
-    """Drop a runtime's stores so the same data dir can be opened again (Oxigraph allows one writer)."""
-    for name in ("qa", "network", "pipeline", "index", "graph"):
-        rt.__dict__.pop(name, None)
-    gc.collect()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 import ckg_testdata as td
 from api.cli import app
-from conftest import close_runtime, open_runtime
+from ckg_runtime import close_runtime, open_runtime
 
 runner = CliRunner()
 

@@ -22,11 +22,9 @@ from fastapi.testclient import TestClient
 
 from api.app import create_app
 from careerkg.settings import Settings
+from http_testdata import API_KEY, AUTH, RUNAWAY  # noqa: F401
 
-API_KEY = "test-key-0c1d5e"
-AUTH = {"Authorization": f"Bearer {API_KEY}"}
 SPARQL_TIMEOUT = 1.5
-RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
 def app_settings(data_dir: Path, **overrides) -> Settings:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ckg_testdata
 import pytest
-from conftest import AUTH
+from http_testdata import AUTH
 
 LEEDS_GUIDE = ckg_testdata.DATA_DIR / "leeds-ml-jobs.md"
 LEEDS_ID = "leeds-ml-jobs"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ckg_testdata
 import pytest
-from conftest import API_KEY, AUTH
+from http_testdata import API_KEY, AUTH
 
 GUIDE = b"# ML in Sheffield\n\nA Machine Learning Engineer in Sheffield needs Python and PyTorch.\n"
 

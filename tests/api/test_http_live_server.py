@@ -13,7 +13,7 @@ import ckg_testdata
 import httpx
 import pyoxigraph as ox
 import pytest
-from conftest import RUNAWAY
+from http_testdata import RUNAWAY
 from SPARQLWrapper import CSV, JSON, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 
 PREFIXES = "PREFIX schema: <https://schema.org/>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"

@@ -12,7 +12,7 @@ import xml.etree.ElementTree as ET
 import ckg_testdata
 import pyoxigraph as ox
 import pytest
-from conftest import RUNAWAY
+from http_testdata import RUNAWAY
 
 PREFIXES = "PREFIX schema: <https://schema.org/>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
 CITIES = PREFIXES + "SELECT DISTINCT ?c ?label WHERE { ?c a schema:City ; skos:prefLabel ?label } ORDER BY ?label"

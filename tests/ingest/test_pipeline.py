@@ -348,7 +348,7 @@ def test_repair_rolls_back_an_interrupted_replacement(rt):
 
 
 def test_repair_on_reopen_after_crash(runtime_factory):
-    from conftest import close_runtime
+    from ckg_runtime import close_runtime
 
     rt = runtime_factory("crash")
     rt.pipeline.ingest_path(td.FIXTURE_TXT)
