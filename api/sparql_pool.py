@@ -86,7 +86,7 @@ def _worker_main(fd: int, memory_limit: int | None) -> None:  # pragma: no cover
 
     threading.Thread(target=watchdog, daemon=True).start()
     try:
-        os.nice(10)
+        os.nice(5)
     except OSError:
         pass
     if memory_limit:

@@ -95,3 +95,24 @@ def test_put_a_guide_then_ask_then_delete_it(writer):
     assert after["abstained"] is True and after["citations"] == []
     n = writer.get("/sparql", params={"query": q}).json()["results"]["bindings"][0]["n"]["value"]
     assert int(n) == 0
+
+
+def test_llm_failure_is_502_and_crash_is_opaque_500(client, seeded_runtime, monkeypatch):
+    from careerkg.errors import LLMError
+
+    def llm_down(*a, **kw):
+        raise LLMError("the LLM server did not answer within 30 s")
+
+    monkeypatch.setattr(seeded_runtime.qa, "ask", llm_down)
+    r = client.post("/ask", json={"question": "What does a senior MLE earn?", "mode": "llm"})
+    assert r.status_code == 502 and r.json()["error"] == {"code": "llm_error",
+                                                          "message": "the LLM server did not answer within 30 s"}
+
+    def crash(*a, **kw):
+        raise RuntimeError("boom in /work/main/qa/service.py")
+
+    monkeypatch.setattr(seeded_runtime.qa, "ask", crash)
+    r = client.post("/ask", json={"question": "What does a senior MLE earn?"})
+    assert r.status_code == 500
+    assert r.json() == {"error": {"code": "internal_error",
+                                  "message": "internal error; the server log has the details"}}
