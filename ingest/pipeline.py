@@ -318,8 +318,29 @@ class Pipeline:
             if m.pending:
                 m.pending.clear()
                 m.save()
+            notes += self._remove_stale_files()
         for n in notes:
             log.warning("repair: %s", n)
+        return notes
+
+    def _remove_stale_files(self) -> list[str]:
+        """Delete kept files the manifest does not name (SIGKILL after a switch or mid-removal) and temp files."""
+        notes = []
+        for sub in ("sources", "texts"):
+            folder = self.data_dir / sub
+            for d in sorted(folder.iterdir()) if folder.is_dir() else ():
+                rec = self.manifest.docs.get(d.name)
+                stale = [f for f in d.iterdir()
+                         if rec is None or not f.name.startswith(rec.sha256) or f.name.endswith(".tmp")]
+                for f in stale:
+                    f.unlink(missing_ok=True)
+                if rec is None:
+                    shutil.rmtree(d, ignore_errors=True)
+                if stale:
+                    notes.append(f"{d.name}: removed {len(stale)} stale file(s) from {sub}/")
+        for f in self.data_dir.glob(".manifest-*.json"):  # a manifest save cut short before its rename
+            f.unlink(missing_ok=True)
+            notes.append(f"removed {f.name}")
         return notes
 
     def rebuild(self, progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
