@@ -126,4 +126,4 @@ def test_ask_stays_responsive_during_a_runaway_query(live_server):
     assert busy, "the runaway query ended before /ask was tried"
     print(f"/ask idle median {statistics.median(idle) * 1000:.0f} ms, during runaway "
           f"median {statistics.median(busy) * 1000:.0f} ms (n={len(busy)})")
-    assert statistics.median(busy) < max(1.0, 3 * statistics.median(idle))
+    assert statistics.median(busy) < max(1.5, 3 * statistics.median(idle))

@@ -170,7 +170,7 @@ def test_runaway_query_times_out_and_is_killed_while_service_answers(client, rea
     t0 = time.perf_counter()
     assert client.get("/health").status_code == 200
     assert client.get("/sparql", params={"query": ASK_LONDON}).json()["boolean"] is True  # the other worker
-    assert time.perf_counter() - t0 < 1.0
+    assert time.perf_counter() - t0 < 2.0
     t.join(30)
     r = result["resp"]
     assert r.status_code == 504, r.text
