@@ -116,3 +116,18 @@ def test_llm_failure_is_502_and_crash_is_opaque_500(client, seeded_runtime, monk
     assert r.status_code == 500
     assert r.json() == {"error": {"code": "internal_error",
                                   "message": "internal error; the server log has the details"}}
+
+
+def test_huge_body_is_refused_before_it_is_read(client):
+    big = b'{"question": "' + b"a" * 1_100_000 + b'"}'
+    r = client.post("/ask", content=big, headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+
+    def chunks():  # no Content-Length
+        yield b'{"question": "'
+        for _ in range(12):
+            yield b"a" * 100_000
+        yield b'"}'
+
+    r = client.post("/ask", content=chunks(), headers={"Content-Type": "application/json"})
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
