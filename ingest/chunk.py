@@ -112,13 +112,15 @@ def chunk_text(doc_id: str, text: str, *, sha256: str = "", sentences: int = 4, 
                 cur = []
 
     for u in units:
-        size = (u.end - cur[0].start) if cur else 0
-        prose_count = sum(1 for x in cur if x.kind != "heading")
         if u.kind == "heading":
-            if cur and not all(x.kind == "heading" for x in cur):
+            # cur is always headings then other units, so "holds a non-heading" is cur[-1] (O(1):
+            # 100,000 one-word lines are 100,000 headings, and a scan of cur per unit was quadratic)
+            if cur and cur[-1].kind != "heading":
                 flush(False)
             cur.append(u)
             continue
+        size = (u.end - cur[0].start) if cur else 0
+        prose_count = sum(1 for x in cur if x.kind != "heading")
         in_table = u.kind == "row" and cur and cur[-1].kind == "row"
         full = (prose_count >= sentences and not in_table) or (size > max_chars and prose_count > 0)
         if cur and cur[-1].kind == "row" and u.kind != "row" and prose_count > 0:
