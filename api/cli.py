@@ -78,8 +78,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Guide files or fold
         task = progress.add_task("ingesting", total=len(files))
         for f in files:
             progress.update(task, description=f"ingesting {f.name}")
-            res = pipeline.ingest_path(f) if not force else pipeline.ingest_bytes(
-                f.read_bytes(), f.name, source=str(f), force=True)
+            res = pipeline.ingest_path(f, force=force)
             results.append(res)
             progress.advance(task)
     counts: dict[str, int] = {}

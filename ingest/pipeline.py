@@ -122,8 +122,8 @@ class Pipeline:
         return cached
 
     # ---------------------------------------------------------------- writing
-    def ingest_path(self, path: Path) -> IngestResult:
-        """Ingest one file; never raises for bad input (the result says why it failed)."""
+    def ingest_path(self, path: Path, *, force: bool = False) -> IngestResult:
+        """Ingest one file (checked by type and size before it is read); never raises for bad input."""
         t0 = time.perf_counter()
         try:
             if path.suffix.lower() not in MEDIA_TYPES:
@@ -135,7 +135,7 @@ class Pipeline:
         except (OSError, CareerKGError) as exc:
             reason = str(exc) if isinstance(exc, CareerKGError) else f"cannot read file: {exc.strerror or exc}"
             return IngestResult(path.stem, "failed", str(path), reason, seconds=time.perf_counter() - t0)
-        return self.ingest_bytes(data, path.name, source=str(path))
+        return self.ingest_bytes(data, path.name, source=str(path), force=force)
 
     def ingest_bytes(self, data: bytes, name: str, *, media_type: str | None = None, doc_id: str | None = None,
                      source: str = "", force: bool = False) -> IngestResult:

@@ -6,6 +6,7 @@ import gc
 import json
 import shutil
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -84,7 +85,7 @@ def _state(data_dir, linker) -> dict:
         close_runtime(rt)
 
 
-def test_ingest_folder_mixing_good_and_bad_files(tmp_path, cli_env, shared_linker):
+def test_ingest_folder_mixing_good_and_bad_files(tmp_path, cli_env, shared_linker, monkeypatch):
     data = tmp_path / "data"
     cli_env(data)
     first = tmp_path / "first"
@@ -128,6 +129,17 @@ def test_ingest_folder_mixing_good_and_bad_files(tmp_path, cli_env, shared_linke
     # unchanged re-run: exit 0, nothing re-done
     r = run("ingest", str(first))
     assert r.code == 0 and "0 added, 0 updated, 1 unchanged, 0 failed" in r.out
+    # --force re-derives the good guide, and still refuses the big file by its size alone
+    with (first / "huge.md").open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    reads = []
+    real_read = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self.name) or real_read(self))
+    r = run("ingest", "--force", str(first))
+    monkeypatch.undo()
+    assert "huge.md" not in reads, "refused by size before reading"
+    assert r.code == 1 and "0 added, 1 updated, 0 unchanged, 1 failed" in r.out, (r.out, r.err)
+    assert "huge.md" in r.err and "limit" in r.err
 
 
 def test_docs_list_show_remove(tmp_path, cli_env):
