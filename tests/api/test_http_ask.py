@@ -8,7 +8,7 @@ from http_testdata import AUTH
 
 LEEDS_GUIDE = ckg_testdata.DATA_DIR / "leeds-ml-jobs.md"
 LEEDS_ID = "leeds-ml-jobs"
-LEEDS_QUESTION = "What does a Machine Learning Engineer earn in Leeds?"
+LEEDS_QUESTION = "Which companies hire ML engineers in Leeds?"
 
 
 def assert_citations_resolve(client, answer: dict) -> None:
@@ -40,8 +40,9 @@ def test_top_k_and_mode_are_accepted(client):
     assert_citations_resolve(client, r.json())
 
 
-def test_unanswerable_question_abstains(client):
-    a = client.post("/ask", json={"question": "What do ML engineers earn in Leeds?"}).json()
+@pytest.mark.parametrize("question", [LEEDS_QUESTION, "How many moons does Jupiter have?"])
+def test_unanswerable_question_abstains(client, question):
+    a = client.post("/ask", json={"question": question}).json()
     assert a["abstained"] is True and a["citations"] == []
 
 
@@ -82,11 +83,14 @@ def test_put_a_guide_then_ask_then_delete_it(writer):
         a = writer.post("/ask", json={"question": LEEDS_QUESTION}).json()
         assert a["abstained"] is False, a["answer"]
         assert LEEDS_ID in {c["doc_id"] for c in a["citations"]}
-        assert "48,000" in a["answer"]
+        assert "Asda" in a["answer"]
         assert_citations_resolve(writer, a)
         # the graph sees it too: SPARQL through the worker pool (a new snapshot after the write)
         q = ("PREFIX ckg: <https://w3id.org/careerkg/ontology#>\nSELECT (COUNT(*) AS ?n) WHERE { "
              "?c a ckg:SalaryClaim ; ckg:location <https://w3id.org/careerkg/id/city/leeds> }")
+        salary = writer.post("/ask", json={"question": "What does a senior Machine Learning Engineer earn in "
+                                                       "Leeds?"}).json()
+        assert "70,000" in salary["answer"] and LEEDS_ID in {c["doc_id"] for c in salary["citations"]}
         n = writer.get("/sparql", params={"query": q}).json()["results"]["bindings"][0]["n"]["value"]
         assert int(n) >= 1
     finally:
