@@ -67,8 +67,8 @@ class Composer:
     # ------------------------------------------------------------ graph facts
     def salary(self, u: Understanding, cites: CitationSet, draft: Draft) -> None:
         roles = u.iris("role")
-        if u.iris("org"):
-            return  # salary claims carry no employer: they cannot answer for one company
+        if u.iris("org") or u.iris("skill") or u.iris("sector"):
+            return  # salary claims carry no employer, skill or sector: they cannot answer for one
         rows = [r for role in (roles or [None]) for r in self.lookups.salaries(role)]
         if roles and not rows:
             return
@@ -81,16 +81,23 @@ class Composer:
             if u.location == OUTSIDE:
                 rows = [r for r in rows if r.location == OUTSIDE]
             else:
-                rows = [r for r in rows if r.location == u.location]
+                here = [r for r in rows if r.location == u.location]
+                if not here and rows:
+                    place = next((m.entity.label for m in u.mentions if m.entity.iri == u.location), "that city")
+                    draft.statements.append(Statement(
+                        f"The guides give no salary figure for {place}; their UK-wide figures are:", []))
+                    here = [r for r in rows if r.location in (None, UK)]
+                rows = here
         elif not u.seniority:
             # no level and no specific place: the figures for the role in general
             general = [r for r in rows if r.seniority is None]
             rows = general or rows
         if not rows:
+            draft.statements.clear()
             return
         rows.sort(key=lambda r: (r.evidence.doc_id, r.evidence.start))
         groups: dict[tuple, list[tuple[SalaryRow, int]]] = {}
-        for r in rows[:24]:
+        for r in rows[:10]:
             n = cites.add(r.evidence.doc_id, r.evidence.chunk_id, r.evidence.start, r.evidence.end, r.evidence.quote)
             if n is None:
                 continue
@@ -117,9 +124,11 @@ class Composer:
         orgs, cities, sectors = u.iris("org"), u.iris("city"), u.iris("sector")
         roles, skills = u.iris("role"), u.iris("skill")
         rows: list[RelationRow] = []
-        if u.intent == "location" and orgs:
+        if u.intent in ("location", "employers") and orgs:
             rows = [r for o in orgs for r in self.lookups.relations(LOCATED_IN, subject=o)]
-        elif u.intent == "employers" and (cities or sectors):
+            if u.intent == "employers" or not rows:
+                rows += [r for o in orgs for r in self.lookups.relations(IN_SECTOR, subject=o)]
+        elif u.intent in ("location", "employers") and (cities or sectors):
             if cities:
                 rows += [r for c in cities for r in self.lookups.relations(LOCATED_IN, object=c)]
             if sectors:
@@ -130,12 +139,17 @@ class Composer:
             rows = [r for r in self.lookups.relations(TRANSITIONS_TO)
                     if (not roles or r.object in roles or r.subject in roles)]
             if len(roles) > 1:
-                rows = [r for r in rows if r.subject in roles and r.object in roles] or rows
+                rows = [r for r in rows if r.subject in roles and r.object in roles]
+            else:
+                # without a starting role, keep transitions whose evidence speaks to the question
+                q = {t for t in tokens(u.question) if t not in QUESTION_WORDS}
+                rows = [r for r in rows if q & set(tokens(r.evidence.quote))]
         if not rows:
             return
         if u.intent == "skills":
             rows = self._relevant_skills(u, rows)
         groups: dict[tuple[str, str], list[tuple[str, list[int]]]] = {}
+        durations: dict[tuple[str, str], set[str]] = {}
         for r in rows[:40]:
             n = cites.add(r.evidence.doc_id, r.evidence.chunk_id, r.evidence.start, r.evidence.end, r.evidence.quote)
             if n is None:
@@ -143,6 +157,8 @@ class Composer:
             draft.facts.append(Fact(r.subject_label, _PRED_NAMES.get(r.predicate, r.predicate),
                                     self._object_text(r), (n,)))
             head, item = self._group(r, u.intent)
+            if r.predicate == TRANSITIONS_TO and (r.min_months or r.max_months):
+                durations.setdefault((head, item), set()).add(self._object_text(r).rsplit(" in ", 1)[1])
             items = groups.setdefault((r.predicate, head), [])
             for name, ns in items:
                 if name == item:
@@ -152,7 +168,9 @@ class Composer:
             else:
                 items.append((item, [n]))
         for (pred, head), items in list(groups.items())[:6]:
-            listed = ", ".join(f"{name} {''.join(f'[{n}]' for n in ns)}" for name, ns in items[:12])
+            listed = ", ".join(
+                f"{name}{' in ' + ' or '.join(sorted(durations[(head, name)])) if (head, name) in durations else ''} "
+                f"{''.join(f'[{n}]' for n in ns)}" for name, ns in items[:12])
             sep = " " if head.endswith(" in") else ": "
             draft.statements.append(Statement(f"{head}{sep}{listed}.", [n for _, ns in items[:12] for n in ns]))
         draft.graph_backed = draft.graph_backed or bool(groups)
@@ -167,8 +185,7 @@ class Composer:
             return f"Employers the guides name in {r.object_label}", r.subject_label
         if r.predicate == REQUIRES_SKILL:
             return f"Skills the guides expect of a {r.subject_label}", r.object_label
-        return f"Moving into {r.object_label}", f"from {r.subject_label}" + (
-            f" in {self._object_text(r).split(' in ', 1)[1]}" if " in " in self._object_text(r) else "")
+        return f"Moving into {r.object_label}", f"from {r.subject_label}"
 
     @staticmethod
     def _relevant_skills(u: Understanding, rows: list[RelationRow]) -> list[RelationRow]:
@@ -244,18 +261,26 @@ class Composer:
         return [(cov, p, a, b) for _, cov, p, a, b in scored[:limit * 4]]
 
 
-def continue_enumeration(linker, p: Passage, a: int, b: int) -> int:
-    """Extend a span over following sentences of its paragraph that open with another entity of a kind
-    the span names ("Rust has gained traction ... Go is also common ..."); returns the new end."""
-    spans = [s for s in sentence_spans(p.text, p.start) if s[0] >= b]
-    kinds = {m.entity.kind: m.entity.iri for m in linker.link(p.text[a - p.start:b - p.start], discover=False)}
+def continue_enumeration(linker, text: str, a: int, b: int) -> int:
+    """Extend the span ``text[a:b]`` (a document's text) over what continues it in the same paragraph:
+    the list after a sentence ending in ':', or following sentences that open with another entity of
+    a kind the span names ("Rust has gained traction ... Go is also common ..."). Returns the new end."""
+    window = text[b:b + 2500]
+    spans = sentence_spans(window, b)
+    if text[b - 1:b] == ":":
+        end = b
+        for na, nb in spans[:10]:
+            if not re.match(r"[-*•]|\d+[.)]", text[na:nb]):
+                break
+            end = nb
+        return end
+    kinds = {m.entity.kind: m.entity.iri for m in linker.link(text[a:b], discover=False)}
     kinds.pop("role", None)
     end = b
     for na, nb in spans[:2]:
-        if not _same_paragraph(p, end, na):
+        if "\n" in text[end:na]:
             break
-        nxt = p.text[na - p.start:nb - p.start]
-        head = [m for m in linker.link(nxt, discover=False) if m.start < 40]
+        head = [m for m in linker.link(text[na:nb], discover=False) if m.start < 40]
         if not any(m.entity.kind in kinds and m.entity.iri != kinds[m.entity.kind] for m in head):
             break
         end = nb
@@ -278,4 +303,5 @@ _NUMBER = re.compile(r"\d")
 
 
 def has_number(text: str) -> bool:
-    return bool(_NUMBER.search(text))
+    """True when the text states a number (citation markers do not count)."""
+    return bool(_NUMBER.search(re.sub(r"\[\d+\]", "", text)))

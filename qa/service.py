@@ -81,37 +81,46 @@ class QAService:
         cites = CitationSet(self.pipeline.text, self._title)
         draft = Draft()
         corpus = self.retriever.corpus()
+        missing = sorted({m.entity.label for m in u.mentions
+                          if m.entity.kind in ("city", "org") and not corpus.mentions.get(m.entity.iri)})
+        if missing:  # a place or employer no guide mentions: nothing in the sources is about it
+            timings["graph"] = (time.perf_counter() - t) * 1000
+            return Answer(u.question, self._abstention(f"None of the guides mentions {', '.join(missing)}.", u, corpus),
+                          True, "extractive", entities=self._entities(u), intent=u.intent)
         if u.intent == "salary":
             self.composer.salary(u, cites, draft)
         elif u.intent in ("location", "employers", "skills", "transition"):
             self.composer.relations(u, cites, draft)
+        if u.wants_quantity and not any(has_number(st.text) for st in draft.statements):
+            cites, draft = CitationSet(self.pipeline.text, self._title), Draft()  # facts, but not the number asked
         timings["graph"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         entity_iris = [m.entity.iri for m in u.mentions]
         passages = self.retriever.retrieve(u.question, qvec, entity_iris=entity_iris, k=k)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        missing = sorted({m.entity.label for m in u.mentions
-                          if m.entity.kind in ("city", "org") and not corpus.mentions.get(m.entity.iri)})
         best = self.composer.sentences(u, passages, corpus.idf, corpus.vocab)
-        support = best[0][0] if best else 0.0
+        dense = max((p.dense for p in passages), default=0.0)
+        cov = best[0][0] if best else 0.0
+        # lexical coverage of the question by one passage sentence, or semantic closeness of the passages
+        support = max(cov, 0.6 * cov + 0.8 * max(0.0, dense - 0.2))
         reason = None
         if not draft.graph_backed:
-            if missing:
-                reason = f"None of the guides mentions {', '.join(missing)}."
-            elif support < SUPPORT_MIN:
+            if support < SUPPORT_MIN:
                 reason = "The guides do not contain a passage that answers this question."
         chosen = []
         if reason is None:
             want = 2 if draft.graph_backed else 3
             floor = 0.6 if draft.graph_backed else SENTENCE_MIN
-            for cov, p, a, b in best:
-                if cov < floor or len(chosen) >= want:
+            if not draft.graph_backed:
+                floor = min(floor, cov)  # supported by the passages' closeness: take the best sentence
+            for cov_i, p, a, b in best:
+                if cov_i < floor or len(chosen) >= want:
                     continue
                 if any(a < cb and ca < b for _, _, ca, cb in chosen) or any(
                         c.doc_id == p.doc_id and a < c.end and c.start < b for c in cites.citations):
                     continue  # already quoted, or already cited as a graph fact
-                chosen.append((cov, p, a, b))
+                chosen.append((cov_i, p, a, b))
             if u.wants_quantity and not draft.graph_backed and not any(
                     has_number(p.text[a - p.start:b - p.start]) for _, p, a, b in chosen):
                 reason = "The guides do not give that figure."
@@ -121,7 +130,7 @@ class QAService:
             timings["compose"] = (time.perf_counter() - t) * 1000
             return answer
         for _, p, a, b in chosen:
-            b = continue_enumeration(self.understanding.linker, p, a, b)
+            b = continue_enumeration(self.understanding.linker, self.pipeline.text(p.doc_id), a, b)
             n = cites.add(p.doc_id, p.chunk_id, a, b)
             if n is not None:
                 draft.statements.append(Statement(f"{p.text[a - p.start:b - p.start]} [{n}]", [n]))

@@ -16,7 +16,7 @@ also according describe described say says tell told give list name named mentio
 s t don get got make many much kind kinds type types way ways thing things use used using typically usually
 """.split())
 # words that say what a question is *about* but never carry its content
-QUESTION_WORDS = frozenset("""
+_QUESTION_WORDS = frozenset("""
 ml machine learning engineer engineers engineering mle mles uk role roles job jobs work working people person
 """.split())
 
@@ -71,3 +71,7 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
             if y2 - x2 >= 3:
                 out.append((offset + start + x2, offset + start + y2))
     return out
+
+
+# generic question words, stemmed like every token
+QUESTION_WORDS = frozenset(stem(w) for w in _QUESTION_WORDS)

@@ -108,8 +108,20 @@ class QuestionUnderstanding:
             scores["employers"] += 0.05
         if "skill" in kinds:
             scores["skills"] += 0.05
-        if re.search(r"£|\bsalar|\bpay\b|\bpaid\b|\bearn|\bcompensation|\bday rate", q):
+        if re.search(r"£|\bsalar|\bpay|\bpaid\b|\bearn|\bcompensation|\bday rates?\b|\bwages?\b|\bincome"
+                     r"|\bremuneration|\bhow much .*\bmake\b|\bpackage\b", q):
             scores["salary"] += 0.15
+        else:
+            scores["salary"] -= 0.15  # no word about money: not a salary question
+        if not re.search(r"\bhow long\b|\bbecom|\btransition|\bswitch|\bmov(e|ing) (in)?to\b|\bfrom\b|\bcareer "
+                         r"change|\bpath|\broute|\bget (in)?to\b|\bbreak into\b|\bretrain", q):
+            scores["transition"] -= 0.15  # nothing about changing career
+        if not re.search(r"\bskill|\btool|\bframework|\blanguage|\blibrar|\btechnolog|\bknow|\blearn|\bstack\b"
+                         r"|\bplatform|\bexpertise|\bproficien|\brequire|\bneed|\bexpect|\bused?\b|\btechnique"
+                         r"|\bcertif|\bqualif|\bexperience with\b", q):
+            scores["skills"] -= 0.15  # nothing about what one must know
+        if re.search(r"\bdifferen|\bvs\.?\b|\bversus\b|\bcompare|\bcomparison\b", q):
+            scores["comparison"] += 0.15
         if re.search(r"\bhow many\b", q):
             scores["salary"] -= 0.2  # a count, not an amount of money
         intent = max(scores, key=scores.get)
