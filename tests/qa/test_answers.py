@@ -99,3 +99,29 @@ def test_bad_questions_are_refused(qa, bad):
 def test_unknown_mode_is_refused(qa):
     with pytest.raises(InvalidInput):
         qa.ask("What does a senior MLE earn?", mode="poetry")
+
+
+def test_employers_by_city_come_from_located_in_claims(qa):
+    a = qa.ask("Which companies are based in Bristol?")
+    assert not a.abstained
+    assert {"Airbus", "Rolls-Royce"} <= {f.subject for f in a.facts if f.predicate == "located in"}
+    assert all(f.object == "Bristol" for f in a.facts if f.predicate == "located in")
+
+
+def test_city_without_figures_says_so_before_uk_figures(qa):
+    a = qa.ask("How much do ML engineers earn in Edinburgh?")
+    assert not a.abstained
+    assert "no salary figure for Edinburgh" in a.answer
+    assert "in Edinburgh:" not in a.answer  # never presents a UK figure as an Edinburgh one
+
+
+def test_a_list_introduced_by_a_colon_is_quoted_whole(qa):
+    a = qa.ask("What certifications are worth getting?")
+    assert not a.abstained
+    assert any(c.quote.rstrip().endswith(("work", "environments.")) or c.quote.count("\n- ") >= 2
+               for c in a.citations)
+
+
+def test_count_question_is_not_answered_by_a_fact_without_a_number(qa):
+    a = qa.ask("How many people does DeepMind employ?")
+    assert a.abstained
