@@ -1,0 +1,368 @@
+"""Load test: many clients asking a real ``careerkg serve`` while guides are re-ingested.
+
+A fresh data dir gets the seeds (and ``--guides N`` generated guides) through
+``careerkg ingest``; then ``careerkg serve`` runs on 127.0.0.1. For ``--seconds``:
+
+- ``--clients`` threads (default 16) loop over: ``POST /ask`` (8 in 10 requests; dev
+  questions plus template questions), ``GET /documents/{id}/text`` of a guide being
+  changed (1 in 10) and a researcher SPARQL query (1 in 10);
+- one writer ``PUT``s a changed version of one of ``--mutate`` seeds every
+  ``--put-every`` seconds (a salary figure and an edition line change per version).
+
+Counted: 5xx, other non-2xx, transport errors (timeouts, resets) on reads; every
+answer's citations are checked against the texts of the known versions: all the
+citations of one document in one answer must match one version of it
+(``text[start:end] == quote``), and every text served must be one known version
+whose ``ETag`` is its sha256. Printed: requests/s, p50/p95/p99 per endpoint, PUT latency.
+
+Usage::
+
+    .venv/bin/python bench/load.py                 # 120 s, 16 clients
+    .venv/bin/python bench/load.py --seconds 600   # 10 minutes
+    .venv/bin/python bench/load.py --seconds 20 --clients 4 --json out.json
+
+:class:`LiveServer` (a real ``careerkg serve`` in a subprocess) is reused by the
+robustness tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def careerkg_command() -> list[str]:
+    exe = Path(sys.executable).with_name("careerkg")
+    if exe.exists():
+        return [str(exe)]
+    return [sys.executable, "-c", "import sys; from api.cli import app; sys.argv[0] = 'careerkg'; app()"]
+
+
+class LiveServer:
+    """``careerkg serve`` on 127.0.0.1 in a subprocess (its log goes to ``log``).
+
+    Args:
+        data_dir: the data dir it serves.
+        env: extra ``CAREERKG_*`` settings (e.g. ``{"API_KEY": "k", "SPARQL_TIMEOUT": "2"}``).
+        log: where the server's stdout/stderr go (default: beside the data dir).
+    """
+
+    def __init__(self, data_dir: Path, env: dict[str, str] | None = None, log: Path | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "CAREERKG_DATA_DIR": str(self.data_dir), "CAREERKG_LOG_LEVEL": "warning",
+                    **{f"CAREERKG_{k}": str(v) for k, v in (env or {}).items()}}
+        self.log = log or self.data_dir.parent / f"server-{self.port}.log"
+        self.proc: subprocess.Popen | None = None
+
+    def start(self, timeout: float = 240.0) -> "LiveServer":
+        self._fh = open(self.log, "wb")
+        self.proc = subprocess.Popen([*careerkg_command(), "serve", "--host", "127.0.0.1", "--port", str(self.port)],
+                                     env=self.env, stdout=self._fh, stderr=subprocess.STDOUT, cwd=str(ROOT))
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"careerkg serve exited with {self.proc.returncode}:\n{self.tail()}")
+            try:
+                if httpx.get(self.url + "/health", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise RuntimeError(f"careerkg serve did not answer /health within {timeout:.0f} s:\n{self.tail()}")
+
+    def tail(self, n: int = 4000) -> str:
+        try:
+            return self.log.read_text("utf-8", errors="replace")[-n:]
+        except OSError:
+            return ""
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(10)
+        self._fh.close()
+
+    def __enter__(self) -> "LiveServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def ingest_cli(data_dir: Path, paths: list[Path]) -> None:
+    env = {**os.environ, "CAREERKG_DATA_DIR": str(data_dir)}
+    proc = subprocess.run([*careerkg_command(), "ingest", *map(str, paths)], env=env, capture_output=True, text=True,
+                          cwd=str(ROOT))
+    if proc.returncode:
+        raise RuntimeError(f"careerkg ingest failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+
+
+# ---------------------------------------------------------------------------------- versions
+
+_MONEY = re.compile(r"£(\d{2,3}),000")
+
+
+def variant(text: str, k: int) -> str:
+    """Version ``k`` of a guide: its first £NN,000 figure raised by k thousand, plus an edition line."""
+    if k == 0:
+        return text
+    text = _MONEY.sub(lambda m: f"£{int(m.group(1)) + k},000", text, count=1)
+    return text.rstrip("\n") + f"\nEdition {k}: figures reviewed for this edition.\n"
+
+
+def pct(values: list[float], p: float) -> float:
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(p * (len(v) - 1))))] if v else float("nan")
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.lat: dict[str, list[float]] = defaultdict(list)
+        self.status: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        self.transport: dict[str, int] = defaultdict(int)
+        self.inconsistent: list[str] = []
+        self.unknown_text: list[str] = []
+        self.citations_checked = 0
+        self.abstained = 0
+
+    def record(self, kind: str, status: int, seconds: float) -> None:
+        with self.lock:
+            self.lat[kind].append(seconds * 1000)
+            self.status[kind][status] += 1
+
+
+class LoadTest:
+    def __init__(self, url: str, *, api_key: str, mutate: dict[str, list[str]], stable: dict[str, str],
+                 questions: list[str], queries: list[str], seconds: float, clients: int, put_every: float) -> None:
+        self.url, self.api_key = url, api_key
+        self.mutate = mutate  # doc_id -> texts of every version (index = version k)
+        self.texts = {d: {hashlib.sha256(t.encode()).hexdigest(): t for t in ts} for d, ts in mutate.items()}
+        for d, t in stable.items():
+            self.texts[d] = {hashlib.sha256(t.encode()).hexdigest(): t}
+        self.questions, self.queries = questions, queries
+        self.seconds, self.clients, self.put_every = seconds, clients, put_every
+        self.stats = Stats()
+        self.stop = threading.Event()
+        self.puts: list[tuple[int, float, str]] = []
+
+    def check_answer(self, body: dict) -> None:
+        by_doc: dict[str, list[dict]] = defaultdict(list)
+        for c in body.get("citations", []):
+            by_doc[c["doc_id"]].append(c)
+        for doc_id, cites in by_doc.items():
+            versions = self.texts.get(doc_id)
+            if versions is None:
+                continue
+            ok = [sha for sha, t in versions.items() if all(t[c["start"]:c["end"]] == c["quote"] for c in cites)]
+            with self.stats.lock:
+                self.stats.citations_checked += len(cites)
+                if not ok:
+                    self.stats.inconsistent.append(f"{doc_id}: {[(c['start'], c['end'], c['quote'][:60]) for c in cites]}")
+
+    def client(self, i: int) -> None:
+        rng = random.Random(i)
+        mutated = sorted(self.mutate)
+        with httpx.Client(base_url=self.url, timeout=60) as http:
+            while not self.stop.is_set():
+                r = rng.random()
+                t = time.perf_counter()
+                try:
+                    if r < 0.8:
+                        kind = "ask"
+                        resp = http.post("/ask", json={"question": rng.choice(self.questions)})
+                        if resp.status_code == 200:
+                            body = resp.json()
+                            self.check_answer(body)
+                            if body.get("abstained"):
+                                with self.stats.lock:
+                                    self.stats.abstained += 1
+                    elif r < 0.9:
+                        kind = "text"
+                        d = rng.choice(mutated)
+                        resp = http.get(f"/documents/{d}/text")
+                        if resp.status_code == 200:
+                            sha = hashlib.sha256(resp.text.encode()).hexdigest()
+                            if sha not in self.texts[d] or resp.headers.get("etag", "").strip('"') != sha:
+                                with self.stats.lock:
+                                    self.stats.unknown_text.append(f"{d}: {sha[:8]} etag {resp.headers.get('etag')}")
+                    else:
+                        kind = "sparql"
+                        resp = http.post("/sparql", content=rng.choice(self.queries),
+                                         headers={"Content-Type": "application/sparql-query",
+                                                  "Accept": "application/sparql-results+json"})
+                except httpx.HTTPError as exc:
+                    with self.stats.lock:
+                        self.stats.transport[type(exc).__name__] += 1
+                    continue
+                self.stats.record(kind, resp.status_code, time.perf_counter() - t)
+
+    def writer(self) -> None:
+        docs = sorted(self.mutate)
+        k = 0
+        with httpx.Client(base_url=self.url, timeout=120) as http:
+            while not self.stop.wait(self.put_every):
+                d = docs[k % len(docs)]
+                versions = self.mutate[d]
+                text = versions[1 + (k // len(docs)) % (len(versions) - 1)]
+                t = time.perf_counter()
+                try:
+                    resp = http.put(f"/documents/{d}", content=text.encode(),
+                                    headers={"Content-Type": "text/plain", "Authorization": f"Bearer {self.api_key}"})
+                    self.puts.append((resp.status_code, time.perf_counter() - t, d))
+                except httpx.HTTPError as exc:
+                    self.puts.append((-1, time.perf_counter() - t, f"{d}: {type(exc).__name__}"))
+                k += 1
+
+    def run(self) -> dict:
+        threads = [threading.Thread(target=self.client, args=(i,), daemon=True) for i in range(self.clients)]
+        threads.append(threading.Thread(target=self.writer, daemon=True))
+        t0 = time.perf_counter()
+        for th in threads:
+            th.start()
+        time.sleep(self.seconds)
+        self.stop.set()
+        for th in threads:
+            th.join(timeout=180)
+        wall = time.perf_counter() - t0
+        s = self.stats
+        out: dict = {"seconds": round(wall, 1), "clients": self.clients, "endpoints": {}}
+        total = 0
+        for kind, lat in sorted(s.lat.items()):
+            total += len(lat)
+            out["endpoints"][kind] = {"requests": len(lat), "per_s": round(len(lat) / wall, 2),
+                                      "p50_ms": round(statistics.median(lat), 1), "p95_ms": round(pct(lat, 0.95), 1),
+                                      "p99_ms": round(pct(lat, 0.99), 1), "max_ms": round(max(lat), 1),
+                                      "status": dict(sorted(s.status[kind].items()))}
+        out["requests_per_s"] = round(total / wall, 2)
+        out["status_5xx"] = sum(n for st in s.status.values() for code, n in st.items() if code >= 500)
+        out["status_other_non_2xx"] = sum(n for st in s.status.values() for code, n in st.items()
+                                          if 300 <= code < 500)
+        out["transport_errors"] = dict(s.transport)
+        out["citations_checked"] = s.citations_checked
+        out["inconsistent_answers"] = len(s.inconsistent)
+        out["inconsistent_examples"] = s.inconsistent[:5]
+        out["unknown_texts"] = len(s.unknown_text)
+        out["unknown_text_examples"] = s.unknown_text[:5]
+        out["abstained"] = s.abstained
+        put_lat = [x[1] * 1000 for x in self.puts if x[0] in (200, 201)]
+        out["puts"] = {"count": len(self.puts), "ok": len(put_lat),
+                       "failed": [x for x in self.puts if x[0] not in (200, 201)][:5],
+                       "p50_ms": round(statistics.median(put_lat), 1) if put_lat else None,
+                       "max_ms": round(max(put_lat), 1) if put_lat else None}
+        return out
+
+
+def questions() -> list[str]:
+    from qa.evaluate import load_cases
+
+    qs = [c.question for c in load_cases(ROOT / "tests" / "data" / "dev_qa.jsonl")]
+    qs += ["What does a senior MLE earn in London?", "What is the day rate for ML contractors?",
+           "Which companies hire ML engineers in Cambridge?", "What skills do ML engineers need?",
+           "How long does it take to move from data science into ML engineering?"]
+    return qs
+
+
+def research_queries() -> list[str]:
+    try:
+        from bench.queries import QUERIES
+        return list(QUERIES.values())
+    except ImportError:
+        from bench.scale import FALLBACK_QUERIES
+        return list(FALLBACK_QUERIES.values())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--seconds", type=float, default=120)
+    ap.add_argument("--clients", type=int, default=16)
+    ap.add_argument("--put-every", type=float, default=3.0, help="seconds between PUTs of a changed guide")
+    ap.add_argument("--mutate", type=int, default=3, help="how many seed guides are re-ingested in turn")
+    ap.add_argument("--guides", type=int, default=0, help="generated guides ingested besides the seeds")
+    ap.add_argument("--json", type=Path)
+    a = ap.parse_args(argv)
+    from ingest.load import load_path
+
+    tmp = tempfile.TemporaryDirectory(prefix="ckg-load-")
+    base = Path(tmp.name)
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    paths: list[Path] = list(seeds)
+    if a.guides:
+        from bench.corpus import generate_corpus, write_corpus
+
+        gdir, _ = write_corpus(generate_corpus(a.guides, 7), base / "corpus")
+        paths.append(gdir)
+    t = time.perf_counter()
+    ingest_cli(base / "data", paths)
+    print(f"ingested {len(seeds)} seeds + {a.guides} generated guides in {time.perf_counter() - t:.0f} s", flush=True)
+    mutate = {}
+    for p in seeds[:a.mutate]:
+        text = load_path(p).text
+        mutate[p.stem] = [variant(text, k) for k in range(4)]
+    stable = {p.stem: load_path(p).text for p in seeds[a.mutate:]}
+    key = "load-test-key"
+    with LiveServer(base / "data", env={"API_KEY": key}) as server:
+        print(f"serving at {server.url}; {a.clients} clients for {a.seconds:.0f} s, a PUT every {a.put_every} s",
+              flush=True)
+        lt = LoadTest(server.url, api_key=key, mutate=mutate, stable=stable, questions=questions(),
+                      queries=research_queries(), seconds=a.seconds, clients=a.clients, put_every=a.put_every)
+        out = lt.run()
+        health = httpx.get(server.url + "/health", timeout=10)
+        out["alive_after"] = server.alive() and health.status_code == 200
+        docs = httpx.get(server.url + "/documents", timeout=10).json()["documents"]
+        shas = {d["doc_id"]: d["sha256"] for d in docs}
+        out["final_versions_known"] = all(shas.get(d) in lt.texts[d] for d in mutate)
+    print(json.dumps(out, indent=1))
+    e = out["endpoints"].get("ask", {})
+    print(f"\nask: {e.get('per_s')} req/s, p50 {e.get('p50_ms')} ms, p95 {e.get('p95_ms')} ms, p99 {e.get('p99_ms')} ms; "
+          f"all requests {out['requests_per_s']} req/s; 5xx {out['status_5xx']}, other non-2xx "
+          f"{out['status_other_non_2xx']}, transport errors {sum(out['transport_errors'].values())}; "
+          f"inconsistent answers {out['inconsistent_answers']} of {out['citations_checked']} citations checked; "
+          f"unknown texts {out['unknown_texts']}; PUTs {out['puts']['ok']}/{out['puts']['count']} ok")
+    if a.json:
+        a.json.write_text(json.dumps(out, indent=1))
+    bad = out["status_5xx"] or out["transport_errors"] or out["inconsistent_answers"] or out["unknown_texts"] \
+        or not out["alive_after"] or not out["final_versions_known"]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
