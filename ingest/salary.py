@@ -286,3 +286,23 @@ class SalaryExtractor:
                     out += self._claims(r, role, [lv for lv in levels if unit == "DAY" or lv != "Contractor"],
                                         location, unit, (s, e), how)
         return out
+
+
+def implausible_money(text: str) -> bool:
+    """True when a text states a pay figure no salary claim could hold (negative, reversed, or
+    outside every plausible yearly/daily band), e.g. "£5 a year" or "£1,000,000,000,000"."""
+    if "£" not in text:
+        return False
+    lo_band = min(b[0] for b in BANDS.values())
+    hi_band = max(b[1] for b in BANDS.values())
+    for r in find_ranges(text):
+        if r.invalid:
+            return True
+        values = [v for v in (r.lo, r.hi) if v is not None]
+        listed = text.lstrip().startswith(("-", "|", "•", "*"))  # a pay list item or table row
+        if any(v < lo_band or v > hi_band for v in values) and (_SALARY_CUE.search(text) or listed) \
+                and not _NOT_SALARY.search(text):
+            return True
+        if r.lo is not None and r.hi is not None and r.lo > r.hi:
+            return True
+    return bool(re.search(r"£\s*-|£\s*\d{8,}", text))

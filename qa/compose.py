@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from careerkg.model import Conflict, Fact
 from graph.vocab import CKG
+from ingest.salary import implausible_money
 from qa.citations import CitationSet
 from qa.lookup import IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow, SalaryRow
 from qa.retrieve import Passage
@@ -241,6 +242,8 @@ class Composer:
             covs = [cover(t) for t in texts]
             prior = 0.1 * p.dense - 0.02 * rank
             for i, ((a, b), s) in enumerate(zip(spans, texts)):
+                if _INJECTION.search(s) or implausible_money(s):
+                    continue  # instructions aimed at a model, or pay figures no guide could mean
                 if s.endswith("?"):
                     # FAQ: the question's words describe the answer that follows it
                     if i + 1 < len(spans) and not texts[i + 1].endswith("?"):
@@ -285,6 +288,11 @@ def continue_enumeration(linker, text: str, a: int, b: int) -> int:
             break
         end = nb
     return end
+
+
+_INJECTION = re.compile(
+    r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions|prompts?|rules|context)\b|\bsystem prompt\b"
+    r"|\byou are now\b|\bnew instructions\b|\bas an ai\b|\bjailbreak", re.I)
 
 
 def _is_heading(s: str) -> bool:

@@ -235,8 +235,6 @@ def test_put_documents_rejects_or_harmlessly_ingests_every_hostile_guide(api):
     check_harmless(rt)
 
 
-@pytest.mark.xfail(strict=True, reason="qa: the extractive composer quotes guide sentences with figures the salary "
-                   "extractor rejects as implausible (£5 a year, £999...); reported to the qa owner")
 def test_answers_do_not_quote_injected_or_absurd_figures(tmp_path, shared_linker):
     rt = open_runtime(Settings(data_dir=tmp_path / "data"), shared_linker, cache_vectors=True)
     try:
