@@ -128,7 +128,7 @@ def create_app(settings: Settings | None = None, *, runtime=None) -> FastAPI:
             await run_in_threadpool(runner.close)
 
     app = FastAPI(title="careerkg", version=_version(), description=DESCRIPTION, openapi_tags=OPENAPI_TAGS,
-                  lifespan=lifespan, docs_url="/docs", redoc_url=None,
+                  lifespan=lifespan, docs_url=None, redoc_url=None,
                   responses={422: {"model": errors_model(), "description": "Request validation failed"}})
     app.state.settings = settings
     app.state.runtime = None
@@ -146,6 +146,8 @@ def create_app(settings: Settings | None = None, *, runtime=None) -> FastAPI:
     async def root() -> RedirectResponse:
         return RedirectResponse("/docs")
 
+    _mount_docs(app)
+
     return app
 
 
@@ -162,3 +164,19 @@ def _version() -> str:
         return metadata.version("careerkg")
     except metadata.PackageNotFoundError:
         return "0.0.0"
+
+
+def _mount_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the files of PyPI ``swagger-ui-bundle`` (no CDN: works offline)."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount("/docs-static", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-static")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs():
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title="careerkg API",
+                                   swagger_js_url="/docs-static/swagger-ui-bundle.js",
+                                   swagger_css_url="/docs-static/swagger-ui.css",
+                                   swagger_favicon_url="/docs-static/favicon-32x32.png")

@@ -29,7 +29,10 @@ def test_openapi_lists_every_route_with_examples(client):
         assert methods <= set(paths[path]), path
     assert "examples" in spec["components"]["schemas"]["AskRequest"]
     assert "application/sparql-query" in paths["/sparql"]["post"]["requestBody"]["content"]
-    assert client.get("/docs").status_code == 200
+    page = client.get("/docs")
+    assert page.status_code == 200 and "cdn" not in page.text.lower()
+    assert "/docs-static/swagger-ui-bundle.js" in page.text  # served from the package, works offline
+    assert client.get("/docs-static/swagger-ui-bundle.js").status_code == 200
 
 
 def test_unknown_route_is_json_404(client):
