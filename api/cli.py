@@ -76,11 +76,13 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Guide files or fold
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
         task = progress.add_task("ingesting", total=len(files))
-        for f in files:
-            progress.update(task, description=f"ingesting {f.name}")
-            res = pipeline.ingest_path(f, force=force)
+
+        def advance(res) -> None:
             results.append(res)
+            progress.update(task, description=f"ingesting {Path(res.source).name}")
             progress.advance(task)
+
+        pipeline.ingest_paths(files, force=force, progress=advance)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1

@@ -126,15 +126,9 @@ class Pipeline:
         """Ingest one file (checked by type and size before it is read); never raises for bad input."""
         t0 = time.perf_counter()
         try:
-            if path.suffix.lower() not in MEDIA_TYPES:
-                raise InvalidInput(f"unsupported file type {path.suffix or '(none)'!r}; use .txt, .md or .html")
-            size = path.stat().st_size
-            if size > self.settings.max_document_bytes:
-                raise InvalidInput(f"file is {size:,} bytes; the limit is {self.settings.max_document_bytes:,}")
-            data = path.read_bytes()
-        except (OSError, CareerKGError) as exc:
-            reason = str(exc) if isinstance(exc, CareerKGError) else f"cannot read file: {exc.strerror or exc}"
-            return IngestResult(path.stem, "failed", str(path), reason, seconds=time.perf_counter() - t0)
+            data = self._read(path)
+        except CareerKGError as exc:
+            return IngestResult(path.stem, "failed", str(path), str(exc), seconds=time.perf_counter() - t0)
         return self.ingest_bytes(data, path.name, source=str(path), force=force)
 
     def ingest_bytes(self, data: bytes, name: str, *, media_type: str | None = None, doc_id: str | None = None,
@@ -165,20 +159,91 @@ class Pipeline:
         return chunks, extraction
 
     def _ingest(self, doc: Document, raw: bytes, *, force: bool) -> IngestResult:
+        plan = self._plan(doc, force=force)
+        if isinstance(plan, IngestResult):
+            return plan
+        chunks, extraction = plan
+        return self._finish(doc, raw, chunks, self.embedder.encode([c.text for c in chunks]), extraction)
+
+    def _plan(self, doc: Document, *, force: bool):
+        """``IngestResult`` when there is nothing to do, else the prepared ``(chunks, extraction)``."""
         old = self.manifest.docs.get(doc.doc_id)
         if old and old.sha256 == doc.sha256 and not force:
             return IngestResult(doc.doc_id, "unchanged", version=old.version, chunks=old.chunks, claims=old.claims)
-        chunks, extraction = self._prepare(doc)
-        embeddings = self.embedder.encode([c.text for c in chunks])
+        return self._prepare(doc)
+
+    def _finish(self, doc: Document, raw: bytes, chunks: list[Chunk], embeddings: list[list[float]],
+                extraction: Extraction) -> IngestResult:
+        old = self.manifest.docs.get(doc.doc_id)
         version = (old.version + (0 if old.sha256 == doc.sha256 else 1)) if old else 1
         rec = self._commit(doc, raw, version, chunks, embeddings, extraction)
         status = "added" if old is None else "updated"
-        if not extraction.claims and not extraction.mentions:
-            reason = "no entities or claims found"
-        else:
-            reason = ""
+        reason = "no entities or claims found" if not extraction.claims and not extraction.mentions else ""
         log.info("%s %s v%d: %d chunks, %d claims", status, doc.doc_id, version, rec.chunks, rec.claims)
         return IngestResult(doc.doc_id, status, reason=reason, version=version, chunks=rec.chunks, claims=rec.claims)
+
+    def ingest_paths(self, paths: list[Path], *, force: bool = False, batch_docs: int = 16,
+                     progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+        """Ingest many files, embedding the chunks of up to ``batch_docs`` guides in one model call.
+
+        Each guide is still committed on its own (atomic per document, as :meth:`ingest_path`);
+        batching only shares the model call, which pads and sorts by length far better.
+        ``progress`` is called as each guide finishes; the returned list follows ``paths``.
+        """
+        results: list[IngestResult] = []
+        order = {str(p): i for i, p in enumerate(paths)}
+        for i in range(0, len(paths), max(1, batch_docs)):
+            group: list[tuple[Path, Document, bytes, list[Chunk], Extraction, float]] = []
+            with self._write_mutex:
+                for path in paths[i:i + batch_docs]:
+                    t0 = time.perf_counter()
+                    try:
+                        data = self._read(path)
+                        doc = load_bytes(data, path.name, max_bytes=self.settings.max_document_bytes)
+                        plan = self._plan(doc, force=force)
+                    except CareerKGError as exc:
+                        plan = IngestResult(path.stem, "failed", str(path), str(exc))
+                    if isinstance(plan, IngestResult):
+                        res = IngestResult(plan.doc_id, plan.status, str(path), plan.reason, plan.version,
+                                           plan.chunks, plan.claims, time.perf_counter() - t0)
+                        results.append(res)
+                        if progress:
+                            progress(res)
+                        continue
+                    group.append((path, doc, data, plan[0], plan[1], time.perf_counter() - t0))
+                texts = [c.text for *_, chunks, _, _ in group for c in chunks]
+                try:
+                    vectors = self.embedder.encode(texts)
+                except CareerKGError as exc:
+                    vectors, error = None, str(exc)
+                pos = 0
+                for path, doc, data, chunks, extraction, prep in group:
+                    t0 = time.perf_counter()
+                    try:
+                        if vectors is None:
+                            raise InvalidInput(error)
+                        res = self._finish(doc, data, chunks, vectors[pos:pos + len(chunks)], extraction)
+                    except CareerKGError as exc:
+                        res = IngestResult(doc.doc_id, "failed", str(path), str(exc))
+                    pos += len(chunks)
+                    res = IngestResult(res.doc_id, res.status, str(path), res.reason, res.version, res.chunks,
+                                       res.claims, prep + time.perf_counter() - t0)
+                    results.append(res)
+                    if progress:
+                        progress(res)
+        return sorted(results, key=lambda r: order.get(r.source, len(order)))
+
+    def _read(self, path: Path) -> bytes:
+        """A guide file's bytes, checked by type and size before reading."""
+        if path.suffix.lower() not in MEDIA_TYPES:
+            raise InvalidInput(f"unsupported file type {path.suffix or '(none)'!r}; use .txt, .md or .html")
+        try:
+            size = path.stat().st_size
+            if size > self.settings.max_document_bytes:
+                raise InvalidInput(f"file is {size:,} bytes; the limit is {self.settings.max_document_bytes:,}")
+            return path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(f"cannot read file: {exc.strerror or exc}") from None
 
     def _commit(self, doc: Document, raw: bytes, version: int, chunks: list[Chunk],
                 embeddings: list[list[float]], extraction: Extraction) -> DocRecord:
