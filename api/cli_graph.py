@@ -114,7 +114,12 @@ def path(source: str, target: str) -> None:
     """The cheapest chain of relations between two entities."""
     net = runtime().network
     steps = net.path(net.resolve(source), net.resolve(target))
-    console.print("  ".join(f"{label} --{rel}-->" if rel else label for _, label, rel in steps), highlight=False)
+    parts = []
+    for _, label, rel in steps:
+        parts.append(label)
+        if rel:
+            parts.append(f"<--{rel[2:]}--" if rel.startswith("<-") else f"--{rel}-->")
+    console.print(" ".join(parts), highlight=False, markup=False)
 
 
 @graph_app.command("central")

@@ -118,7 +118,11 @@ class KnowledgeNetwork:
         return out[:limit]
 
     def path(self, a: str, b: str, generation: int = 0) -> list[tuple[str, str, str]]:
-        """Cheapest path from ``a`` to ``b`` as ``(iri, label, relation-to-next)`` steps."""
+        """Cheapest path from ``a`` to ``b`` as ``(iri, label, relation-to-next)`` steps.
+
+        The relation reads from this step to the next; ``"<-"`` in front of it means the
+        claim points the other way (``Python <-requires_skill MLE``).
+        """
         g = self.graph(generation)
         try:
             nodes = nx.shortest_path(g, a, b, weight="cost")
@@ -126,7 +130,11 @@ class KnowledgeNetwork:
             raise NotFound("no path between these entities") from None
         steps = []
         for i, n in enumerate(nodes):
-            rel = g[n][nodes[i + 1]]["relation"] if i + 1 < len(nodes) else ""
+            rel = ""
+            if i + 1 < len(nodes):
+                edge = g[n][nodes[i + 1]]
+                forward = edge.get("source", n) == n or edge["relation"] == "mentioned_with"
+                rel = edge["relation"] if forward else "<-" + edge["relation"]
             steps.append((n, g.nodes[n].get("label", ""), rel))
         return steps
 
