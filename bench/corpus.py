@@ -334,7 +334,9 @@ class _Writer:
             sector = rng.choice(sectors)
             desc = rng.choice(_CITY_DESC).format(sector=rng.choice(_SECTOR_PHRASES[sector]))
             listed = ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
-            self.blocks.append(("p", f"{city} — {desc}. Companies like {listed} are based here. "
+            phrase = rng.choice(_SECTOR_PHRASES[sector])
+            who = "Companies" if rng.random() < 0.5 else f"{phrase[0].upper() + phrase[1:]} companies"
+            self.blocks.append(("p", f"{city} — {desc}. {who} like {listed} are based here. "
                                      f"Competition for experienced {_plural(self.lower)} is strong."))
             out[city] = names
         return out

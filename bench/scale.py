@@ -242,23 +242,50 @@ def run_one(n: int, seed: int, asks: int, sparql_rounds: int, keep: Path | None)
     out["ask_ms"] = {"n": len(lat), "p50": round(statistics.median(lat), 1), "p95": round(pct(lat, 0.95), 1),
                      "max": round(max(lat), 1), "abstained": abstained,
                      "stage_p50": {k: round(statistics.median(v), 1) for k, v in stages.items()}}
-    # SPARQL latency
-    sparql: dict = {}
-    for name, query in researcher_queries().items():
-        times, rows = [], 0
-        for _ in range(sparql_rounds):
-            t = time.perf_counter()
-            res = rt.graph.raw_query(query, "application/sparql-results+json", row_limit=settings.sparql_row_limit)
-            times.append((time.perf_counter() - t) * 1000)
-            rows = len(json.loads(res.body)["results"]["bindings"]) if res.body.startswith(b"{") else 0
-        sparql[name] = {"p50": round(statistics.median(times), 1), "p95": round(pct(times, 0.95), 1), "rows": rows}
-    all_times = []
-    out["sparql_ms"] = sparql
-    for v in sparql.values():
-        all_times.append(v["p50"])
+    # SPARQL latency: each query in a child on a read-only view of the store, stopped at a hard limit
+    rt.graph.store.flush()
+    out["sparql_ms"] = {name: sparql_timings(settings.graph_dir, query, sparql_rounds, settings.sparql_row_limit)
+                        for name, query in researcher_queries().items()}
     out["peak_rss_mb"] = round(peak_rss_mb(), 0)
     tmp.cleanup() if keep is None else None
     return out
+
+
+SPARQL_BUDGET_S = 20.0  # stop repeating a query after this much time (at least one run)
+SPARQL_HARD_LIMIT_S = 180.0  # a single run longer than this is stopped and reported as such
+
+
+def sparql_timings(graph_dir: Path, query: str, rounds: int, row_limit: int) -> dict:
+    """p50/p95 of a query over ``rounds`` runs (fewer when slow), measured in a child process."""
+    job = json.dumps({"dir": str(graph_dir), "query": query, "rounds": rounds, "row_limit": row_limit})
+    try:
+        proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--sparql-child"], input=job,
+                              capture_output=True, text=True, timeout=SPARQL_HARD_LIMIT_S + 30)
+    except subprocess.TimeoutExpired:
+        return {"p50": None, "p95": None, "rows": None, "runs": 0, "stopped_after_s": SPARQL_HARD_LIMIT_S + 30}
+    line = next((x for x in proc.stdout.splitlines() if x.startswith("{")), None)
+    if proc.returncode or line is None:
+        return {"p50": None, "p95": None, "rows": None, "runs": 0, "error": proc.stderr[-500:]}
+    times, rows = json.loads(line)["times"], json.loads(line)["rows"]
+    return {"p50": round(statistics.median(times), 1), "p95": round(pct(times, 0.95), 1), "rows": rows,
+            "runs": len(times)}
+
+
+def _sparql_child() -> int:
+    from graph.store import OxigraphStore
+
+    job = json.loads(sys.stdin.read())
+    store = OxigraphStore(Path(job["dir"]), read_only=True)
+    times, rows, t_all = [], 0, time.perf_counter()
+    for _ in range(job["rounds"]):
+        t = time.perf_counter()
+        res = store.raw_query(job["query"], "application/sparql-results+json", row_limit=job["row_limit"])
+        times.append((time.perf_counter() - t) * 1000)
+        rows = len(json.loads(res.body)["results"]["bindings"]) if res.body.startswith(b"{") else 0
+        if time.perf_counter() - t_all > SPARQL_BUDGET_S:
+            break
+    print(json.dumps({"times": times, "rows": rows}))
+    return 0
 
 
 def report(results: list[dict]) -> None:
@@ -274,7 +301,9 @@ def report(results: list[dict]) -> None:
         print(f"  ask (warm, in-process, {a['n']} questions): p50 {a['p50']} ms, p95 {a['p95']} ms, max {a['max']} ms; "
               f"first ask after ingest {r['first_ask_ms']} ms; abstained {a['abstained']}; stages p50 {a['stage_p50']}")
         for name, s in r["sparql_ms"].items():
-            print(f"  sparql {name:<24} p50 {s['p50']:>7} ms  p95 {s['p95']:>7} ms  rows {s['rows']}")
+            print(f"  sparql {name:<24} p50 {s['p50']} ms  p95 {s['p95']} ms  rows {s['rows']}  runs {s['runs']}"
+                  + (f"  (stopped after {s['stopped_after_s']} s)" if s.get("stopped_after_s") else "")
+                  + (f"  error {s['error']}" if s.get("error") else ""))
         print(f"  salary recall {r['recall']} (by form {r['recall_by_form']}), precision {r['precision']} "
               f"({r['truth_claims']} true, {r['graph_salary_claims']} in graph)")
         if r["missed_examples"]:
@@ -299,7 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--keep", type=Path, help="keep corpora and data dirs under this folder")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child: measure one size, print JSON
+    ap.add_argument("--sparql-child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args(argv)
+    if a.sparql_child:
+        return _sparql_child()
     if a.one:
         keep = (a.keep / str(a.one)) if a.keep else None
         r = run_one(a.one, a.seed, a.asks, a.sparql_rounds, keep)

@@ -15,7 +15,8 @@ reopened (Runtime -> pipeline -> repair) and must be consistent:
 - the old version still answers (ask cites the old figure, and every quote is the text);
 - ``careerkg rebuild`` restores everything from the kept sources, even with both stores gone.
 
-The children run two at a time; each pays ~6-10 s of imports and model load.
+The children are forked (two at a time) from one server process that pays the ~5-10 s of
+imports once; each child opens its own stores and model, ingests, and is killed for real.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -198,7 +198,12 @@ def check_answers_current_version(rt, shas) -> None:
         assert all(c.doc_id != "fintech-ml-roles" for c in a.citations)
         return
     fintech = [c.quote for c in a.citations if c.doc_id == "fintech-ml-roles"]
-    assert fintech, f"no fintech citation in {a.answer!r}"
+    if not fintech:  # the composer chose other guides: the retrieved fintech passage must still be current
+        u = rt.qa.understanding.understand(QUESTION, rt.embedder.encode_one(QUESTION))
+        passages = rt.qa.retriever.retrieve(QUESTION, rt.embedder.encode_one(QUESTION),
+                                            entity_iris=[m.entity.iri for m in u.mentions], k=20)
+        fintech = [p.text for p in passages if p.doc_id == "fintech-ml-roles"]
+    assert fintech, f"fintech-ml-roles neither cited nor retrieved for {QUESTION!r}: {a.answer!r}"
     assert any(FIGURES[v][0] in q for q in fintech), (v, fintech)
     others = [FIGURES[o][0] for o in FIGURES if o != v]
     assert not any(f in a.answer for f in others), (v, a.answer)
