@@ -63,7 +63,9 @@ def get_document(rt: RuntimeDep, doc_id: str = DocId) -> DocumentOut:
             responses={200: {"content": {"text/plain": {}},
                              "description": "UTF-8 text; every citation satisfies text[start:end] == quote "
                                             "(offsets count Unicode code points)."},
-                       **error_responses(404)})
+                       # errors stay JSON although success is text/plain
+                       404: {"description": "Unknown document",
+                             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}})
 def get_text(rt: RuntimeDep, doc_id: str = DocId) -> PlainTextResponse:
     p = rt.pipeline
     with p.lock.read():
