@@ -79,16 +79,17 @@ class Composer:
                 exact = [r for r in rows if r.seniority in ("Lead", "Principal")]
             rows = exact
         if u.location and u.location != UK:
-            if u.location == OUTSIDE:
-                rows = [r for r in rows if r.location == OUTSIDE]
-            else:
-                here = [r for r in rows if r.location == u.location]
-                if not here and rows:
-                    place = next((m.entity.label for m in u.mentions if m.entity.iri == u.location), "that city")
-                    draft.statements.append(Statement(
-                        f"The guides give no salary figure for {place}; their UK-wide figures are:", []))
-                    here = [r for r in rows if r.location in (None, UK)]
-                rows = here
+            here = [r for r in rows if r.location == u.location]
+            if not here and rows and u.location != OUTSIDE:
+                place = next((m.entity.label for m in u.mentions if m.entity.iri == u.location), "that city")
+                draft.statements.append(Statement(
+                    f"The guides give no salary figure for {place}; their UK-wide figures are:", []))
+            # other guides' UK-wide figures for the same level stand beside the local ones
+            local_docs = {r.evidence.doc_id for r in here}
+            wide = [r for r in rows if r.location in (None, UK) and (r.evidence.doc_id not in local_docs or not here)]
+            if u.seniority is None:  # no level asked: the general figures, not every level's
+                wide = [r for r in wide if r.seniority is None] or wide
+            rows = here + wide if (here or u.location != OUTSIDE) else []
         elif not u.seniority:
             # no level and no specific place: the figures for the role in general
             general = [r for r in rows if r.seniority is None]
@@ -96,7 +97,8 @@ class Composer:
         if not rows:
             draft.statements.clear()
             return
-        rows.sort(key=lambda r: (r.evidence.doc_id, r.evidence.start))
+        # the asked place first, then the rest; within each, guide order
+        rows.sort(key=lambda r: (r.location != u.location, r.evidence.doc_id, r.evidence.start))
         groups: dict[tuple, list[tuple[SalaryRow, int]]] = {}
         for r in rows[:10]:
             n = cites.add(r.evidence.doc_id, r.evidence.chunk_id, r.evidence.start, r.evidence.end, r.evidence.quote)
@@ -107,18 +109,21 @@ class Composer:
             text = f"{who[0].upper() + who[1:]} {_where(r)}: {salary_range(r)} [{n}]."
             draft.statements.append(Statement(text, [n]))
             draft.facts.append(Fact(who, f"salary {_where(r)}", salary_range(r), (n,)))
-            groups.setdefault((r.role_label, r.seniority, r.location or UK, r.unit), []).append((r, n))
-        for (role, sen, loc, unit), items in groups.items():
-            values = {}
+            groups.setdefault((r.role_label, r.seniority, r.unit), []).append((r, n))
+        for (role, sen, unit), items in groups.items():
+            # a conflict: different figures for the same role and level from different guides
+            # (a London figure against a UK-wide one counts: the reader should see both)
+            values: dict[str, list[tuple[str, int]]] = {}
             for r, n in items:
-                values.setdefault(salary_range(r), []).append((r.evidence.doc_id, n))
+                values.setdefault(f"{salary_range(r)} ({_where(r)})", []).append((r.evidence.doc_id, n))
+            ranges = {salary_range(r) for r, _ in items}
             docs = {d for v in values.values() for d, _ in v}
-            if len(values) > 1 and len(docs) > 1:
+            if len(ranges) > 1 and len(docs) > 1:
                 level = SENIORITY_WORDS.get(sen or "", "")
-                about = f"{level} {role} salary {_where(items[0][0])}".strip()
+                about = f"{level} {role} salary".strip()
                 draft.conflicts.append(Conflict(about, tuple(values), tuple(n for v in values.values() for _, n in v)))
-        if len({r.evidence.doc_id for r, _ in (x for v in groups.values() for x in v)}) > 1 and draft.conflicts:
-            draft.statements.append(Statement("The guides give different ranges; each figure is shown with its source.", []))
+        if draft.conflicts:
+            draft.statements.append(Statement("The guides give different figures; each is shown with its source.", []))
         draft.graph_backed = bool(draft.statements)
 
     def relations(self, u: Understanding, cites: CitationSet, draft: Draft) -> None:

@@ -125,3 +125,11 @@ def test_a_list_introduced_by_a_colon_is_quoted_whole(qa):
 def test_count_question_is_not_answered_by_a_fact_without_a_number(qa):
     a = qa.ask("How many people does DeepMind employ?")
     assert a.abstained
+
+
+def test_a_city_figure_stands_beside_other_guides_uk_figures(qa):
+    a = qa.ask("What does a senior MLE earn in London?")
+    assert a.answer.startswith("Senior Machine Learning Engineer in London: £95,000 – £145,000 [1]")
+    assert len({c.doc_id for c in a.citations}) >= 2
+    conflict = next(c for c in a.conflicts if c.about.startswith("senior"))
+    assert any("(in London)" in v for v in conflict.values) and any("(in the UK)" in v for v in conflict.values)
