@@ -70,30 +70,29 @@ class Composer:
         roles = u.iris("role")
         if u.iris("org") or u.iris("skill") or u.iris("sector"):
             return  # salary claims carry no employer, skill or sector: they cannot answer for one
-        rows = [r for role in (roles or [None]) for r in self.lookups.salaries(role)]
-        if roles and not rows:
-            return
-        if u.seniority:
-            exact = [r for r in rows if r.seniority == u.seniority]
-            if not exact and u.seniority == "Lead":
-                exact = [r for r in rows if r.seniority in ("Lead", "Principal")]
-            rows = exact
+
+        def fetch(**kw) -> list[SalaryRow]:
+            """Claims for the asked roles at the asked level (narrowed in SPARQL, not here)."""
+            got = [r for role in (roles or [None]) for r in self.lookups.salaries(role, seniority=u.seniority, **kw)]
+            if not got and u.seniority == "Lead":  # "lead" figures are often given as "lead / principal"
+                got = [r for role in (roles or [None]) for r in self.lookups.salaries(role, seniority="Principal", **kw)]
+            return got
+
         if u.location and u.location != UK:
-            here = [r for r in rows if r.location == u.location]
-            if not here and rows and u.location != OUTSIDE:
+            here = fetch(location=u.location)
+            # other guides' UK-wide figures for the same level stand beside the local ones
+            wide = (fetch(uk_wide=True, general=True) if u.seniority is None else []) or fetch(uk_wide=True)
+            if not here and wide and u.location != OUTSIDE:
                 place = next((m.entity.label for m in u.mentions if m.entity.iri == u.location), "that city")
                 draft.statements.append(Statement(
                     f"The guides give no salary figure for {place}; their UK-wide figures are:", []))
-            # other guides' UK-wide figures for the same level stand beside the local ones
             local_docs = {r.evidence.doc_id for r in here}
-            wide = [r for r in rows if r.location in (None, UK) and (r.evidence.doc_id not in local_docs or not here)]
-            if u.seniority is None:  # no level asked: the general figures, not every level's
-                wide = [r for r in wide if r.seniority is None] or wide
+            wide = [r for r in wide if r.evidence.doc_id not in local_docs or not here]
             rows = here + wide if (here or u.location != OUTSIDE) else []
-        elif not u.seniority:
-            # no level and no specific place: the figures for the role in general
-            general = [r for r in rows if r.seniority is None]
-            rows = general or rows
+        elif u.seniority:
+            rows = fetch()
+        else:  # no level and no specific place: the figures for the role in general
+            rows = fetch(general=True) or fetch()
         if not rows:
             draft.statements.clear()
             return

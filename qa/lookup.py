@@ -18,12 +18,21 @@ _EVIDENCE = """
 SALARY = """
 SELECT ?claim ?role ?roleLabel ?seniority ?location ?locLabel ?min ?max ?unit ?d ?chunk ?start ?end ?quote WHERE {
   ?claim a ckg:SalaryClaim ; ckg:role ?role ; schema:unitText ?unit .
-  OPTIONAL { ?claim ckg:seniority ?seniority }
-  OPTIONAL { ?claim ckg:location ?location OPTIONAL { ?location skos:prefLabel ?locLabel } }
+  %(seniority)s
+  %(location)s
   OPTIONAL { ?claim schema:minValue ?min }
   OPTIONAL { ?claim schema:maxValue ?max }
   OPTIONAL { ?role skos:prefLabel ?roleLabel }
-""" + _EVIDENCE + "}"
+""" + _EVIDENCE + "} LIMIT %(limit)d"
+
+# the shape of the salary query: which parts are required (bound to the asked value) or optional
+_SENIORITY_ANY = "OPTIONAL { ?claim ckg:seniority ?seniority }"
+_SENIORITY_ASKED = "?claim ckg:seniority ?seniority ."
+_SENIORITY_NONE = "FILTER NOT EXISTS { ?claim ckg:seniority ?anyLevel }"
+_LOCATION_ANY = "OPTIONAL { ?claim ckg:location ?location OPTIONAL { ?location skos:prefLabel ?locLabel } }"
+_LOCATION_ASKED = "?claim ckg:location ?location . OPTIONAL { ?location skos:prefLabel ?locLabel }"
+_LOCATION_UK_WIDE = ("OPTIONAL { ?claim ckg:location ?location OPTIONAL { ?location skos:prefLabel ?locLabel } } "
+                     "FILTER(!BOUND(?location) || ?location = ckg:UK)")
 
 RELATIONS = """
 SELECT ?claim ?s ?sLabel ?p ?o ?oLabel ?minMonths ?maxMonths ?d ?chunk ?start ?end ?quote WHERE {
@@ -32,7 +41,7 @@ SELECT ?claim ?s ?sLabel ?p ?o ?oLabel ?minMonths ?maxMonths ?d ?chunk ?start ?e
   OPTIONAL { ?o skos:prefLabel ?oLabel }
   OPTIONAL { ?claim ckg:minMonths ?minMonths }
   OPTIONAL { ?claim ckg:maxMonths ?maxMonths }
-""" + _EVIDENCE + "}"
+""" + _EVIDENCE + "} LIMIT 200"
 
 LOCATED_IN = str(SCHEMA.location)
 IN_SECTOR = str(CKG.inSector)
@@ -94,10 +103,31 @@ class GraphLookups:
     def __init__(self, store: GraphStore) -> None:
         self.store = store
 
-    def salaries(self, role: str | None = None) -> list[SalaryRow]:
-        """Salary claims (of one role when given)."""
+    def salaries(self, role: str | None = None, *, seniority: str | None = None, location: str | None = None,
+                 uk_wide: bool = False, general: bool = False, limit: int = 100) -> list[SalaryRow]:
+        """Salary claims, narrowed in the query itself (bound values, never pasted text).
+
+        Args:
+            role: a role IRI, or None for every role.
+            seniority: a ``SENIORITIES`` name: only claims at that level.
+            location: a location IRI: only claims there.
+            uk_wide: only claims for the UK as a whole (no location, or ``ckg:UK``).
+            general: only claims without a seniority (figures for the role in general).
+            limit: rows at most (answers show a handful; a large corpus holds thousands).
+        """
+        bindings: dict = {}
+        if role:
+            bindings["role"] = role
+        if seniority:
+            bindings["seniority"] = str(CKG[seniority])
+        if location and not uk_wide:
+            bindings["location"] = location
+        level = _SENIORITY_ASKED if seniority else (_SENIORITY_NONE if general else _SENIORITY_ANY)
+        query = SALARY % {"seniority": level,
+                          "location": _LOCATION_UK_WIDE if uk_wide else (
+                              _LOCATION_ASKED if location else _LOCATION_ANY), "limit": limit}
         rows = []
-        for r in self.store.select(SALARY, {"role": role} if role else None):
+        for r in self.store.select(query, bindings or None):
             sen = r.get("seniority")
             rows.append(SalaryRow(r["role"], _label(r["role"], r.get("roleLabel")),
                                   sen.rsplit("#", 1)[-1] if sen else None, r.get("location"),
