@@ -11,29 +11,13 @@ as the embedded store does. Replacing a document's graph is one update request
 from __future__ import annotations
 
 import json
-import re
 
 import httpx
 import pyoxigraph as ox
 
 from careerkg.errors import InvalidInput, QueryTimeout, StoreError
-from graph.store import RawResult, Value, replace_update, to_term
+from graph.store import RawResult, Value, inline_bindings, replace_update
 from graph.vocab import SPARQL_PREFIXES
-
-_WHERE = re.compile(r"\bWHERE\s*\{", re.I)
-
-
-def inline_bindings(query: str, bindings: dict[str, Value] | None) -> str:
-    """Bind variables with a ``VALUES`` block at the start of the WHERE group (terms escaped by pyoxigraph)."""
-    if not bindings:
-        return query
-    names = " ".join(f"?{k}" for k in bindings)
-    terms = " ".join(str(to_term(v)) for v in bindings.values())
-    m = _WHERE.search(query)
-    if not m:
-        raise InvalidInput("bound query needs a WHERE clause")
-    return f"{query[:m.end()]} VALUES ({names}) {{ ({terms}) }} {query[m.end():]}"
-
 
 def _term(b: dict):
     t = b["type"]
