@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import Callable, Protocol
 
 from careerkg import errors as E
+from careerkg.settings import child_process_env
 from graph.sparql import NotAcceptable
 from graph.store import RawResult
 
@@ -137,8 +138,7 @@ class _Worker:
 
     def __init__(self, memory_limit: int | None) -> None:
         ours, theirs = socket.socketpair()
-        env = dict(os.environ)
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (_PROJECT_ROOT, env.get("PYTHONPATH", "")) if p)
+        env = child_process_env(_PROJECT_ROOT)
         code = "import sys; from api.sparql_pool import _worker_main; _worker_main(int(sys.argv[1]), int(sys.argv[2]))"
         try:
             self.proc = subprocess.Popen(

@@ -84,3 +84,10 @@ def get_settings() -> Settings:
     """The process-wide settings (cached); tests build their own ``Settings``."""
     apply_offline_env()
     return Settings()
+
+
+def child_process_env(python_path: str) -> dict[str, str]:
+    """The environment for a worker process: ours, with ``python_path`` first on ``PYTHONPATH``."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (python_path, env.get("PYTHONPATH", "")) if p)
+    return env
