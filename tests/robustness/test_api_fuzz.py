@@ -25,8 +25,6 @@ MAX_EXAMPLES = 30
 # (a blank question, an empty query or guide) with 400/422 and a clear message; the issue asks for
 # no 5xx and conforming responses. Reported: the schema could say minLength/pattern for these.
 EXCLUDED = [schemathesis.checks.positive_data_acceptance]
-# Mismatches found and reported to the API owner; the test xfails while only these remain.
-KNOWN: dict[str, str] = {}  # (GET /documents/{doc_id}/text's JSON 404 is now documented as JSON)
 
 
 @pytest.fixture(scope="module")
@@ -65,8 +63,4 @@ def test_no_5xx_and_responses_match_the_schema(fuzz_server):
             failures[op.label] = f"{type(exc).__name__}: {str(exc)[:3000]}"
         assert fuzz_server.alive(), fuzz_server.tail()
     print(f"fuzzed {len(counts)} operations: {counts}")
-    report = "\n\n".join(f"{k}\n{v}" for k, v in failures.items())
-    known = {k for k, code in KNOWN.items() if k in failures and code in failures[k]}
-    assert counts and not set(failures) - known, report
-    if known:
-        pytest.xfail(f"known schema mismatches (reported): {report}")
+    assert counts and not failures, "\n\n".join(f"{k}\n{v}" for k, v in failures.items())
