@@ -26,12 +26,13 @@ from careerkg.model import Chunk, Document, Extraction
 from careerkg.settings import Settings
 from graph.rdf import document_quads, entity_quads
 from graph.store import GraphStore
-from graph.vocab import GAZETTEER_GRAPH, GRAPH_BASE, ONTOLOGY_GRAPH, ONTOLOGY_PATH, graph_iri
+from graph.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH, graph_iri
 from ingest.chunk import chunk_text
 from ingest.embed import Embedder
 from ingest.index import VectorIndex
 from ingest.load import EXTENSION_FOR, MEDIA_TYPES, load_bytes
 from ingest.manifest import DocRecord, Manifest
+from ingest.recovery import Recovery
 
 log = logging.getLogger("careerkg.ingest")
 
@@ -62,7 +63,7 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-class Pipeline:
+class Pipeline(Recovery):
     """Ingests, replaces and removes documents across the vector index, the graph and the manifest.
 
     Args:
@@ -330,97 +331,3 @@ class Pipeline:
             self.index.delete_doc(doc_id)
             self._remove_files(doc_id, keep=None)
             return rec
-
-    # ---------------------------------------------------------------- recovery
-    def repair(self) -> list[str]:
-        """Make the index, the graph and the files agree with the manifest.
-
-        Removes chunks and named graphs of versions the manifest does not name
-        (a crashed replacement, a removed document), and re-derives a current
-        document's chunks or graph from its kept text when they are missing.
-
-        Returns:
-            One line per repair made.
-        """
-        notes: list[str] = []
-        m = self.manifest
-        with self._write_mutex:
-            for (doc_id, sha), n in self.index.doc_versions().items():
-                rec = m.docs.get(doc_id)
-                if rec is None or rec.sha256 != sha:
-                    self.index.delete_doc(doc_id, keep_sha256=rec.sha256 if rec else None)
-                    notes.append(f"{doc_id}: removed {n} stale chunks ({sha[:8]})")
-            versions = {(d, s): n for (d, s), n in self.index.doc_versions().items()}
-            shas = {row["g"]: row["sha"] for row in self.graph.select(
-                "SELECT ?g ?sha WHERE { GRAPH ?g { ?d ckg:sha256 ?sha } }")}
-            for g in self.graph.graph_names():
-                if not g.startswith(GRAPH_BASE) or g in (ONTOLOGY_GRAPH, GAZETTEER_GRAPH):
-                    continue
-                doc_id = g[len(GRAPH_BASE):]
-                if doc_id not in m.docs:
-                    self.graph.drop_graph(g)
-                    notes.append(f"{doc_id}: dropped orphan graph")
-            for doc_id, rec in m.docs.items():
-                graph_ok = shas.get(graph_iri(doc_id)) == rec.sha256
-                chunks_ok = versions.get((doc_id, rec.sha256), 0) == rec.chunks
-                if graph_ok and chunks_ok:
-                    continue
-                doc = Document(doc_id, rec.title, self.text(doc_id), rec.sha256, rec.source_name, rec.media_type)
-                chunks, extraction = self._prepare(doc)
-                if not chunks_ok:
-                    self.index.delete_doc(doc_id)
-                    self.index.add(chunks, self.embedder.encode([c.text for c in chunks]), sha256=rec.sha256,
-                                   title=rec.title)
-                    notes.append(f"{doc_id}: re-indexed {len(chunks)} chunks")
-                if not graph_ok:
-                    self.graph.replace_graph(graph_iri(doc_id),
-                                             document_quads(doc, rec.version, chunks, extraction, self.known_iris))
-                    notes.append(f"{doc_id}: rewrote graph")
-            for doc_id in list(m.pending):
-                rec = m.docs.get(doc_id)
-                self._remove_files(doc_id, keep=rec.sha256 if rec else None)
-                notes.append(f"{doc_id}: rolled back an interrupted ingest")
-            if m.pending:
-                m.pending.clear()
-                m.save()
-            notes += self._remove_stale_files()
-        for n in notes:
-            log.warning("repair: %s", n)
-        return notes
-
-    def _remove_stale_files(self) -> list[str]:
-        """Delete kept files the manifest does not name (SIGKILL after a switch or mid-removal) and temp files."""
-        notes = []
-        for sub in ("sources", "texts"):
-            folder = self.data_dir / sub
-            for d in sorted(folder.iterdir()) if folder.is_dir() else ():
-                rec = self.manifest.docs.get(d.name)
-                stale = [f for f in d.iterdir()
-                         if rec is None or not f.name.startswith(rec.sha256) or f.name.endswith(".tmp")]
-                for f in stale:
-                    f.unlink(missing_ok=True)
-                if rec is None:
-                    shutil.rmtree(d, ignore_errors=True)
-                if stale:
-                    notes.append(f"{d.name}: removed {len(stale)} stale file(s) from {sub}/")
-        for f in self.data_dir.glob(".manifest-*.json"):  # a manifest save cut short before its rename
-            f.unlink(missing_ok=True)
-            notes.append(f"removed {f.name}")
-        return notes
-
-    def rebuild(self, progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
-        """Re-derive every document from its kept source copy (index and graph rewritten)."""
-        results = []
-        for doc_id, rec in sorted(self.manifest.docs.items()):
-            src = self.data_dir / rec.source_file
-            try:
-                data = src.read_bytes()
-            except OSError as exc:
-                res = IngestResult(doc_id, "failed", str(src), f"kept source missing: {exc.strerror}")
-            else:
-                res = self.ingest_bytes(data, rec.source_name, media_type=rec.media_type, doc_id=doc_id,
-                                        source=str(src), force=True)
-            results.append(res)
-            if progress:
-                progress(res)
-        return results
