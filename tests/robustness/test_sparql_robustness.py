@@ -76,9 +76,13 @@ def test_expensive_query_stops_within_timeout_plus_one_second(server, name):
         status, seconds, body = _sparql(http, EXPENSIVE[name])
         print(f"{name}: {status} in {seconds:.2f} s")
         assert seconds <= TIMEOUT + 1.0, (name, status, seconds, body)
-        assert status in (200, 504), (name, status, body)
+        # 504: stopped at the timeout; 503: stopped earlier by the worker's memory cap (a fast,
+        # quiet machine can fill it before the timeout). Either way the query was stopped.
+        assert status in (200, 503, 504), (name, status, body)
         if status == 504:
             assert '"error"' in body and "timeout" in body
+        if status == 503:
+            assert '"overloaded"' in body and "memory" in body
         assert server.alive() and http.get("/health").status_code == 200
 
 
