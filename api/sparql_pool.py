@@ -72,64 +72,6 @@ class QueryRunner(Protocol):
 
 
 # ---------------------------------------------------------------- worker process
-def _worker_main(fd: int, memory_limit: int | None) -> None:  # pragma: no cover - runs in the child
-    """Serve queries sent over the socket ``fd`` until ``None``, EOF or the parent's death."""
-    import signal
-    from multiprocessing.connection import Connection
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the parent; it stops us
-    parent = os.getppid()
-
-    def watchdog() -> None:  # pyoxigraph releases the GIL while it evaluates, so this runs
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watchdog, daemon=True).start()
-    try:
-        os.nice(5)
-    except OSError:
-        pass
-    if memory_limit:
-        try:
-            import resource
-
-            resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
-        except (ImportError, ValueError, OSError):
-            pass
-    from graph.store import OxigraphStore
-
-    conn = Connection(fd)
-    conn.send(("ready", os.getpid()))
-    store, store_path = None, None
-    while True:
-        try:
-            msg = conn.recv()
-        except (EOFError, OSError):
-            return
-        if msg is None:
-            return
-        path, query, media_type, default_graphs, named_graphs, row_limit = msg
-        try:
-            if path != store_path:
-                store = None  # close the previous snapshot before opening the next
-                store = OxigraphStore(Path(path), read_only=True)
-                store_path = path
-            res = store.raw_query(query, media_type, default_graphs=default_graphs, named_graphs=named_graphs,
-                                  row_limit=row_limit)
-            reply = ("ok", res.body, res.media_type, res.truncated)
-        except E.CareerKGError as exc:
-            reply = ("error", type(exc).__name__, str(exc))
-        except MemoryError:
-            reply = ("error", "Overloaded", "the query needed more memory than a SPARQL worker may use")
-        except Exception as exc:  # noqa: BLE001 - reported to the parent as a StoreError, never swallowed
-            reply = ("error", "StoreError", f"{type(exc).__name__}: {exc}")
-        try:
-            conn.send(reply)
-        except (OSError, ValueError):
-            return
-
-
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[1])
 
 
@@ -139,7 +81,7 @@ class _Worker:
     def __init__(self, memory_limit: int | None) -> None:
         ours, theirs = socket.socketpair()
         env = child_process_env(_PROJECT_ROOT)
-        code = "import sys; from api.sparql_pool import _worker_main; _worker_main(int(sys.argv[1]), int(sys.argv[2]))"
+        code = "import sys; from api.sparql_worker import worker_main; worker_main(int(sys.argv[1]), int(sys.argv[2]))"
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", code, str(theirs.fileno()), str(memory_limit or 0)],
