@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -50,8 +49,6 @@ def guarded(fn):
 
 
 def _collect(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    from ingest.load import MEDIA_TYPES
-
     files, missing = [], []
     for p in paths:
         if p.is_dir():
@@ -60,7 +57,6 @@ def _collect(paths: list[Path]) -> tuple[list[Path], list[str]]:
             files.append(p)
         else:
             missing.append(str(p))
-    del MEDIA_TYPES
     return files, missing
 
 
@@ -172,11 +168,6 @@ def serve(host: Annotated[str, typer.Option()] = "", port: Annotated[int, typer.
              "embedded Oxigraph and Chroma can be opened by one process only")
     uvicorn.run("api.app:create_app", factory=True, host=host or s.host, port=port or s.port, workers=workers,
                 log_level=log_level or s.log_level)
-
-
-def main() -> None:  # pragma: no cover
-    logging.basicConfig(level=logging.WARNING)
-    app()
 
 
 from api import cli_graph as _cli_graph  # noqa: E402,F401  (registers graph commands)

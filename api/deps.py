@@ -13,7 +13,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from careerkg.errors import Forbidden, Overloaded, Unauthorized
+from careerkg.errors import Forbidden, InvalidInput, Overloaded, TooLarge, Unauthorized
 from careerkg.settings import Settings
 
 
@@ -62,3 +62,22 @@ def require_writer(request: Request, settings: SettingsDep) -> None:
 
 
 WriterDep = Depends(require_writer)
+
+
+async def read_body(request: Request, limit: int, what: str = "the request body") -> bytes:
+    """The request body, refused with :class:`TooLarge` as soon as it passes ``limit`` bytes
+    (by ``Content-Length`` before reading, or while streaming when there is none)."""
+    length = request.headers.get("content-length")
+    if length is not None:
+        try:
+            n = int(length)
+        except ValueError:
+            raise InvalidInput("invalid Content-Length header") from None
+        if n > limit:
+            raise TooLarge(f"{what} is {n:,} bytes; the limit is {limit:,}")
+    buf = bytearray()
+    async for part in request.stream():
+        buf += part
+        if len(buf) > limit:
+            raise TooLarge(f"{what} is over the limit of {limit:,} bytes")
+    return bytes(buf)

@@ -12,7 +12,6 @@ import threading
 from dataclasses import dataclass, field
 
 import bm25s
-import numpy as np
 
 from graph.store import GraphStore
 from ingest.index import Hit, VectorIndex
@@ -134,8 +133,3 @@ class Retriever:
             out.append(Passage(cid, h.doc_id, h.title, h.start, h.end, h.text, fused[cid], ranks[cid],
                                dense_scores.get(cid, 0.0)))
         return out
-
-
-def cosine(a, b) -> float:
-    a, b = np.asarray(a), np.asarray(b)
-    return float(a @ b / ((np.linalg.norm(a) * np.linalg.norm(b)) or 1.0))

@@ -14,10 +14,10 @@ from fastapi import APIRouter, Path, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from api.deps import RuntimeDep, SettingsDep, WriterDep
+from api.deps import RuntimeDep, SettingsDep, WriterDep, read_body
 from api.errors import UnsupportedMediaType
 from api.schemas import DocumentList, DocumentOut, IngestOut, error_responses
-from careerkg.errors import InvalidInput, TooLarge
+from careerkg.errors import InvalidInput
 from ingest.load import EXTENSION_FOR
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -75,23 +75,6 @@ def get_text(rt: RuntimeDep, doc_id: str = DocId) -> PlainTextResponse:
                              headers={"ETag": f'"{rec.sha256}"', "X-Document-Version": str(rec.version)})
 
 
-async def _read_body(request: Request, limit: int) -> bytes:
-    length = request.headers.get("content-length")
-    if length is not None:
-        try:
-            n = int(length)
-        except ValueError:
-            raise InvalidInput("invalid Content-Length header") from None
-        if n > limit:
-            raise TooLarge(f"the guide is {n:,} bytes; the limit is {limit:,} (CAREERKG_MAX_DOCUMENT_BYTES)")
-    buf = bytearray()
-    async for part in request.stream():
-        buf += part
-        if len(buf) > limit:
-            raise TooLarge(f"the guide is over the limit of {limit:,} bytes (CAREERKG_MAX_DOCUMENT_BYTES)")
-    return bytes(buf)
-
-
 def _media_type(content_type: str | None) -> str:
     if not content_type:
         raise UnsupportedMediaType("send the guide with Content-Type text/plain, text/markdown or text/html")
@@ -125,9 +108,7 @@ async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, 
     """
     _check_id(doc_id)
     media_type = _media_type(request.headers.get("content-type"))
-    data = await _read_body(request, settings.max_document_bytes)
-    if len(data) > settings.max_document_bytes:  # pragma: no cover - _read_body already refused it
-        raise TooLarge("the guide is over the size limit")
+    data = await read_body(request, settings.max_document_bytes, "the guide (CAREERKG_MAX_DOCUMENT_BYTES)")
     name = f"{doc_id}{EXTENSION_FOR[media_type]}"
     p = rt.pipeline
     res = await run_in_threadpool(p.ingest_bytes, data, name, media_type=media_type, doc_id=doc_id,

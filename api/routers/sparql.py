@@ -24,10 +24,10 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, SparqlRunnerDep
+from api.deps import SettingsDep, SparqlRunnerDep, read_body
 from api.errors import UnsupportedMediaType
 from api.schemas import error_responses
-from careerkg.errors import Forbidden, InvalidInput, TooLarge
+from careerkg.errors import Forbidden, InvalidInput
 from graph.sparql import check_read_only, negotiate
 
 router = APIRouter(tags=["sparql"])
@@ -126,15 +126,6 @@ async def sparql_get(request: Request, runner: SparqlRunnerDep, settings: Settin
     return await _answer(request, runner, settings, _one(params, "query"), params)
 
 
-async def _body(request: Request) -> bytes:
-    buf = bytearray()
-    async for part in request.stream():
-        buf += part
-        if len(buf) > MAX_QUERY_BYTES:
-            raise TooLarge(f"the request body is over {MAX_QUERY_BYTES:,} bytes")
-    return bytes(buf)
-
-
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8")
@@ -157,7 +148,7 @@ async def sparql_post(request: Request, runner: SparqlRunnerDep, settings: Setti
     if "update" in params or ctype == "application/sparql-update":
         raise Forbidden(_UPDATE_REFUSED)
     if ctype == "application/x-www-form-urlencoded":
-        form = parse_qs(_decode(await _body(request)), keep_blank_values=True)
+        form = parse_qs(_decode(await read_body(request, MAX_QUERY_BYTES)), keep_blank_values=True)
         if "update" in form:
             raise Forbidden(_UPDATE_REFUSED)
         if "query" in params and "query" in form:
@@ -169,6 +160,6 @@ async def sparql_post(request: Request, runner: SparqlRunnerDep, settings: Setti
     if ctype == "application/sparql-query":
         if "query" in params:
             raise InvalidInput("with an application/sparql-query body, do not also send a 'query' parameter")
-        return await _answer(request, runner, settings, _decode(await _body(request)), params)
+        return await _answer(request, runner, settings, _decode(await read_body(request, MAX_QUERY_BYTES)), params)
     raise UnsupportedMediaType(f"unsupported Content-Type {ctype or '(none)'!r}: POST the query as "
                                "application/x-www-form-urlencoded or application/sparql-query")
