@@ -84,6 +84,13 @@ class EntityRefOut(BaseModel):
     kind: str
 
 
+class UnmetOut(BaseModel):
+    """A constraint of the question that the guides do not meet."""
+
+    constraint: str = Field(description="place | period | role | employer | source | person | figure")
+    value: str
+
+
 class AskResponse(BaseModel):
     """An answer whose every statement carries ``[n]`` markers resolved in ``citations``."""
 
@@ -110,6 +117,9 @@ class AskResponse(BaseModel):
     intent: str = "open"
     notes: list[str] = []
     timings_ms: dict[str, float] = {}
+    unmet: list[UnmetOut] = Field(default_factory=list, description=(
+        "Constraints of the question no evidence meets (empty unless the answer abstains): a place, period,"
+        " role, employer or source no guide covers, or the figure / person the question asks for."))
 
 
 # ---------------------------------------------------------------- /documents

@@ -168,3 +168,4 @@ class Answer:
     intent: str = "open"
     notes: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    unmet: list[dict[str, str]] = field(default_factory=list)  # [{"constraint": "place", "value": "Inverness"}]

@@ -62,11 +62,16 @@ def _where(row: SalaryRow) -> str:
 
 
 class Composer:
-    def __init__(self, lookups: GraphLookups) -> None:
+    def __init__(self, lookups: GraphLookups, policy=None) -> None:
+        from qa.policy import DEFAULT_POLICY
+
         self.lookups = lookups
+        self.policy = policy or DEFAULT_POLICY
 
     # ------------------------------------------------------------ graph facts
-    def salary(self, u: Understanding, cites: CitationSet, draft: Draft) -> None:
+    def salary(self, u: Understanding, cites: CitationSet, draft: Draft, scope=None) -> None:
+        """Salary claims meeting every constraint: one statement per figure (citing every guide that gives
+        it), a conflict only where guides disagree on the same role, level, place and pay basis."""
         roles = u.iris("role")
         if u.iris("org") or u.iris("skill") or u.iris("sector"):
             return  # salary claims carry no employer, skill or sector: they cannot answer for one
@@ -78,54 +83,53 @@ class Composer:
                 got = [r for role in (roles or [None]) for r in self.lookups.salaries(role, seniority="Principal", **kw)]
             return got
 
-        if u.location and u.location != UK:
-            here = fetch(location=u.location)
-            # other guides' UK-wide figures for the same level stand beside the local ones
-            wide = (fetch(uk_wide=True, general=True) if u.seniority is None else []) or fetch(uk_wide=True)
-            if not here and wide and u.location != OUTSIDE:
-                place = next((m.entity.label for m in u.mentions if m.entity.iri == u.location), "that city")
-                draft.statements.append(Statement(
-                    f"The guides give no salary figure for {place}; their UK-wide figures are:", []))
-            local_docs = {r.evidence.doc_id for r in here}
-            wide = [r for r in wide if r.evidence.doc_id not in local_docs or not here]
-            rows = here + wide if (here or u.location != OUTSIDE) else []
+        if u.location and u.location not in (UK, OUTSIDE):
+            rows = fetch(location=u.location)
+        elif u.location == OUTSIDE:
+            rows = fetch(location=OUTSIDE)
         elif u.seniority:
             rows = fetch()
         else:  # no level and no specific place: the figures for the role in general
             rows = fetch(general=True) or fetch()
+        if scope is not None:
+            rows = [r for r in rows if not scope.satisfies(
+                r.evidence.doc_id, r.evidence.start, r.evidence.end, role_iri=r.role,
+                location=r.location_label or "United Kingdom")]
         if not rows:
-            draft.statements.clear()
             return
         # the asked place first, then the rest; within each, guide order
         rows.sort(key=lambda r: (r.location != u.location, r.evidence.doc_id, r.evidence.start))
-        groups: dict[tuple, list[tuple[SalaryRow, int]]] = {}
-        for r in rows[:10]:
+        figures: dict[tuple, list[tuple[SalaryRow, int]]] = {}
+        for r in rows[:self.policy.salary_rows]:
             n = cites.add(r.evidence.doc_id, r.evidence.chunk_id, r.evidence.start, r.evidence.end, r.evidence.quote)
-            if n is None:
-                continue
-            level = SENIORITY_WORDS.get(r.seniority or "", "")
-            who = f"{level} {r.role_label}".strip() if level else r.role_label
-            text = f"{who[0].upper() + who[1:]} {_where(r)}: {salary_range(r)} [{n}]."
-            draft.statements.append(Statement(text, [n]))
-            draft.facts.append(Fact(who, f"salary {_where(r)}", salary_range(r), (n,)))
-            groups.setdefault((r.role_label, r.seniority, r.unit), []).append((r, n))
-        for (role, sen, unit), items in groups.items():
-            # a conflict: different figures for the same role and level from different guides
-            # (a London figure against a UK-wide one counts: the reader should see both)
-            values: dict[str, list[tuple[str, int]]] = {}
-            for r, n in items:
-                values.setdefault(f"{salary_range(r)} ({_where(r)})", []).append((r.evidence.doc_id, n))
-            ranges = {salary_range(r) for r, _ in items}
-            docs = {d for v in values.values() for d, _ in v}
-            if len(ranges) > 1 and len(docs) > 1:
-                level = SENIORITY_WORDS.get(sen or "", "")
-                about = f"{level} {role} salary".strip()
-                draft.conflicts.append(Conflict(about, tuple(values), tuple(n for v in values.values() for _, n in v)))
-        if draft.conflicts:
-            draft.statements.append(Statement("The guides give different figures; each is shown with its source.", []))
+            if n is not None:
+                figures.setdefault((r.role_label, r.seniority, _where(r), r.unit, salary_range(r)), []).append((r, n))
+        scopes: dict[tuple, list[tuple]] = {}
+        for key in figures:
+            scopes.setdefault(key[:4], []).append(key)
+        for skey, keys in scopes.items():
+            role, sen, where, unit = skey
+            level = SENIORITY_WORDS.get(sen or "", "")
+            who = f"{level} {role}".strip()
+            if len(keys) > 1 and len({r.evidence.doc_id for k in keys for r, _ in figures[k]}) > 1:
+                # guides disagree about the same role, level, place and pay basis
+                parts = [f"{k[4]} {''.join(f'[{n}]' for _, n in figures[k])}" for k in keys]
+                ns = [n for k in keys for _, n in figures[k]]
+                draft.statements.append(Statement(
+                    f"The guides disagree on {who} pay {where}: {' vs '.join(parts)}.", ns))
+                draft.conflicts.append(Conflict(f"{who} salary {where}",
+                                                tuple(f"{k[4]} ({where})" for k in keys), tuple(ns)))
+            else:
+                for k in keys:
+                    ns = [n for _, n in figures[k]]
+                    marks = "".join(f"[{n}]" for n in ns)
+                    draft.statements.append(Statement(f"{who[0].upper() + who[1:]} {where}: {k[4]} {marks}.", ns))
+            for k in keys:
+                for _, n in figures[k]:
+                    draft.facts.append(Fact(who, f"salary {where}", k[4], (n,)))
         draft.graph_backed = bool(draft.statements)
 
-    def relations(self, u: Understanding, cites: CitationSet, draft: Draft) -> None:
+    def relations(self, u: Understanding, cites: CitationSet, draft: Draft, scope=None) -> None:
         orgs, cities, sectors = u.iris("org"), u.iris("city"), u.iris("sector")
         roles, skills = u.iris("role"), u.iris("skill")
         rows: list[RelationRow] = []
@@ -149,13 +153,17 @@ class Composer:
                 # without a starting role, keep transitions whose evidence speaks to the question
                 q = {t for t in tokens(u.question) if t not in QUESTION_WORDS}
                 rows = [r for r in rows if q & set(tokens(r.evidence.quote))]
+        if scope is not None:
+            rows = [r for r in rows if not scope.satisfies(
+                r.evidence.doc_id, r.evidence.start, r.evidence.end,
+                role_iri=r.subject if r.predicate == REQUIRES_SKILL else None)]
         if not rows:
             return
         if u.intent == "skills":
             rows = self._relevant_skills(u, rows)
         groups: dict[tuple[str, str], list[tuple[str, list[int]]]] = {}
         durations: dict[tuple[str, str], set[str]] = {}
-        for r in rows[:40]:
+        for r in rows[:self.policy.relation_rows]:
             n = cites.add(r.evidence.doc_id, r.evidence.chunk_id, r.evidence.start, r.evidence.end, r.evidence.quote)
             if n is None:
                 continue

@@ -20,6 +20,8 @@ class EvalCase:
     must_include: list[str] = field(default_factory=list)
     docs: list[str] = field(default_factory=list)
     min_docs: int = 1
+    type: str = ""  # the answer type the question wants (amount, statistic, list, ...), for per-type figures
+    unmet: list[dict] = field(default_factory=list)  # what an unanswerable question lacks, when annotated
 
 
 @dataclass
@@ -40,7 +42,8 @@ def load_cases(path: Path) -> list[EvalCase]:
         try:
             raw = json.loads(line)
             cases.append(EvalCase(raw["question"], bool(raw.get("answerable", True)), list(raw.get("must_include", [])),
-                                  list(raw.get("docs", [])), int(raw.get("min_docs", 1))))
+                                  list(raw.get("docs", [])), int(raw.get("min_docs", 1)), str(raw.get("type", "")),
+                                  list(raw.get("unmet", []))))
         except (ValueError, KeyError, TypeError) as exc:
             raise InvalidInput(f"{path}:{i}: not an evaluation case ({exc})") from None
     return cases
@@ -84,6 +87,11 @@ def run_eval(qa, cases: list[EvalCase], text_of) -> tuple[list[EvalResult], dict
         results.append(EvalResult(case, ok, reasons, cok, ms, answer))
     lat = sorted(r.latency_ms for r in results) or [0.0]
     unans = [r for r in results if not r.case.answerable]
+    abstained = [r for r in results if r.answer.abstained]
+    with_unmet = [r for r in unans if r.case.unmet and r.answer.abstained]
+    types: dict[str, list[EvalResult]] = {}
+    for r in results:
+        types.setdefault(("unanswerable" if not r.case.answerable else (r.case.type or "untyped")), []).append(r)
     totals = {
         "questions": len(results),
         "passed": sum(r.passed for r in results),
@@ -91,7 +99,25 @@ def run_eval(qa, cases: list[EvalCase], text_of) -> tuple[list[EvalResult], dict
         "citation_integrity": round(sum(r.citations_ok for r in results) / max(1, len(results)), 3),
         "abstention_accuracy": round(sum(r.answer.abstained for r in unans) / len(unans), 3) if unans else None,
         "false_abstentions": sum(1 for r in results if r.case.answerable and r.answer.abstained),
+        # of the abstentions, how many were right (the question was unanswerable)
+        "abstention_precision": round(sum(not r.case.answerable for r in abstained) / len(abstained), 3)
+        if abstained else None,
+        # of the unanswerable questions, how many abstained
+        "abstention_recall": round(sum(r.answer.abstained for r in unans) / len(unans), 3) if unans else None,
+        # of the annotated abstentions, how many named the constraint the question lacks
+        "unmet_accuracy": round(sum(_unmet_ok(r) for r in with_unmet) / len(with_unmet), 3) if with_unmet else None,
+        "per_type": {t: f"{sum(r.passed for r in rs)}/{len(rs)}" for t, rs in sorted(types.items())},
         "latency_p50_ms": round(statistics.median(lat), 1),
         "latency_p95_ms": round(lat[min(len(lat) - 1, int(round(0.95 * (len(lat) - 1))))], 1),
     }
     return results, totals
+
+
+def _unmet_ok(r: EvalResult) -> bool:
+    """An abstention names the missing constraint: same kind, and the value where one is given."""
+    got = {(u.get("constraint"), str(u.get("value", "")).lower()) for u in r.answer.unmet}
+    for want in r.case.unmet:
+        kind, value = want.get("constraint"), str(want.get("value", "")).lower()
+        if not any(k == kind and (not value or value in v or v in value) for k, v in got):
+            return False
+    return True

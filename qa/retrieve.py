@@ -8,7 +8,9 @@ the chunk table are rebuilt when the manifest generation changes.
 from __future__ import annotations
 
 import math
+import re
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 
 import bm25s
@@ -22,6 +24,11 @@ RRF_K = 60
 _MENTIONS = """
 SELECT ?e ?chunk WHERE { ?chunk schema:mentions ?e }
 """
+# every entity the guides mention, with its labels: entities discovered at ingest become linkable in questions
+_LABELS = """
+SELECT DISTINCT ?e ?label WHERE { ?chunk schema:mentions ?e . { ?e skos:prefLabel ?label } UNION { ?e skos:altLabel ?label } }
+"""
+_RAW_WORD = re.compile(r"[A-Za-z][a-z]+")
 
 
 @dataclass
@@ -48,6 +55,8 @@ class _Corpus:
     vocab: set[str]
     df: dict[str, int]
     mentions: dict[str, set[str]]  # entity IRI -> chunk ids
+    words: Counter = field(default_factory=Counter)  # lower-case words of the guides (spelling)
+    labels: dict[str, list[str]] = field(default_factory=dict)  # entity IRI -> labels, every mentioned entity
 
     def idf(self, token: str) -> float:
         n = len(self.chunks) or 1
@@ -92,14 +101,26 @@ class Retriever:
         prefix = "https://w3id.org/careerkg/id/chunk/"
         for row in self.graph.select(_MENTIONS):
             mentions.setdefault(row["e"], set()).add(row["chunk"][len(prefix):])
-        return _Corpus(generation, chunks, {h.chunk_id: i for i, h in enumerate(chunks)}, bm, set(df), df, mentions)
+        words: Counter = Counter()
+        for h in chunks:
+            words.update(w.lower() for w in _RAW_WORD.findall(h.text))
+        labels: dict[str, list[str]] = {}
+        for row in self.graph.select(_LABELS):
+            labels.setdefault(row["e"], []).append(str(row["label"]))
+        return _Corpus(generation, chunks, {h.chunk_id: i for i, h in enumerate(chunks)}, bm, set(df), df, mentions,
+                       words, labels)
 
     def retrieve(self, question: str, qvec: list[float], *, entity_iris: list[str], k: int = 5,
-                 depth: int = 30) -> list[Passage]:
-        """The ``k`` best current passages for a question."""
+                 depth: int = 30, docs: set[str] | None = None) -> list[Passage]:
+        """The ``k`` best current passages for a question (only from ``docs`` when given)."""
         c = self.corpus()
         if not c.chunks:
             return []
+        if docs is not None:
+            keep = {h.chunk_id for h in c.chunks if h.doc_id in docs}
+            depth = depth * 3  # the named guides' chunks are a part of every ranking
+        else:
+            keep = None
         rankings: dict[str, list[str]] = {}
         dense_scores: dict[str, float] = {}
         dense = [h for h in self.index.query(qvec, depth * 2) if h.chunk_id in c.by_id][:depth]
@@ -126,6 +147,8 @@ class Retriever:
             for r, cid in enumerate(ranking):
                 fused[cid] = fused.get(cid, 0.0) + weights[name] / (RRF_K + r + 1)
                 ranks.setdefault(cid, {})[name] = r + 1
+        if keep is not None:
+            fused = {cid: s for cid, s in fused.items() if cid in keep}
         best = sorted(fused, key=lambda x: -fused[x])[:k]
         out = []
         for cid in best:

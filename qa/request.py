@@ -1,0 +1,187 @@
+"""A question read as a request: the kind of answer it wants and the constraints it states.
+
+Constraints (role, seniority, place, employer, period, source, person) come from the
+entity linker, spaCy's NER over the question, the GeoNames place table and a few
+grammatical patterns ("according to X", "in 2019", "who founded X"). None of these
+rules names a word of a particular question: a place is found because it is a place,
+a year because it is a year, a source because the question says "according to".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from graph.places import Place, get_places
+
+# answer types
+AMOUNT, COUNT, PERCENT, DURATION, DATE, PERSON, PLACE = "amount", "count", "percent", "duration", "date", "person", "place"
+LIST, YESNO, EXPLANATION = "list", "yesno", "explanation"
+ANSWER_TYPES = (AMOUNT, COUNT, PERCENT, DURATION, DATE, PERSON, PLACE, LIST, YESNO, EXPLANATION)
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """Something the question asks the answer to hold to.
+
+    Attributes:
+        kind: role | seniority | place | employer | period | source | person.
+        value: the value as the question states it ("Inverness", "2019", "Applyo").
+        iri: the linked entity, when the graph knows it.
+    """
+
+    kind: str
+    value: str
+    iri: str | None = None
+
+
+@dataclass
+class Request:
+    question: str  # as asked
+    text: str  # with spelling corrected
+    answer_type: str
+    constraints: list[Constraint] = field(default_factory=list)
+    corrections: list[tuple[str, str]] = field(default_factory=list)
+    places: list[Place] = field(default_factory=list)
+
+    def of(self, kind: str) -> list[Constraint]:
+        return [c for c in self.constraints if c.kind == kind]
+
+
+_Q = re.IGNORECASE
+_PERCENT_Q = re.compile(r"\b(what|which) (percentage|proportion|share|percent|fraction)\b|\bhow many per ?cent\b"
+                        r"|\bwhat %|\bpercentage of\b|\bproportion of\b", _Q)
+_DURATION_Q = re.compile(r"\bhow long\b|\bhow many (years|months|weeks|days|hours)\b|\bduration\b", _Q)
+_COUNT_Q = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much demand\b", _Q)
+_DATE_Q = re.compile(r"^\s*when\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bsince when\b", _Q)
+_AMOUNT_Q = re.compile(r"£|\$|€|\bsalar|\bpay\b|\bpays\b|\bpaid\b|\bearn|\bcompensation|\bday rates?\b|\bwages?\b"
+                       r"|\bincome\b|\bremuneration|\bhow much\b|\bpackage\b|\bcomp\b|\bgoing rate|\bthreshold\b"
+                       r"|\bcost\b|\bfees?\b|\bbonus", _Q)
+_PERSON_Q = re.compile(r"^\s*who\b(?!.*\b(hire|hires|hiring|employ|employs|recruit|recruits|pay|pays|offer|offers"
+                       r"|use|uses|need|needs|should|can|is (it|this) for)\b)|\bwho (founded|runs|leads|owns|heads|"
+                       r"started|created|manages)\b|\b(ceo|founder|founders|chief executive|director|head) of\b", _Q)
+_PLACE_Q = re.compile(r"^\s*where\b|\bwhich (city|cities|town|towns|region|regions|country|countries|location|"
+                      r"locations|hub|hubs|area|areas)\b|\bwhat (city|town|region|country|location)\b", _Q)
+_LIST_Q = re.compile(r"\b(which|what|name|list)\b(?: \w+){0,3}? (companies|employers|firms|organi[sz]ations|"
+                     r"businesses|startups|banks|skills|tools|frameworks|languages|libraries|technologies|"
+                     r"platforms|certifications|certificates|qualifications|courses|degrees|sectors|industries|"
+                     r"roles|jobs|titles|techniques|topics|projects|requirements|steps|options|routes|schemes|"
+                     r"benefits|ways)\b|\bwho (hires|employs|recruits|is hiring)\b|\bname (some|a few)\b", _Q)
+_YESNO_Q = re.compile(r"^\s*(is|are|do|does|did|can|could|should|will|would|has|have|must|am)\b", _Q)
+
+_YEAR = re.compile(r"\b(19[5-9]\d|20[0-9]\d)\b")
+_SOURCE = re.compile(
+    r"\b(?:according to|per|as per|based on|says?|said by|from)\s+(?:the\s+)?(?P<a>[^,?;:]+?)"
+    r"(?:'s)?(?:\s+(?:guide|article|table|report|survey|site|website|page|data|figures|post|blog))?\s*(?:[,?;:]|$)"
+    r"|\bin\s+(?:the\s+)?(?P<b>[^,?;:]+?)(?:'s|’s)?\s+(?:guide|article|table|report|survey|site|website|page|blog"
+    r"|post|list)\b", _Q)
+_ROLE_HEAD = re.compile(
+    r"\b((?:[A-Za-z][\w/+-]*\s+){0,3}?)(engineers?|scientists?|analysts?|developers?|architects?|researchers?|"
+    r"managers?|consultants?|specialists?|designers?|administrators?|technicians?|apprentices?|programmers?)\b", _Q)
+_PREP_PLACE = re.compile(r"\b(?:in|at|near|around|for|from|to|across|within|outside|based in|live in)\s+"
+                         r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|upon|on|of|and the|the))*)")
+_LOWER_PREP_PLACE = re.compile(r"\b(?:in|at|near|around|from|across|outside)\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)")
+GENERIC_ROLE_WORDS = frozenset("""a an the my your our their this that these those each every any some senior junior
+mid mid-level lead principal staff graduate entry entry-level experienced new good top best average typical
+contract freelance uk london british""".split())
+_NOT_SOURCE = re.compile(r"^(a|an|my|your|their|scratch|home|today|now|here|there|\d+|what|which|how|when|where|who|"
+                         r"data science|software engineering|academia|research|uni|university|school|\w+ing|"
+                         r"another|other|one|two)\b", _Q)
+
+
+def answer_type(question: str) -> str:
+    """The kind of answer a question wants (one of :data:`ANSWER_TYPES`)."""
+    q = question.strip()
+    if _PERSON_Q.search(q):
+        return PERSON
+    if _PERCENT_Q.search(q):
+        return PERCENT
+    if _DURATION_Q.search(q):
+        return DURATION
+    if _DATE_Q.search(q):
+        return DATE
+    if _COUNT_Q.search(q) and not re.search(r"\bhow many (companies|employers|firms|skills|tools|ways|steps)\b",
+                                            q, _Q):
+        return COUNT
+    if _LIST_Q.search(q):
+        return LIST
+    if _PLACE_Q.search(q):
+        return PLACE
+    if _AMOUNT_Q.search(q) and not _YESNO_Q.search(q):
+        return AMOUNT
+    if _YESNO_Q.search(q):
+        return YESNO
+    return EXPLANATION
+
+
+def source_phrases(question: str) -> list[str]:
+    """What the question names as its source ("according to Applyo" -> "Applyo")."""
+    out = []
+    for m in _SOURCE.finditer(question):
+        name = (m.group("a") or m.group("b") or "").strip(" .'\"")
+        name = re.sub(r"^(the|a)\s+", "", name, flags=_Q)
+        if not name or _NOT_SOURCE.match(name) or len(name) > 60 or _YEAR.fullmatch(name):
+            continue
+        if m.group("a") and not re.match(r"(?i)according|per|as per|said|says?", m.group(0).strip()) \
+                and not re.search(r"(guide|article|table|report|survey|site|website|page|blog)\b", m.group(0), _Q):
+            continue  # "from X" alone is a starting point ("from data science"), not a source
+        out.append(name)
+    return out
+
+
+def places_in(question: str, ner_places: list[str], known_city_labels: set[str]) -> list[Place]:
+    """Places the question names: after a preposition, tagged GPE/LOC by NER, or a known city."""
+    table = get_places()
+    found: dict[str, Place] = {}
+    cands = list(ner_places)
+    for m in _PREP_PLACE.finditer(question):
+        words = m.group(1).split()
+        for n in range(min(len(words), table.max_words), 0, -1):  # longest first: "New York", "North East"
+            cands.append(" ".join(words[:n]))
+    if question == question.lower():  # no capitals at all: lower-case place names after a preposition
+        for m in _LOWER_PREP_PLACE.finditer(question):
+            cands += [m.group(1), m.group(1).split()[0]]
+    for c in cands:
+        c = c.strip(" .,'’")
+        p = table.lookup(c)
+        if p is None and c.lower().startswith("the "):
+            p = table.lookup(c[4:])
+        if p is None:
+            continue
+        if c.islower() and c.split()[0] in _common_lower() and c.title() not in known_city_labels:
+            continue  # "in demand", "in march" ... a lower-case common word is not a place
+        if any(p.name in f or c in f for f in found):
+            continue
+        found[c] = p
+    return list(found.values())
+
+
+_COMMON: frozenset[str] | None = None
+
+
+def _common_lower() -> frozenset[str]:
+    """The 20,000 most frequent English words (a lower-case one of them is a word before it is a place)."""
+    global _COMMON
+    if _COMMON is None:
+        import symspellpy
+        from pathlib import Path
+
+        path = Path(symspellpy.__file__).with_name("frequency_dictionary_en_82_765.txt")
+        with path.open(encoding="utf-8") as fh:
+            _COMMON = frozenset(line.split(" ", 1)[0] for _, line in zip(range(20000), fh))
+    return _COMMON
+
+
+def unknown_roles(question: str, known_spans: list[tuple[int, int]]) -> list[str]:
+    """Role phrases ("prompt engineer", "quantum software developer") the linker did not link."""
+    out = []
+    for m in _ROLE_HEAD.finditer(question):
+        if any(a < m.end() and m.start() < b for a, b in known_spans):
+            continue
+        words = [w for w in m.group(1).split() if w.lower() not in GENERIC_ROLE_WORDS]
+        words = words[-2:]
+        if not words or any(w.lower() in {"what", "which", "who", "do", "does", "how", "is", "are", "for", "of",
+                                          "to", "as", "an", "and", "or", "with"} for w in words):
+            continue
+        out.append(" ".join(words + [m.group(2)]))
+    return out
