@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from graph.places import fold
-from qa.request import AMOUNT, COUNT, DATE, DURATION, PERCENT, PERSON, Constraint, Request
+from qa.request import AMOUNT, CHANGE, COUNT, DATE, DURATION, PERCENT, Constraint, Request
 
 
 @dataclass(frozen=True)
@@ -58,7 +58,12 @@ _PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent", re.I)
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|"
                      r"thousand|million|half|third|quarter)\b", re.I)
 _DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|a|an|few|several)"
-                       r"(\s?(–|-|to)\s?\d+)?\s*(\+\s*)?(years?|months?|weeks?|days?|hours?|yrs?)\b", re.I)
+                       r"(\s?(–|-|to)\s?\d+)?\s*(\+\s*)?(years?|months?|weeks?|days?|hours?|yrs?|minutes?|mins?)\b", re.I)
+_NOT_A_COUNT = re.compile(r"\b\d+(\s?(–|-|to)\s?\d+)?\s*(years?|months?|weeks?|days?|hours?|minutes?)\b|\b\d{1,2}\s+"
+                          r"(january|february|march|april|may|june|july|august|september|october|november|december)"
+                          r"\b|\b(19|20)\d\d\b|\[\d+\]", re.I)
+_GENERIC = frozenset("""the a an of and for in on uk guide article table report survey site website page list blog
+post data figures salary salaries pay analysis tracker research study""".split())
 _DATE = re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|"
                    r"november|december)\b", re.I)
 
@@ -70,8 +75,10 @@ def fits_type(answer_type: str, text: str) -> bool:
         return bool(_MONEY.search(text))
     if answer_type == PERCENT:
         return bool(_PERCENT.search(text))
-    if answer_type == COUNT:
-        return bool(_NUMBER.search(text))
+    if answer_type == COUNT:  # a number that is not a date, a year or a duration
+        return bool(re.search(r"\d", _NOT_A_COUNT.sub(" ", text)))
+    if answer_type == CHANGE:
+        return bool(_PERCENT.search(text) or _MONEY.search(text) or re.search(r"\d", _NOT_A_COUNT.sub(" ", text)))
     if answer_type == DURATION:
         return bool(_DURATION.search(text))
     if answer_type == DATE:
@@ -134,17 +141,22 @@ class Scope:
     def __post_init__(self) -> None:
         self.allowed = set(self.docs)
         for c in self.request.of("source"):
-            hit = {d for d, v in self.docs.items() if self._source_matches(c.value, v)}
+            hit = {d for d, v in self.docs.items() if self._source_matches(c.value, v)} or \
+                {d for d, v in self.docs.items() if self._mentions(v.text, c)}  # a source the guide cites
             if hit:
                 self.allowed &= hit
             else:
                 self.unmet.append(c)
         if not self.unmet:
+            # evidence comes from guides that name every constrained thing (place, employer, role, period)
             for c in self.request.constraints:
                 if c.kind in ("source", "seniority", "person"):
                     continue
-                if not any(self._mentions(self.docs[d].text, c) for d in self.allowed):
+                hit = {d for d in self.allowed if self._doc_mentions(self.docs[d], c)}
+                if not hit:
                     self.unmet.append(c)
+                elif not self.unmet:
+                    self.allowed = hit
 
     # -- constraints ----------------------------------------------------------------------
 
@@ -155,18 +167,24 @@ class Scope:
         return any(contains(text, n) for n in self._names(c) if len(n) >= 2)
 
     def _source_matches(self, name: str, v: DocView) -> bool:
-        name = fold(name)
-        fields = [v.title, v.publisher, v.doc_id.replace("-", " "), v.source_url.split("//")[-1].split("/")[0]]
-        for f in fields:
-            f = fold(f or "")
-            if not f:
-                continue
-            if name in f or fuzz.partial_ratio(name, f) >= self.policy.source_match and len(name) >= 4:
-                return True
-            host = f.removeprefix("www.").split(".")[0]
-            if host and len(host) >= 4 and fuzz.ratio(name.replace(" ", ""), host) >= self.policy.source_match:
-                return True
-        return False
+        """A named source matches a guide whose title, publisher, site or id holds its distinctive words
+        (fuzzy, case- and space-insensitive), or whose text cites it by that name."""
+        words = [w for w in re.findall(r"\w+", fold(name)) if w not in _GENERIC]
+        if not words:
+            return False
+        head = "\n".join([v.title, v.publisher, v.doc_id.replace("-", " "), v.source_url, v.text[:400]])
+        tokens = set(re.findall(r"\w+", fold(head)))
+        compact = re.sub(r"\W+", "", fold(head))
+        found = sum(1 for w in words if w in tokens or (len(w) >= 4 and w in compact) or
+                    (len(w) >= 5 and any(fuzz.ratio(w, t) >= self.policy.source_match for t in tokens)))
+        if "".join(words) in compact and len("".join(words)) >= 4:
+            return True
+        return found >= max(1, round(0.75 * len(words)))
+
+    def _doc_mentions(self, v: DocView, c: Constraint) -> bool:
+        """The guide names it in its text, its title or its id ("nottingham-..." for Nottingham)."""
+        return self._mentions(v.text, c) or self._mentions(v.title + "\n" + v.doc_id.replace("-", " "), c) or \
+            re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id))
 
     def satisfies(self, doc_id: str, start: int, end: int, *, role_iri: str | None = None,
                   location: str | None = None) -> list[Constraint]:
@@ -182,6 +200,7 @@ class Scope:
         v = self.docs[doc_id]
         sentence = v.text[start:end]
         context = f"{sentence}\n{heading_before(v.text, start)}"
+        about = f"{v.title}\n{v.doc_id.replace('-', ' ')}"  # what the whole guide is about
         failed = []
         for c in self.request.constraints:
             if c.kind in ("source", "seniority", "person"):
@@ -193,11 +212,12 @@ class Scope:
                     ok = self._mentions(context + "\n" + v.title, c) or (c.iri is not None and v.main_role == c.iri)
             elif c.kind == "place":
                 ok = (location is not None and any(contains(location, n) for n in self._names(c))) or \
-                     self._mentions(context, c)
+                     (location is None and self._mentions(context + "\n" + about, c))
             elif c.kind == "period":
                 ok = self._mentions(context + "\n" + v.title, c)
-            else:  # employer and anything else named: the evidence must name it
-                ok = self._mentions(context, c)
+            else:  # an employer: the evidence, its section or the guide as a whole is about it
+                ok = self._mentions(context + "\n" + about, c) or \
+                    re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id))
             if not ok:
                 failed.append(c)
         return failed

@@ -16,8 +16,8 @@ from graph.places import Place, get_places
 
 # answer types
 AMOUNT, COUNT, PERCENT, DURATION, DATE, PERSON, PLACE = "amount", "count", "percent", "duration", "date", "person", "place"
-LIST, YESNO, EXPLANATION = "list", "yesno", "explanation"
-ANSWER_TYPES = (AMOUNT, COUNT, PERCENT, DURATION, DATE, PERSON, PLACE, LIST, YESNO, EXPLANATION)
+LIST, YESNO, EXPLANATION, CHANGE = "list", "yesno", "explanation", "change"
+ANSWER_TYPES = (AMOUNT, COUNT, PERCENT, DURATION, DATE, PERSON, PLACE, LIST, YESNO, EXPLANATION, CHANGE)
 
 
 @dataclass(frozen=True)
@@ -51,15 +51,18 @@ class Request:
 _Q = re.IGNORECASE
 _PERCENT_Q = re.compile(r"\b(what|which) (percentage|proportion|share|percent|fraction)\b|\bhow many per ?cent\b"
                         r"|\bwhat %|\bpercentage of\b|\bproportion of\b", _Q)
-_DURATION_Q = re.compile(r"\bhow long\b|\bhow many (years|months|weeks|days|hours)\b|\bduration\b", _Q)
+_DURATION_Q = re.compile(r"\bhow long\b|\bhow many (years|months|weeks|days|hours|minutes)\b|\bduration\b"
+                         r"|\bhow much (experience|time)\b", _Q)
+_CHANGE_Q = re.compile(r"\bby how much\b|\bhow much (more|less|higher|lower|faster)\b|\bhow (fast|quickly)\b"
+                       r"|\b(grow|grew|growth|risen|rise|rose|increase[ds]?|drop(ped)?|fall|fell|declined?)\b", _Q)
 _COUNT_Q = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much demand\b", _Q)
 _DATE_Q = re.compile(r"^\s*when\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bsince when\b", _Q)
 _AMOUNT_Q = re.compile(r"£|\$|€|\bsalar|\bpay\b|\bpays\b|\bpaid\b|\bearn|\bcompensation|\bday rates?\b|\bwages?\b"
-                       r"|\bincome\b|\bremuneration|\bhow much\b|\bpackage\b|\bcomp\b|\bgoing rate|\bthreshold\b"
+                       r"|\bincome\b|\bremuneration|\bhow much (do|does|did|will|would|can|could|is|are|should)\b"
+                       r"|\bpackage\b|\bcomp\b|\bgoing rate|\bthreshold\b|\bcharge\b|\btake home\b"
                        r"|\bcost\b|\bfees?\b|\bbonus", _Q)
-_PERSON_Q = re.compile(r"^\s*who\b(?!.*\b(hire|hires|hiring|employ|employs|recruit|recruits|pay|pays|offer|offers"
-                       r"|use|uses|need|needs|should|can|is (it|this) for)\b)|\bwho (founded|runs|leads|owns|heads|"
-                       r"started|created|manages)\b|\b(ceo|founder|founders|chief executive|director|head) of\b", _Q)
+_PERSON_Q = re.compile(r"\bwho (founded|runs|leads|owns|heads|started|created|manages|co-founded|is the (ceo|founder|"
+                       r"head|director|chief))\b|\b(ceo|founders?|chief executive|managing director)\b", _Q)
 _PLACE_Q = re.compile(r"^\s*where\b|\bwhich (city|cities|town|towns|region|regions|country|countries|location|"
                       r"locations|hub|hubs|area|areas)\b|\bwhat (city|town|region|country|location)\b", _Q)
 _LIST_Q = re.compile(r"\b(which|what|name|list)\b(?: \w+){0,3}? (companies|employers|firms|organi[sz]ations|"
@@ -75,6 +78,8 @@ _SOURCE = re.compile(
     r"(?:'s)?(?:\s+(?:guide|article|table|report|survey|site|website|page|data|figures|post|blog))?\s*(?:[,?;:]|$)"
     r"|\bin\s+(?:the\s+)?(?P<b>[^,?;:]+?)(?:'s|’s)?\s+(?:guide|article|table|report|survey|site|website|page|blog"
     r"|post|list)\b", _Q)
+_GENERIC_TAIL = re.compile(r"(?:['’]s?|\s+(?:salary|salaries|pay|data|figures|guide|article|table|report|survey|site|"
+                           r"website|page|list|blog|post|analysis|tracker|research|study))+\s*$", _Q)
 _ROLE_HEAD = re.compile(
     r"\b((?:[A-Za-z][\w/+-]*\s+){0,3}?)(engineers?|scientists?|analysts?|developers?|architects?|researchers?|"
     r"managers?|consultants?|specialists?|designers?|administrators?|technicians?|apprentices?|programmers?)\b", _Q)
@@ -92,8 +97,13 @@ _NOT_SOURCE = re.compile(r"^(a|an|my|your|their|scratch|home|today|now|here|ther
 def answer_type(question: str) -> str:
     """The kind of answer a question wants (one of :data:`ANSWER_TYPES`)."""
     q = question.strip()
+    if _YESNO_Q.search(q):
+        return YESNO
     if _PERSON_Q.search(q):
         return PERSON
+    if _CHANGE_Q.search(q) and (_AMOUNT_Q.search(q) or re.search(r"\b(demand|jobs?|vacanc|postings?|ads?|roles?)",
+                                                                  q, _Q)):
+        return CHANGE
     if _PERCENT_Q.search(q):
         return PERCENT
     if _DURATION_Q.search(q):
@@ -107,25 +117,33 @@ def answer_type(question: str) -> str:
         return LIST
     if _PLACE_Q.search(q):
         return PLACE
-    if _AMOUNT_Q.search(q) and not _YESNO_Q.search(q):
+    if _AMOUNT_Q.search(q):
         return AMOUNT
-    if _YESNO_Q.search(q):
-        return YESNO
+    if re.search(r"\bhow much\b", q, _Q):
+        return COUNT
     return EXPLANATION
 
 
 def source_phrases(question: str) -> list[str]:
     """What the question names as its source ("according to Applyo" -> "Applyo")."""
+    return [name for name, _ in source_spans(question)]
+
+
+def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
+    """Named sources with the span of the phrase that names them."""
     out = []
     for m in _SOURCE.finditer(question):
         name = (m.group("a") or m.group("b") or "").strip(" .'\"")
+        if re.search(r"\baccording to\b", name, _Q):
+            name = re.split(r"\baccording to\b", name, flags=_Q)[-1].strip()
         name = re.sub(r"^(the|a)\s+", "", name, flags=_Q)
+        name = _GENERIC_TAIL.sub("", name).strip(" '’")
         if not name or _NOT_SOURCE.match(name) or len(name) > 60 or _YEAR.fullmatch(name):
             continue
         if m.group("a") and not re.match(r"(?i)according|per|as per|said|says?", m.group(0).strip()) \
                 and not re.search(r"(guide|article|table|report|survey|site|website|page|blog)\b", m.group(0), _Q):
             continue  # "from X" alone is a starting point ("from data science"), not a source
-        out.append(name)
+        out.append((name, m.span()))
     return out
 
 

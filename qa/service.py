@@ -143,10 +143,10 @@ class QAService:
         req = u.request
         cites = CitationSet(self.pipeline.text, self._title)
         draft = Draft()
-        if u.intent == "salary" and req.answer_type in ("amount", "explanation", "yesno", "list"):
+        if u.intent == "salary" and req.answer_type == "amount":
             self.composer.salary(u, cites, draft, scope)
-        elif u.intent in ("location", "employers", "skills", "transition") and req.answer_type not in (
-                "count", "percent", "person", "date", "amount"):
+        elif (u.intent in ("location", "employers", "skills") and req.answer_type in ("list", "place", "explanation")) \
+                or (u.intent == "transition" and req.answer_type == "duration"):
             self.composer.relations(u, cites, draft, scope)
         if draft.graph_backed and not any(fits_type(req.answer_type, st.text) for st in draft.statements):
             cites, draft = CitationSet(self.pipeline.text, self._title), Draft()  # facts, but not what was asked
@@ -185,7 +185,7 @@ class QAService:
                 chosen.append((cov_i, p, a, b))
         if not draft.graph_backed and not chosen:
             timings["compose"] = (time.perf_counter() - t) * 1000
-            unmet = failed[0] if failed else ([Constraint("figure", req.answer_type)]
+            unmet = _most_common(failed[:5]) if failed else ([Constraint("figure", req.answer_type)]
                                               if req.answer_type in ("amount", "count", "percent", "duration", "date")
                                               else [])
             return None, unmet
@@ -288,3 +288,14 @@ class QAService:
 
 def _renumber(text: str, mapping: dict[int, int]) -> str:
     return _MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]" if int(m.group(1)) in mapping else "", text)
+
+
+def _most_common(failed: list[list[Constraint]]) -> list[Constraint]:
+    """The constraint the best candidates fail most often (a place before a figure on a tie)."""
+    counts: dict[Constraint, int] = {}
+    for miss in failed:
+        for c in miss:
+            counts[c] = counts.get(c, 0) + 1
+    best = max(counts.values())
+    top = [c for c, n in counts.items() if n == best]
+    return [min(top, key=lambda c: c.kind == "figure")]

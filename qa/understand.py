@@ -17,7 +17,7 @@ import numpy as np
 from careerkg.model import Entity, Mention
 from graph.places import get_places
 from graph.vocab import CKG
-from qa.request import Constraint, Request, answer_type, places_in, source_phrases, unknown_roles
+from qa.request import Constraint, Request, answer_type, places_in, source_spans, unknown_roles
 
 INTENT_EXAMPLES: dict[str, list[str]] = {
     "salary": [
@@ -55,7 +55,7 @@ INTENT_EXAMPLES: dict[str, list[str]] = {
 }
 
 _SENIORITY = [
-    (re.compile(r"\b(junior|entry[- ]level|graduate|grad|beginner)s?\b", re.I), "Junior"),
+    (re.compile(r"\b(junior|entry[- ]level|graduate|grad|beginner|starting out|just starting|newly qualified|first job)s?\b", re.I), "Junior"),
     (re.compile(r"\b(mid[- ]?level|mid|intermediate)\b", re.I), "Mid"),
     (re.compile(r"\b(senior|sr\.?)\b", re.I), "Senior"),
     (re.compile(r"\b(lead|leads|head of)\b", re.I), "Lead"),
@@ -190,12 +190,12 @@ class QuestionUnderstanding:
                 add("employer", e.text)
         for y in re.findall(r"\b(19[5-9]\d|20[0-9]\d)\b", text):
             add("period", y)
-        for s in source_phrases(text):
+        spans = source_spans(text)
+        for s, _ in spans:
             add("source", s)
-        # a named source is not also an employer constraint
-        srcs = {c.value.lower() for c in cons if c.kind == "source"}
-        cons = [c for c in cons if not (c.kind == "employer" and any(c.value.lower() in s or s in c.value.lower()
-                                                                       for s in srcs))]
+        # a named source is not also an employer constraint ("according to the Accenture Tracker")
+        cons = [c for c in cons if not (c.kind == "employer" and any(
+            c.value.lower() in text[a:b].lower() for _, (a, b) in spans))]
         return Request(question, text, answer_type(text), cons, fixes, places)
 
     def understand(self, question: str, qvec: list[float], *, labels: dict[str, list[str]] | None = None,
