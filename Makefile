@@ -18,7 +18,15 @@ $(BIN)/careerkg: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $(BIN)/careerkg
 
-install: $(BIN)/careerkg
+# headless Chromium and its driver from Debian for the browser tests (tests/web); needs root
+CHROMEDRIVER := /usr/bin/chromedriver
+
+$(CHROMEDRIVER):
+	@if [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; \
+	else echo "no $(CHROMEDRIVER): run 'apt-get install -y chromium chromium-driver' as root (browser tests skip without it)"; fi
+
+install: $(BIN)/careerkg $(CHROMEDRIVER)
 
 run: install
 	$(BIN)/careerkg ingest seeds

@@ -14,11 +14,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import RedirectResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import errors
 from api.routers import ask, documents, entities, health, sparql
+from api.web import pages as web_pages
 from careerkg.settings import Settings, get_settings
 
 log = logging.getLogger("careerkg.api")
@@ -134,6 +134,7 @@ def create_app(settings: Settings | None = None, *, runtime=None) -> FastAPI:
     app.state.runtime = None
     app.state.sparql = None
     errors.install(app)
+    web_pages.install(app)  # pages first: their HTML-only routes share paths with the API
     for r in (ask.router, sparql.router, documents.router, entities.router, health.router):
         app.include_router(r)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
@@ -141,12 +142,6 @@ def create_app(settings: Settings | None = None, *, runtime=None) -> FastAPI:
                        max_age=3600)
     app.add_middleware(BodyLimit, default=sparql.MAX_QUERY_BYTES,
                        documents=max(settings.max_document_bytes, sparql.MAX_QUERY_BYTES))
-
-    @app.get("/", include_in_schema=False)
-    async def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
-    _mount_docs(app)
 
     return app
 
@@ -165,18 +160,3 @@ def _version() -> str:
     except metadata.PackageNotFoundError:
         return "0.0.0"
 
-
-def _mount_docs(app: FastAPI) -> None:
-    """Swagger UI at /docs from the files of PyPI ``swagger-ui-bundle`` (no CDN: works offline)."""
-    import swagger_ui_bundle
-    from fastapi.openapi.docs import get_swagger_ui_html
-    from fastapi.staticfiles import StaticFiles
-
-    app.mount("/docs-static", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="docs-static")
-
-    @app.get("/docs", include_in_schema=False)
-    async def docs():
-        return get_swagger_ui_html(openapi_url=app.openapi_url, title="careerkg API",
-                                   swagger_js_url="/docs-static/swagger-ui-bundle.js",
-                                   swagger_css_url="/docs-static/swagger-ui.css",
-                                   swagger_favicon_url="/docs-static/favicon-32x32.png")
