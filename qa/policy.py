@@ -53,6 +53,16 @@ class AnswerPolicy:
 
 DEFAULT_POLICY = AnswerPolicy()
 
+# words a graph answer's template itself speaks to ("which companies hire", "what skills", "how much ... earn")
+TEMPLATE_WORDS = frozenset("""company companies employer employers firm firms organisation organisations organization
+organizations business businesses hire hires hiring recruit recruits employ employs based located location where
+headquartered headquarters city cities town skill skills tool tools framework frameworks language languages learn
+need needs know require required requirements expect expected use technology technologies library libraries stack
+salary salaries pay paid earn earns money comp package range average typical level levels year years per annum
+move switch become transition take takes long career path get into well top best main most major common popular
+important essential key good great big biggest leading known work works working ask asks demand demanded
+""".split())
+
 _MONEY = re.compile(r"[£$€]\s?\d|\d\s?(k|K)\b|\b\d{2,3},\d{3}\b|\b\d+(\.\d+)?\s?(pounds|per hour|an hour|p/h)\b")
 _PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent", re.I)
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|"
@@ -96,6 +106,18 @@ def heading_before(text: str, pos: int, reach: int = 3000) -> str:
     """The nearest heading line above ``pos`` (a Markdown heading or a short unpunctuated line)."""
     start = max(0, pos - reach)
     lines = text[start:pos].split("\n")[:-1]
+    if text[pos:pos + 1] == "|":  # a table row: its table's header row is its context
+        header = ""
+        for line in reversed(lines):
+            if not line.startswith("|"):
+                break
+            header = line
+        if header:
+            return header + "\n" + _plain_heading(lines)
+    return _plain_heading(lines)
+
+
+def _plain_heading(lines: list[str]) -> str:
     for line in reversed(lines):
         s = line.strip()
         if not s:

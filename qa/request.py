@@ -60,7 +60,7 @@ _DATE_Q = re.compile(r"^\s*when\b|\bwhat (year|date|month)\b|\bwhich (year|month
 _AMOUNT_Q = re.compile(r"£|\$|€|\bsalar|\bpay\b|\bpays\b|\bpaid\b|\bearn|\bcompensation|\bday rates?\b|\bwages?\b"
                        r"|\bincome\b|\bremuneration|\bhow much (do|does|did|will|would|can|could|is|are|should)\b"
                        r"|\bpackage\b|\bcomp\b|\bgoing rate|\bthreshold\b|\bcharge\b|\btake home\b"
-                       r"|\bcost\b|\bfees?\b|\bbonus", _Q)
+                       r"|\bcost\b|\bfees?\b|\bbonus|\bmoney\b|\bmake\b", _Q)
 _PERSON_Q = re.compile(r"\bwho (founded|runs|leads|owns|heads|started|created|manages|co-founded|is the (ceo|founder|"
                        r"head|director|chief))\b|\b(ceo|founders?|chief executive|managing director)\b", _Q)
 _PLACE_Q = re.compile(r"^\s*where\b|\bwhich (city|cities|town|towns|region|regions|country|countries|location|"
@@ -82,10 +82,11 @@ _GENERIC_TAIL = re.compile(r"(?:['’]s?|\s+(?:salary|salaries|pay|data|figures|
                            r"website|page|list|blog|post|analysis|tracker|research|study))+\s*$", _Q)
 _ROLE_HEAD = re.compile(
     r"\b((?:[A-Za-z][\w/+-]*\s+){0,3}?)(engineers?|scientists?|analysts?|developers?|architects?|researchers?|"
-    r"managers?|consultants?|specialists?|designers?|administrators?|technicians?|apprentices?|programmers?)\b", _Q)
-_PREP_PLACE = re.compile(r"\b(?:in|at|near|around|for|from|to|across|within|outside|based in|live in)\s+"
+    r"managers?|consultants?|specialists?|designers?|administrators?|technicians?|apprentices?|programmers?|auditors?|"
+    r"officers?|strategists?|ethicists?)\b", _Q)
+_PREP_PLACE = re.compile(r"\b(?<!outside )(?:in|at|near|around|for|from|to|across|within|based in|live in)\s+"
                          r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|upon|on|of|and the|the))*)")
-_LOWER_PREP_PLACE = re.compile(r"\b(?:in|at|near|around|from|across|outside)\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)")
+_LOWER_PREP_PLACE = re.compile(r"\b(?:in|at|near|around|from|across)\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)")
 GENERIC_ROLE_WORDS = frozenset("""a an the my your our their this that these those each every any some senior junior
 mid mid-level lead principal staff graduate entry entry-level experienced new good top best average typical
 contract freelance uk london british""".split())
@@ -136,6 +137,9 @@ def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
         name = (m.group("a") or m.group("b") or "").strip(" .'\"")
         if re.search(r"\baccording to\b", name, _Q):
             name = re.split(r"\baccording to\b", name, flags=_Q)[-1].strip()
+        # "according to indeed whats the salary ..." -> "indeed": a source name ends where the question begins
+        name = re.split(r"\s+(?:what|whats|what's|how|hows|which|who|where|when|is|are|do|does|did|can|should)\b",
+                        name, maxsplit=1, flags=_Q)[0].strip()
         name = re.sub(r"^(the|a)\s+", "", name, flags=_Q)
         name = _GENERIC_TAIL.sub("", name).strip(" '’")
         if not name or _NOT_SOURCE.match(name) or len(name) > 60 or _YEAR.fullmatch(name):

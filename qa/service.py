@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from functools import lru_cache
 
 from careerkg.errors import InvalidInput, LLMError
 from careerkg.model import Answer, EntityRef
@@ -17,13 +18,15 @@ from graph.places import get_places
 from qa.citations import CitationSet
 from qa.compose import Composer, Draft, Statement, continue_enumeration
 from qa.lookup import GraphLookups
-from qa.policy import DEFAULT_POLICY, AnswerPolicy, DocView, Scope, fits_type
+from qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, DocView, Scope, fits_type
 from qa.request import PERSON, Constraint
 from qa.retrieve import Retriever
-from qa.spelling import Speller
+from qa.spelling import Speller, english_counts
+from qa.text import QUESTION_WORDS, tokens
 from qa.understand import QuestionUnderstanding
 
 MAX_QUESTION = 1000
+_TEMPLATE_STEMS = frozenset(t for w in TEMPLATE_WORDS for t in tokens(w))
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _UNMET_WORDS = {"place": "for {v}", "period": "for {v}", "role": "about the {v} role", "employer": "about {v}",
                 "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure"}
@@ -148,8 +151,10 @@ class QAService:
         elif (u.intent in ("location", "employers", "skills") and req.answer_type in ("list", "place", "explanation")) \
                 or (u.intent == "transition" and req.answer_type == "duration"):
             self.composer.relations(u, cites, draft, scope)
-        if draft.graph_backed and not any(fits_type(req.answer_type, st.text) for st in draft.statements):
-            cites, draft = CitationSet(self.pipeline.text, self._title), Draft()  # facts, but not what was asked
+        if draft.graph_backed and (not any(fits_type(req.answer_type, st.text) for st in draft.statements)
+                                   or (u.intent != "salary" and self._uncovered(u, cites))):
+            # facts, but not what was asked (a figure of another kind, or a word of the question they never touch)
+            cites, draft = CitationSet(self.pipeline.text, self._title), Draft()
         timings["graph"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         corpus = self.retriever.corpus()
@@ -246,6 +251,15 @@ class QAService:
         timings["compose"] = timings.get("compose", 0.0) + (time.perf_counter() - t) * 1000
         return answer
 
+    def _uncovered(self, u, cites: CitationSet) -> list[str]:
+        """Content words of the question that neither the cited evidence nor the answer's template speaks to."""
+        named = " ".join(m.surface for m in u.mentions) + " " + " ".join(c.value for c in u.request.constraints)
+        skip = set(tokens(named)) | _TEMPLATE_STEMS | QUESTION_WORDS
+        quoted = set(tokens(" ".join(c.quote for c in cites.citations)))
+        common = _common_words()
+        return [t for w, t in ((w, tokens(w)) for w in re.findall(r"[A-Za-z]+", u.question)) if t
+                for t in t if t not in skip and t not in quoted and w.lower() not in common]
+
     def _cover(self, u) -> str:
         docs = len(self.pipeline.manifest.docs)
         return (f"The {docs} guides cover ML and data roles in the UK: salaries by level and location, employers,"
@@ -288,6 +302,12 @@ class QAService:
 
 def _renumber(text: str, mapping: dict[int, int]) -> str:
     return _MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]" if int(m.group(1)) in mapping else "", text)
+
+
+@lru_cache(maxsize=1)
+def _common_words() -> frozenset[str]:
+    """The 3,000 most frequent English words: too general to show that facts miss the question's point."""
+    return frozenset(list(english_counts())[:3000])
 
 
 def _most_common(failed: list[list[Constraint]]) -> list[Constraint]:

@@ -17,22 +17,26 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
+_WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]")
 
 
 @lru_cache(maxsize=1)
-def english_words() -> frozenset[str]:
-    """The 82,765 words of symspellpy's English frequency dictionary (shipped in the wheel)."""
+def english_counts() -> dict[str, int]:
+    """The 82,765 words of symspellpy's English frequency dictionary (shipped in the wheel), with counts."""
     import symspellpy
 
     path = Path(symspellpy.__file__).with_name("frequency_dictionary_en_82_765.txt")
-    words = set()
+    words = {}
     with path.open(encoding="utf-8") as fh:
         for line in fh:
-            w = line.split(" ", 1)[0]
+            w, _, n = line.rstrip("\n").partition(" ")
             if w:
-                words.add(w)
-    return frozenset(words)
+                words[w] = int(n or 0)
+    return words
+
+
+def english_words():
+    return english_counts().keys()
 
 
 class Speller:
@@ -61,9 +65,12 @@ class Speller:
         if not found:
             return None
         best = min(d for _, d, _ in found)
+        english = english_counts()
         cands = sorted(((self.vocab[c], c) for c, d, _ in found if d == best), reverse=True)
-        if len(cands) > 1 and cands[1][0] * 2 > cands[0][0]:
-            return None  # two different words are about as likely: leave it
+        if len(cands) > 1:
+            common = sorted((english.get(c, 0) for _, c in cands), reverse=True)
+            if cands[1][0] * 2 > cands[0][0] or (common[1] and common[1] * 3 > common[0]):
+                return None  # two different words are about as likely ("employes": employers or employees?)
         return cands[0][1]
 
     def correct(self, text: str, is_place=lambda w: False) -> tuple[str, list[tuple[str, str]]]:

@@ -55,7 +55,7 @@ INTENT_EXAMPLES: dict[str, list[str]] = {
 }
 
 _SENIORITY = [
-    (re.compile(r"\b(junior|entry[- ]level|graduate|grad|beginner|starting out|just starting|newly qualified|first job)s?\b", re.I), "Junior"),
+    (re.compile(r"\b(junior|jr\.?|entry[- ]level|graduate|grad|beginner|starting out|just starting|newly qualified|first job)s?\b", re.I), "Junior"),
     (re.compile(r"\b(mid[- ]?level|mid|intermediate)\b", re.I), "Mid"),
     (re.compile(r"\b(senior|sr\.?)\b", re.I), "Senior"),
     (re.compile(r"\b(lead|leads|head of)\b", re.I), "Lead"),
@@ -216,7 +216,7 @@ class QuestionUnderstanding:
         if "skill" in kinds:
             scores["skills"] += 0.05
         if re.search(r"£|\bsalar|\bpay|\bpaid\b|\bearn|\bcompensation|\bday rates?\b|\bwages?\b|\bincome"
-                     r"|\bremuneration|\bhow much .*\bmake\b|\bpackage\b", q):
+                     r"|\bremuneration|\bhow much .*\bmake\b|\bpackage\b|\bmoney\b|\bcomp\b|\bmake\b", q):
             scores["salary"] += 0.15
         else:
             scores["salary"] -= 0.15  # no word about money: not a salary question
