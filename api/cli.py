@@ -49,10 +49,16 @@ def guarded(fn):
 
 
 def _collect(paths: list[Path]) -> tuple[list[Path], list[str]]:
+    """Guide files under ``paths`` (``NAME.meta.json`` sidecars are metadata, not guides)."""
+    from ingest.meta import is_sidecar
+
     files, missing = [], []
     for p in paths:
         if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith("."))
+            files += sorted(f for f in p.rglob("*") if f.is_file() and not f.name.startswith(".")
+                            and not is_sidecar(f))
+        elif p.is_file() and is_sidecar(p):
+            continue
         elif p.is_file():
             files.append(p)
         else:
@@ -63,9 +69,22 @@ def _collect(paths: list[Path]) -> tuple[list[Path], list[str]]:
 @app.command()
 @guarded
 def ingest(paths: Annotated[list[Path], typer.Argument(help="Guide files or folders (.txt .md .html).")],
-           force: Annotated[bool, typer.Option(help="Re-ingest even when the text is unchanged.")] = False) -> None:
-    """Add or update guides; unchanged ones are skipped. Exit code 1 if any file failed."""
+           force: Annotated[bool, typer.Option(help="Re-ingest even when the text is unchanged.")] = False,
+           source_url: Annotated[str | None, typer.Option(
+               "--source-url", help="Where the guide was published (one guide only); publisher defaults to its host.",
+               metavar="URL")] = None,
+           publisher: Annotated[str | None, typer.Option(help="Who published the guide(s).", metavar="NAME")] = None,
+           title: Annotated[str | None, typer.Option(help="The guide's title (one guide only).")] = None) -> None:
+    """Add or update guides; unchanged ones are skipped. Exit code 1 if any file failed.
+
+    Metadata (title, publisher, source_url, issued) can also sit beside a guide in
+    NAME.meta.json; the options win over it.
+    """
     files, missing = _collect(paths)
+    metadata = {k: v for k, v in (("source_url", source_url), ("publisher", publisher), ("title", title))
+                if v is not None}
+    if (source_url or title) and len(files) > 1:
+        fail(f"--source-url and --title describe one guide, but {len(files)} files were given")
     rt = runtime()
     pipeline = rt.pipeline
     results = []
@@ -78,7 +97,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Guide files or fold
             progress.update(task, description=f"ingesting {Path(res.source).name}")
             progress.advance(task)
 
-        pipeline.ingest_paths(files, force=force, progress=advance)
+        pipeline.ingest_paths(files, force=force, progress=advance, metadata=metadata or None)
     counts: dict[str, int] = {}
     for r in results:
         counts[r.status] = counts.get(r.status, 0) + 1

@@ -137,6 +137,11 @@ class DocumentOut(BaseModel):
     mentions: int
     chars: int
     ingested_at: str
+    publisher: str | None = Field(None, description="Who published the guide (site name, or the source URL's host).",
+                                  examples=["applyo.co.uk"])
+    source_url: str | None = Field(None, description="Where the guide was published.")
+    issued: str | None = Field(None, description="Publication date (ISO), when the guide gives one.",
+                               examples=["2026-05-02"])
     text_url: str = Field(description="Where the extracted text that citation offsets index is served.")
 
 

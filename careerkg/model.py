@@ -41,6 +41,9 @@ class Document:
     sha256: str
     source_name: str
     media_type: str  # text/plain, text/markdown, text/html
+    publisher: str | None = None  # who published it (site name, or the source URL's host)
+    source_url: str | None = None  # where it was published (http/https)
+    issued: str | None = None  # ISO date it was published, when the guide says
 
 
 @dataclass(frozen=True)

@@ -123,8 +123,9 @@ def document_quads(doc: Document, version: int, chunks: list[Chunk], extraction:
     known = set(known)
     d = N(doc_iri(doc.doc_id))
     out = [T(d, RDF.type, N(SCHEMA.Article)), T(d, DCTERMS.title, lit(doc.title)),
-           T(d, DCTERMS.source, lit(doc.source_name)), T(d, CKG.sha256, lit(doc.sha256)),
-           T(d, CKG.version, integer(version)), T(d, DCTERMS.format, lit(doc.media_type))]
+           T(d, CKG.sha256, lit(doc.sha256)), T(d, CKG.version, integer(version)),
+           T(d, DCTERMS.format, lit(doc.media_type))]
+    out += document_metadata_quads(doc)
     for ch in chunks:
         c = N(chunk_iri(ch.chunk_id))
         out += [T(c, RDF.type, N(CKG.Chunk)), T(c, DCTERMS.isPartOf, d),
@@ -143,6 +144,25 @@ def document_quads(doc: Document, version: int, chunks: list[Chunk], extraction:
     for claim in extraction.claims:
         out += claim_quads(doc.doc_id, claim)
     return list(dict.fromkeys(out))
+
+
+def document_metadata_quads(doc: Document) -> list[ox.Quad]:
+    """``dcterms:source`` (the source URL as an IRI, else the file name as a literal),
+    ``dcterms:publisher`` and ``dcterms:issued`` (``xsd:date``) where known."""
+    d = N(doc_iri(doc.doc_id))
+    source_url = getattr(doc, "source_url", None)
+    try:
+        ox.NamedNode(source_url or "x:")
+    except ValueError:  # not a valid IRI after all: keep it as text
+        source_url = None
+    out = [T(d, DCTERMS.source, N(source_url) if source_url else lit(doc.source_name))]
+    if source_url:
+        out.append(T(d, SCHEMA.url, N(source_url)))
+    if getattr(doc, "publisher", None):
+        out.append(T(d, DCTERMS.publisher, lit(doc.publisher)))
+    if getattr(doc, "issued", None):
+        out.append(T(d, DCTERMS.issued, lit(doc.issued, XSD.date)))
+    return out
 
 
 def _chunk_for(chunks: list[Chunk], start: int, end: int) -> Chunk | None:

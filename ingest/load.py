@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborHTMLParser
 from careerkg.errors import InvalidInput, TooLarge
 from careerkg.model import Document, sha256_text
 from graph.vocab import slugify
+from ingest import meta
 
 MEDIA_TYPES = {
     ".txt": "text/plain",
@@ -36,7 +37,6 @@ _BLOCK_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "tr", "table", "thead", "tbody", "blockquote",
     "pre", "dl", "dt", "dd", "figure", "figcaption", "form", "body", "html", "title",
 }
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$", re.M)
 
 
 def media_type_for(name: str) -> str:
@@ -68,13 +68,17 @@ def decode(data: bytes, *, max_bytes: int) -> str:
 
 
 def html_to_text(html: str) -> tuple[str, str | None]:
-    """Plain text and ``<title>`` of an HTML page (iterative walk, no recursion)."""
+    """Plain text and title of an HTML page (iterative walk, no recursion)."""
+    text, found = _html(html)
+    return text, found.title
+
+
+def _html(html: str) -> tuple[str, meta.Metadata]:
     tree = LexborHTMLParser(html)
-    title_node = tree.css_first("title")
-    title = title_node.text(strip=True) if title_node else None
+    found = meta.from_html(tree)
     root = tree.body or tree.root
     if root is None:
-        return "", title
+        return "", found
     out: list[str] = []
     # stack of (node, entering); rows of tables are collected separately.
     stack = [(root, True)]
@@ -105,18 +109,11 @@ def html_to_text(html: str) -> tuple[str, str | None]:
     text = "".join(out)
     lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.split("\n")]
     lines = [ln for ln in lines if ln and ln != "-"]
-    return "\n".join(lines), title
-
-
-def _first_line(text: str) -> str:
-    for line in text.split("\n"):
-        if line.strip():
-            return line.strip()[:200]
-    return ""
+    return "\n".join(lines), found
 
 
 def load_bytes(data: bytes, name: str, *, max_bytes: int = 5_000_000, media_type: str | None = None,
-               doc_id: str | None = None) -> Document:
+               doc_id: str | None = None, metadata: dict | None = None) -> Document:
     """Load a guide from bytes.
 
     Args:
@@ -125,38 +122,47 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int = 5_000_000, media_type
         max_bytes: size limit.
         media_type: ``text/plain``, ``text/markdown`` or ``text/html``.
         doc_id: explicit id (default: slug of the file stem).
+        metadata: given ``title``, ``publisher``, ``source_url``, ``issued``; they win over
+            what the guide says about itself (see :mod:`ingest.meta`).
 
     Returns:
-        The :class:`Document` with its extracted text, title and sha256.
+        The :class:`Document` with its extracted text, title, metadata and sha256.
 
     Raises:
-        InvalidInput: empty, binary, not UTF-8, unsupported type, or no text left.
+        InvalidInput: empty, binary, not UTF-8, unsupported type, no text left, or bad metadata.
         TooLarge: over ``max_bytes``.
     """
     media_type = media_type or media_type_for(name)
     if media_type not in EXTENSION_FOR:
         raise InvalidInput(f"unsupported media type {media_type!r}; use text/plain, text/markdown or text/html")
+    explicit = meta.given(metadata)
     raw = decode(data, max_bytes=max_bytes)
-    title: str | None = None
+    heading: str | None = None
     if media_type == "text/html":
-        text, title = html_to_text(raw)
+        text, found = _html(raw)
     else:
-        text = raw
+        text, found = raw, meta.Metadata()
         if media_type == "text/markdown":
-            m = _MD_HEADING.search(text)
-            title = m.group(1).strip() if m else None
+            fm, body = meta.front_matter(raw)
+            text, found = raw[body:], meta.from_front_matter(fm)
+            heading = meta.markdown_heading(text)
     if not text.strip():
         raise InvalidInput("no text left after extraction")
-    title = title or _first_line(text)
+    labels = meta.from_labels(text)
+    # given > HTML head / front matter > first heading > "Title:" line > first heading-like line > file name
+    title = explicit.title or found.title or heading or labels.title or meta.text_title(text) \
+        or meta.title_from_name(name, text)
+    found = meta.finish(labels.merged(found).merged(explicit))
     did = doc_id or doc_id_for(name)
     if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,119}", did):
         raise InvalidInput(f"invalid document id {did!r}: use lower-case letters, digits and '-'")
-    return Document(doc_id=did, title=title, text=text, sha256=sha256_text(text),
-                    source_name=Path(name).name, media_type=media_type)
+    return Document(doc_id=did, title=title, text=text, sha256=sha256_text(text), source_name=Path(name).name,
+                    media_type=media_type, publisher=found.publisher, source_url=found.source_url,
+                    issued=found.issued)
 
 
-def load_path(path: Path, *, max_bytes: int = 5_000_000) -> Document:
-    """Load a guide file (see :func:`load_bytes`)."""
+def load_path(path: Path, *, max_bytes: int = 5_000_000, metadata: dict | None = None) -> Document:
+    """Load a guide file (see :func:`load_bytes`); a ``NAME.meta.json`` beside it gives metadata."""
     media_type_for(path.name)
     try:
         size = path.stat().st_size
@@ -165,4 +171,5 @@ def load_path(path: Path, *, max_bytes: int = 5_000_000) -> Document:
         data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(f"cannot read file: {exc.strerror or exc}") from None
-    return load_bytes(data, path.name, max_bytes=max_bytes)
+    side = meta.read_sidecar(path) or {}
+    return load_bytes(data, path.name, max_bytes=max_bytes, metadata={**side, **(metadata or {})})

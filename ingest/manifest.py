@@ -31,6 +31,10 @@ class DocRecord:
     mentions: int = 0
     chars: int = 0
     ingested_at: str = ""
+    publisher: str | None = None
+    source_url: str | None = None
+    issued: str | None = None  # ISO date
+    given: dict[str, str] = field(default_factory=dict)  # metadata given explicitly (kept across re-ingests)
 
 
 @dataclass

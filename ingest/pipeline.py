@@ -30,7 +30,8 @@ from graph.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH, graph_ir
 from ingest.chunk import chunk_text
 from ingest.embed import Embedder
 from ingest.index import VectorIndex
-from ingest.load import EXTENSION_FOR, MEDIA_TYPES, load_bytes
+from ingest.load import EXTENSION_FOR, MEDIA_TYPES, doc_id_for, load_bytes
+from ingest.meta import read_sidecar
 from ingest.manifest import DocRecord, Manifest
 from ingest.recovery import Recovery
 
@@ -57,6 +58,11 @@ class IngestResult:
     @property
     def ok(self) -> bool:
         return self.status != "failed"
+
+
+def _same_meta(rec: DocRecord, doc: Document, given: dict[str, str]) -> bool:
+    return ((rec.title, rec.publisher, rec.source_url, rec.issued) == (doc.title, doc.publisher, doc.source_url,
+                                                                        doc.issued) and rec.given == given)
 
 
 def _now() -> str:
@@ -123,29 +129,39 @@ class Pipeline(Recovery):
         return cached
 
     # ---------------------------------------------------------------- writing
-    def ingest_path(self, path: Path, *, force: bool = False) -> IngestResult:
-        """Ingest one file (checked by type and size before it is read); never raises for bad input."""
+    def ingest_path(self, path: Path, *, force: bool = False, metadata: dict | None = None) -> IngestResult:
+        """Ingest one file (checked by type and size before it is read); never raises for bad input.
+
+        Metadata comes from ``metadata``, over a ``NAME.meta.json`` sidecar beside the file.
+        """
         t0 = time.perf_counter()
         try:
             data = self._read(path)
+            side = read_sidecar(path) or {}
         except CareerKGError as exc:
             return IngestResult(path.stem, "failed", str(path), str(exc), seconds=time.perf_counter() - t0)
-        return self.ingest_bytes(data, path.name, source=str(path), force=force)
+        return self.ingest_bytes(data, path.name, source=str(path), force=force,
+                                 metadata={**side, **(metadata or {})} if side or metadata else None)
 
     def ingest_bytes(self, data: bytes, name: str, *, media_type: str | None = None, doc_id: str | None = None,
-                     source: str = "", force: bool = False) -> IngestResult:
+                     source: str = "", force: bool = False, metadata: dict | None = None) -> IngestResult:
         """Ingest (add, replace or confirm unchanged) one guide from bytes.
+
+        Args:
+            metadata: ``title``, ``publisher``, ``source_url``, ``issued`` given explicitly; they win
+                over what the guide says and are kept for this id across re-ingests (``""`` clears one).
 
         Bad input yields a ``failed`` result and leaves every stored document as it was.
         """
         t0 = time.perf_counter()
         did = doc_id or name
         try:
+            given = self._given(doc_id or doc_id_for(name), metadata)
             doc = load_bytes(data, name, max_bytes=self.settings.max_document_bytes, media_type=media_type,
-                             doc_id=doc_id)
+                             doc_id=doc_id, metadata=given)
             did = doc.doc_id
             with self._write_mutex:
-                res = self._ingest(doc, data, force=force)
+                res = self._ingest(doc, data, force=force, given=given)
         except CareerKGError as exc:
             return IngestResult(did, "failed", source or name, str(exc), seconds=time.perf_counter() - t0)
         return IngestResult(res.doc_id, res.status, source or name, res.reason, res.version, res.chunks,
@@ -159,49 +175,71 @@ class Pipeline(Recovery):
         extraction = self.extractor.extract(doc, chunks)
         return chunks, extraction
 
-    def _ingest(self, doc: Document, raw: bytes, *, force: bool) -> IngestResult:
-        plan = self._plan(doc, force=force)
+    def _given(self, doc_id: str, metadata: dict | None) -> dict[str, str]:
+        """Explicit metadata for ``doc_id``: what was given before, updated by ``metadata`` ("" removes a key)."""
+        from ingest.meta import ALIASES
+
+        old = self.manifest.docs.get(doc_id)
+        out = dict(old.given) if old else {}
+        for k, v in (metadata or {}).items():
+            k = ALIASES.get(k, k)
+            if v is None or v == "":
+                out.pop(k, None)
+            else:
+                out[k] = v
+        return out
+
+    def _ingest(self, doc: Document, raw: bytes, *, force: bool, given: dict[str, str]) -> IngestResult:
+        plan = self._plan(doc, force=force, given=given)
         if isinstance(plan, IngestResult):
             return plan
         chunks, extraction = plan
-        return self._finish(doc, raw, chunks, self.embedder.encode([c.text for c in chunks]), extraction)
+        return self._finish(doc, raw, chunks, self.embedder.encode([c.text for c in chunks]), extraction, given)
 
-    def _plan(self, doc: Document, *, force: bool):
-        """``IngestResult`` when there is nothing to do, else the prepared ``(chunks, extraction)``."""
+    def _plan(self, doc: Document, *, force: bool, given: dict[str, str] | None = None):
+        """``IngestResult`` when there is nothing to do, else the prepared ``(chunks, extraction)``.
+
+        A guide whose text is unchanged but whose metadata changed is re-ingested (same version).
+        """
         old = self.manifest.docs.get(doc.doc_id)
-        if old and old.sha256 == doc.sha256 and not force:
+        if old and old.sha256 == doc.sha256 and not force and _same_meta(old, doc, given or {}):
             return IngestResult(doc.doc_id, "unchanged", version=old.version, chunks=old.chunks, claims=old.claims)
         return self._prepare(doc)
 
     def _finish(self, doc: Document, raw: bytes, chunks: list[Chunk], embeddings: list[list[float]],
-                extraction: Extraction) -> IngestResult:
+                extraction: Extraction, given: dict[str, str] | None = None) -> IngestResult:
         old = self.manifest.docs.get(doc.doc_id)
         version = (old.version + (0 if old.sha256 == doc.sha256 else 1)) if old else 1
-        rec = self._commit(doc, raw, version, chunks, embeddings, extraction)
+        rec = self._commit(doc, raw, version, chunks, embeddings, extraction, given or {})
         status = "added" if old is None else "updated"
         reason = "no entities or claims found" if not extraction.claims and not extraction.mentions else ""
         log.info("%s %s v%d: %d chunks, %d claims", status, doc.doc_id, version, rec.chunks, rec.claims)
         return IngestResult(doc.doc_id, status, reason=reason, version=version, chunks=rec.chunks, claims=rec.claims)
 
     def ingest_paths(self, paths: list[Path], *, force: bool = False, batch_docs: int = 16,
-                     progress: Callable[[IngestResult], None] | None = None) -> list[IngestResult]:
+                     progress: Callable[[IngestResult], None] | None = None,
+                     metadata: dict | None = None) -> list[IngestResult]:
         """Ingest many files, embedding the chunks of up to ``batch_docs`` guides in one model call.
 
         Each guide is still committed on its own (atomic per document, as :meth:`ingest_path`);
         batching only shares the model call, which pads and sorts by length far better.
         ``progress`` is called as each guide finishes; the returned list follows ``paths``.
+        ``metadata`` is given for every guide, over each one's ``NAME.meta.json`` sidecar.
         """
         results: list[IngestResult] = []
         order = {str(p): i for i, p in enumerate(paths)}
         for i in range(0, len(paths), max(1, batch_docs)):
-            group: list[tuple[Path, Document, bytes, list[Chunk], Extraction, float]] = []
+            group: list[tuple[Path, Document, bytes, list[Chunk], Extraction, float, dict]] = []
             with self._write_mutex:
                 for path in paths[i:i + batch_docs]:
                     t0 = time.perf_counter()
                     try:
                         data = self._read(path)
-                        doc = load_bytes(data, path.name, max_bytes=self.settings.max_document_bytes)
-                        plan = self._plan(doc, force=force)
+                        side = read_sidecar(path) or {}
+                        given = self._given(doc_id_for(path.name), {**side, **(metadata or {})})
+                        doc = load_bytes(data, path.name, max_bytes=self.settings.max_document_bytes,
+                                         metadata=given)
+                        plan = self._plan(doc, force=force, given=given)
                     except CareerKGError as exc:
                         plan = IngestResult(path.stem, "failed", str(path), str(exc))
                     if isinstance(plan, IngestResult):
@@ -211,19 +249,19 @@ class Pipeline(Recovery):
                         if progress:
                             progress(res)
                         continue
-                    group.append((path, doc, data, plan[0], plan[1], time.perf_counter() - t0))
-                texts = [c.text for *_, chunks, _, _ in group for c in chunks]
+                    group.append((path, doc, data, plan[0], plan[1], time.perf_counter() - t0, given))
+                texts = [c.text for *_, chunks, _, _, _ in group for c in chunks]
                 try:
                     vectors = self.embedder.encode(texts)
                 except CareerKGError as exc:
                     vectors, error = None, str(exc)
                 pos = 0
-                for path, doc, data, chunks, extraction, prep in group:
+                for path, doc, data, chunks, extraction, prep, given in group:
                     t0 = time.perf_counter()
                     try:
                         if vectors is None:
                             raise InvalidInput(error)
-                        res = self._finish(doc, data, chunks, vectors[pos:pos + len(chunks)], extraction)
+                        res = self._finish(doc, data, chunks, vectors[pos:pos + len(chunks)], extraction, given)
                     except CareerKGError as exc:
                         res = IngestResult(doc.doc_id, "failed", str(path), str(exc))
                     pos += len(chunks)
@@ -247,7 +285,7 @@ class Pipeline(Recovery):
             raise InvalidInput(f"cannot read file: {exc.strerror or exc}") from None
 
     def _commit(self, doc: Document, raw: bytes, version: int, chunks: list[Chunk],
-                embeddings: list[list[float]], extraction: Extraction) -> DocRecord:
+                embeddings: list[list[float]], extraction: Extraction, given: dict[str, str]) -> DocRecord:
         m = self.manifest
         old = m.docs.get(doc.doc_id)
         ext = EXTENSION_FOR[doc.media_type]
@@ -256,7 +294,8 @@ class Pipeline(Recovery):
                         source_file=f"sources/{doc.doc_id}/{doc.sha256}{ext}",
                         text_file=f"texts/{doc.doc_id}/{doc.sha256}.txt", chunks=len(chunks),
                         claims=len(extraction.claims), mentions=len(extraction.mentions), chars=len(doc.text),
-                        ingested_at=_now())
+                        ingested_at=_now(), publisher=doc.publisher, source_url=doc.source_url, issued=doc.issued,
+                        given=dict(given))
         quads = document_quads(doc, version, chunks, extraction, self.known_iris)
         # 1. write-ahead note, then the new version's files (beside the old ones)
         m.pending[doc.doc_id] = {"sha256": doc.sha256, "version": version}

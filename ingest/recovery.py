@@ -56,7 +56,8 @@ class Recovery:
                 chunks_ok = versions.get((doc_id, rec.sha256), 0) == rec.chunks
                 if graph_ok and chunks_ok:
                     continue
-                doc = Document(doc_id, rec.title, self.text(doc_id), rec.sha256, rec.source_name, rec.media_type)
+                doc = Document(doc_id, rec.title, self.text(doc_id), rec.sha256, rec.source_name, rec.media_type,
+                               rec.publisher, rec.source_url, rec.issued)
                 chunks, extraction = self._prepare(doc)
                 if not chunks_ok:
                     self.index.delete_doc(doc_id)

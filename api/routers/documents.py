@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict
+from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
 
@@ -100,19 +101,28 @@ _PUT_BODY = {"content": {t: {"schema": {"type": "string"}, "example": "# ML jobs
             openapi_extra={"requestBody": _PUT_BODY},
             responses={201: {"model": IngestOut, "description": "Added"},
                        **error_responses(400, 401, 403, 413, 415)})
-async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, doc_id: str = DocId) -> Response:
+async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, doc_id: str = DocId,
+                       source: Annotated[str | None, Query(description="The guide's source URL (http/https); "
+                                                           "publisher defaults to its host.",
+                                                           examples=["https://www.applyo.co.uk/salary"])] = None,
+                       publisher: Annotated[str | None, Query(description="Who published the guide.")] = None,
+                       title: Annotated[str | None, Query(description="The guide's title (default: from the "
+                                                          "guide's heading or HTML title).")] = None) -> Response:
     """The body is the guide itself (UTF-8). 201 when added, 200 when updated or unchanged.
 
     Ingest is atomic: when it fails (empty text, bad encoding, ...) the previous
-    version stays fully in place and the error says why.
+    version stays fully in place and the error says why. ``source``, ``publisher`` and
+    ``title`` win over what the guide says about itself and are kept for later re-ingests
+    (an empty value clears one).
     """
     _check_id(doc_id)
+    metadata = {k: v for k, v in (("source_url", source), ("publisher", publisher), ("title", title)) if v is not None}
     media_type = _media_type(request.headers.get("content-type"))
     data = await read_body(request, settings.max_document_bytes, "the guide (CAREERKG_MAX_DOCUMENT_BYTES)")
     name = f"{doc_id}{EXTENSION_FOR[media_type]}"
     p = rt.pipeline
     res = await run_in_threadpool(p.ingest_bytes, data, name, media_type=media_type, doc_id=doc_id,
-                                  source=f"PUT /documents/{doc_id}")
+                                  source=f"PUT /documents/{doc_id}", metadata=metadata or None)
     if res.status == "failed":
         raise InvalidInput(res.reason or "the guide could not be ingested")
     with p.lock.read():

@@ -172,3 +172,30 @@ def test_reads_during_reingest_see_old_or_new_never_a_mix(writer, write_app):
     assert not errors
     assert reads >= 5
     assert write_app.state.sparql.snapshot_count() <= 2  # snapshots nobody uses are deleted
+
+
+def test_put_with_source_publisher_title_shown_by_get(writer):
+    headers = {"Content-Type": "text/markdown", **AUTH}
+    r = writer.put("/documents/sheffield-meta", content=GUIDE, headers=headers,
+                   params={"source": "https://www.sheffieldjobs.example/ml", "title": "Sheffield ML Notes"})
+    assert r.status_code == 201, r.text
+    doc = r.json()["document"]
+    assert (doc["title"], doc["publisher"], doc["source_url"]) == (
+        "Sheffield ML Notes", "sheffieldjobs.example", "https://www.sheffieldjobs.example/ml")
+    listed = {d["doc_id"]: d for d in writer.get("/documents").json()["documents"]}
+    assert listed["sheffield-meta"]["publisher"] == "sheffieldjobs.example"
+    # the same body again keeps what was given
+    r = writer.put("/documents/sheffield-meta", content=GUIDE, headers=headers, params={"publisher": "Sheffield Hub"})
+    assert r.status_code == 200 and r.json()["status"] == "updated"
+    got = writer.get("/documents/sheffield-meta").json()
+    assert (got["title"], got["publisher"], got["source_url"]) == (
+        "Sheffield ML Notes", "Sheffield Hub", "https://www.sheffieldjobs.example/ml")
+    r = writer.put("/documents/sheffield-meta", content=GUIDE, headers=headers, params={"source": "not-a-url"})
+    assert r.status_code == 400 and "invalid source URL" in r.json()["error"]["message"]
+    assert writer.delete("/documents/sheffield-meta", headers=AUTH).status_code == 200
+
+
+def test_seed_records_have_metadata_fields(client):
+    doc = client.get(f"/documents/{ckg_testdata.CAREER_GUIDE}").json()
+    assert doc["title"] == "Machine Learning Engineer Jobs UK — 2026 Career Guide"
+    assert {"publisher", "source_url", "issued"} <= set(doc)
