@@ -81,7 +81,7 @@ _SOURCE = re.compile(
 _GENERIC_TAIL = re.compile(r"(?:['’]s?|\s+(?:salary|salaries|pay|data|figures|guide|article|table|report|survey|site|"
                            r"website|page|list|blog|post|analysis|tracker|research|study))+\s*$", _Q)
 _ROLE_HEAD = re.compile(
-    r"\b((?:[A-Za-z][\w/+-]*\s+){0,3}?)(engineers?|scientists?|analysts?|developers?|architects?|researchers?|"
+    r"\b((?:[A-Za-z][\w/+-]*\s+){0,3})(engineers?|scientists?|analysts?|developers?|architects?|researchers?|"
     r"managers?|consultants?|specialists?|designers?|administrators?|technicians?|apprentices?|programmers?|auditors?|"
     r"officers?|strategists?|ethicists?)\b", _Q)
 _PREP_PLACE = re.compile(r"\b(?<!outside )(?:in|at|near|around|for|from|to|across|within|based in|live in)\s+"
@@ -100,6 +100,8 @@ def answer_type(question: str) -> str:
     q = question.strip()
     if _YESNO_Q.search(q):
         return YESNO
+    if re.match(r"\s*(why|how come)\b", q, _Q) or re.search(r"\bdifference between\b|\bhow does .+ compare\b", q, _Q):
+        return EXPLANATION
     if _PERSON_Q.search(q):
         return PERSON
     if _CHANGE_Q.search(q) and (_AMOUNT_Q.search(q) or re.search(r"\b(demand|jobs?|vacanc|postings?|ads?|roles?)",
@@ -194,16 +196,22 @@ def _common_lower() -> frozenset[str]:
     return _COMMON
 
 
+_NOT_MODIFIER = frozenset("""what which who do does did how is are was for of to as an and or with at in on by from
+can could should would will my i me we you they it that this there as be being become becoming hire hires hiring""".split())
+
+
 def unknown_roles(question: str, known_spans: list[tuple[int, int]]) -> list[str]:
     """Role phrases ("prompt engineer", "quantum software developer") the linker did not link."""
     out = []
     for m in _ROLE_HEAD.finditer(question):
         if any(a < m.end() and m.start() < b for a, b in known_spans):
             continue
-        words = [w for w in m.group(1).split() if w.lower() not in GENERIC_ROLE_WORDS]
-        words = words[-2:]
-        if not words or any(w.lower() in {"what", "which", "who", "do", "does", "how", "is", "are", "for", "of",
-                                          "to", "as", "an", "and", "or", "with"} for w in words):
+        words = []
+        for w in reversed(m.group(1).split()):  # the modifiers right before the head noun
+            if w.lower() in GENERIC_ROLE_WORDS or w.lower() in _NOT_MODIFIER or len(words) == 2:
+                break
+            words.insert(0, w)
+        if not words:
             continue
         out.append(" ".join(words + [m.group(2)]))
     return out

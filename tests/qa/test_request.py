@@ -1,0 +1,99 @@
+"""The question read as a request: answer types, constraints, named sources, places, typos."""
+
+from __future__ import annotations
+
+import pytest
+
+from graph.places import get_places
+from qa.policy import DocView, Scope, contains, fits_type, heading_before
+from qa.request import Constraint, Request, answer_type, places_in, source_phrases, unknown_roles
+from qa.spelling import Speller
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("What does a senior MLE earn in London?", "amount"),
+    ("How many employees does Ocado have?", "count"),
+    ("What percentage of postings mention Python?", "percent"),
+    ("How long is the apprenticeship?", "duration"),
+    ("How much experience do juniors need?", "duration"),
+    ("Who founded Featurespace?", "person"),
+    ("Which companies hire in Leeds?", "list"),
+    ("Where is Darktrace based?", "place"),
+    ("Is a PhD required?", "yesno"),
+    ("By how much did salaries rise last year?", "change"),
+    ("Why do London employers pay more?", "explanation"),
+])
+def test_answer_type(question, kind):
+    assert answer_type(question) == kind
+
+
+@pytest.mark.parametrize("question, name", [
+    ("According to Applyo, what do juniors earn?", "Applyo"),
+    ("In JobLabs' salary table, what is the senior band?", "JobLabs"),
+    ("per the recruiter's guide, what is the junior salary?", "recruiter"),
+    ("according to indeed whats the avg salary", "indeed"),
+])
+def test_named_sources(question, name):
+    assert source_phrases(question) == [name]
+
+
+def test_a_starting_point_is_not_a_source():
+    assert source_phrases("How do I move from data science to ML engineering?") == []
+
+
+def test_places_come_from_a_world_gazetteer_not_from_the_guides():
+    found = {p.name for p in places_in("What does an MLE earn in Inverness?", [], set())}
+    assert found == {"Inverness"}
+    assert {p.name for p in places_in("ML jobs in Porto", [], set())} == {"Porto"}
+    # words that are also towns are not places without a preposition or capital letter
+    assert places_in("Which skills are in demand?", [], set()) == []
+    assert get_places().lookup("Scotland").in_uk
+
+
+def test_unknown_roles_are_constraints():
+    assert unknown_roles("What does a prompt engineer earn?", []) == ["prompt engineer"]
+    assert unknown_roles("What does a senior engineer earn?", []) == []
+
+
+def test_speller_fixes_typos_but_not_names_or_ambiguous_words():
+    sp = Speller({"salary": 40, "senior": 30, "learning": 50, "engineer": 60, "employers": 20, "employees": 15})
+    text, fixes = sp.correct("sallary of a senoir machine lerning engineer in Inverness")
+    assert text == "salary of a senior machine learning engineer in Inverness"
+    assert ("sallary", "salary") in fixes
+    assert sp.correct("how many employes does it have")[0] == "how many employes does it have"
+
+
+def test_fits_type_needs_the_right_kind_of_figure():
+    assert fits_type("amount", "Seniors earn £95,000 – £145,000.")
+    assert not fits_type("amount", "Seniors lead teams.")
+    assert fits_type("percent", "Python appears in 92% of ads.")
+    assert not fits_type("count", "It covers the 6 months to 29 December 2025.")
+    assert fits_type("count", "1,008 permanent jobs cited it.")
+    assert fits_type("duration", "The programme lasts 42 months.")
+
+
+def test_table_rows_are_judged_with_their_header():
+    text = "Pay\n| Level | London | Rest of UK |\n| Senior | £95k | £80k |\n"
+    pos = text.index("| Senior")
+    assert "London" in heading_before(text, pos)
+
+
+def _doc(doc_id, text, title=""):
+    return DocView(doc_id, title or doc_id, text)
+
+
+def test_scope_names_what_no_guide_covers_and_restricts_to_named_sources():
+    docs = {"a": _doc("a", "Senior ML engineers in London earn £95k.", "Applyo salary guide"),
+            "b": _doc("b", "Senior ML engineers in Leeds earn £70k.", "Other guide")}
+    req = Request("q", "q", "amount", [Constraint("place", "Inverness")])
+    assert [c.value for c in Scope(req, docs, {}).unmet] == ["Inverness"]
+    req = Request("q", "q", "amount", [Constraint("source", "Applyo")])
+    sc = Scope(req, docs, {})
+    assert sc.allowed == {"a"} and not sc.unmet
+    req = Request("q", "q", "amount", [Constraint("source", "Glassdoor")])
+    assert [c.kind for c in Scope(req, docs, {}).unmet] == ["source"]
+    req = Request("q", "q", "amount", [Constraint("place", "Leeds")])
+    sc = Scope(req, docs, {})
+    assert sc.allowed == {"b"}
+    assert sc.satisfies("b", 0, len(docs["b"].text)) == []
+    assert contains("Jobs in Zürich", "zurich")
