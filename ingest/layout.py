@@ -13,12 +13,21 @@ Every span is ``[start, end)`` into the document text, trimmed of surrounding wh
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
 _BULLET = re.compile(r"^(?:[-*•–]\s+|\d{1,2}[.)]\s+)")
 _SENT_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z£\"“(0-9])")
 _NO_SPLIT_BEFORE = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|Dr|Mr|Ms|Mrs|St|approx|No)\.)$")
+# a figure line holds only figures: money, percentages, counts, with ~ + ( ) and a unit word at most
+_FIGURE = r"(?:[£$€]|US\$)?[ ]?\d[\d,.]*(?:[ ]?(?:k|K|m|M|bn|million|billion))?(?:[ ]?%)?"
+_FIGURE_LINE = re.compile(rf"^[~≈+\-−(]*[ ]?{_FIGURE}(?:[ ]?(?:–|—|-|to)[ ]?[~≈]?{_FIGURE})?\+?"
+                          rf"(?:[ ]*\([~≈+\-−]*{_FIGURE}\))?(?:[ ]*(?:/|per|a)[ ]?(?:year|yr|annum|day|month|mo|hour|hr))?$")
+_UNIT_LINE = re.compile(r"^(?:per|a|/)\s*(?:year|annum|day|month|hour)\b[\w ,.()/-]{0,20}$|^p\.?a\.?$|^gross$", re.I)
+_LABEL_CUE = re.compile(r"salar|median|average|mean\b|range|premium|pay|rate|level|entry|junior|mid|senior|lead|"
+                        r"principal|staff|graduate|/day|per day|contract|take-home|base|percentile|jobs|vacanc|"
+                        r"roles|posts|postings|skills|share|growth|change|increase|rank", re.I)
 
 
 @dataclass(frozen=True)
@@ -73,6 +82,73 @@ class Layout:
             if kind == "heading":
                 heading = idx
 
+    def headings_above(self, line: Line, n: int = 2) -> list[Line]:
+        """The heading a line sits under and up to ``n - 1`` headings directly above that one."""
+        out: list[Line] = []
+        head = line if line.kind == "heading" else self.heading_of(line)
+        while head is not None and len(out) < n:
+            out.append(head)
+            j = head.index - 1
+            head = self.lines[j] if j >= 0 and self.lines[j].kind == "heading" else None
+        return out
+
+    # -- label/value cards ("£69K" / "Mid-level median", "Entry Level" / "£32,000–£45,000") ------------
+
+    @staticmethod
+    def is_figure_line(line: Line) -> bool:
+        """A line that holds a figure and nothing else ("£69K", "+28% (~£115,200)", "92%", "170")."""
+        return line.kind != "table" and len(line.content) <= 60 and _FIGURE_LINE.match(line.content) is not None
+
+    @staticmethod
+    def is_label_line(line: Line) -> bool:
+        """A short caption: at most six words, no digits, not a sentence."""
+        c = line.content
+        return (line.kind in ("heading", "prose", "item") and len(c.split()) <= 6 and not any(ch.isdigit() for ch in c)
+                and not c.endswith((".", "!", "?", ":")) and not _UNIT_LINE.match(c))
+
+    @staticmethod
+    def is_unit_line(line: Line) -> bool:
+        """"per year, gross", "per day": a line that only qualifies the figure above it."""
+        return _UNIT_LINE.match(line.content) is not None
+
+    def card(self, line: Line, used: set[int], cue: re.Pattern | None = None,
+             avoid: re.Pattern | None = None) -> tuple[Line | None, Line | None]:
+        """(label line, unit line) of a figure line in a run of label/value cards.
+
+        The label is the caption directly above or below the figure. A caption below that only
+        states a unit ("per year, gross") qualifies the figure and the label is the one above;
+        otherwise the caption with a figure-describing word wins ("average", "Senior median",
+        "UK range"); on a tie the one below if no figure follows it, else the terser, else the
+        one above; a caption already given to another figure
+        (``used`` holds line indices) is never reused: "£69K" / "Mid-level median" / "£92K" /
+        "Senior median" pairs each figure with the caption after it. ``cue`` replaces the
+        figure-describing words (a salary reader asks for pay words); a caption matching
+        ``avoid`` ranks below one that does not.
+        """
+        i = line.index
+        prev = self.lines[i - 1] if i > 0 else None
+        nxt = self.lines[i + 1] if i + 1 < len(self.lines) else None
+        prev = prev if prev is not None and prev.index not in used and self.is_label_line(prev) else None
+        unit = nxt if nxt is not None and self.is_unit_line(nxt) else None
+        nxt = nxt if unit is None and nxt is not None and self.is_label_line(nxt) else None
+        if unit is not None:
+            return prev, unit
+        if prev is None or nxt is None:
+            return prev or nxt, None
+        rx = cue or _LABEL_CUE
+        def score(ln: Line) -> int:
+            return (0 if avoid is not None and avoid.search(ln.content) else 2) + bool(rx.search(ln.content))
+
+        sp, sn = score(prev), score(nxt)
+        if sp != sn:
+            return (prev if sp > sn else nxt), None
+        after = self.lines[nxt.index + 1] if nxt.index + 1 < len(self.lines) else None
+        if after is None or not self.is_figure_line(after):
+            return nxt, None  # the caption below would be left without a figure
+        if len(nxt.content.split()) < len(prev.content.split()):
+            return nxt, None  # "Data engineer pay in the UK" / "£69K" / "Mid-level median": the terser caption
+        return prev, None
+
     def heading_of(self, line: Line) -> Line | None:
         """The heading line a line sits under (None before the first heading)."""
         return self.lines[line.heading] if line.heading is not None else None
@@ -97,16 +173,29 @@ class Layout:
         """Every sentence of the text with its line, in order."""
         return [(s, e, ln) for ln in self.lines for s, e in self.sentences(ln)]
 
+    @cached_property
+    def _line_starts(self) -> list[int]:
+        return [ln.start - (4 if ln.kind == "item" else 0) for ln in self.lines]
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [s for s, _, _ in self.all_sentences]
+
     def line_at(self, offset: int) -> Line | None:
-        """The line containing a character offset."""
-        for ln in self.lines:
-            if ln.start <= offset < ln.end or (ln.kind == "item" and ln.start - 4 <= offset < ln.end):
-                return ln
+        """The line containing a character offset (binary search: O(log n))."""
+        i = bisect_right(self._line_starts, offset) - 1
+        for j in (i, i + 1):
+            if 0 <= j < len(self.lines):
+                ln = self.lines[j]
+                if ln.start <= offset < ln.end or (ln.kind == "item" and ln.start - 4 <= offset < ln.end):
+                    return ln
         return None
 
     def sentence_at(self, offset: int) -> tuple[int, int] | None:
-        """The sentence span containing a character offset."""
-        for s, e, _ in self.all_sentences:
+        """The sentence span containing a character offset (binary search: O(log n))."""
+        i = bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0:
+            s, e, _ = self.all_sentences[i]
             if s <= offset < e:
                 return s, e
         return None

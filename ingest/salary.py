@@ -21,10 +21,25 @@ OUTSIDE_LONDON = str(CKG.UKOutsideLondon)
 PREDICATE = str(CKG.role)
 BANDS = {"YEAR": (10_000.0, 1_000_000.0), "DAY": (100.0, 5_000.0)}
 
-_NUM = r"(?P<{n}neg>-)?(?P<{n}num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)[ ]?(?P<{n}mult>k|K|m|M|bn|billion|million|thousand)?(?![\w])"
+_NUM = (r"(?P<{n}neg>-)?(?P<{n}num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+        r"(?:[ ]?(?P<{n}mult>billion|million|thousand|bn|k|K|m|M)(?![a-z0-9])|(?![\w]))")
+_CUR = r"(?P<{n}cur>US\$|\$|£|€)"
 _RANGE = re.compile(
-    r"£[ ]?" + _NUM.format(n="a")
-    + r"(?:(?P<plus1>\+)?[ ]*(?P<join>–|—|-|to|and)[ ]*£?[ ]?" + _NUM.format(n="b") + r")?(?P<plus>\+)?")
+    _CUR.format(n="a") + r"[ ]?" + _NUM.format(n="a")
+    + r"(?:(?P<plus1>\+)?[ ]*(?P<join>–|—|-|to|and)[ ]*" + _CUR.format(n="b") + r"?[ ]?" + _NUM.format(n="b")
+    + r")?(?P<plus>\+)?")
+# figures without a symbol: only in tables whose currency is stated, or "salary: 28,000"
+_BARE = re.compile(
+    r"(?<![\w£$€.,])(?P<anum>\d{1,3}(?:,\d{3})+|\d{2,3}(?:\.\d)?(?=[kK]))(?P<amult>[kK])?(?![\w%])"
+    r"(?:[ ]*(?P<join>–|—|-|to)[ ]*(?P<bnum>\d{1,3}(?:,\d{3})+|\d{2,3}(?:\.\d)?(?=[kK]))(?P<bmult>[kK])?(?![\w%]))?"
+    r"(?P<plus>\+)?")
+_LABELLED = re.compile(r"\b(?:salary|salaries|pay)\s*(?::|of|is)\s*(?P<num>\d{1,3}(?:,\d{3})+)(?![\d,]|\s*(?:%|per\s*cent))",
+                       re.I)
+_BETWEEN_BARE = re.compile(r"\bbetween\s+(?P<num>\d{1,3}(?:,\d{3})+)\s+and\s*$", re.I)
+CURRENCY_OF_SYMBOL = {"£": "GBP", "$": "USD", "US$": "USD", "€": "EUR"}
+_STATED_CURRENCY = re.compile(
+    r"\b(?:in|are|is|quoted in|expressed in|shown in|given in)\s+(?:the\s+)?(?:(?P<usd>US dollars?|U\.S\. dollars?|"
+    r"USD|American dollars?)|(?P<eur>euros?|EUR)|(?P<gbp>pounds(?: sterling)?|GBP|sterling))\b", re.I)
 _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billion": 1e9}
 
 _SENIORITY = (
@@ -39,10 +54,30 @@ _OUTSIDE = re.compile(r"outside (?:of )?(?:london|the capital)|rest of (?:the )?
                       r"\bregional\b|elsewhere in the uk|outside the south[- ]east", re.I)
 _UK = re.compile(r"\b(?:UK|U\.K\.|United Kingdom|Britain)\b")
 _SALARY_CUE = re.compile(r"salar|earn|\bpay|\bpaid|command|compensation|package|\brates?\b|"
-                         r"\branges?\b|income|per (?:year|annum|day)|a year|p\.a\.", re.I)
+                         r"\branges?\b|income|per (?:year|annum|day)|a year|p\.a\.|\bmedian\b|\baverage\b|"
+                         r"\boffer(?:s|ed)?\b|\bbase\b|\bcharg\w*|/\s*day\b|\bper day\b|\ba day\b", re.I)
 _NOT_SALARY = re.compile(r"revenue|turnover|funding|invest|valuation|raised|market (?:size|worth)|"
-                         r"budget|cost|price|fees?\b|grant", re.I)
-_OPEN_MIN = re.compile(r"(?:exceed\w*|over|above|more than|upwards of|in excess of|at least|from|"
+                         r"budget|cost|price|fees?\b|grant|bonus", re.I)
+# pay thresholds of immigration rules are not what a role pays
+_NOT_PAY_CONTEXT = re.compile(r"going rates?|salary (?:threshold|requirement|floor)|new entrant|\bvisa\b|"
+                              r"\bsponsor(?:ship|ed|s)?\b|\bSOC\b|certificate of sponsorship|immigration", re.I)
+# a past or future value in a change: "up from £62,000", "rose by 38% from £53,449 to £73,559",
+# "typically increasing to £33,000 in the second year"
+_CHANGE = re.compile(r"\b(?:up|down|increase[sd]?|increasing|rise|rising|rose|risen|grew|grown|growth|jump\w*|"
+                     r"fell|fallen|falling|drop\w*|decrease\w*|declin\w*|climb\w*|surge\w*)\b[^.;:£$€]{0,40}?"
+                     r"\bfrom\s*[~≈]?\s*$|\b(?:increasing|rising|growing|going up|moving up|climbing)\s+to\s*$", re.I)
+# "£69K mid-level", "£92K senior": the level written right after the figure
+_LEVEL_AFTER = re.compile(r"^\s*(?:for\s+)?(?:a\s+|an\s+)?(?:junior|entry[- ]level|graduate|mid(?:-level)?|senior|"
+                          r"lead|principal|staff)\b", re.I)
+_MONTHLY = re.compile(r"/\s*mo(?:nth)?\b|\bper month\b|\bmonthly\b|\bnet\b|take-home|\bhourly\b|/\s*h(?:ou)?r\b", re.I)
+_HAS_MONEY = re.compile(r"[£$€]\s?\d|\b(?:salary|salaries|pay)\s*(?::|of|is)\s*\d", re.I)
+_LABEL_PAY = re.compile(r"\b(?:range|premium|median|average|mean|percentile)\b", re.I)
+_PLACE_CAND = re.compile(r"\b(?:US|USA|[A-Z][a-zà-ÿ]+(?:[ -][A-Z][a-zà-ÿ]+){0,2})\b")
+_CARD_PAY = re.compile(r"salar|median|average|mean\b|range|premium|\bpay|rate\b|level|entry|junior|mid|senior|"
+                       r"lead|principal|staff|graduate|/day|per day|contract|base|percentile", re.I)
+_DAY_LABEL = re.compile(r"/\s*day\b|\bper day\b|\bday[- ]rates?\b|\bdaily\b", re.I)
+_OPEN_MIN = re.compile(r"(?:exceed\w*|over|above|more than|upwards of|in excess of|at least|from|break\w*|"
+                       r"top(?:s|ping|ped)|surpass\w*|north of|"
                        r"start\w*\s+at(?:\s+around)?|beyond)\s*$", re.I)
 _UP_TO = re.compile(r"up to\s*$", re.I)
 _SKIP = re.compile(r"\breach\w*\s+(?:well\s+)?(?:over|above|beyond)?\s*$|\bpremium\b", re.I)
@@ -54,7 +89,11 @@ _PREP = re.compile(r"^\s*\+?\s*(?:at|in|for|outside|across)\b", re.I)
 
 @dataclass(frozen=True)
 class MoneyRange:
-    """A money expression: ``lo``/``hi`` in pounds, ``open_max`` for "£110,000+"/"exceeding"."""
+    """A money expression: ``lo``/``hi`` in its currency, ``open_max`` for "£110,000+"/"exceeding".
+
+    ``currency`` is ISO 4217 from the symbol (``£`` GBP, ``$`` USD, ``€`` EUR), or None for a
+    figure written without one (its currency comes from the context).
+    """
 
     start: int
     end: int
@@ -62,6 +101,7 @@ class MoneyRange:
     hi: float | None
     open_max: bool
     invalid: bool = False
+    currency: str | None = "GBP"
 
 
 def parse_amount(num: str, mult: str | None) -> float:
@@ -69,36 +109,75 @@ def parse_amount(num: str, mult: str | None) -> float:
     return float(num.replace(",", "")) * _MULT.get((mult or "").lower(), 1.0)
 
 
-def find_ranges(text: str, start: int = 0, end: int | None = None) -> list[MoneyRange]:
-    """Money ranges/values in ``text[start:end]`` (offsets into ``text``)."""
+def _pair(anum: str, amult: str | None, bnum: str, bmult: str | None) -> tuple[float, float]:
+    """Both ends of a range, a multiplier written once applying to both: "£90-125k", "£40K-60"."""
+    b_mult = bmult or (amult if "," not in bnum else None)
+    b = parse_amount(bnum, b_mult)
+    a_mult = amult or (bmult if "," not in anum and parse_amount(anum, bmult) <= b else None)
+    return parse_amount(anum, a_mult), b
+
+
+def find_ranges(text: str, start: int = 0, end: int | None = None, bare: bool = False) -> list[MoneyRange]:
+    """Money ranges/values in ``text[start:end]`` (offsets into ``text``).
+
+    Args:
+        text: the text.
+        start: where to start looking.
+        end: where to stop (default: the end of ``text``).
+        bare: also read figures written without a currency symbol ("120,000 – 150,000", "90k")
+            as money (for table cells whose currency the document states); their ``currency``
+            is None.
+    """
     out = []
     end = len(text) if end is None else end
     for m in _RANGE.finditer(text, start, end):
         invalid = bool(m.group("aneg") or m.group("bneg"))
+        cur = CURRENCY_OF_SYMBOL[m.group("acur")]
         a = parse_amount(m.group("anum"), m.group("amult"))
         left = text[max(start, m.start() - 40):m.start()]
         if m.group("bnum") is not None:
             if m.group("join") == "and" and not re.search(r"between\s*$", left, re.I):
                 # "£85,000 and £65,000" is two values, not a range: keep the first only
-                out.append(_single(text, start, m.start(), m.start("join") - 1, a, False, invalid))
+                out.append(_single(text, start, m.start(), m.start("join") - 1, a, False, invalid, cur))
                 continue
-            b_mult = m.group("bmult") or (m.group("amult") if not re.search(r",", m.group("bnum")) else None)
-            b = parse_amount(m.group("bnum"), b_mult)
-            out.append(MoneyRange(m.start(), m.end(), a, b, False, invalid))
+            a, b = _pair(m.group("anum"), m.group("amult"), m.group("bnum"), m.group("bmult"))
+            out.append(MoneyRange(m.start(), m.end(), a, b, False, invalid, cur))
         else:
-            out.append(_single(text, start, m.start(), m.end(), a, bool(m.group("plus")), invalid))
-    return out
+            between = _BETWEEN_BARE.search(left)
+            if between:  # "between 23,000 and £27,000"
+                s0 = m.start() - len(left) + between.start("num")
+                out.append(MoneyRange(s0, m.end(), parse_amount(between.group("num"), None), a, False, invalid, cur))
+                continue
+            out.append(_single(text, start, m.start(), m.end(), a, bool(m.group("plus")), invalid, cur))
+    taken = [(r.start, r.end) for r in out]
+    for m in _LABELLED.finditer(text, start, end):  # "graduate salary: 28,000"
+        s0, e0 = m.span("num")
+        if not any(a <= s0 < b for a, b in taken):
+            out.append(MoneyRange(s0, e0, parse_amount(m.group("num"), None), parse_amount(m.group("num"), None),
+                                  False, False, None))
+    if bare:
+        for m in _BARE.finditer(text, start, end):
+            if any(a <= m.start() < b for a, b in taken):
+                continue
+            a = parse_amount(m.group("anum"), m.group("amult"))
+            if m.group("bnum") is not None:
+                a, b = _pair(m.group("anum"), m.group("amult"), m.group("bnum"), m.group("bmult"))
+                out.append(MoneyRange(m.start(), m.end(), a, b, False, False, None))
+            else:
+                out.append(_single(text, start, m.start(), m.end(), a, bool(m.group("plus")), False, None))
+    return sorted(out, key=lambda r: r.start)
 
 
-def _single(text: str, seg_start: int, s: int, e: int, v: float, plus: bool, invalid: bool) -> MoneyRange:
+def _single(text: str, seg_start: int, s: int, e: int, v: float, plus: bool, invalid: bool,
+            currency: str | None = "GBP") -> MoneyRange:
     left = text[max(seg_start, s - 40):s]
     if _SKIP.search(left):
-        return MoneyRange(s, e, None, None, False, True)
+        return MoneyRange(s, e, None, None, False, True, currency)
     if plus or _OPEN_MIN.search(left):
-        return MoneyRange(s, e, v, None, True, invalid)
+        return MoneyRange(s, e, v, None, True, invalid, currency)
     if _UP_TO.search(left):
-        return MoneyRange(s, e, None, v, False, invalid)
-    return MoneyRange(s, e, v, v, False, invalid)
+        return MoneyRange(s, e, None, v, False, invalid, currency)
+    return MoneyRange(s, e, v, v, False, invalid, currency)
 
 
 def seniorities(text: str) -> list[str]:
@@ -117,6 +196,15 @@ def _years_seniority(text: str) -> str | None:
 class SalaryExtractor:
     """Salary claims from one document.
 
+    Reads pipe tables (a level per row, a place or a role per column), rows flattened to
+    plain lines ("Junior AI Engineer 0-2 years £50,000 – £70,000", cells run together),
+    label/value cards ("Entry Level" / "£32,000–£45,000" / "per year, gross"; "£69K" /
+    "Mid-level median"), list items and prose sentences. Figures in a change ("up from
+    £62,000"), immigration pay thresholds (going rates), pay of a skill rather than a role,
+    and figures about a place outside the UK are not salary claims. A figure's currency is
+    its symbol's, or for a figure without one the currency the document last stated
+    ("All figures are in US dollars").
+
     Args:
         text: the document text.
         layout: its :class:`Layout`.
@@ -130,27 +218,36 @@ class SalaryExtractor:
         self.text, self.layout, self.main_role, self.chunk_of = text, layout, main_role, chunk_of
         self.roles = [m for m in mentions if m.entity.kind == "role" and m.entity.label != "Career Changer"]
         self.cities = [m for m in mentions if m.entity.kind == "city"]
+        self.skills = [m for m in mentions if m.entity.kind == "skill"]
         self.default_location = UK if _UK.search(text) else None
+        self.stated = [(m.start(), "USD" if m.group("usd") else "EUR" if m.group("eur") else "GBP")
+                       for m in _STATED_CURRENCY.finditer(text)]
 
     def extract(self) -> list[Claim]:
         """All salary claims (deduplicated; impossible values dropped)."""
         if self.main_role is None and not self.roles:
             return []
         claims: list[Claim] = []
-        header: list[str] | None = None
+        header: tuple[Line, list[str]] | None = None
+        used_labels: set[int] = set()
         for line in self.layout.lines:
             if line.kind == "table":
                 cells = [c.strip() for c in line.content.strip("|").split("|")]
-                if not find_ranges(line.content):
+                if not find_ranges(line.content, bare=self._bare_ok(line, header)):
                     if not all(set(c) <= set("-: ") for c in cells):
-                        header = cells
+                        header = (line, cells)
                     continue
                 claims += self._table_row(line, cells, header)
-            elif "£" in line.content:
-                header = None
-                claims += self._sentences(line)
+                continue
+            header = None
+            if not _HAS_MONEY.search(line.content):
+                continue
+            if self.layout.is_figure_line(line):
+                claims += self._card(line, used_labels)
+            elif self._row_like(line):
+                claims += self._flat_row(line)
             else:
-                header = None
+                claims += self._sentences(line)
         seen, out = set(), []
         for c in claims:
             if c.claim_id not in seen:
@@ -158,7 +255,28 @@ class SalaryExtractor:
                 out.append(c)
         return out
 
-    # -- claim building ---------------------------------------------------------------
+    # -- context ----------------------------------------------------------------------
+
+    def currency_at(self, offset: int) -> str:
+        """The currency the document last stated before ``offset`` (GBP when it states none)."""
+        cur = "GBP"
+        for pos, c in self.stated:
+            if pos > offset:
+                break
+            cur = c
+        return cur
+
+    def _bare_ok(self, line: Line, header: tuple[Line, list[str]] | None) -> bool:
+        """Figures without a symbol are money in a table whose header or preceding text names a currency."""
+        if header is not None and re.search(r"[£$€]|\b(?:GBP|USD|EUR|salary|pay)\b", header[0].content, re.I):
+            return True
+        return any(pos < line.start for pos, _ in self.stated)
+
+    def _not_pay_context(self, line: Line) -> bool:
+        """The line, the two lines above it or its heading speak of immigration pay thresholds."""
+        near = [self.layout.lines[i] for i in range(max(0, line.index - 2), line.index + 1)]
+        near += self.layout.headings_above(line, 2)
+        return any(_NOT_PAY_CONTEXT.search(ln.content) for ln in near)
 
     def _role_in(self, s: int, e: int, before: int | None = None) -> str | None:
         inside = [m for m in self.roles if s <= m.start and m.end <= e]
@@ -179,6 +297,18 @@ class SalaryExtractor:
             return UK
         return None
 
+    def _abroad(self, s: int, e: int) -> bool:
+        """True when ``text[s:e]`` names a country or city outside the UK and no UK place."""
+        return foreign_place(self.text[s:e]) is not None
+
+    def _skill_pay(self, s: int, fig: int) -> bool:
+        """A figure about a skill's pay: a skill named before it, and no role or level."""
+        if any(s <= m.start < fig for m in self.roles) or seniorities(self.text[s:fig]):
+            return False
+        return any(s <= m.start < fig for m in self.skills)
+
+    # -- claim building ---------------------------------------------------------------
+
     def _claims(self, r: MoneyRange, role: str | None, levels: list[str], location: str | None,
                 unit: str, ev: tuple[int, int], how: str) -> list[Claim]:
         if r.invalid or role is None:
@@ -193,9 +323,14 @@ class SalaryExtractor:
         if unit == "DAY" and not levels:
             levels = ["Contractor"]
         s, e = ev
+        currency = r.currency or self.currency_at(r.start)
+        if location is None:
+            if self._abroad(s, e):
+                return []  # a figure about another country is not a UK salary
+            location = self.default_location if currency == "GBP" else None
         return [Claim(kind="salary", subject=role, predicate=PREDICATE, object=None, start=s, end=e,
                       evidence=self.text[s:e], extractor=how, chunk_id=self.chunk_of(s, e),
-                      seniority=lvl, location=location or self.default_location,
+                      seniority=lvl, location=location, currency=currency,
                       min_value=lo, max_value=None if r.open_max else hi, unit=unit)
                 for lvl in (levels or [None])]
 
@@ -207,26 +342,136 @@ class SalaryExtractor:
             return "DAY"
         return "YEAR"
 
-    def _table_row(self, line: Line, cells: list[str], header: list[str] | None) -> list[Claim]:
+    @staticmethod
+    def _cells(line: Line) -> list[tuple[int, int]]:
+        """``[start, end)`` of each cell of a pipe-table row (trimmed)."""
+        out, pos = [], line.start
+        content = line.content
+        inner_start = pos + (1 if content.startswith("|") else 0)
+        inner_end = line.end - (1 if content.endswith("|") and len(content) > 1 else 0)
+        s = inner_start
+        for i in range(inner_start, inner_end + 1):
+            if i == inner_end or line.content[i - line.start] == "|":
+                a, b = s, i
+                raw = content[a - line.start:b - line.start]
+                a += len(raw) - len(raw.lstrip())
+                b -= len(raw) - len(raw.rstrip())
+                out.append((a, max(a, b)))
+                s = i + 1
+        return out
+
+    def _table_row(self, line: Line, cells: list[str], header: tuple[Line, list[str]] | None) -> list[Claim]:
+        if self._not_pay_context(line) or (header and _NOT_PAY_CONTEXT.search(header[0].content)):
+            return []
         label = cells[0]
         levels = seniorities(label) or ([_years_seniority(" ".join(cells[1:]))] if _years_seniority(" ".join(cells[1:])) else [])
         levels = [lv for lv in levels if lv != "Contractor"] or levels
-        role = self._role_in(line.start, line.start + line.content.find(label) + len(label) + 2)
+        spans = self._cells(line)
+        row_role = self._role_in(spans[0][0], spans[0][1]) if spans else self.main_role
+        head_spans = self._cells(header[0]) if header else []
         out: list[Claim] = []
-        pos = line.start
-        for i, cell in enumerate(cells):
-            cell_start = self.text.find(cell, pos, line.end) if cell else pos
-            pos = cell_start + len(cell)
-            col = header[i] if header and i < len(header) else ""
-            location = None
+        bare = self._bare_ok(line, header)
+        for i, (cs, ce) in enumerate(spans):
+            cell = self.text[cs:ce]
+            col = header[1][i] if header and i < len(header[1]) else ""
+            location, role = None, row_role
             if col:
                 location = OUTSIDE_LONDON if _OUTSIDE.search(col) else None
                 location = location or next((m.entity.iri for m in self.cities if m.surface.lower() == col.lower()), None)
                 location = location or (UK if _UK.search(col) else None)
-            for r in find_ranges(self.text, cell_start, cell_start + len(cell)):
+                if i < len(head_spans) and i > 0:  # one column per role: "| Level | ML Engineer | Data Scientist |"
+                    hs, he = head_spans[i]
+                    col_roles = [m for m in self.roles if hs <= m.start and m.end <= he]
+                    if col_roles and not any(spans[0][0] <= m.start < spans[0][1] for m in self.roles):
+                        role = col_roles[0].entity.iri
+            cell_role = [m for m in self.roles if cs <= m.start and m.end <= ce]
+            if cell_role and i > 0:
+                role = cell_role[0].entity.iri
+            cell_levels = levels
+            if i > 0 and seniorities(cell) and not seniorities(label):
+                cell_levels = [lv for lv in seniorities(cell) if lv != "Contractor"]  # "Junior Data Engineer<br/>£40-60K"
+            for r in find_ranges(self.text, cs, ce, bare=bare):
                 unit = self._unit(r, line.end, cell + " " + col)
                 if unit:
-                    out += self._claims(r, role, levels, location, unit, (line.start, line.end), "table")
+                    out += self._claims(r, role, cell_levels, location, unit, (line.start, line.end), "table")
+        return out
+
+    def _row_like(self, line: Line) -> bool:
+        """A table row flattened to a line: short, not a sentence, a level, role or pay heading as its label."""
+        if line.kind not in ("prose", "heading"):
+            return False
+        content = line.content
+        if content.endswith((".", "!", "?")) or len(self.layout.sentences(line)) > 1:
+            return False
+        first = _HAS_MONEY.search(content)
+        label = content[:first.start()] if first else content
+        if len(label.split()) > 12 or len(content.split()) > 22:
+            return False
+        if seniorities(label) or _YEARS.search(label):
+            return True
+        s = line.start
+        if any(s <= m.start < s + len(label) for m in self.roles):
+            return True
+        heads = self.layout.headings_above(line, 2)
+        return any(_SALARY_CUE.search(h.content) for h in heads)
+
+    def _flat_row(self, line: Line) -> list[Claim]:
+        if self._not_pay_context(line):
+            return []
+        ranges = find_ranges(self.text, line.start, line.end, bare=self._bare_ok(line, None))
+        if not ranges:
+            return []
+        label_end = ranges[0].start
+        label = self.text[line.start:label_end]
+        if _NOT_SALARY.search(label) or _MONTHLY.search(label):
+            return []
+        levels = seniorities(label) or ([_years_seniority(label)] if _years_seniority(label) else [])
+        role = self._role_in(line.start, label_end)
+        if role == self.main_role:
+            heads = self.layout.headings_above(line, 2)
+            head_roles = [m for h in heads for m in self.roles if h.start <= m.start and m.end <= h.end]
+            role = head_roles[0].entity.iri if head_roles and not any(line.start <= m.start < label_end for m in self.roles) \
+                else role
+        location = self._location_in(line.start, line.end) or self._lead_in_location(line)
+        out: list[Claim] = []
+        for r in ranges:
+            if _CHANGE.search(self.text, max(line.start, r.start - 60), r.start):
+                continue
+            unit = self._unit(r, line.end, label)
+            if unit:
+                lv = [x for x in levels if unit == "DAY" or x != "Contractor"]
+                out += self._claims(r, role, lv, location, unit, (line.start, line.end), "table")
+        return out
+
+    def _card(self, line: Line, used: set[int]) -> list[Claim]:
+        """A figure line with its caption above or below ("Entry Level" / "£32,000–£45,000")."""
+        label, unit_line = self.layout.card(line, used, cue=_CARD_PAY, avoid=_MONTHLY)
+        if label is None:
+            return []
+        used.add(label.index)  # the caption belongs to this figure, salary or not
+        ranges = find_ranges(self.text, line.start, line.end)
+        if not ranges:
+            return []
+        caption = label.content + " " + (unit_line.content if unit_line else "")
+        if _NOT_SALARY.search(caption) or _MONTHLY.search(caption) or self._not_pay_context(label):
+            return []
+        heads = self.layout.headings_above(label if label.index < line.index else line, 2)
+        if not (_SALARY_CUE.search(caption) or seniorities(caption) or _LABEL_PAY.search(caption)
+                or any(_SALARY_CUE.search(h.content) for h in heads)):
+            return []
+        parts = [label, line] + ([unit_line] if unit_line else [])
+        s, e = min(p.start for p in parts), max(p.end for p in parts)
+        levels = [lv for lv in seniorities(caption) if lv != "Contractor"]
+        unit = "DAY" if _DAY_LABEL.search(caption) else "YEAR"
+        if unit == "DAY":
+            levels = ["Contractor"]
+        location = self._location_in(label.start, label.end)
+        role = self._role_in(label.start, label.end)
+        out: list[Claim] = []
+        for r in ranges:
+            if _OTHER_UNIT.search(self.text[r.end:line.end]):
+                continue
+            out += self._claims(r, role, levels, location, unit, (s, e), "card")
         return out
 
     def _lead_in_location(self, line: Line) -> str | None:
@@ -255,6 +500,8 @@ class SalaryExtractor:
             if not ranges:
                 continue
             sent = self.text[s:e]
+            if _NOT_PAY_CONTEXT.search(sent):
+                continue
             if line.kind == "item":
                 label_end = s + sent.find(":") if ":" in sent else ranges[0].start
                 if not (in_salary_section or seniorities(self.text[s:label_end]) or _SALARY_CUE.search(sent)
@@ -263,15 +510,20 @@ class SalaryExtractor:
             elif not _SALARY_CUE.search(sent):
                 continue
             for i, r in enumerate(ranges):
-                left_s = ranges[i - 1].end if i else (s if line.kind != "item" else s)
+                left_s = ranges[i - 1].end if i else s
                 right_e = ranges[i + 1].start if i + 1 < len(ranges) else e
                 left, right = self.text[left_s:r.start], self.text[r.end:right_e]
                 cut = re.search(r"[,;]", right)
                 right_clause = right[:cut.start()] if cut else right
                 if _NOT_SALARY.search(left) or _NOT_SALARY.search(right_clause):
                     continue
+                if _CHANGE.search(self.text, max(s, r.start - 60), r.start):
+                    continue
+                if not any(s <= m.start < e for m in self.roles) and self._skill_pay(left_s, r.start):
+                    continue  # "jobs citing Kubernetes pay an average of £85,000": a skill's pay
                 use_right = bool(_PREP.match(right_clause))
-                levels = (seniorities(right_clause) if use_right else []) or seniorities(left)
+                level_after = _LEVEL_AFTER.match(right_clause)
+                levels = (seniorities(right_clause) if use_right or level_after else []) or seniorities(left)
                 location = (self._location_in(r.end, r.end + len(right_clause)) if use_right else None) \
                     or self._location_in(left_s, r.start)
                 if location is None and len(ranges) == 1:
@@ -286,6 +538,36 @@ class SalaryExtractor:
                     out += self._claims(r, role, [lv for lv in levels if unit == "DAY" or lv != "Contractor"],
                                         location, unit, (s, e), how)
         return out
+
+
+def foreign_place(text: str) -> str | None:
+    """The first place outside the UK a text names, unless it also names a UK place.
+
+    Countries anywhere, cities after a preposition ("in Berlin", "across Paris"); places come
+    from GeoNames (:mod:`graph.places`), so no list of foreign places is kept here.
+    """
+    from graph.places import get_places
+
+    places = get_places()
+    foreign, uk = None, bool(_UK.search(text))
+    for m in _PLACE_CAND.finditer(text):
+        words = m.group(0).split()
+        i = 0
+        while i < len(words):
+            for n in range(min(3, len(words) - i), 0, -1):
+                name = " ".join(words[i:i + n])
+                p = places.lookup(name)
+                if p is None:
+                    continue
+                if p.in_uk:
+                    uk = True
+                elif p.kind == "country" or i > 0 and words[i - 1].lower() in ("in", "across", "from", "at") or \
+                        i == 0 and re.search(r"\b(?:in|across|from|to|at)\s+$", text[max(0, m.start() - 8):m.start()]):
+                    foreign = foreign or name
+                i += n - 1
+                break
+            i += 1
+    return None if uk else foreign
 
 
 def implausible_money(text: str) -> bool:

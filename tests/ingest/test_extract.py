@@ -180,3 +180,69 @@ def test_claim_counts_per_seed(seeds):
     counts = {d: len(ex.claims) for d, (_, _, ex) in seeds.items()}
     assert all(n > 0 for n in counts.values()), counts
     assert len([c for c in seeds[NEXT3][2].claims if c.kind == "located_in"]) >= 2
+
+
+# -- salary layouts beyond the seeds (issue 10) ------------------------------------------------
+
+def _salaries(extractor, text):
+    doc = make_doc("layout", text)
+    return {(c.subject.rsplit("/", 1)[-1], c.seniority, c.location, c.min_value, c.max_value, c.unit, c.currency)
+            for c in extractor.extract(doc, chunk_text("layout", text)).claims if c.kind == "salary"}
+
+
+def test_two_role_comparison_table_one_column_per_role(extractor):
+    text = ("Machine learning engineer vs data scientist pay in the UK\n\n| Level | ML Engineer | Data Scientist |\n"
+            "|---|---|---|\n| Junior | £45-60k | £40-55k |\n| Senior | £90-125k | £115-160k |\n")
+    got = _salaries(extractor, text)
+    assert ("machine-learning-engineer", "Senior", UK, 90000, 125000, "YEAR", "GBP") in got
+    assert ("data-scientist", "Senior", UK, 115000, 160000, "YEAR", "GBP") in got
+    assert ("data-scientist", "Junior", UK, 40000, 55000, "YEAR", "GBP") in got
+    assert len(got) == 4
+
+
+def test_range_under_level_caption_and_figure_then_caption_cards(extractor):
+    text = ("Data scientist salary UK\n\nEntry Level\n\n£34,000–£48,000\n\nper year\n\nSenior / Lead\n\n"
+            "£85,000–£150,000+\n\nper year, gross\n")
+    got = _salaries(extractor, text)
+    assert ("data-scientist", "Junior", UK, 34000, 48000, "YEAR", "GBP") in got
+    assert ("data-scientist", "Senior", UK, 85000, 150000, "YEAR", "GBP") in got
+    text = "Data engineer pay in the UK\n\n£69K\n\nMid-level median\n\n£92K\n\nSenior median\n\n£5,090\n\nSenior take-home/mo\n"
+    got = _salaries(extractor, text)
+    assert {("data-engineer", "Mid", UK, 69000, 69000, "YEAR", "GBP"),
+            ("data-engineer", "Senior", UK, 92000, 92000, "YEAR", "GBP")} == got  # monthly take-home is no salary
+
+
+def test_cells_with_line_breaks_glued_cells_and_flattened_rows(extractor):
+    got = _salaries(extractor, "Data engineer salaries in the UK\n\n| Role | Salary |\n|---|---|\n"
+                               "| Junior Data Engineer<br/>£40-60K | Entry |\n")
+    assert ("data-engineer", "Junior", UK, 40000, 60000, "YEAR", "GBP") in got
+    got = _salaries(extractor, "Data engineer salary UK\nLevelExperienceRangeMedian\n"
+                               "Junior Data Engineer0–2 years£41K–£58K£50K\n")
+    assert {("data-engineer", "Junior", UK, 41000, 58000, "YEAR", "GBP"),
+            ("data-engineer", "Junior", UK, 50000, 50000, "YEAR", "GBP")} == got
+    got = _salaries(extractor, "Machine learning engineer salaries (UK)\nJunior (0–2 years): £45,000 – £65,000\n"
+                               "AI Engineer 2-5 years £75,000 – £110,000\n")
+    assert ("machine-learning-engineer", "Junior", UK, 45000, 65000, "YEAR", "GBP") in got
+    assert ("ai-engineer", "Mid", UK, 75000, 110000, "YEAR", "GBP") in got
+
+
+def test_day_rates_and_currency_stated_in_prose(extractor):
+    got = _salaries(extractor, "Contract ML engineers in the UK charge £500–700 / day for most roles.")
+    assert got == {("machine-learning-engineer", "Contractor", UK, 500, 700, "DAY", "GBP")}
+    text = ("ML engineer salaries at US tech firms. All figures are in US dollars.\n\n| Level | Base salary |\n"
+            "|---|---|\n| Senior | 180,000 – 240,000 |\n\nIn the UK, senior ML engineers earn £90,000.")
+    got = _salaries(extractor, text)
+    assert ("machine-learning-engineer", "Senior", None, 180000, 240000, "YEAR", "USD") in got
+    assert ("machine-learning-engineer", "Senior", UK, 90000, 90000, "YEAR", "GBP") in got
+
+
+@pytest.mark.parametrize("text", [
+    "Skilled Worker visa: the going rate for a machine learning engineer is £49,400 a year.",
+    "Jobs citing Kubernetes pay an average of £85,000 in the UK, the survey of ML hiring shows.",
+    "In Germany, machine learning engineers earn €75,000 a year.",
+    "In the United States, ML engineers earn $200,000.",
+    "ML engineer pay is up from £62,000 two years ago.",
+    "The average ML engineer salary rose by 38% from £53,449 to £73,559.",
+])
+def test_figures_that_are_not_uk_role_salaries(extractor, text):
+    assert _salaries(extractor, text) == set()
