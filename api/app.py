@@ -17,6 +17,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import errors
+from api.http_rules import HeadAsGet
 from api.routers import ask, documents, entities, health, sparql
 from api.web import pages as web_pages
 from careerkg.settings import Settings, get_settings
@@ -34,7 +35,8 @@ index, answering questions with citations that point at the exact sentence they 
   `Authorization: Bearer $CAREERKG_API_KEY`.
 * `/entities` — entity search and cards (claims with citations, neighbours).
 
-Every error is `{"error": {"code": ..., "message": ...}}`.
+Every error is `{"error": {"code": ..., "message": ...}}`: malformed JSON is 400, a body of
+the wrong media type 415, validation errors 422. `HEAD` works wherever `GET` does.
 """
 
 OPENAPI_TAGS = [
@@ -140,6 +142,7 @@ def create_app(settings: Settings | None = None, *, runtime=None) -> FastAPI:
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                        allow_headers=["Accept", "Content-Type"], expose_headers=sparql.EXPOSED_HEADERS,
                        max_age=3600)
+    app.add_middleware(HeadAsGet)
     app.add_middleware(BodyLimit, default=sparql.MAX_QUERY_BYTES,
                        documents=max(settings.max_document_bytes, sparql.MAX_QUERY_BYTES))
 

@@ -1,8 +1,9 @@
 """Every failure as one JSON shape: ``{"error": {"code": ..., "message": ...}}``.
 
 The project's error hierarchy (:mod:`careerkg.errors`) is mapped to HTTP status
-codes here and only here. Validation errors (422), unknown routes (404), wrong
-methods (405) and unexpected exceptions (500) get the same shape; no stack trace
+codes here and only here. Malformed JSON (400), a body that is not JSON where JSON is
+read (415), validation errors (422), unknown routes (404), wrong methods (405) and
+unexpected exceptions (500) get the same shape; no stack trace
 and no server-side file path ever reaches a client.
 """
 
@@ -16,6 +17,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.http_rules import body_error, original_method
 from careerkg.errors import (CareerKGError, Forbidden, InvalidInput, LLMError, NotFound, Overloaded, QueryTimeout,
                              StoreError, TooLarge, Unauthorized)
 from graph.sparql import NotAcceptable
@@ -99,6 +101,10 @@ async def _careerkg_error(request: Request, exc: CareerKGError) -> JSONResponse:
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    whole = body_error(list(exc.errors()), getattr(exc, "body", None), request.headers.get("content-type"))
+    if whole is not None:  # malformed JSON (400) or not JSON at all (415)
+        status, code, message = whole
+        return error_response(status, code, message, scrub=False)
     return error_response(422, "validation_error", _validation_message(exc))
 
 
@@ -106,11 +112,17 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     code = _HTTP_CODES.get(exc.status_code, "error")
     detail = exc.detail if isinstance(exc.detail, str) else code
     scrub = True
+    method = original_method(request)
     if exc.status_code == 404 and detail == "Not Found":
-        detail, scrub = f"no route {request.method} {request.url.path}", False
-    elif exc.status_code == 405:
-        detail, scrub = f"method {request.method} not allowed on {request.url.path}", False
-    return error_response(exc.status_code, code, detail, dict(exc.headers or {}), scrub=scrub)
+        detail, scrub = f"no route {method} {request.url.path}", False
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:
+        detail, scrub = f"method {method} not allowed on {request.url.path}", False
+        allow = [m.strip() for m in headers.get("allow", headers.get("Allow", "")).split(",") if m.strip()]
+        if "GET" in allow and "HEAD" not in allow:  # api.http_rules.HeadAsGet answers HEAD wherever GET works
+            headers.pop("allow", None)
+            headers["Allow"] = ", ".join([*allow, "HEAD"])
+    return error_response(exc.status_code, code, detail, headers, scrub=scrub)
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:

@@ -5,6 +5,10 @@ with a key) is fuzzed operation by operation with a bounded number of examples: 
 response must be a non-5xx that conforms to the documented status codes, content types,
 headers and response schemas. The bearer token is sent on every request so that the
 write operations are exercised too (random guides are PUT and DELETEd on the copy).
+
+Issue 11 adds the house rules as checks of their own on every response: every error is
+the one JSON shape, its code matches its status (malformed JSON 400 ``invalid_json``, a body
+of the wrong media type 415), and every GET answered is answered the same way to HEAD.
 """
 
 from __future__ import annotations
@@ -25,6 +29,38 @@ MAX_EXAMPLES = 30
 # (a blank question, an empty query or guide) with 400/422 and a clear message; the issue asks for
 # no 5xx and conforming responses. Reported: the schema could say minLength/pattern for these.
 EXCLUDED = [schemathesis.checks.positive_data_acceptance]
+STATUS_CODES = {400: {"invalid_input", "invalid_json", "bad_request"}, 401: {"unauthorized"}, 403: {"forbidden"},
+                404: {"not_found"}, 405: {"method_not_allowed"}, 406: {"not_acceptable"}, 413: {"too_large"},
+                415: {"unsupported_media_type"}, 422: {"validation_error"}}
+
+
+@schemathesis.check
+def error_in_the_one_shape(ctx, response, case):
+    """Every 4xx/5xx is ``{"error": {"code", "message"}}`` (JSON) with a code that fits its status."""
+    if response.status_code < 400:
+        return None
+    assert response.headers.get("content-type", [""])[0].startswith("application/json"), \
+        f"{response.status_code} is not JSON: {response.headers.get('content-type')}"
+    body = response.json()
+    assert isinstance(body, dict) and set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    allowed = STATUS_CODES.get(response.status_code)
+    assert allowed is None or body["error"]["code"] in allowed, (response.status_code, body)
+    return None
+
+
+@schemathesis.check
+def head_like_get(ctx, response, case):
+    """A GET's status and content type are what HEAD answers for the same request, with no body."""
+    if case.method.upper() != "GET":
+        return None
+    import requests
+
+    sent = response.request
+    r = requests.head(sent.url, headers={k: v for k, v in sent.headers.items() if k.lower() != "content-length"},
+                      timeout=60)
+    assert r.status_code == response.status_code, f"HEAD {r.status_code} vs GET {response.status_code}"
+    assert r.content == b""
+    return None
 
 
 @pytest.fixture(scope="module")
