@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import pytest
 from conftest import API_KEY, DATA, HOSTILE_ID, MAX_DOCUMENT_BYTES
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
@@ -21,7 +22,8 @@ LEEDS_ID = "leeds-ml-jobs"
 
 
 def wait(driver, seconds: float = 30) -> WebDriverWait:
-    return WebDriverWait(driver, seconds)
+    """Polls until the condition holds; a page reloading under a lookup (the upload/delete flows) is retried."""
+    return WebDriverWait(driver, seconds, ignored_exceptions=(WebDriverException,))
 
 
 def css(driver, selector: str):
