@@ -105,13 +105,16 @@ def _start(rt) -> None:
     log.info("careerkg services ready in %.1f s", time.perf_counter() - t0)
 
 
-def create_app(settings: Settings | None = None, *, runtime=None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, runtime=None, announce: bool = False) -> FastAPI:
     """Build the app.
 
     Args:
         settings: configuration (default: from ``CAREERKG_*`` environment variables).
         runtime: an already opened :class:`api.runtime.Runtime` to serve (tests share one);
             by default the app opens its own at start-up.
+        announce: write ``service.json`` into the data dir once ready (removed at shutdown),
+            so that the CLI talks to this process instead of opening the stores it holds
+            (``careerkg serve`` sets it).
     """
     settings = settings or get_settings()
 
@@ -123,9 +126,15 @@ def create_app(settings: Settings | None = None, *, runtime=None) -> FastAPI:
         await run_in_threadpool(_start, rt)
         app.state.runtime = rt
         app.state.sparql = await run_in_threadpool(_make_runner, rt, settings)
+        if announce:
+            from api import service
+
+            service.announce(settings)
         try:
             yield
         finally:
+            if announce:
+                service.withdraw(settings)
             runner, app.state.sparql = app.state.sparql, None
             await run_in_threadpool(runner.close)
 

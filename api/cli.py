@@ -1,26 +1,64 @@
-"""The ``careerkg`` command line (Typer)."""
+"""The ``careerkg`` command line (Typer).
+
+Commands open only what they use: ``docs`` reads the manifest, ``sparql``/``export``/
+``entities``/``graph`` the graph store, and only ``ask``, ``ingest``, ``rebuild`` and
+``repair`` load the embedding model. While ``careerkg serve`` runs on the data dir (it
+announces itself in ``DATA_DIR/service.json``), or when ``--url``/``CAREERKG_URL`` names
+a service, commands go through its HTTP API instead of the stores it holds: reads
+freely, writes with ``CAREERKG_API_KEY``.
+
+Lists print as a table on a terminal, as TSV with a header line when piped, and as
+JSON with ``--json``. Exit codes: 0 success, 1 an error or a failed guide, 2 a usage error.
+"""
 
 from __future__ import annotations
 
-import json
+import functools
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
+from api.cli_output import console, emit, err, print_json
 from careerkg.errors import CareerKGError
-from careerkg.settings import get_settings
+from careerkg.settings import Settings, get_settings
 
-app = typer.Typer(help="careerkg: career guides as a knowledge graph with cited answers.", no_args_is_help=True,
-                  pretty_exceptions_enable=False)
-docs_app = typer.Typer(help="List, show and remove ingested guides.", no_args_is_help=True)
+HELP = """careerkg: career guides as a knowledge graph with cited answers.
+
+Exit codes: 0 success, 1 an error (or a guide that failed to ingest), 2 a usage error."""
+app = typer.Typer(help=HELP, no_args_is_help=True, pretty_exceptions_enable=False, rich_markup_mode=None)
+docs_app = typer.Typer(help="List, show and remove ingested guides.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(docs_app, name="docs")
-console = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+_state: dict[str, str | None] = {"url": None}
+
+
+def default_of(name: str) -> str:
+    """``8000 from CAREERKG_PORT``: a setting's real default as ``--help`` shows it."""
+    value = Settings.model_fields[name].default
+    return f"{value} from CAREERKG_{name.upper()}"
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib import metadata
+
+        try:
+            v = metadata.version("careerkg")
+        except metadata.PackageNotFoundError:
+            v = "unknown"
+        console.print(f"careerkg {v}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print the version and exit.")] = False,
+         url: Annotated[str | None, typer.Option(
+             "--url", metavar="URL", show_default="the service announced in the data dir, else none (CAREERKG_URL)",
+             help="Talk to the careerkg service at URL instead of opening the data dir.")] = None) -> None:
+    """careerkg: career guides as a knowledge graph with cited answers."""
+    _state["url"] = url
 
 
 def runtime():
@@ -29,23 +67,52 @@ def runtime():
     return Runtime(get_settings())
 
 
+def service():
+    """The running service to talk to (``--url``, ``CAREERKG_URL`` or announced in the data dir), or ``None``."""
+    from api.service import discover
+
+    return discover(get_settings(), _state["url"])
+
+
+def client(svc):
+    from api.service import ServiceClient
+
+    return ServiceClient(svc, api_key=get_settings().api_key)
+
+
 def fail(message: str, code: int = 1) -> None:
-    err.print(f"[red]error:[/red] {message}", highlight=False)
+    err.print(f"error: {message}", markup=False)
     raise typer.Exit(code)
 
 
 def guarded(fn):
     """Turn project errors into a one-line message and exit code 1 (no traceback)."""
-    import functools
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
             return fn(*args, **kwargs)
         except CareerKGError as exc:
-            fail(str(exc))
+            fail(" ".join(str(exc).split()))
 
     return wrapper
+
+
+def writes_need_key(svc, what: str) -> None:
+    """Fail with what to do when a write must go through the service and no key is set."""
+    if get_settings().api_key:
+        return
+    who = f"a careerkg service (pid {svc.pid}) at {svc.url}" if svc.pid else f"the careerkg service at {svc.url}"
+    fail(f"{who} is serving this data dir, so {what} goes through its API, which needs its key: run this command "
+         "again with CAREERKG_API_KEY set to the key the service was started with (start it with "
+         "CAREERKG_API_KEY=<key> careerkg serve), or stop the service and run it again")
+
+
+def summary(results) -> str:
+    counts: dict[str, int] = {}
+    for r in results:
+        counts[r.status] = counts.get(r.status, 0) + 1
+    return ", ".join(f"{counts.get(k, 0)} {k}" for k in ("added", "updated", "unchanged", "failed"))
 
 
 def _collect(paths: list[Path]) -> tuple[list[Path], list[str]]:
@@ -66,10 +133,19 @@ def _collect(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return files, missing
 
 
+def print_result(r) -> None:
+    if r.status == "failed":
+        err.print(f"failed  {r.source}: {r.reason}", markup=False)
+    else:
+        extra = f" ({r.reason})" if r.reason else ""
+        console.print(f"{r.status:<9} {r.doc_id}  v{r.version}  {r.chunks} chunks, {r.claims} claims"
+                      f"  {r.seconds * 1000:.0f} ms{extra}", markup=False)
+
+
 @app.command()
 @guarded
 def ingest(paths: Annotated[list[Path], typer.Argument(help="Guide files or folders (.txt .md .html).")],
-           force: Annotated[bool, typer.Option(help="Re-ingest even when the text is unchanged.")] = False,
+           force: Annotated[bool, typer.Option("--force", help="Re-ingest even when the text is unchanged.")] = False,
            source_url: Annotated[str | None, typer.Option(
                "--source-url", help="Where the guide was published (one guide only); publisher defaults to its host.",
                metavar="URL")] = None,
@@ -78,91 +154,131 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Guide files or fold
     """Add or update guides; unchanged ones are skipped. Exit code 1 if any file failed.
 
     Metadata (title, publisher, source_url, issued) can also sit beside a guide in
-    NAME.meta.json; the options win over it.
+    NAME.meta.json; the options win over it. While `careerkg serve` runs on the data
+    dir, guides are sent to it (PUT /documents/ID) with CAREERKG_API_KEY.
     """
     files, missing = _collect(paths)
     metadata = {k: v for k, v in (("source_url", source_url), ("publisher", publisher), ("title", title))
                 if v is not None}
     if (source_url or title) and len(files) > 1:
         fail(f"--source-url and --title describe one guide, but {len(files)} files were given")
-    rt = runtime()
-    pipeline = rt.pipeline
-    results = []
+    svc = service()
+    if svc is not None:
+        writes_need_key(svc, "ingesting")
+        from api.cli_remote import ingest_via
+
+        results = ingest_via(client(svc), files, force=force, metadata=metadata, progress=print_result)
+    else:
+        results = _ingest_here(files, force, metadata)
+    for m in missing:
+        err.print(f"failed  {m}: no such file or folder", markup=False)
+    console.print(f"{summary(results)}{f', {len(missing)} missing' if missing else ''}", markup=False)
+    if any(r.status == "failed" for r in results) or missing:
+        raise typer.Exit(1)
+
+
+def _ingest_here(files: list[Path], force: bool, metadata: dict) -> list:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err, transient=True) as progress:
-        task = progress.add_task("ingesting", total=len(files))
+        task = progress.add_task("loading the model and stores", total=len(files))
+        pipeline = runtime().pipeline
+        progress.update(task, description="ingesting")
 
         def advance(res) -> None:
-            results.append(res)
+            print_result(res)
             progress.update(task, description=f"ingesting {Path(res.source).name}")
             progress.advance(task)
 
-        pipeline.ingest_paths(files, force=force, progress=advance, metadata=metadata or None)
-    counts: dict[str, int] = {}
-    for r in results:
-        counts[r.status] = counts.get(r.status, 0) + 1
-        if r.status == "failed":
-            err.print(f"[red]failed[/red]  {r.source}: {r.reason}", highlight=False)
-        else:
-            extra = f" ({r.reason})" if r.reason else ""
-            console.print(f"{r.status:<9} {r.doc_id}  v{r.version}  {r.chunks} chunks, {r.claims} claims"
-                          f"  {r.seconds * 1000:.0f} ms{extra}", highlight=False)
-    for m in missing:
-        err.print(f"[red]failed[/red]  {m}: no such file or folder", highlight=False)
-    summary = ", ".join(f"{counts.get(k, 0)} {k}" for k in ("added", "updated", "unchanged", "failed"))
-    console.print(f"{summary}{f', {len(missing)} missing' if missing else ''}")
-    if counts.get("failed") or missing:
-        raise typer.Exit(1)
+        return pipeline.ingest_paths(files, force=force, progress=advance, metadata=metadata or None)
+
+
+DOC_COLUMNS = ["doc_id", "version", "chunks", "claims", "publisher", "title"]
+
+
+def _records() -> list[dict]:
+    from dataclasses import asdict
+
+    from ingest.manifest import Manifest
+
+    svc = service()
+    if svc is not None:
+        return client(svc).json("GET", "/documents")["documents"]
+    m = Manifest.load(get_settings().manifest_path)  # the manifest alone: no store, no model
+    return [asdict(r) for r in sorted(m.docs.values(), key=lambda r: r.doc_id)]
 
 
 @docs_app.command("list")
 @guarded
-def docs_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
-    """List ingested guides."""
-    from dataclasses import asdict
-
-    recs = sorted(runtime().pipeline.manifest.docs.values(), key=lambda r: r.doc_id)
-    if as_json:
-        console.print_json(json.dumps([asdict(r) for r in recs]))
-        return
-    table = Table("doc_id", "version", "chunks", "claims", "title")
-    for r in recs:
-        table.add_row(r.doc_id, str(r.version), str(r.chunks), str(r.claims), r.title[:60])
-    console.print(table)
+def docs_list(as_json: Annotated[bool, typer.Option("--json", help="Print every field as JSON.")] = False) -> None:
+    """List ingested guides (id, version, chunks, claims, publisher, title)."""
+    emit(_records(), DOC_COLUMNS, as_json=as_json)
 
 
 @docs_app.command("show")
 @guarded
-def docs_show(doc_id: str, text: Annotated[bool, typer.Option(help="Print the extracted text.")] = False) -> None:
-    """Show one guide's record (and optionally its text)."""
+def docs_show(doc_id: str, text: Annotated[bool, typer.Option("--text", help="Print the extracted text.")] = False
+              ) -> None:
+    """Show one guide's record as JSON (title, publisher, source URL, counts ...), optionally its text."""
     from dataclasses import asdict
 
-    p = runtime().pipeline
-    console.print_json(json.dumps(asdict(p.record(doc_id))))
+    from careerkg.errors import NotFound
+    from ingest.manifest import Manifest
+
+    svc = service()
+    if svc is not None:
+        c = client(svc)
+        print_json(c.json("GET", f"/documents/{doc_id}"))
+        if text:
+            sys.stdout.write(c.request("GET", f"/documents/{doc_id}/text").text + "\n")
+        return
+    s = get_settings()
+    rec = Manifest.load(s.manifest_path).docs.get(doc_id)
+    if rec is None:
+        raise NotFound(f"no document {doc_id!r}")
+    print_json(asdict(rec))
     if text:
-        sys.stdout.write(p.text(doc_id) + "\n")
+        try:
+            sys.stdout.write((s.data_dir / rec.text_file).read_text("utf-8") + "\n")
+        except OSError:
+            raise NotFound(f"no text for {doc_id!r}; run `careerkg repair`") from None
 
 
 @docs_app.command("remove")
 @guarded
 def docs_remove(doc_ids: list[str]) -> None:
     """Remove guides and everything derived from them."""
+    svc = service()
+    if svc is not None:
+        writes_need_key(svc, "removing")
+        c = client(svc)
+        for d in doc_ids:
+            rec = c.json("DELETE", f"/documents/{d}")
+            console.print(f"removed {rec['doc_id']} (v{rec['version']}, {rec['chunks']} chunks, {rec['claims']} claims)",
+                          markup=False)
+        return
     p = runtime().pipeline
     for d in doc_ids:
         rec = p.remove(d)
-        console.print(f"removed {rec.doc_id} (v{rec.version}, {rec.chunks} chunks, {rec.claims} claims)")
+        console.print(f"removed {rec.doc_id} (v{rec.version}, {rec.chunks} chunks, {rec.claims} claims)", markup=False)
+
+
+def _not_while_served(what: str) -> None:
+    svc = service()
+    if svc is not None:
+        fail(f"the careerkg service at {svc.url}{f' (pid {svc.pid})' if svc.pid else ''} is serving this data dir; "
+             f"stop it, run `careerkg {what}`, then start it again (it also repairs at every start)")
 
 
 @app.command()
 @guarded
 def rebuild() -> None:
     """Rebuild the index and the graph from the kept source copies."""
-    p = runtime().pipeline
-    failed = 0
-    for r in p.rebuild():
-        failed += not r.ok
-        console.print(f"{r.status:<9} {r.doc_id}  {r.chunks} chunks, {r.claims} claims {r.reason}", highlight=False)
-    if failed:
+    _not_while_served("rebuild")
+    results = runtime().pipeline.rebuild(progress=print_result)
+    console.print(summary(results), markup=False)
+    if any(r.status == "failed" for r in results):
         raise typer.Exit(1)
 
 
@@ -170,23 +286,41 @@ def rebuild() -> None:
 @guarded
 def repair() -> None:
     """Check that index, graph and manifest agree; fix what a crash left behind."""
-    p = runtime().pipeline
-    console.print("consistent" if not p.repair() else "repaired")
+    _not_while_served("repair")
+    notes = runtime().pipeline.repair()
+    for n in notes:
+        console.print(f"repaired  {n}", markup=False)
+    console.print("consistent" if not notes else f"repaired: {len(notes)} fixes", markup=False)
 
 
 @app.command()
-def serve(host: Annotated[str, typer.Option()] = "", port: Annotated[int, typer.Option()] = 0,
+def serve(host: Annotated[str | None, typer.Option(help="Interface to listen on.",
+                                                   show_default=default_of("host"))] = None,
+          port: Annotated[int | None, typer.Option(help="Port to listen on.", show_default=default_of("port"))] = None,
           workers: Annotated[int, typer.Option(help="uvicorn worker processes (embedded stores need 1).")] = 1,
-          log_level: Annotated[str, typer.Option()] = "") -> None:
-    """Run the HTTP API (uvicorn)."""
+          log_level: Annotated[str | None, typer.Option(help="uvicorn log level.",
+                                                        show_default=default_of("log_level"))] = None) -> None:
+    """Run the HTTP API (uvicorn); the CLI talks to it while it runs."""
     import uvicorn
 
+    from api.service import discover
+
     s = get_settings()
+    s = s.model_copy(update={k: v for k, v in (("host", host), ("port", port), ("log_level", log_level))
+                             if v is not None})
     if workers > 1 and not (s.sparql_endpoint and s.chroma_url):
         fail("--workers > 1 needs server stores (CAREERKG_SPARQL_ENDPOINT and CAREERKG_CHROMA_URL): "
              "embedded Oxigraph and Chroma can be opened by one process only")
-    uvicorn.run("api.app:create_app", factory=True, host=host or s.host, port=port or s.port, workers=workers,
-                log_level=log_level or s.log_level)
+    running = discover(s.model_copy(update={"url": ""}))
+    if running is not None:
+        fail(f"{s.data_dir} is already served by pid {running.pid} at {running.url}")
+    if workers > 1:
+        uvicorn.run("api.app:create_app", factory=True, host=s.host, port=s.port, workers=workers,
+                    log_level=s.log_level)
+        return
+    from api.app import create_app
+
+    uvicorn.run(create_app(s, announce=True), host=s.host, port=s.port, log_level=s.log_level)
 
 
 from api import cli_graph as _cli_graph  # noqa: E402,F401  (registers graph commands)

@@ -1,79 +1,123 @@
-"""Graph commands of the CLI: sparql, export, entities, graph neighbours|path|central."""
+"""Graph commands of the CLI: sparql, export, entities, graph neighbours|path|central.
+
+They open the graph store only (no model, no vector index). While a service runs on
+the data dir they read beside it: ``sparql`` and ``entities`` through its HTTP API,
+``export`` and ``graph`` on a read-only view of the embedded store (or through its
+``/sparql`` endpoint when the service is elsewhere).
+"""
 
 from __future__ import annotations
 
+import enum
 import json
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
-from api.cli import app, console, fail, guarded, runtime
+from api.cli import app, client, fail, get_settings, guarded, runtime, service
+from api.cli_output import console, emit
+from careerkg.model import ENTITY_KINDS
 
-graph_app = typer.Typer(help="Explore the entity network (networkx projection).", no_args_is_help=True)
+graph_app = typer.Typer(help="Explore the entity network (networkx projection).", no_args_is_help=True,
+                        rich_markup_mode=None)
 app.add_typer(graph_app, name="graph")
 
 EXPORT_TYPES = {"ttl": "text/turtle", "nq": "application/n-quads", "nt": "application/n-triples",
                 "jsonld": "application/ld+json", "trig": "application/trig"}
+SPARQL_TYPES = {"table": "application/sparql-results+json", "json": "application/sparql-results+json",
+                "csv": "text/csv", "tsv": "text/tab-separated-values", "xml": "application/sparql-results+xml",
+                "ttl": "text/turtle", "nt": "application/n-triples"}
+Kind = enum.Enum("Kind", {k: k for k in ENTITY_KINDS}, type=str)  # --kind lists its choices
+SparqlFormat = enum.Enum("SparqlFormat", {k: k for k in SPARQL_TYPES}, type=str)
+ExportFormat = enum.Enum("ExportFormat", {k: k for k in EXPORT_TYPES}, type=str)
+
+
+def _v(value):
+    return value.value if isinstance(value, enum.Enum) else value
+
+
+def graph_store():
+    """The graph to read: this data dir's store, or beside a running service a read-only view / its endpoint."""
+    svc = service()
+    if svc is None:
+        return runtime().graph
+    s = get_settings()
+    if s.sparql_endpoint:
+        return runtime().graph  # a SPARQL server: any number of readers
+    if svc.local and s.graph_dir.is_dir():
+        from graph.store import OxigraphStore
+
+        return OxigraphStore(s.graph_dir, read_only=True)
+    from graph.remote import SparqlHttpStore
+
+    return SparqlHttpStore(f"{svc.url}/sparql", timeout=s.sparql_timeout + 5)
 
 
 @app.command()
 @guarded
-def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query, or a file holding one.")],
-           fmt: Annotated[str, typer.Option("--format", help="table, json, csv, tsv, xml, ttl, nt")] = "table",
+def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query, or a file (.rq .sparql .txt) holding one.")],
+           fmt: Annotated[SparqlFormat, typer.Option("--format", help="Output format (table is TSV when piped).")
+                          ] = SparqlFormat.table,
            limit: Annotated[int, typer.Option(help="Rows shown at most.")] = 1000) -> None:
     """Run a read-only SPARQL query over the union of all graphs."""
-    from careerkg.errors import InvalidInput
-    from graph.sparql import check_read_only, run_query
+    from graph.sparql import check_read_only
 
     p = Path(query)
     if len(query) < 4096 and p.suffix in (".rq", ".sparql", ".txt") and p.is_file():
         query = p.read_text("utf-8")
     check_read_only(query)
-    media = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
-             "xml": "application/sparql-results+xml", "ttl": "text/turtle", "nt": "application/n-triples",
-             "table": "application/sparql-results+json"}.get(fmt)
-    if media is None:
-        fail(f"unknown format {fmt!r}")
-    store = runtime().graph
-    try:
-        res = run_query(store, query, media, row_limit=limit)
-    except InvalidInput as exc:
-        if media != "application/sparql-results+json":
-            raise
-        if "CONSTRUCT" in str(exc) or "DESCRIBE" in str(exc):
-            res = run_query(store, query, "text/turtle", row_limit=limit)
-        else:
-            raise
-    if fmt != "table" or res.media_type != "application/sparql-results+json":
-        sys.stdout.write(res.body.decode("utf-8"))
+    fmt = _v(fmt)
+    media = SPARQL_TYPES[fmt]
+    svc = service()
+    if svc is not None:
+        accept = f"{media}, text/turtle;q=0.5" if fmt == "table" else media
+        r = client(svc).request("POST", "/sparql", data={"query": query}, headers={"Accept": accept})
+        body, media_type = r.content, r.headers.get("content-type", media).split(";")[0]
+        truncated = r.headers.get("x-sparql-truncated") == "true"
+    else:
+        body, media_type, truncated = _run_here(query, media, limit)
+    if fmt != "table" or media_type != "application/sparql-results+json":
+        sys.stdout.write(body.decode("utf-8"))
         return
-    data = json.loads(res.body)
+    data = json.loads(body)
     if "boolean" in data:
         console.print(str(data["boolean"]).lower())
         return
     cols = data["head"]["vars"]
-    table = Table(*cols)
-    for b in data["results"]["bindings"]:
-        table.add_row(*[b.get(c, {}).get("value", "") for c in cols])
-    console.print(table)
-    console.print(f"{len(data['results']['bindings'])} rows{' (truncated)' if res.truncated else ''}")
+    bindings = data["results"]["bindings"][:limit]
+    emit([{c: b.get(c, {}).get("value", "") for c in cols} for b in bindings], cols, ids=cols)
+    if sys.stdout.isatty():
+        console.print(f"{len(bindings)} rows{' (truncated)' if truncated else ''}")
+
+
+def _run_here(query: str, media: str, limit: int):
+    from careerkg.errors import InvalidInput
+    from graph.sparql import run_query
+
+    store = graph_store()
+    try:
+        res = run_query(store, query, media, row_limit=limit)
+    except InvalidInput as exc:
+        if media != "application/sparql-results+json" or not ("CONSTRUCT" in str(exc) or "DESCRIBE" in str(exc)):
+            raise
+        res = run_query(store, query, "text/turtle", row_limit=limit)
+    return res.body, res.media_type, res.truncated
 
 
 @app.command()
 @guarded
-def export(fmt: Annotated[str, typer.Option("--format", help="ttl, nq, nt, jsonld, trig")] = "nq",
-           output: Annotated[Path | None, typer.Option("-o", help="File to write (default: stdout).")] = None) -> None:
+def export(fmt: Annotated[ExportFormat, typer.Option("--format", help="RDF format (nq, trig keep the named graphs).")
+                          ] = ExportFormat.nq,
+           output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")]
+           = None) -> None:
     """Export the whole graph (documents, gazetteer and ontology)."""
     import pyoxigraph as ox
 
     from graph.store import GRAPH_FORMATS
 
-    if fmt not in EXPORT_TYPES:
-        fail(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_TYPES)}")
-    data = runtime().graph.dump(GRAPH_FORMATS.get(EXPORT_TYPES[fmt], ox.RdfFormat.N_QUADS))
+    data = graph_store().dump(GRAPH_FORMATS.get(EXPORT_TYPES[_v(fmt)], ox.RdfFormat.N_QUADS))
     if output:
         output.write_bytes(data)
         console.print(f"wrote {len(data):,} bytes to {output}")
@@ -83,37 +127,75 @@ def export(fmt: Annotated[str, typer.Option("--format", help="ttl, nq, nt, jsonl
 
 @app.command()
 @guarded
-def entities(kind: Annotated[str, typer.Option(help="role, skill, org, city or sector")] = "",
-             q: Annotated[str, typer.Option(help="Label or alias to search for.")] = "") -> None:
+def entities(kind: Annotated[Kind | None, typer.Option(help="Only this kind.")] = None,
+             q: Annotated[str | None, typer.Option(help="Label or alias to search for.")] = None,
+             limit: Annotated[int, typer.Option(help="Rows at most.")] = 500,
+             as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
     """List entities in the graph with their kind and how many chunks mention them."""
-    from graph.entities import search_entities
+    kind = _v(kind)
+    svc = service()
+    if svc is not None:
+        params = {k: v for k, v in (("kind", kind), ("q", q), ("limit", min(limit, 500))) if v}
+        rows = client(svc).json("GET", "/entities", params=params)["entities"]
+    else:
+        from graph.entities import search_entities
 
-    rows = search_entities(runtime().graph, kind=kind or None, q=q or None, limit=500)
-    table = Table("kind", "label", "mentions", "iri")
-    for r in rows:
-        table.add_row(r.kind, r.label, str(r.mentions), r.iri)
-    console.print(table)
+        rows = [{"kind": r.kind, "label": r.label, "mentions": r.mentions, "iri": r.iri}
+                for r in search_entities(graph_store(), kind=kind, q=q, limit=limit)]
+    emit(rows, ["kind", "label", "mentions", "iri"], as_json=as_json)
+
+
+_BY_ALIAS = """SELECT DISTINCT ?e WHERE {
+  VALUES ?p { skos:prefLabel rdfs:label skos:altLabel }
+  ?e ?p ?l FILTER(LCASE(STR(?l)) = LCASE(?name)) }"""
+
+
+def _resolve(net, store, name: str) -> str:
+    """An entity IRI from an IRI, a label or any alias (``MLE``), then a partial label."""
+    from careerkg.errors import NotFound
+
+    g = net.graph()
+    if name in g:
+        return name
+    hits = [r["e"] for r in store.select(_BY_ALIAS, {"name": name.strip()}) if r["e"] in g]
+    if hits:
+        return max(hits, key=g.degree)
+    try:
+        return net.resolve(name)
+    except NotFound:
+        raise NotFound(f"no entity called {name!r} in the graph (try `careerkg entities --q {name.split()[0]}`)") \
+            from None
+
+
+def _network():
+    from graph.network import KnowledgeNetwork
+
+    store = graph_store()
+    return KnowledgeNetwork(store), store
 
 
 @graph_app.command("neighbours")
 @guarded
-def neighbours(name: str, limit: int = 20) -> None:
+def neighbours(name: Annotated[str, typer.Argument(help="Entity label, alias or IRI.")],
+               limit: Annotated[int, typer.Option(help="Neighbours at most.")] = 20,
+               as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
     """Entities related to one entity (by claims first, then co-mentions)."""
-    net = runtime().network
-    iri = net.resolve(name)
-    table = Table("relation", "kind", "label", "weight")
-    for n in net.neighbours(iri, limit):
-        table.add_row(n.relation, n.kind, n.label, str(n.weight))
-    console.print(f"neighbours of {iri}")
-    console.print(table)
+    net, store = _network()
+    iri = _resolve(net, store, name)
+    rows = [{"relation": n.relation, "kind": n.kind, "label": n.label, "weight": n.weight, "iri": n.iri}
+            for n in net.neighbours(iri, limit)]
+    if not as_json and sys.stdout.isatty():
+        console.print(f"neighbours of {iri}")
+    emit(rows, ["relation", "kind", "label", "weight", "iri"], as_json=as_json)
 
 
 @graph_app.command("path")
 @guarded
-def path(source: str, target: str) -> None:
+def path(source: Annotated[str, typer.Argument(help="Entity label, alias or IRI.")],
+         target: Annotated[str, typer.Argument(help="Entity label, alias or IRI.")]) -> None:
     """The cheapest chain of relations between two entities."""
-    net = runtime().network
-    steps = net.path(net.resolve(source), net.resolve(target))
+    net, store = _network()
+    steps = net.path(_resolve(net, store, source), _resolve(net, store, target))
     parts = []
     for _, label, rel in steps:
         parts.append(label)
@@ -124,9 +206,10 @@ def path(source: str, target: str) -> None:
 
 @graph_app.command("central")
 @guarded
-def central(kind: str = "skill", n: int = 10) -> None:
+def central(kind: Annotated[Kind, typer.Option(help="Kind of entity.")] = Kind.skill,
+            n: Annotated[int, typer.Option(help="How many.")] = 10,
+            as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
     """The most central entities of a kind."""
-    table = Table("label", "centrality", "iri")
-    for iri, label, c in runtime().network.central(kind, n):
-        table.add_row(label, f"{c:.4f}", iri)
-    console.print(table)
+    net, _ = _network()
+    rows = [{"label": label, "centrality": round(c, 4), "iri": iri} for iri, label, c in net.central(_v(kind), n)]
+    emit(rows, ["label", "centrality", "iri"], as_json=as_json)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from dataclasses import asdict
 from pathlib import Path
@@ -9,26 +10,43 @@ from typing import Annotated
 
 import typer
 
-from api.cli import app, console, guarded, runtime
+from api.cli import app, client, console, default_of, guarded, runtime, service
+from api.cli_output import print_json
+
+Mode = enum.Enum("Mode", {"extractive": "extractive", "llm": "llm"}, type=str)
 
 
 @app.command()
 @guarded
-def ask(question: str, as_json: Annotated[bool, typer.Option("--json", help="Print the answer object.")] = False,
-        mode: Annotated[str, typer.Option(help="extractive or llm")] = "",
-        top_k: Annotated[int, typer.Option(help="Passages retrieved.")] = 0) -> None:
-    """Answer a question with numbered sources."""
-    ans = runtime().qa.ask(question, top_k=top_k or None, mode=mode or None)
+def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+        as_json: Annotated[bool, typer.Option("--json", help="Print the answer object as JSON.")] = False,
+        mode: Annotated[Mode | None, typer.Option(help="Answer composer (llm needs CAREERKG_LLM_MODEL).",
+                                                  show_default="extractive")] = None,
+        top_k: Annotated[int | None, typer.Option(help="Passages retrieved.", min=1, max=50,
+                                                  show_default=default_of("top_k"))] = None) -> None:
+    """Answer a question with numbered sources.
+
+    Through the running service when there is one (answers in milliseconds), else
+    in this process (loads the model and stores first).
+    """
+    mode = mode.value if mode is not None else None
+    svc = service()
+    if svc is not None:
+        body = {k: v for k, v in (("question", question), ("top_k", top_k), ("mode", mode)) if v is not None}
+        ans = client(svc).json("POST", "/ask", json=body)
+    else:
+        ans = asdict(runtime().qa.ask(question, top_k=top_k, mode=mode))
     if as_json:
-        console.print_json(json.dumps(asdict(ans), ensure_ascii=False))
+        print_json(ans)
         return
-    console.print(ans.answer, highlight=False)
-    for note in ans.notes:
-        console.print(f"[yellow]note:[/yellow] {note}", highlight=False)
-    for c in ans.citations:
-        console.print(f"[{c.id}] {c.doc_id} [{c.start}:{c.end}] \"{c.quote}\"", highlight=False, markup=False)
-    for c in ans.conflicts:
-        console.print(f"conflict: {c.about}: {' vs '.join(c.values)}", highlight=False)
+    console.print(ans["answer"], highlight=False, markup=False)
+    for note in ans.get("notes") or []:
+        console.print(f"note: {note}", highlight=False, markup=False)
+    for c in ans.get("citations") or []:
+        console.print(f"[{c['id']}] {c['doc_id']} [{c['start']}:{c['end']}] \"{c['quote']}\"", highlight=False,
+                      markup=False)
+    for c in ans.get("conflicts") or []:
+        console.print(f"conflict: {c['about']}: {' vs '.join(c['values'])}", highlight=False, markup=False)
 
 
 @app.command("eval")

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
+    url: str = Field("", description="A running careerkg service the CLI talks to (e.g. http://127.0.0.1:8000); "
+                                     "empty = the one `careerkg serve` announces in the data dir, if any.")
 
     @field_validator("chunk_overlap")
     @classmethod
@@ -67,6 +69,11 @@ class Settings(BaseSettings):
     @property
     def manifest_path(self) -> Path:
         return self.data_dir / "manifest.json"
+
+    @property
+    def service_file(self) -> Path:
+        """Where ``careerkg serve`` announces itself (pid, url) while it runs."""
+        return self.data_dir / "service.json"
 
 
 def apply_offline_env() -> None:

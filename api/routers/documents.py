@@ -107,22 +107,28 @@ async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, 
                                                            examples=["https://www.applyo.co.uk/salary"])] = None,
                        publisher: Annotated[str | None, Query(description="Who published the guide.")] = None,
                        title: Annotated[str | None, Query(description="The guide's title (default: from the "
-                                                          "guide's heading or HTML title).")] = None) -> Response:
+                                                          "guide's heading or HTML title).")] = None,
+                       issued: Annotated[str | None, Query(description="Publication date (YYYY-MM-DD).",
+                                                           examples=["2026-05-02"])] = None,
+                       force: Annotated[bool, Query(description="Re-ingest even when text and metadata are "
+                                                    "unchanged.")] = False) -> Response:
     """The body is the guide itself (UTF-8). 201 when added, 200 when updated or unchanged.
 
     Ingest is atomic: when it fails (empty text, bad encoding, ...) the previous
-    version stays fully in place and the error says why. ``source``, ``publisher`` and
-    ``title`` win over what the guide says about itself and are kept for later re-ingests
+    version stays fully in place and the error says why. ``source``, ``publisher``,
+    ``title`` and ``issued`` win over what the guide says about itself and are kept for later re-ingests
     (an empty value clears one).
     """
     _check_id(doc_id)
-    metadata = {k: v for k, v in (("source_url", source), ("publisher", publisher), ("title", title)) if v is not None}
+    metadata = {k: v for k, v in (("source_url", source), ("publisher", publisher), ("title", title),
+                                  ("issued", issued)) if v is not None}
     media_type = _media_type(request.headers.get("content-type"))
     data = await read_body(request, settings.max_document_bytes, "the guide (CAREERKG_MAX_DOCUMENT_BYTES)")
     name = f"{doc_id}{EXTENSION_FOR[media_type]}"
     p = rt.pipeline
     res = await run_in_threadpool(p.ingest_bytes, data, name, media_type=media_type, doc_id=doc_id,
-                                  source=f"PUT /documents/{doc_id}", metadata=metadata or None)
+                                  source=f"PUT /documents/{doc_id}", metadata=metadata or None,
+                                  force=force)
     if res.status == "failed":
         raise InvalidInput(res.reason or "the guide could not be ingested")
     with p.lock.read():
