@@ -14,8 +14,8 @@ employer   an organisation entity mentioned in the document has a fuzzy-equal na
 skill      a skill entity mentioned in the document has the fact's name (or an alias),
            case-insensitive (for precision, also a whole-word part of a composite fact name:
            "PyTorch" of "TensorFlow or PyTorch")
-statistic  a statistic claim of the same document has the same value and its evidence span
-           overlaps the fact's evidence
+statistic  a statistic claim of the same document has the same value (or, for "1 to 2 days",
+           the same upper value) and its evidence span overlaps the fact's evidence
 ========== ======================================================================================
 
 Recall is matched facts / facts; precision is matching extracted items / extracted items
@@ -175,7 +175,8 @@ def evaluate(results: dict[str, DocResult], facts: list[dict]) -> dict:
                 if kind == "salary":
                     ok = same(c.min_value, f["min"]) and same(c.max_value, f["max"])
                 else:
-                    ok = same(c.value, f["value"]) or (f.get("value_max") is not None and same(c.value, f["value_max"]))
+                    ok = any(same(v, f["value"]) or (f.get("value_max") is not None and same(v, f["value_max"]))
+                             for v in (c.value, c.max_value) if v is not None)
                 if ok:
                     hits.append(c)
                     correct.add(i)

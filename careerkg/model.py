@@ -17,7 +17,7 @@ ENTITY_KINDS: tuple[str, ...] = ("role", "skill", "org", "city", "sector")
 Seniority = Literal["Junior", "Mid", "Senior", "Lead", "Principal", "Contractor"]
 SENIORITIES: tuple[str, ...] = ("Junior", "Mid", "Senior", "Lead", "Principal", "Contractor")
 
-ClaimKind = Literal["salary", "located_in", "in_sector", "requires_skill", "transition"]
+ClaimKind = Literal["salary", "located_in", "in_sector", "requires_skill", "transition", "statistic"]
 
 
 def sha256_text(text: str) -> str:
@@ -87,6 +87,9 @@ class Claim:
     """A fact extracted from a document with the exact span of its evidence.
 
     ``kind == "salary"``: ``subject`` is the role IRI and the salary fields are set.
+    ``kind == "statistic"``: ``value`` (with ``max_value`` for a range) in ``unit`` (COUNT,
+    PERCENT, GBP, MONTH, ...), ``measures`` what it counts, ``about`` the entities named
+    there, ``period`` when the text says; ``subject`` is the first of ``about`` or "".
     Other kinds are plain triples ``subject predicate object`` (IRIs), plus for
     transitions ``min_months``/``max_months`` when the text gives a duration.
     """
@@ -108,11 +111,18 @@ class Claim:
     unit: str | None = None  # YEAR | DAY
     min_months: float | None = None
     max_months: float | None = None
+    value: float | None = None  # statistics
+    measures: str | None = None
+    period: str | None = None
+    about: tuple[str, ...] = ()
 
     @property
     def claim_id(self) -> str:
-        return short_hash(self.kind, self.subject, self.predicate, self.object, self.seniority,
-                          self.location, self.min_value, self.max_value, self.unit, self.start, self.end)
+        parts: tuple = (self.kind, self.subject, self.predicate, self.object, self.seniority,
+                        self.location, self.min_value, self.max_value, self.unit, self.start, self.end)
+        if self.kind == "statistic":
+            parts += (self.value, self.measures, self.period)
+        return short_hash(*parts)
 
 
 @dataclass

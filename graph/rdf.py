@@ -94,6 +94,8 @@ def claim_quads(doc_id: str, claim: Claim) -> list[ox.Quad]:
         if claim.max_value is not None:
             out.append(T(c, SCHEMA.maxValue, decimal(claim.max_value)))
         return out + _provenance(c, claim)
+    if claim.kind == "statistic":
+        return statistic_quads(c, claim) + _provenance(c, claim)
     out = []
     if claim.object is not None:
         out.append(T(claim.subject, claim.predicate, N(claim.object)))
@@ -106,6 +108,23 @@ def claim_quads(doc_id: str, claim: Claim) -> list[ox.Quad]:
     if claim.max_months is not None:
         out.append(T(c, CKG.maxMonths, decimal(claim.max_months)))
     return out + _provenance(c, claim)
+
+
+def statistic_quads(c: ox.NamedNode, claim: Claim) -> list[ox.Quad]:
+    """A ``ckg:StatisticClaim`` (also ``schema:Observation`` and ``ckg:Claim``, without ``rdf:subject``):
+    value, unit, what it measures, place, period."""
+    out = [T(c, RDF.type, N(CKG.StatisticClaim)), T(c, RDF.type, N(SCHEMA.Observation)), T(c, RDF.type, N(CKG.Claim)),
+           T(c, SCHEMA.value, decimal(claim.value)), T(c, SCHEMA.unitText, lit(claim.unit or "COUNT"))]
+    if claim.max_value is not None:
+        out += [T(c, SCHEMA.minValue, decimal(claim.value)), T(c, SCHEMA.maxValue, decimal(claim.max_value))]
+    if claim.measures:
+        out.append(T(c, CKG.measures, lit(claim.measures)))
+    out += [T(c, CKG.measures, N(iri)) for iri in claim.about]
+    if claim.location:
+        out.append(T(c, CKG.location, N(claim.location)))
+    if claim.period:
+        out.append(T(c, CKG.period, lit(claim.period)))
+    return out
 
 
 def document_quads(doc: Document, version: int, chunks: list[Chunk], extraction: Extraction,

@@ -34,6 +34,7 @@ class CKG(DefinedNamespace):
     Chunk: URIRef
     Claim: URIRef
     SalaryClaim: URIRef
+    StatisticClaim: URIRef
     Seniority: URIRef
     Region: URIRef
     Roles: URIRef
@@ -53,6 +54,8 @@ class CKG(DefinedNamespace):
     version: URIRef
     extractor: URIRef
     discovered: URIRef
+    measures: URIRef
+    period: URIRef
     # individuals
     Junior: URIRef
     Mid: URIRef

@@ -12,9 +12,11 @@ located_in     org -> city                      ``schema:location``
 in_sector      org -> sector                    ``ckg:inSector``
 requires_skill role -> skill                    ``ckg:requiresSkill``
 transition     role -> role (+ months)          ``ckg:transitionsTo``
+statistic      value, unit, what it measures    ``ckg:measures`` (ingest/statistics.py)
 ============== ================================ ======================================
 
-Extractor names on claims: ``table``, ``list``, ``prose`` (salaries, skills),
+Extractor names on claims: ``table``, ``list``, ``prose``, ``card`` (salaries, skills),
+``sentence``/``table``/``card`` (statistics),
 ``pattern`` (cue-word rules), ``section`` (org under a sector heading).
 """
 
@@ -28,6 +30,7 @@ from graph.vocab import mint
 from ingest.layout import Layout
 from ingest.relations import CAREER_CHANGER, RelationExtractor
 from ingest.salary import SalaryExtractor
+from ingest.statistics import StatisticExtractor
 
 DEFAULT_MAIN_ROLE = mint("role", "Machine Learning Engineer")
 
@@ -88,6 +91,8 @@ class Extractor:
         def chunk_of(s: int, e: int) -> str:
             return chunk_for(chunks, s, e)
 
-        claims = SalaryExtractor(text, layout, mentions, role, chunk_of).extract()
+        salary = SalaryExtractor(text, layout, mentions, role, chunk_of)
+        claims = salary.extract()
         claims += RelationExtractor(text, layout, mentions, role, chunk_of).extract()
+        claims += StatisticExtractor(text, layout, mentions, chunk_of, salary.used).extract()
         return Extraction(mentions=mentions, claims=claims)

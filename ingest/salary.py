@@ -222,6 +222,7 @@ class SalaryExtractor:
         self.default_location = UK if _UK.search(text) else None
         self.stated = [(m.start(), "USD" if m.group("usd") else "EUR" if m.group("eur") else "GBP")
                        for m in _STATED_CURRENCY.finditer(text)]
+        self.used: set[tuple[int, int]] = set()  # spans of the figures that became salary claims
 
     def extract(self) -> list[Claim]:
         """All salary claims (deduplicated; impossible values dropped)."""
@@ -328,6 +329,7 @@ class SalaryExtractor:
             if self._abroad(s, e):
                 return []  # a figure about another country is not a UK salary
             location = self.default_location if currency == "GBP" else None
+        self.used.add((r.start, r.end))
         return [Claim(kind="salary", subject=role, predicate=PREDICATE, object=None, start=s, end=e,
                       evidence=self.text[s:e], extractor=how, chunk_id=self.chunk_of(s, e),
                       seniority=lvl, location=location, currency=currency,
