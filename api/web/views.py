@@ -94,6 +94,30 @@ def _publisher(rec) -> str | None:
     return None
 
 
+def _conflict_columns(conflict: dict, facts: list[dict], by_id: dict[int, dict]) -> list[dict]:
+    """One column per disagreeing value, under it the sources that give that value.
+
+    A value's sources are the conflict's citations of the facts whose object the value starts
+    with (``"£90,000 – £130,000 (in London)"`` <- fact ``"£90,000 – £130,000"``); without facts,
+    citations pair with values one to one when the counts agree, else all go under the values.
+    """
+    values = [str(v) for v in conflict.get("values") or []]
+    ids = [i for i in conflict.get("citations") or [] if i in by_id]
+    per_value: list[list[int]] = []
+    for v in values:
+        mine = [i for f in facts if str(f.get("object", "")) and v.startswith(str(f["object"]))
+                for i in f.get("citations") or [] if i in ids]
+        per_value.append(list(dict.fromkeys(mine)))
+    if not all(per_value) or {i for p in per_value for i in p} != set(ids):
+        if len(values) == len(ids):
+            per_value = [[i] for i in ids]
+        else:
+            per_value = [[] for _ in values]
+            if per_value:
+                per_value[-1] = ids
+    return [{"value": v, "citations": [by_id[i] for i in p]} for v, p in zip(values, per_value)]
+
+
 def answer_view(ans: dict, records: dict) -> AnswerView:
     """Build the ask page's view of a ``POST /ask``-shaped answer.
 
@@ -107,16 +131,8 @@ def answer_view(ans: dict, records: dict) -> AnswerView:
         cites.append({**c, "publisher": c.get("publisher") or _publisher(rec),
                       "href": guide_href(c["doc_id"], c["start"], c["end"])})
     by_id = {c["id"]: c for c in cites}
-    conflicts = []
-    for k in ans.get("conflicts") or []:
-        values, ids = list(k.get("values") or []), [i for i in k.get("citations") or [] if i in by_id]
-        if len(values) == len(ids):
-            columns = [{"value": v, "citations": [by_id[i]]} for v, i in zip(values, ids)]
-        else:  # not one citation per value: each value, with all the conflict's sources under it
-            columns = [{"value": v, "citations": []} for v in values]
-            if columns:
-                columns[-1]["citations"] = [by_id[i] for i in ids]
-        conflicts.append({"about": k.get("about", ""), "columns": columns})
+    conflicts = [{"about": k.get("about", ""), "columns": _conflict_columns(k, ans.get("facts") or [], by_id)}
+                 for k in ans.get("conflicts") or []]
     entities = []
     for e in ans.get("entities") or []:
         entities.append({**e, "href": entity_href(e["iri"], e["kind"])})

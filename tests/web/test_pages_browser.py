@@ -200,3 +200,15 @@ def test_script_in_guides_and_questions_stays_text(browser, web_server):
     browser.get(web_server + f"/guides/{HOSTILE_ID}")
     assert "onmouseover" in browser.find_element(By.ID, "guide-text").text
     assert not css(browser, "#guide-text b, #guide-text img, #guide-text script")
+
+
+def test_conflicting_figures_are_side_by_side(browser, web_server):
+    browser.get(web_server + "/?q=" + quote(SALARY_Q))
+    cols = css(browser, "section.conflict .col")
+    assert len(cols) >= 2
+    for col in cols:
+        assert col.find_element(By.CSS_SELECTOR, ".value").text
+        assert col.find_element(By.CSS_SELECTOR, "blockquote.quote").text
+        assert "/guides/" in col.find_element(By.CSS_SELECTOR, ".src a").get_attribute("href")
+    tops = {round(c.rect["y"]) for c in cols}
+    assert len(tops) == 1, "desktop: the disagreeing values sit in one row"

@@ -56,6 +56,15 @@ def test_answer_view_pairs_conflict_values_with_sources_and_keeps_unmet():
     assert view.citations[1]["href"] == "/guides/b#5-9"
     assert view.unmet == [{"constraint": "place", "value": "Inverness"}]
 
+    facts = [{"subject": "s", "predicate": "p", "object": "£1", "citations": [1]},
+             {"subject": "s", "predicate": "p", "object": "£2", "citations": [2]},
+             {"subject": "s", "predicate": "p", "object": "£2", "citations": [3]}]
+    view = answer_view({"question": "q", "answer": "x [1] [2] [3]", "abstained": False, "facts": facts,
+                        "citations": [c, {**c, "id": 2}, {**c, "id": 3}],
+                        "conflicts": [{"about": "pay", "values": ["£1 (in London)", "£2 (in London)"],
+                                       "citations": [1, 2, 3]}]}, {})
+    assert [[x["id"] for x in col["citations"]] for col in view.conflicts[0]["columns"]] == [[1], [2, 3]]
+
 
 def test_root_is_the_ask_page(http):
     r = http.get("/")
