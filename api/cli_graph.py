@@ -17,7 +17,7 @@ from typing import Annotated
 import typer
 
 from api.cli import app, client, fail, get_settings, guarded, runtime, service
-from api.cli_output import console, emit
+from api.cli_output import console, emit, err
 from careerkg.model import ENTITY_KINDS
 
 graph_app = typer.Typer(help="Explore the entity network (networkx projection).", no_args_is_help=True,
@@ -184,8 +184,8 @@ def neighbours(name: Annotated[str, typer.Argument(help="Entity label, alias or 
     iri = _resolve(net, store, name)
     rows = [{"relation": n.relation, "kind": n.kind, "label": n.label, "weight": n.weight, "iri": n.iri}
             for n in net.neighbours(iri, limit)]
-    if not as_json and sys.stdout.isatty():
-        console.print(f"neighbours of {iri}")
+    if not as_json:
+        err.print(f"neighbours of {iri}", markup=False)
     emit(rows, ["relation", "kind", "label", "weight", "iri"], as_json=as_json)
 
 

@@ -171,7 +171,8 @@ def test_sparql_parse_error_is_one_line(seeded_cli):
 def test_sparql_update_is_refused(seeded_cli):
     assert_one_line_error(run("sparql", "DELETE WHERE { ?s ?p ?o }"), "not allowed")
     assert_one_line_error(run("sparql", "  "), "empty")
-    assert_one_line_error(run("sparql", "SELECT * { ?s ?p ?o }", "--format", "yaml"), "unknown format")
+    r = run("sparql", "SELECT * { ?s ?p ?o }", "--format", "yaml")  # a usage error listing the choices
+    assert r.code == 2 and "'table', 'json', 'csv'" in r.err
     r = run("sparql", "ASK { ?s ?p ?o }")
     assert r.code == 0 and r.out.strip() == "true", "the store is untouched"
 
@@ -187,8 +188,8 @@ def test_sparql_formats(seeded_cli, tmp_path):
     assert r.code == 0 and r.out.splitlines()[0] == "org" and td.ORG_DARKTRACE in r.out
     f = tmp_path / "q.rq"
     f.write_text(q)
-    r = run("sparql", str(f), "--format", "table")
-    assert r.code == 0 and "darktrace" in r.out and "rows" in r.out
+    r = run("sparql", str(f), "--format", "table")  # piped: TSV with a header line
+    assert r.code == 0 and r.out.splitlines()[0] == "org" and td.ORG_DARKTRACE in r.out.splitlines()
     r = run("sparql", "CONSTRUCT { ?o a <http://x/Org> } WHERE { ?o a <https://schema.org/Organization> } LIMIT 3")
     assert r.code == 0
     assert len(list(ox.parse(r.out.encode(), format=ox.RdfFormat.TURTLE))) == 3
@@ -198,10 +199,19 @@ def test_sparql_formats(seeded_cli, tmp_path):
 def test_graph_neighbours_darktrace(seeded_cli):
     r = run("graph", "neighbours", "Darktrace")
     assert r.code == 0, r.err
-    assert td.ORG_DARKTRACE in r.out.replace("\n", "")
+    assert f"neighbours of {td.ORG_DARKTRACE}" in r.err
     row = [ln for ln in r.out.splitlines() if "Cambridge" in ln]
     assert row and "located_in" in row[0]
     assert_one_line_error(run("graph", "neighbours", "Atlantis Robotics Ltd"), "no entity")
+
+
+def test_entity_arguments_accept_any_alias(seeded_cli):
+    r = run("graph", "neighbours", "MLE", "--json")
+    assert r.code == 0, r.err
+    labels = {n["label"] for n in json.loads(r.out)}
+    assert "Python" in labels
+    r = run("graph", "path", "data scientist", "MLE")
+    assert r.code == 0 and "Machine Learning Engineer" in r.out
 
 
 def test_graph_path_data_scientist_to_mle(seeded_cli):
@@ -215,7 +225,10 @@ def test_graph_path_data_scientist_to_mle(seeded_cli):
 def test_entities_listing(seeded_cli):
     r = run("entities", "--kind", "org", "--q", "dark")
     assert r.code == 0 and "Darktrace" in r.out and "Cambridge" not in r.out
-    assert_one_line_error(run("entities", "--kind", "planet"), "unknown kind")
+    r = run("entities", "--kind", "planet")
+    assert r.code == 2 and "'role', 'skill', 'org', 'city', 'sector'" in r.err
+    rows = json.loads(run("entities", "--kind", "org", "--q", "dark", "--json").out)
+    assert rows[0]["iri"] == td.ORG_DARKTRACE and rows[0]["label"] == "Darktrace"
 
 
 @pytest.mark.parametrize("fmt, rdf_format", [("nq", ox.RdfFormat.N_QUADS), ("ttl", ox.RdfFormat.TURTLE),
@@ -232,4 +245,58 @@ def test_export_parses_back(seeded_cli, seeded_runtime, tmp_path, fmt, rdf_forma
     else:
         assert len(parsed) == len(store)
         assert {str(q.graph_name) for q in parsed} == {f"<{g.value}>" for g in store.named_graphs()}
-    assert_one_line_error(run("export", "--format", "rdfxml"), "unknown format")
+    r = run("export", "--format", "rdfxml")
+    assert r.code == 2 and "'ttl'" in r.err
+
+
+# ----------------------------------------------------------------------------- output, help, version
+def test_docs_list_tsv_when_piped_never_cuts_ids(seeded_cli):
+    r = run("docs", "list")
+    assert r.code == 0
+    lines = r.out.splitlines()
+    assert lines[0].split("\t") == ["doc_id", "version", "chunks", "claims", "publisher", "title"]
+    assert sorted(ln.split("\t")[0] for ln in lines[1:]) == sorted(td.SEED_IDS)
+    assert "…" not in r.out
+
+
+def test_table_on_a_terminal_keeps_whole_ids(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    import api.cli_output as out
+
+    buf = io.StringIO()
+    monkeypatch.setattr(out, "is_terminal", lambda: True)
+    monkeypatch.setattr(out, "console", Console(file=buf, width=60, force_terminal=False))
+    long_id = "how-to-become-an-ml-engineer-in-the-uk-2026-and-beyond"
+    out.emit([{"doc_id": long_id, "title": "A rather long title " * 4}], ["doc_id", "title"])
+    assert long_id in buf.getvalue()
+
+
+def test_version():
+    from importlib import metadata
+
+    r = run("--version")
+    assert r.code == 0 and r.out.strip() == f"careerkg {metadata.version('careerkg')}"
+
+
+@pytest.mark.parametrize("command, option, setting", [(["serve"], "--port", "port"), (["serve"], "--host", "host"),
+                                                      (["ask"], "--top-k", "top_k"),
+                                                      (["serve"], "--log-level", "log_level")])
+def test_help_shows_the_real_defaults(command, option, setting):
+    from careerkg.settings import Settings
+
+    r = run(*command, "--help")
+    assert r.code == 0
+    text = " ".join(r.out.split())
+    default = Settings.model_fields[setting].default
+    assert option in text
+    after = text.split(option, 1)[1]
+    assert f"[default: ({default} from CAREERKG_{setting.upper()})" in after, after[:200]
+    assert "[default: 0]" not in text and "<bool>" not in text
+
+
+def test_kind_option_lists_its_choices():
+    r = run("graph", "central", "--help")
+    assert "role|skill|org|city|sector" in " ".join(r.out.split())
