@@ -31,9 +31,10 @@ from ingest.chunk import chunk_text
 from ingest.embed import Embedder
 from ingest.index import VectorIndex
 from ingest.load import EXTENSION_FOR, MEDIA_TYPES, doc_id_for, load_bytes
-from ingest.meta import read_sidecar
 from ingest.manifest import DocRecord, Manifest
+from ingest.meta import read_sidecar
 from ingest.recovery import Recovery
+from ingest.units import pack, unit_file, unit_spans
 
 log = logging.getLogger("careerkg.ingest")
 
@@ -194,7 +195,10 @@ class Pipeline(Recovery):
         if isinstance(plan, IngestResult):
             return plan
         chunks, extraction = plan
-        return self._finish(doc, raw, chunks, self.embedder.encode([c.text for c in chunks]), extraction, given)
+        spans = unit_spans(doc.text)
+        vectors = self.embedder.encode([c.text for c in chunks] + [doc.text[a:b] for a, b in spans])
+        return self._finish(doc, raw, chunks, vectors[:len(chunks)], extraction, given,
+                            units=(spans, vectors[len(chunks):]))
 
     def _plan(self, doc: Document, *, force: bool, given: dict[str, str] | None = None):
         """``IngestResult`` when there is nothing to do, else the prepared ``(chunks, extraction)``.
@@ -207,10 +211,10 @@ class Pipeline(Recovery):
         return self._prepare(doc)
 
     def _finish(self, doc: Document, raw: bytes, chunks: list[Chunk], embeddings: list[list[float]],
-                extraction: Extraction, given: dict[str, str] | None = None) -> IngestResult:
+                extraction: Extraction, given: dict[str, str] | None = None, units=None) -> IngestResult:
         old = self.manifest.docs.get(doc.doc_id)
         version = (old.version + (0 if old.sha256 == doc.sha256 else 1)) if old else 1
-        rec = self._commit(doc, raw, version, chunks, embeddings, extraction, given or {})
+        rec = self._commit(doc, raw, version, chunks, embeddings, extraction, given or {}, units)
         status = "added" if old is None else "updated"
         reason = "no entities or claims found" if not extraction.claims and not extraction.mentions else ""
         log.info("%s %s v%d: %d chunks, %d claims", status, doc.doc_id, version, rec.chunks, rec.claims)
@@ -250,7 +254,9 @@ class Pipeline(Recovery):
                             progress(res)
                         continue
                     group.append((path, doc, data, plan[0], plan[1], time.perf_counter() - t0, given))
-                texts = [c.text for *_, chunks, _, _, _ in group for c in chunks]
+                spans = {doc.doc_id: unit_spans(doc.text) for _, doc, *_ in group}
+                texts = [t for _, doc, _, chunks, *_ in group
+                         for t in [c.text for c in chunks] + [doc.text[a:b] for a, b in spans[doc.doc_id]]]
                 try:
                     vectors = self.embedder.encode(texts)
                 except CareerKGError as exc:
@@ -261,10 +267,13 @@ class Pipeline(Recovery):
                     try:
                         if vectors is None:
                             raise InvalidInput(error)
-                        res = self._finish(doc, data, chunks, vectors[pos:pos + len(chunks)], extraction, given)
+                        n_units = len(spans[doc.doc_id])
+                        units = (spans[doc.doc_id], vectors[pos + len(chunks):pos + len(chunks) + n_units])
+                        res = self._finish(doc, data, chunks, vectors[pos:pos + len(chunks)], extraction, given,
+                                           units)
                     except CareerKGError as exc:
                         res = IngestResult(doc.doc_id, "failed", str(path), str(exc))
-                    pos += len(chunks)
+                    pos += len(chunks) + len(spans[doc.doc_id])
                     res = IngestResult(res.doc_id, res.status, str(path), res.reason, res.version, res.chunks,
                                        res.claims, prep + time.perf_counter() - t0)
                     results.append(res)
@@ -285,7 +294,8 @@ class Pipeline(Recovery):
             raise InvalidInput(f"cannot read file: {exc.strerror or exc}") from None
 
     def _commit(self, doc: Document, raw: bytes, version: int, chunks: list[Chunk],
-                embeddings: list[list[float]], extraction: Extraction, given: dict[str, str]) -> DocRecord:
+                embeddings: list[list[float]], extraction: Extraction, given: dict[str, str],
+                units=None) -> DocRecord:
         m = self.manifest
         old = m.docs.get(doc.doc_id)
         ext = EXTENSION_FOR[doc.media_type]
@@ -304,6 +314,8 @@ class Pipeline(Recovery):
         try:
             self._write_file(rec.source_file, raw)
             self._write_file(rec.text_file, doc.text.encode("utf-8"))
+            if units is not None:  # sentence / table-row vectors, beside the old version's
+                self._write_file(unit_file(doc.doc_id, doc.sha256), pack(*units))
             # 2. new chunks beside the old (ids carry the hash); readers still filter to the old version
             self.index.add(chunks, embeddings, sha256=doc.sha256, title=doc.title)
             # 3. the switch: graph replaced atomically, then the manifest, under the write lock
@@ -344,7 +356,7 @@ class Pipeline(Recovery):
         tmp.replace(path)
 
     def _remove_files(self, doc_id: str, keep: str | None) -> None:
-        for sub in ("sources", "texts"):
+        for sub in ("sources", "texts", "units"):
             folder = self.data_dir / sub / doc_id
             if not folder.is_dir():
                 continue

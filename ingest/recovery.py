@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from careerkg.model import Document
 from graph.rdf import document_quads
 from graph.vocab import GAZETTEER_GRAPH, GRAPH_BASE, ONTOLOGY_GRAPH, graph_iri
+from ingest.units import pack, unit_file, unit_spans
 
 if TYPE_CHECKING:
     from ingest.pipeline import IngestResult
@@ -54,6 +55,12 @@ class Recovery:
             for doc_id, rec in m.docs.items():
                 graph_ok = shas.get(graph_iri(doc_id)) == rec.sha256
                 chunks_ok = versions.get((doc_id, rec.sha256), 0) == rec.chunks
+                if not (self.data_dir / unit_file(doc_id, rec.sha256)).exists():  # older data dirs, or cut short
+                    text = self.text(doc_id)
+                    spans = unit_spans(text)
+                    self._write_file(unit_file(doc_id, rec.sha256),
+                                     pack(spans, self.embedder.encode([text[a:b] for a, b in spans])))
+                    notes.append(f"{doc_id}: wrote {len(spans)} unit vectors")
                 if graph_ok and chunks_ok:
                     continue
                 doc = Document(doc_id, rec.title, self.text(doc_id), rec.sha256, rec.source_name, rec.media_type,
@@ -83,7 +90,7 @@ class Recovery:
     def _remove_stale_files(self) -> list[str]:
         """Delete kept files the manifest does not name (SIGKILL after a switch or mid-removal) and temp files."""
         notes = []
-        for sub in ("sources", "texts"):
+        for sub in ("sources", "texts", "units"):
             folder = self.data_dir / sub
             for d in sorted(folder.iterdir()) if folder.is_dir() else ():
                 rec = self.manifest.docs.get(d.name)

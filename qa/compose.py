@@ -228,13 +228,17 @@ class Composer:
 
     # ------------------------------------------------------------ passages
     def sentences(self, u: Understanding, passages: list[Passage], idf, vocab: set[str],
-                  limit: int = 3) -> list[tuple[float, Passage, int, int]]:
-        """Best answer spans of the passages, by idf-weighted coverage of the question's content words.
+                  units: dict[tuple[str, int, int], float] | None = None,
+                  extra: list[Passage] = (), limit: int = 3) -> list[tuple[float, float, Passage, int, int]]:
+        """Candidate answer spans, best first: ``(coverage, similarity, passage, start, end)``.
 
-        Candidates are single sentences and pairs of consecutive sentences of one
-        paragraph; a sentence that is itself a question (an FAQ entry) hands its
-        coverage to the sentence that answers it; headings are not answers.
+        Candidates are the sentences (and table rows, judged with their header row) of the retrieved
+        passages, pairs of consecutive sentences of one paragraph, and ``extra`` units found by their
+        own vectors. A sentence that is itself a question (an FAQ entry) hands its coverage to the
+        sentence that answers it; headings are not answers. Coverage is the idf-weighted share of the
+        question's content words a span holds; similarity the cosine of its unit vector (``units``).
         """
+        units = units or {}
         q = [t for t in dict.fromkeys(tokens(u.question)) if t not in QUESTION_WORDS]
         if not q:
             q = list(dict.fromkeys(tokens(u.question)))
@@ -242,18 +246,31 @@ class Composer:
         weights = {t: (idf(t) if t in vocab else unknown_idf) for t in q}
         total = sum(weights.values()) or 1.0
         names = [m.surface.lower() for m in u.mentions]
+        w_sem = self.policy.similarity_weight
 
         def cover(text: str) -> float:
             st = set(tokens(text))
             return sum(w for t, w in weights.items() if t in st) / total
 
+        def context(p: Passage, a: int, s: str) -> str:
+            if not s.startswith("|"):
+                return s
+            before = p.text[:a - p.start].split("\n")
+            header = next((ln for ln in before if ln.startswith("|")), "")  # the first row of this table
+            return header + " " + s
+
         scored = []
-        for rank, p in enumerate(passages):
+        seen: set[tuple[str, int, int]] = set()
+        for rank, p in enumerate([*passages, *extra]):
             spans = sentence_spans(p.text, p.start)
             texts = [p.text[a - p.start:b - p.start] for a, b in spans]
-            covs = [cover(t) for t in texts]
-            prior = 0.1 * p.dense - 0.02 * rank
+            covs = [cover(context(p, a, t)) for (a, _), t in zip(spans, texts)]
+            sims = [units.get((p.doc_id, a, b), 0.0) for a, b in spans]
+            prior = 0.1 * p.dense - 0.02 * min(rank, len(passages))
             for i, ((a, b), s) in enumerate(zip(spans, texts)):
+                if (p.doc_id, a, b) in seen:
+                    continue
+                seen.add((p.doc_id, a, b))
                 if _INJECTION.search(s) or implausible_money(s):
                     continue  # instructions aimed at a model, or pay figures no guide could mean
                 if s.endswith("?"):
@@ -261,19 +278,21 @@ class Composer:
                     if i + 1 < len(spans) and not texts[i + 1].endswith("?"):
                         na, nb = spans[i + 1]
                         cov = max(covs[i], covs[i + 1]) * 0.95
-                        scored.append((cov + prior, cov, p, na, nb))
+                        sim = max(sims[i], sims[i + 1])
+                        scored.append((cov + w_sem * sim + prior, cov, sim, p, na, nb))
                     continue
                 if _is_heading(s):
                     continue
                 ent = sum(1 for n in names if n and n in s.lower())
-                scored.append((covs[i] + prior + 0.05 * ent, covs[i], p, a, b))
+                scored.append((covs[i] + w_sem * sims[i] + prior + 0.05 * ent, covs[i], sims[i], p, a, b))
                 if i + 1 < len(spans) and _same_paragraph(p, b, spans[i + 1][0]) \
                         and not texts[i + 1].endswith("?") and not _is_heading(texts[i + 1]):
                     pair = cover(s + " " + texts[i + 1]) * 0.9
                     if pair > max(covs[i], covs[i + 1]):
-                        scored.append((pair + prior, pair, p, a, spans[i + 1][1]))
+                        sim = max(sims[i], sims[i + 1])
+                        scored.append((pair + w_sem * sim + prior, pair, sim, p, a, spans[i + 1][1]))
         scored.sort(key=lambda x: -x[0])
-        return [(cov, p, a, b) for _, cov, p, a, b in scored[:limit * 4]]
+        return [(cov, sim, p, a, b) for _, cov, sim, p, a, b in scored[:limit * 6]]
 
 
 def continue_enumeration(linker, text: str, a: int, b: int) -> int:

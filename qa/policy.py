@@ -32,6 +32,10 @@ class AnswerPolicy:
         coverage_weight: weight of lexical coverage when dense similarity adds support.
         text_statements: most quoted sentences in a text answer.
         graph_statements: most quoted sentences added beside graph facts.
+        similarity_weight: weight of a span's unit-vector cosine beside its lexical coverage, in ranking
+            and in the support it gives.
+        similarity_floor: a unit cosine below this adds no support.
+        unit_candidates: spans found by their own vectors (besides the retrieved passages' sentences).
         source_match: fuzzy score (0-100) a named source needs against a guide's title,
             publisher, host or id to select it.
         salary_rows: most salary claims listed in one answer.
@@ -47,6 +51,9 @@ class AnswerPolicy:
     text_statements: int = 3
     graph_statements: int = 2
     source_match: float = 85.0
+    similarity_weight: float = 0.5
+    similarity_floor: float = 0.3
+    unit_candidates: int = 40
     salary_rows: int = 10
     relation_rows: int = 40
 

@@ -58,6 +58,18 @@ class _Corpus:
     words: Counter = field(default_factory=Counter)  # lower-case words of the guides (spelling)
     labels: dict[str, list[str]] = field(default_factory=dict)  # entity IRI -> labels, every mentioned entity
 
+    def chunk_at(self, doc_id: str, pos: int) -> Hit | None:
+        """The current chunk of ``doc_id`` that holds offset ``pos`` (the first, where chunks overlap)."""
+        import bisect
+
+        i = bisect.bisect_right(self.chunks, (doc_id, pos), key=lambda h: (h.doc_id, h.start)) - 1
+        while i >= 0 and self.chunks[i].doc_id == doc_id:
+            h = self.chunks[i]
+            if h.start <= pos < h.end:
+                return h
+            i -= 1
+        return None
+
     def idf(self, token: str) -> float:
         n = len(self.chunks) or 1
         return math.log(1 + (n - self.df.get(token, 0) + 0.5) / (self.df.get(token, 0) + 0.5))

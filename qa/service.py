@@ -20,7 +20,8 @@ from qa.compose import Composer, Draft, Statement, continue_enumeration
 from qa.lookup import GraphLookups
 from qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, DocView, Scope, fits_type
 from qa.request import PERSON, Constraint
-from qa.retrieve import Retriever
+from ingest.units import UnitMatrix
+from qa.retrieve import Passage, Retriever
 from qa.spelling import Speller, english_counts
 from qa.text import QUESTION_WORDS, tokens
 from qa.understand import QuestionUnderstanding
@@ -53,6 +54,7 @@ class QAService:
         self.retriever = Retriever(index, graph, self._current)
         self.composer = Composer(GraphLookups(graph), policy)
         self._per_generation: tuple[int, Speller, dict[str, DocView]] | None = None
+        self._units: UnitMatrix | None = None
         from qa.llm import LLMClient
 
         self.llm = LLMClient(settings)  # tests swap in a client with litellm's mock_response
@@ -163,18 +165,24 @@ class QAService:
                                            docs=scope.allowed if scope.allowed != set(scope.docs) else None)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        best = self.composer.sentences(u, passages, corpus.idf, corpus.vocab)
+        units, extra = self._unit_candidates(qvec, scope, corpus)
+        best = self.composer.sentences(u, passages, corpus.idf, corpus.vocab, units, extra)
         dense = max((p.dense for p in passages), default=0.0)
-        cov = best[0][0] if best else 0.0
         pol = self.policy
-        # lexical coverage of the question by one passage sentence, or semantic closeness of the passages
-        support = max(cov, pol.coverage_weight * cov + pol.dense_weight * max(0.0, dense - pol.dense_floor))
+
+        def support(cov: float, sim: float) -> float:
+            """Lexical coverage of the question by one span, or its semantic closeness (unit or passage)."""
+            close = max(pol.similarity_weight * max(0.0, sim - pol.similarity_floor) * 2,
+                        pol.dense_weight * max(0.0, dense - pol.dense_floor))
+            return max(cov, pol.coverage_weight * cov + close)
+
+        top = max((support(c, sm) for c, sm, *_ in best), default=0.0)
         chosen, failed = [], []
-        if draft.graph_backed or support >= pol.support_min:
+        if draft.graph_backed or top >= pol.support_min:
             want = pol.graph_statements if draft.graph_backed else pol.text_statements
-            floor = pol.graph_sentence_min if draft.graph_backed else min(pol.sentence_min, cov)
-            for cov_i, p, a, b in best:
-                if cov_i < floor or len(chosen) >= want:
+            floor = pol.graph_sentence_min if draft.graph_backed else min(pol.sentence_min, top)
+            for cov_i, sim_i, p, a, b in best:
+                if support(cov_i, sim_i) < floor or len(chosen) >= want:
                     continue
                 if any(a < cb and ca < b for _, _, ca, cb in chosen) or any(
                         c.doc_id == p.doc_id and a < c.end and c.start < b for c in cites.citations):
@@ -250,6 +258,39 @@ class QAService:
         answer.unmet = [{"constraint": c.kind, "value": c.value} for c in unmet]
         timings["compose"] = timings.get("compose", 0.0) + (time.perf_counter() - t) * 1000
         return answer
+
+    def _unit_candidates(self, qvec, scope: Scope, corpus):
+        """Units closest to the question by their own vectors: cosine per span, and passages for those
+        the retrieved chunks miss (so the right table row or sentence is found wherever it stands)."""
+        matrix = self._unit_matrix()
+        docs = scope.allowed if scope.allowed != set(scope.docs) else None
+        found = matrix.search(qvec, self.policy.unit_candidates, docs)
+        sims = {(d, a, b): s for s, d, a, b in found}
+        extra = []
+        for s, d, a, b in found[:self.policy.unit_candidates // 2]:
+            chunk = corpus.chunk_at(d, a)
+            if chunk is None:
+                continue
+            try:
+                text = self.pipeline.text(d)
+            except Exception:  # noqa: BLE001 - a guide removed since the matrix was loaded
+                continue
+            start = a
+            if text[a:a + 1] == "|":  # a table row: the passage starts at its table's header row
+                while start > 0:
+                    prev = text.rfind("\n", 0, start - 1) + 1
+                    if not text[prev:start].startswith("|"):
+                        break
+                    start = prev
+            extra.append(Passage(chunk.chunk_id, d, chunk.title, start, b, text[start:b], 0.0, {"unit": 1}, s))
+        return sims, extra
+
+    def _unit_matrix(self) -> UnitMatrix:
+        gen, shas = self._current()
+        m = self._units
+        if m is None or m.generation != gen:
+            m = self._units = UnitMatrix.load(self.pipeline.data_dir, gen, shas)
+        return m
 
     def _uncovered(self, u, cites: CitationSet) -> list[str]:
         """Content words of the question that neither the cited evidence nor the answer's template speaks to."""

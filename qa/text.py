@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from careerkg.text import sentence_spans  # noqa: F401 - one splitter for ingest and answers
+
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#&'.]*[a-z0-9+#]|[a-z0-9]", re.I)
 STOP = frozenset("""
 a about above after again against all am an and any are as at be because been before being below between both
@@ -40,36 +42,6 @@ def tokens(text: str) -> list[str]:
         w = m.group(0).lower().strip("'.-")
         if w and w not in STOP and not (len(w) == 1 and not w.isdigit()):
             out.append(stem(w))
-    return out
-
-
-_SENT = re.compile(r"(?<=[.!?])[\"')\u201d\u2019]?\s+(?=[\"'(\u201c\u2018]?[A-Z0-9\u00a3])")
-_ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No)\.$", re.I)
-
-
-def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Sentence spans of a chunk (lines, then sentence ends), as offsets plus ``offset``."""
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        start = pos
-        pos += len(line) + 1
-        if not line.strip():
-            continue
-        a = 0
-        cuts = []
-        for m in _SENT.finditer(line):
-            if _ABBREV.search(line[a:m.start()]):
-                continue
-            cuts.append((a, m.start()))
-            a = m.end()
-        cuts.append((a, len(line)))
-        for x, y in cuts:
-            seg = line[x:y]
-            x2 = x + len(seg) - len(seg.lstrip())
-            y2 = y - (len(seg) - len(seg.rstrip()))
-            if y2 - x2 >= 3:
-                out.append((offset + start + x2, offset + start + y2))
     return out
 
 
