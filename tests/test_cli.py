@@ -300,3 +300,17 @@ def test_help_shows_the_real_defaults(command, option, setting):
 def test_kind_option_lists_its_choices():
     r = run("graph", "central", "--help")
     assert "role|skill|org|city|sector" in " ".join(r.out.split())
+
+
+def test_readme_cli_section_names_every_command():
+    import typer.main
+
+    readme = (td.ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## CLI\n", 1)[1].split("\n## ", 1)[0]
+    group = typer.main.get_command(app)
+    names = []
+    for name, cmd in group.commands.items():
+        subs = getattr(cmd, "commands", None)
+        names += [f"{name} {s}" for s in subs] if subs else [name]
+    missing = [n for n in names if f"careerkg {n}" not in section and f"`{n.split()[-1]}" not in section]
+    assert not missing, missing
