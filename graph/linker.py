@@ -6,7 +6,12 @@ capitalisation, all others case-insensitively; overlapping matches resolve to th
 longest. With ``discover=True`` spaCy's NER and a few list patterns ("companies like X,
 Y and Z", "fintech (X, Y)", "at X, Y, or Z") add employers and cities the gazetteer does
 not know, after hard filtering; those get ``discovered=True`` and an IRI minted from the
-name, so the same name in two guides is one entity.
+name, so the same name in two guides is one entity. An organisation NER proposes is kept
+only when the text uses it as an employer (:meth:`EntityLinker.employer_usage`: it hires,
+pays, is based somewhere, runs graduate schemes; people work or have roles at it), never
+when it is a degree grade, a job title, a place, a visa route or SQL in a code block, and a
+single word of a longer name never stands for it alone. A trailing city is not part of a
+name ("Two Sigma London" is Two Sigma, and London).
 
 >>> linker = get_linker()
 >>> [(m.surface, m.entity.kind) for m in linker.link("Senior MLE roles in London", discover=False)]
@@ -42,12 +47,44 @@ _COUNTRIES = {"uk", "u.k.", "united kingdom", "the united kingdom", "britain", "
               "united states", "america", "china", "europe", "eu", "india", "germany", "france",
               "the south west", "south west", "the north", "the midlands"}
 _CITY_PREV = {"in", "near", "across", "around", "outside", "from", "based", "to"}
-_ORG_CUES = {"company", "companies", "firm", "firms", "startup", "startups", "scale-up",
-             "scale-ups", "employer", "employers", "lab", "labs", "bank", "banks", "retailer",
-             "hiring", "hire", "hires", "hired", "team", "teams", "based", "headquartered",
-             "offices", "office", "joined", "join", "works", "pioneered", "builds", "uses",
-             "acquired", "founded", "spin-out", "unicorn"}
-_LIST_NAME = r"[A-Z][\w'’.&\-]*(?:[ \t]+(?:&[ \t]+)?[A-Z][\w'’.&\-]*){0,3}"
+_LIST_NAME = r"[A-Z][\w'’.&\-]*(?:[ \t]+(?:(?:&|of|for|and)[ \t]+)?[A-Z][\w'’.&\-]*){0,3}"
+_NAME = r"[A-Z][\w'’.&\-]*(?:[ \t]+(?:(?:&|of|for)[ \t]+)?[A-Z][\w'’.&\-]*){0,3}"
+# how a name is used when it names an employer: what comes right after it, or right before it
+_AFTER_CUE = re.compile(
+    r"[ \t]*(?:\([^()\n]{1,60}\)[ \t]*)?(?:,[ \t]*(?:an?|the)[ \t]+[^,.;\n]{1,50}?,[ \t]*)?"
+    r"(?:(?:is|are|was|has|have|had|also|now|currently|actively|recently|still|which|that|who|will|to)[ \t]+){0,3}"
+    r"(?:hir(?:es|ing|ed)|recruit(?:s|ing|ed)|employ(?:s|ing|ed)|pays?|paid|offers?|based|headquartered|"
+    r"opened|opens|(?:graduate|apprentice\w*|intern\w*)[ \t]+(?:salary|salaries|scheme|schemes|programmes?|programs?|"
+    r"roles?|jobs?|intake)|careers?[ \t]+(?:site|page)|vacancies)\b", re.I)
+_POSS_CUE = re.compile(r"[’']s[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:teams?|offices?|engineers|staff|employees|workforce|"
+                       r"graduate|hiring|headquarters|HQ|labs?|careers)\b", re.I)
+_BEFORE_CUE = re.compile(
+    r"(?:\b(?:at|join(?:s|ed|ing)?|work(?:s|ed|ing)?[ \t]+(?:at|for)|roles?[ \t]+at|jobs?[ \t]+at|engineers?[ \t]+at|"
+    r"hired[ \t]+by|recruited[ \t]+by|employed[ \t]+by|(?:firm|company|startup|start-up|scale-up|bank|employer|"
+    r"consultancy|retailer|insurer|unicorn|lab))[ \t]+)$", re.I)
+_NAME_CUE = re.compile(rf"(?P<name>{_NAME})(?:[ \t]*\([^()\n]{{1,60}}\))?(?:,[ \t]*an?[ \t]+[^,.;\n]{{1,40}}?,)?"
+                       rf"[ \t]+(?:(?:graduate|apprentice\w*|intern\w*)[ \t]+"
+                       rf"(?:salary|salaries|scheme|schemes|programmes?)\b|(?:is[ \t]+)?(?:hires|hiring|recruits|employs|"
+                       rf"is[ \t]+headquartered|is[ \t]+based)\b)")
+# words that make a capitalised phrase something other than an employer
+_GRADES = {"merit", "distinction", "pass", "first", "honours", "credit", "fail"}
+_SQL = {"select", "from", "where", "group", "by", "order", "join", "left", "right", "inner", "outer", "having",
+        "limit", "insert", "update", "delete", "create", "table", "union", "distinct", "as", "on", "count", "sum",
+        "avg", "null", "case", "when", "then", "else", "end", "into", "values"}
+_TITLE_HEADS = {"engineer", "engineers", "developer", "developers", "scientist", "scientists", "analyst", "analysts",
+                "manager", "managers", "lead", "leads", "director", "directors", "architect", "architects",
+                "designer", "designers", "consultant", "consultants", "officer", "officers", "head", "intern",
+                "interns", "graduate", "graduates", "apprentice", "apprentices", "programmer", "programmers",
+                "technician", "technicians", "administrator", "administrators", "recruiter", "recruiters"}
+_NOT_NAME_START = {"our", "your", "their", "the", "this", "that", "these", "those", "its", "his", "her", "my",
+                   "average", "typical", "starting", "median", "most", "many", "some", "every", "all", "each",
+                   "other", "new", "senior", "junior", "entry", "when", "if", "while", "for", "in", "at", "with",
+                   "what", "which", "how", "why", "who", "where", "it"}
+_NOT_ORG_NEXT = re.compile(r"^[ \t]*(?:visas?|route|endorsement|criteria|category|award|qualification|"
+                           r"certificate|degree|apprenticeship standard)\b", re.I)
+_SOURCE_CUE = re.compile(r"\b(?:authored|written|published|compiled|according to|report|survey|data from|"
+                         r"research(?:ed)? by|analysis by)\b", re.I)
+_CODE_LINE = re.compile(r"[;{}=`]|\b(?:SELECT|FROM|WHERE|GROUP BY|ORDER BY)\b")
 _LIST = rf"{_LIST_NAME}(?:(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+){_LIST_NAME})*"
 _LIST_PATTERNS = (
     re.compile(rf"\b(?i:companies|company|firms|employers|startups|scale-ups|organisations|"
@@ -161,12 +198,20 @@ class EntityLinker:
         text = doc.text
         mentions: list[Mention] = []
         taken: set[int] = set()
+        kinds: dict[int, str] = {}
         for s, e, form in self._gazetteer_spans(doc):
             start, end = doc[s].idx, doc[e - 1].idx + len(doc[e - 1])
-            mentions.append(Mention(self.gazetteer.get(form.iri), start, end, text[start:end], "gazetteer"))
+            ent = self.gazetteer.get(form.iri)
+            mentions.append(Mention(ent, start, end, text[start:end], "gazetteer"))
             taken.update(range(s, e))
+            kinds.update((i, ent.kind) for i in range(s, e))
         if discover:
-            mentions.extend(self._discover(doc, taken))
+            found = self._discover(doc, taken, kinds)
+            orgs = [(m.start, m.end) for m in found if m.entity.kind == "org"]
+            # "Peakline Robotics": a sector word inside a longer employer name is part of the name
+            mentions = [m for m in mentions if not any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end)
+                                                       for s, e in orgs)]
+            mentions.extend(found)
         mentions.sort(key=lambda m: (m.start, -m.end))
         return mentions
 
@@ -183,21 +228,48 @@ class EntityLinker:
             else:
                 return start, end
 
-    def _org_name_ok(self, name: str) -> bool:
+    def _org_name_ok(self, name: str, strong: bool = False) -> bool:
         gaz = self.gazetteer
         low = name.lower()
         words = name.split()
         if not name or "\n" in name or not name[0].isupper() or len(words) > 4:
             return False
-        if any(ch.isdigit() for ch in name) or low in gaz.not_org_names or low in _COUNTRIES:
+        if (any(ch.isdigit() for ch in name) and not strong) or low in gaz.not_org_names or low in _COUNTRIES:
             return False
         if any(w.lower().strip(",.()'’") in gaz.not_org_words for w in re.split(r"[\s/]+", name)):
             return False
         if low in self._other_names:
             return False
-        if len(words) == 1 and name.isupper() and len(name) <= 4:
-            return False  # unknown short acronyms (FPGA, RF, CI) are too noisy
+        lows = [w.lower().strip(",.()'’") for w in words]
+        if lows[0] in _NOT_NAME_START or lows[0].split("-")[0] in _NOT_NAME_START or set(lows) & _GRADES or lows[-1] in _TITLE_HEADS:
+            return False  # "Our", degree grades ("Merit"), job titles ("Technical Lead")
+        if name.isupper() and set(lows) & _SQL:
+            return False  # SQL keywords from a code block ("GROUP BY")
+        if self._is_place(name):
+            return False
         return all(w[0].isupper() or w in {"&", "of", "and", "for"} for w in words)
+
+    @staticmethod
+    def _is_place(name: str) -> bool:
+        """A name GeoNames knows as a city, country or UK region ("Cambridge", "Scotland")."""
+        from graph.places import get_places
+
+        return get_places().lookup(name) is not None
+
+    def employer_usage(self, text: str, start: int, end: int) -> bool:
+        """True when the words around ``text[start:end]`` use it as an employer: it hires, pays,
+        is based or headquartered somewhere, runs graduate schemes, has teams or offices, or
+        people work at it ("join X", "roles at X", "consultancy firm X")."""
+        after = text[end:end + 120]
+        if _NOT_ORG_NEXT.match(after):
+            return False
+        if _AFTER_CUE.match(after) or _POSS_CUE.match(after):
+            return True
+        before = _BEFORE_CUE.search(text[max(0, start - 40):start])
+        if before is None:
+            return False
+        # "a report authored by A at X": X is where the author works, said of a source, not an employer
+        return not (before.group(0).strip().lower() == "at" and _SOURCE_CUE.search(text[max(0, start - 100):start]))
 
     def _register(self, kind: str, name: str) -> Entity:
         iri = mint(kind, name)
@@ -208,14 +280,42 @@ class EntityLinker:
         self.discovered[iri] = ent
         return ent
 
-    def _discover(self, doc: Doc, taken: set[int]) -> list[Mention]:
+    def _discover(self, doc: Doc, taken: set[int], kinds: dict[int, str] | None = None) -> list[Mention]:
         text = doc.text
+        kinds = kinds or {}
+        city_tokens = {i for i, k in kinds.items() if k == "city"}
         lowered_words = {t.text for t in doc if t.text.islower()}
         found: dict[tuple[int, int], tuple[str, str, str]] = {}  # span -> (kind, name, extractor)
 
-        def free(start: int, end: int) -> bool:
+        def free(start: int, end: int, strong: bool = False) -> tuple[int, int] | None:
+            """The span without a trailing city ("Two Sigma London" -> "Two Sigma"), if no other
+            token of it is already linked (for a name used as an employer, a sector word after
+            its first word may be: "Peakline Robotics")."""
             span = doc.char_span(start, end, alignment_mode="expand")
-            return span is not None and taken.isdisjoint(range(span.start, span.end))
+            if span is None:
+                return None
+            last = span.end
+            while last > span.start and (last - 1) in city_tokens:
+                last -= 1
+            inner = set(range(span.start, last)) & taken
+            if last == span.start or inner and not (strong and span.start not in inner
+                                                    and all(kinds.get(i) == "sector" for i in inner)):
+                return None
+            if last < span.end:
+                end = doc[last - 1].idx + len(doc[last - 1])
+            return start, min(end, span.end_char)
+
+        def add(s: int, e: int, how: str, strong: bool = False) -> None:
+            s, e = self._clean(text, s, e)
+            if s >= e:
+                return
+            span = free(s, e, strong)
+            if span is None or re.search(r"\b(?:in|near|around|outside|across)\s+$", text[max(0, s - 12):s]):
+                return  # "DeepMind in King's Cross": a place
+            s, e = self._clean(text, *span)
+            if s < e and (s, e) not in found and self._org_name_ok(text[s:e], strong) \
+                    and not _NOT_ORG_NEXT.match(text[e:e + 40]):
+                found[(s, e)] = ("org", text[s:e], how)
 
         # 1. list patterns: "companies like X, Y and Z", "at X, Y, or Z", "sector (X, Y)"
         ner_orgs = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG"}
@@ -227,22 +327,42 @@ class EntityLinker:
                 if pat is _LIST_PATTERNS[1] and len(items) < 2 and not (items and items[0] in ner_orgs):
                     continue
                 for s, e in items:
-                    s, e = self._clean(text, s, e)
-                    if self._org_name_ok(text[s:e]) and free(s, e):
-                        found[(s, e)] = ("org", text[s:e], "pattern")
-        # 2. NER
+                    add(s, e, "pattern")
+        # 2. a name used as an employer: "X graduate salary", "X hires ..."
+        for m in _NAME_CUE.finditer(text):
+            add(m.start("name"), m.end("name"), "pattern", strong=True)
+        # 3. NER organisations, validated by how the name is used somewhere in the text
         for ent in doc.ents:
-            s, e = self._clean(text, ent.start_char, ent.end_char)
-            if (s, e) in found or not free(s, e) or s >= e:
+            if ent.label_ != "ORG" and ent.label_ != "GPE":
                 continue
+            s, e = self._clean(text, ent.start_char, ent.end_char)
+            if s >= e or (s, e) in found:
+                continue
+            poss = re.search(r"[’']s\b", text[s:e])
+            if ent.label_ == "ORG" and poss and poss.start() > 0:  # "Accenture’s UK Tech Talent Tracker": the owner
+                e = s + poss.start()
             name = text[s:e]
-            if ent.label_ == "ORG" and self._org_name_ok(name):
-                if len(name.split()) == 1 and name.lower() in lowered_words:
-                    continue  # a capitalised common word ("Invest", "Linear")
-                if self._has_org_cue(ent):
-                    found[(s, e)] = ("org", name, "ner")
-            elif ent.label_ == "GPE" and self._city_ok(ent, name):
-                found[(s, e)] = ("city", name, "ner")
+            if ent.label_ == "GPE":
+                if (s, e) not in found and free(s, e) == (s, e) and self._city_ok(ent, name):
+                    found[(s, e)] = ("city", name, "ner")
+                continue
+            line_s, line_e = text.rfind("\n", 0, s) + 1, text.find("\n", e)
+            if _CODE_LINE.search(text[line_s:line_e if line_e >= 0 else len(text)]):
+                continue  # a code block
+            if len(name.split()) == 1 and name.lower() in lowered_words:
+                continue  # a capitalised common word ("Invest", "Linear")
+            if re.search(r"\b(?:in|near|around|outside|across)\s+$", text[max(0, s - 12):s]):
+                continue  # "DeepMind in King's Cross": a place
+            used = self.employer_usage(text, s, e) or any(
+                self.employer_usage(text, m.start(), m.end())
+                for m in re.finditer(rf"(?<![\w&]){re.escape(name)}(?![\w&])", text) if m.start() != s)
+            if used:
+                add(s, e, "ner", strong=True)
+        # a single word of a longer organisation name never stands for it alone ("Robotics")
+        multi = [n.lower().split() for _, n, _ in found.values() if len(n.split()) > 1]
+        for key, (kind, name, how) in list(found.items()):
+            if kind == "org" and len(name.split()) == 1 and any(name.lower() in words for words in multi):
+                del found[key]
         mentions = []
         for (s, e), (kind, name, how) in found.items():
             mentions.append(Mention(self._register(kind, name), s, e, text[s:e], how))
@@ -282,12 +402,6 @@ class EntityLinker:
         items.append((pos, end))
         return [(s, e) for s, e in items if e > s]
 
-    @staticmethod
-    def _has_org_cue(ent: Span) -> bool:
-        sent = ent.sent
-        words = {t.lower_ for t in sent}
-        return bool(words & _ORG_CUES) or any(t.text in {"'s", "’s"} for t in ent.doc[ent.end:ent.end + 1])
-
     def _city_ok(self, ent: Span, name: str) -> bool:
         low = name.lower()
         if low in _COUNTRIES or low in self._other_names or not name[0].isupper() or "\n" in name:
@@ -297,7 +411,12 @@ class EntityLinker:
         if any(w.lower() in self.gazetteer.not_org_words for w in name.split()):
             return False
         prev = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
-        return prev in _CITY_PREV
+        if prev in _CITY_PREV:
+            return True
+        from graph.places import get_places
+
+        place = get_places().lookup(name)  # "a Sheffield startup": a UK city GeoNames knows
+        return place is not None and place.kind == "city" and place.in_uk
 
 
 @lru_cache(maxsize=1)

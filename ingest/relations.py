@@ -24,6 +24,10 @@ CAREER_CHANGER = mint("role", "Career Changer")
 _CITY_LEAD = re.compile(r"[^—:;.\n]{0,40}?\s*(?:—|–|:)\s")
 _LOC_CUE = re.compile(r"\b(?:based|headquartered|located|offices?|teams?|hub|presence|site|campus|"
                       r"operations)\b(?:\s+\S+){0,3}?\s+in\s+$", re.I)
+_ORG_CITY_GAP = re.compile(r"^(?:[ \t]+|[ \t]*\([ \t]*|[ \t]+in[ \t]+|,[ \t]*(?:(?:which is|is|are)[ \t]+)?"
+                           r"(?:based|headquartered)[ \t]+in[ \t]+|,[ \t]*an?[ \t]+)$", re.I)
+_ORG_NOUN = re.compile(r"[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:startup|start-up|company|firm|scale-up|bank|lab|"
+                       r"consultancy|business|employer|retailer|insurer|unicorn|spin-out)\b", re.I)
 _HOME_CUE = re.compile(r"\b(?:home to|presence of|headquarters of|headquartered here|base for)\b", re.I)
 _LIST_CUE = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:companies|firms|startups|employers|players|labs|"
                        r"businesses|organisations|organizations|retailers|banks)\s+(?:like|such as|including)\b",
@@ -99,7 +103,7 @@ class RelationExtractor:
     # -- located_in -----------------------------------------------------------------------
 
     def located_in(self) -> list[Claim]:
-        out = []
+        out = self._org_then_city()
         for line in self.layout.lines:
             cities = self._in(line.start, line.end, "city")
             if not cities:
@@ -130,6 +134,23 @@ class RelationExtractor:
                             if org.start >= cue.end():
                                 out.append(self._claim("located_in", org.entity.iri, LOCATED_IN,
                                                        before[-1].entity.iri, (s, e), "pattern"))
+        return out
+
+    def _org_then_city(self) -> list[Claim]:
+        """An employer's stated city right after its name: "X London", "X (Leeds)", "X in Manchester",
+        "X, a Sheffield startup", "X, based in Bristol"."""
+        out = []
+        cities = [m for m in self.mentions if m.entity.kind == "city"]
+        for org in (m for m in self.mentions if m.entity.kind == "org"):
+            nxt = next((c for c in cities if c.start >= org.end and c.start - org.end <= 40), None)
+            gap = self.text[org.end:nxt.start] if nxt is not None else ""
+            if nxt is None or not _ORG_CITY_GAP.match(gap):
+                continue
+            if re.match(r"^,\s*an?\s+$", gap) and not _ORG_NOUN.match(self.text, nxt.end):
+                continue  # "X, a Sheffield startup" but not "X, a London salary"
+            s, e = self._sentence_of(org)
+            out.append(self._claim("located_in", org.entity.iri, LOCATED_IN, nxt.entity.iri,
+                                   (min(s, org.start), max(e, nxt.end)), "pattern"))
         return out
 
     # -- in_sector ------------------------------------------------------------------------

@@ -246,3 +246,40 @@ def test_day_rates_and_currency_stated_in_prose(extractor):
 ])
 def test_figures_that_are_not_uk_role_salaries(extractor, text):
     assert _salaries(extractor, text) == set()
+
+
+# -- employers no list knows (issue 10) --------------------------------------------------------
+
+def _orgs(extractor, text):
+    doc = make_doc("orgs", text)
+    ex = extractor.extract(doc, chunk_text("orgs", text))
+    orgs = {m.entity.label for m in ex.mentions if m.entity.kind == "org"}
+    located = {(c.subject.rsplit("/", 1)[-1], c.object.rsplit("/", 1)[-1]) for c in ex.claims if c.kind == "located_in"}
+    return orgs, located
+
+
+def test_unknown_employer_with_its_city_and_never_a_generic_word_of_it(extractor):
+    orgs, located = _orgs(extractor, "Peakline Robotics, a Sheffield startup, hires machine learning engineers to "
+                                     "build warehouse robots. Robotics is a growing field and Peakline Robotics pays well.")
+    assert orgs == {"Peakline Robotics"} and ("peakline-robotics", "sheffield") in located
+    orgs, located = _orgs(extractor, "Firms like Halden Quant, Two Sigma London and Mereway Capital pay £100K+ "
+                                     "for ML engineers. Graphcore (Bristol) is hiring, and Tessellate in Leeds "
+                                     "recruits graduates.")
+    assert {"Halden Quant", "Two Sigma", "Mereway Capital"} <= orgs
+    assert {("two-sigma", "london"), ("graphcore", "bristol")} <= located
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("Data engineers query BigQuery every day. A typical query:\nSELECT team, COUNT(*) FROM hires GROUP BY team;",
+     {"BigQuery", "GROUP BY", "SELECT", "COUNT"}),
+    ("Entry requires a Level 4 apprenticeship at Merit or Distinction.", {"Merit", "Distinction"}),
+    ("DeepMind in King's Cross hires research engineers.", {"King's Cross"}),
+    ("Apply for the Global Talent visa through the endorsing body; it hires no one.", {"Global Talent"}),
+    ("After five years you could be a Technical Lead or a Software Development Manager at the firm.",
+     {"Technical Lead", "Software Development Manager"}),
+    ("What graduate salary can I expect in an IT job? Entry-level graduate schemes pay £30,000.",
+     {"What", "IT", "Entry-level"}),
+])
+def test_words_that_are_not_employers(extractor, text, bad):
+    orgs, _ = _orgs(extractor, text)
+    assert not orgs & bad, orgs
