@@ -312,5 +312,5 @@ def test_readme_cli_section_names_every_command():
     for name, cmd in group.commands.items():
         subs = getattr(cmd, "commands", None)
         names += [f"{name} {s}" for s in subs] if subs else [name]
-    missing = [n for n in names if f"careerkg {n}" not in section and f"`{n.split()[-1]}" not in section]
+    missing = [n for n in names if not any(form in section for form in (f"careerkg {n}", f"`{n} ", f"`{n}`"))]
     assert not missing, missing
