@@ -30,6 +30,7 @@ from graph.vocab import mint
 from ingest.layout import Layout
 from ingest.relations import CAREER_CHANGER, RelationExtractor
 from ingest.salary import SalaryExtractor
+from ingest.skills import SkillFinder
 from ingest.statistics import StatisticExtractor
 
 DEFAULT_MAIN_ROLE = mint("role", "Machine Learning Engineer")
@@ -72,7 +73,7 @@ class Extractor:
         self.linker = linker or get_linker()
 
     def extract(self, doc: Document, chunks: list[Chunk]) -> Extraction:
-        """Link entities and extract claims.
+        """Link entities (gazetteer, NER, patterns, skills named in skill contexts) and extract claims.
 
         Args:
             doc: the loaded document.
@@ -86,6 +87,9 @@ class Extractor:
         if not mentions:
             return Extraction()
         layout = Layout(text)
+        found = SkillFinder(text, layout, mentions, self.linker.gazetteer).find()
+        if found:
+            mentions = sorted(mentions + found, key=lambda m: (m.start, -m.end))
         role = main_role(mentions)
 
         def chunk_of(s: int, e: int) -> str:

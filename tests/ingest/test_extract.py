@@ -283,3 +283,41 @@ def test_unknown_employer_with_its_city_and_never_a_generic_word_of_it(extractor
 def test_words_that_are_not_employers(extractor, text, bad):
     orgs, _ = _orgs(extractor, text)
     assert not orgs & bad, orgs
+
+
+# -- skills no list knows (issue 10) -----------------------------------------------------------
+
+def _skills(extractor, text):
+    doc = make_doc("skills", text)
+    ex = extractor.extract(doc, chunk_text("skills", text))
+    return {m.entity.label: m.entity for m in ex.mentions if m.entity.kind == "skill"}, ex
+
+
+def test_skills_named_in_skill_contexts_become_entities(extractor):
+    text = ("Machine learning engineers in the UK need experience with Flyte. Tools such as Dagster, Quarto and "
+            "Zarr are common, and technical skills may include Elixir, Python and Haskell. An understanding of "
+            "causal inference fundamentals helps, as does enterprise development with F#.")
+    got, ex = _skills(extractor, text)
+    assert {"Flyte", "Dagster", "Quarto", "Zarr", "Elixir", "Haskell", "causal inference", "F#", "Python"} <= set(got)
+    assert got["Flyte"].discovered and got["Flyte"].iri.endswith("/skill/flyte")
+    assert not got["Python"].discovered
+    required = {c.object.rsplit("/", 1)[-1] for c in ex.claims if c.kind == "requires_skill"}
+    assert "flyte" in required
+
+
+def test_skills_under_a_skills_heading_but_not_captions_or_column_values(extractor):
+    text = ("Machine learning engineer\n\n9\nEssential Skills\n8\nDesirable Skills\n\nTechnical Skills\n\n"
+            "Flyte\nEssential\n90%\nFeature Stores\nEssential\n80%\nDagster\nDesirable\n60%\n")
+    got, _ = _skills(extractor, text)
+    assert {"Flyte", "Feature Stores", "Dagster"} <= set(got)
+    assert not {"Essential", "Desirable", "Essential Skills", "Desirable"} & set(got)
+
+
+@pytest.mark.parametrize("text", [
+    "Applicants with experience in the tech sector apply under Exceptional Talent.",
+    "Requirements are agreed by members of the team, such as a business analyst or technical architect.",
+    "Show an understanding of the program, following best practices and standards.",
+])
+def test_phrases_that_are_not_skills(extractor, text):
+    got, _ = _skills(extractor, text)
+    assert not [e for e in got.values() if e.discovered], got

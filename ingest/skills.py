@@ -1,0 +1,188 @@
+"""Skills no list knows: names in skill contexts become skill entities (``schema:DefinedTerm``).
+
+Two places name skills in a guide:
+
+* a list after a skill cue: "tools like X, Y and Z", "technical skills may include X, Y and
+  Z", "big data technologies like X and Y", "experience with X", "knowledge of X",
+  "legacy skills ... such as X";
+* the entries under a skills heading ("What skills do ML engineers need?", "Tech stack"),
+  one short line or list item each, where a caption repeated down the run ("Essential")
+  is a column value, not a skill.
+
+A candidate is a name of at most four words that the gazetteer does not already know as
+something else (role, employer, city, sector); generic words ("data", "tools", "skills") and
+trailing generic heads ("machine learning fundamentals" -> "machine learning") are dropped.
+Discovered skills get ``discovered=True`` and an IRI minted from the name, like discovered
+employers, so the same name in two guides is one entity.
+"""
+
+from __future__ import annotations
+
+import re
+
+from careerkg.model import Entity, Mention
+from graph.gazetteer import Gazetteer
+from graph.vocab import mint
+from ingest.layout import Layout
+
+_CUE = re.compile(
+    r"(?:\b(?:tools|technologies|tech stack|stack|languages|frameworks|libraries|platforms|databases|skills|"
+    r"tooling)\b[^.;:\n]{0,60}?\b(?:like|such as|including|include|e\.g\.)|"
+    r"\b(?:experience|expertise|proficiency|proficient|familiarity|skilled|fluency|knowledge|understanding)\s+"
+    r"(?:with|in|of)|\b(?:such as|e\.g\.)(?=\s+[A-Z]))[ \t]*[:(]?[ \t]*", re.I)
+_ITEM_SPLIT = re.compile(r",[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+|[ \t]*/[ \t]*")
+_LIST_END = re.compile(r"[.;:!?\n()]|\s(?:as well as|to|for|on|at|which|that|who|when|where|because|but|so|is|are|"
+                       r"was|were|will|can|could|should|would|may|might|has|have|had|in order|since|from|than|"
+                       r"daily|every)\b", re.I)
+_HEADING = re.compile(r"\b(?:skills|tools|tech stack|technologies|languages|frameworks|technical requirements)\b", re.I)
+_GENERIC = {"data", "tools", "tool", "skills", "skill", "things", "others", "more", "etc", "the like", "it", "them",
+            "this", "that", "these", "those", "other", "various", "many", "several", "some", "all", "any", "both",
+            "technology", "technologies", "experience", "knowledge", "software", "systems", "work", "a", "an",
+            "the", "you", "your", "our", "their", "we", "they", "production", "teams", "people", "business"}
+_TRAILING = re.compile(r"\s+(?:fundamentals|principles|concepts|basics|skills|techniques|knowledge|experience)$", re.I)
+_LEADING = re.compile(r"^(?:(?:a|an|the|strong|solid|good|deep|basic|hands-on|practical|some|modern|core|"
+                      r"big data technologies like|tools like|technologies like)\s+)+", re.I)
+_NAME = re.compile(r"^[\w#+.&' -]{1,40}$")
+# heads of phrases that name a place, a field, a period or a person, not a skill
+_NOT_HEAD = {"sector", "sectors", "industry", "industries", "field", "fields", "role", "roles", "team", "teams",
+             "company", "companies", "business", "position", "positions", "area", "areas", "domain", "environment",
+             "world", "market", "space", "years", "year", "months", "month", "program", "programme",
+             "engineer", "engineers", "developer", "developers", "scientist", "scientists", "analyst", "analysts",
+             "architect", "architects", "manager", "managers", "lead", "leads", "director", "designer", "consultant",
+             "specialist", "specialists", "officer", "researcher", "researchers", "head", "intern", "graduate",
+             "framework", "frameworks", "concept", "concepts", "language", "languages"}
+_SKILL_ING = re.compile(r"(?:learn|engineer|programm|test|comput|model|process|min|network|schedul|cach|stream|"
+                        r"tun|debugg|cod|deploy|monitor|profil|visualis|visualiz|forecast|label|scal|build)ing$")
+_FIGURE_WORDS = {"salary", "salaries", "median", "average", "pay", "rate", "rates", "score", "percentile", "total",
+                 "count", "share", "growth", "vacancies", "postings", "jobs"}
+# a language or tool written with # or + ("C#", "F#", "C++") after "with", "using", "in"
+_TECH_TOKEN = re.compile(r"\b(?:with|using|in|on)[ \t]+(?P<name>[A-Z][A-Za-z]?(?:#|\+\+))(?![\w#+])")
+
+
+class SkillFinder:
+    """Skill mentions the gazetteer does not know, in one document.
+
+    Args:
+        text: the document text.
+        layout: its :class:`Layout`.
+        mentions: mentions already linked (doc offsets); new ones never overlap them.
+        gazetteer: the gazetteer (a name it knows as another kind is not a skill).
+    """
+
+    def __init__(self, text: str, layout: Layout, mentions: list[Mention], gazetteer: Gazetteer) -> None:
+        self.text, self.layout, self.gazetteer = text, layout, gazetteer
+        self.spans = sorted((m.start, m.end) for m in mentions)
+        self.found: dict[tuple[int, int], str] = {}
+
+    def find(self) -> list[Mention]:
+        """New skill mentions, in text order."""
+        for m in _CUE.finditer(self.text):
+            self._list_after(m.end())
+        for m in _TECH_TOKEN.finditer(self.text):
+            self._add(m.start("name"), m.end("name"), strict=True)
+        self._under_headings()
+        out = []
+        for (s, e), name in sorted(self.found.items()):
+            out.append(Mention(self._entity(name), s, e, self.text[s:e], "pattern"))
+        return out
+
+    # -- candidates -------------------------------------------------------------------------
+
+    def _taken(self, s: int, e: int) -> bool:
+        return any(a < e and s < b for a, b in self.spans) or any(a < e and s < b for a, b in self.found)
+
+    def _entity(self, name: str) -> Entity:
+        known = self.gazetteer.by_alias(name, "skill")
+        if known:
+            return known[0]
+        return Entity(iri=mint("skill", name), kind="skill", label=name, discovered=True)
+
+    def _add(self, s: int, e: int, strict: bool) -> None:
+        raw = self.text[s:e]
+        e -= len(raw) - len(raw.rstrip())
+        raw = raw.rstrip()
+        lead = _LEADING.match(raw)
+        if lead:
+            s += lead.end()
+        trail = _TRAILING.search(self.text[s:e])
+        if trail:
+            e = s + trail.start()
+        while s < e and self.text[s] in " \t\"'“(":
+            s += 1
+        while e > s and self.text[e - 1] in " \t\"'”).,":
+            e -= 1
+        name = self.text[s:e]
+        words = name.split()
+        if not name or not _NAME.match(name) or not 1 <= len(words) <= 4 or name.lower() in _GENERIC:
+            return
+        if any(ch.isdigit() for ch in name) and not re.search(r"[A-Za-z]", name):
+            return
+        tech = bool(re.search(r"[A-Z#+]", name))
+        if strict and not tech:
+            return  # a lowercase phrase only where the context is unambiguous
+        if {w.lower() for w in words} & _FIGURE_WORDS:
+            return  # "Median Salary": the caption of a figure
+        if words[-1].lower() in _NOT_HEAD:
+            return  # "tech sector", "technical architect"
+        first = words[0].lower()
+        if first.endswith("ing") and not _SKILL_ING.search(first):
+            return  # "following best practices"
+        if words[0].lower() in _GENERIC or any(e2.kind != "skill" for e2 in self.gazetteer.by_alias(name)):
+            return
+        if self._taken(s, e):
+            return
+        self.found[(s, e)] = name
+
+    def _list_after(self, pos: int) -> None:
+        """The items of a list starting at ``pos`` (up to the end of the clause)."""
+        end_m = _LIST_END.search(self.text, pos, min(len(self.text), pos + 200))
+        end = end_m.start() if end_m else min(len(self.text), pos + 200)
+        if end <= pos:
+            return
+        items, s = [], pos
+        for m in _ITEM_SPLIT.finditer(self.text, pos, end):
+            items.append((s, m.start()))
+            s = m.end()
+        items.append((s, end))
+        cue = self.text[max(0, pos - 40):pos].lower()
+        single = bool(re.search(r"(?:experience|expertise|proficiency|proficient|familiarity|skilled|fluency|"
+                                r"knowledge|understanding)\s+(?:with|in|of)\s*$", cue))
+        for i, (a, b) in enumerate(items):
+            if single:  # "knowledge of X": only the first complement, and a lowercase one of 2-3 words
+                if i > 0:
+                    break
+                head = re.search(r"\s(?:fundamentals|principles|concepts|basics|techniques)\b", self.text[a:b], re.I)
+                if head:  # "an understanding of causal inference fundamentals helps"
+                    b = a + head.start()
+                phrase = self.text[a:b].strip()
+                if not re.search(r"[A-Z#+]", phrase) and not 2 <= len(_TRAILING.sub("", _LEADING.sub("", phrase)).split()) <= 3:
+                    continue
+                self._add(a, b, strict=False)
+            else:
+                self._add(a, b, strict=len(items) < 2)
+
+    def _under_headings(self) -> None:
+        """Entries under a skills heading: short lines or list items, until the run ends."""
+        lines = self.layout.lines
+        for head in (ln for ln in lines if ln.kind == "heading" and _HEADING.search(ln.content)):
+            run = []
+            for ln in lines[head.index + 1:head.index + 80]:
+                if ln.kind == "prose" and len(ln.content.split()) > 8:
+                    break
+                if ln.kind == "item" or self.layout.is_label_line(ln):
+                    run.append(ln)
+                elif not self.layout.is_figure_line(ln):
+                    break
+            counts: dict[str, int] = {}
+            for ln in run:
+                counts[ln.content.lower()] = counts.get(ln.content.lower(), 0) + 1
+            lines_all = self.layout.lines
+            for ln in run:
+                if counts[ln.content.lower()] > 1 or _HEADING.search(ln.content):
+                    continue  # "Essential" repeated down the run: a column value; a sub-heading
+                nxt = lines_all[ln.index + 1] if ln.index + 1 < len(lines_all) else None
+                if nxt is not None and self.layout.is_figure_line(nxt):
+                    continue  # the caption of the figure below it ("Median Salary" / "£70,000"), not a skill
+                label = ln.content.split(":")[0] if ln.kind == "item" else ln.content
+                if len(label.split()) <= 6:
+                    self._add(ln.start, ln.start + len(label), strict=False)
