@@ -324,21 +324,11 @@ class QAService:
         return list(seen.values())
 
     def _llm(self, answer: Answer, u, timings: dict[str, float]) -> None:
-        t = time.perf_counter()
-        try:
-            text = self.llm.answer(u.question, answer)
-        except LLMError as exc:
-            answer.notes.append(f"LLM unavailable ({exc}); showing the extractive answer.")
-            timings["llm"] = (time.perf_counter() - t) * 1000
-            return
-        markers = [int(n) for n in _MARKER.findall(text)]
-        valid = {c.id for c in answer.citations}
-        if not markers or any(n not in valid for n in markers):
-            answer.notes.append("The LLM's answer cited sources that do not exist; showing the extractive answer.")
-        else:
-            answer.answer = text.strip()
-            answer.mode = "llm"
-        timings["llm"] = (time.perf_counter() - t) * 1000
+        """The LLM's answer, kept sentence by sentence where it holds to its quotes (qa.llm, qa.validate);
+        otherwise the extractive answer with a note. ``LLMError`` never escapes."""
+        from qa.llm import llm_answer
+
+        llm_answer(self.llm, u.question, answer, timings)
 
 
 def _renumber(text: str, mapping: dict[int, int]) -> str:
