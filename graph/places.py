@@ -74,10 +74,25 @@ class Places:
         for r in UK_NAMES:
             names[fold(r)] = Place("United Kingdom", "country", "GB", 67_000_000)
         self._names = names
+        self._uk: list[str] | None = None
         self.max_words = max(len(k.split()) for k in names)
 
     def lookup(self, name: str) -> Place | None:
         return self._names.get(fold(name.strip()))
+
+    def near(self, name: str) -> Place | None:
+        """A UK place one typo away from ``name`` ("Inverniss"), when exactly one is (6+ letters only)."""
+        from rapidfuzz import process
+        from rapidfuzz.distance import OSA
+
+        key = fold(name.strip())
+        if len(key) < 6:
+            return None
+        if self._uk is None:
+            self._uk = [k for k, p in self._names.items() if p.in_uk and " " not in k]
+        found = process.extract(key, self._uk, scorer=OSA.distance, score_cutoff=1, limit=2)
+        names = {self._names[k].name for k, _, _ in found}
+        return self._names[found[0][0]] if len(names) == 1 else None
 
     def __contains__(self, name: str) -> bool:
         return fold(name.strip()) in self._names

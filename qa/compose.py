@@ -229,7 +229,8 @@ class Composer:
     # ------------------------------------------------------------ passages
     def sentences(self, u: Understanding, passages: list[Passage], idf, vocab: set[str],
                   units: dict[tuple[str, int, int], float] | None = None,
-                  extra: list[Passage] = (), limit: int = 3) -> list[tuple[float, float, Passage, int, int]]:
+                  extra: list[Passage] = (), limit: int = 3,
+                  fits=None) -> list[tuple[float, float, Passage, int, int]]:
         """Candidate answer spans, best first: ``(coverage, similarity, passage, start, end)``.
 
         Candidates are the sentences (and table rows, judged with their header row) of the retrieved
@@ -237,6 +238,7 @@ class Composer:
         own vectors. A sentence that is itself a question (an FAQ entry) hands its coverage to the
         sentence that answers it; headings are not answers. Coverage is the idf-weighted share of the
         question's content words a span holds; similarity the cosine of its unit vector (``units``).
+        ``fits(text)`` keeps only spans of the kind of answer asked (a duration, an amount ...).
         """
         units = units or {}
         q = [t for t in dict.fromkeys(tokens(u.question)) if t not in QUESTION_WORDS]
@@ -291,6 +293,8 @@ class Composer:
                     if pair > max(covs[i], covs[i + 1]):
                         sim = max(sims[i], sims[i + 1])
                         scored.append((pair + w_sem * sim + prior, pair, sim, p, a, spans[i + 1][1]))
+        if fits is not None:
+            scored = [x for x in scored if fits(x[3].text[x[4] - x[3].start:x[5] - x[3].start])]
         scored.sort(key=lambda x: -x[0])
         return [(cov, sim, p, a, b) for _, cov, sim, p, a, b in scored[:limit * 6]]
 

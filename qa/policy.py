@@ -35,6 +35,7 @@ class AnswerPolicy:
         similarity_weight: weight of a span's unit-vector cosine beside its lexical coverage, in ranking
             and in the support it gives.
         similarity_floor: a unit cosine below this adds no support.
+        similarity_support: a unit cosine at which a span is supported on its own (``support_min``).
         unit_candidates: spans found by their own vectors (besides the retrieved passages' sentences).
         source_match: fuzzy score (0-100) a named source needs against a guide's title,
             publisher, host or id to select it.
@@ -53,6 +54,7 @@ class AnswerPolicy:
     source_match: float = 85.0
     similarity_weight: float = 0.5
     similarity_floor: float = 0.3
+    similarity_support: float = 0.7
     unit_candidates: int = 40
     salary_rows: int = 10
     relation_rows: int = 40
@@ -76,6 +78,9 @@ _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|el
                      r"thousand|million|half|third|quarter)\b", re.I)
 _DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|a|an|few|several)"
                        r"(\s?(–|-|to)\s?\d+)?\s*(\+\s*)?(years?|months?|weeks?|days?|hours?|yrs?|minutes?|mins?)\b", re.I)
+_MONEY_SPAN = re.compile(r"[£$€]\s?\d[\d,.]*\s?[kKmMbn]*(\s?(–|-|to)\s?[£$€]?\d[\d,.]*\s?[kKmMbn]*)?"
+                         r"|\b\d[\d,.]*\s?[kK]\b")
+_PERCENT_SPAN = re.compile(r"\d[\d.,]*\s?(%|per ?cent|percent)", re.I)
 _NOT_A_COUNT = re.compile(r"\b\d+(\s?(–|-|to)\s?\d+)?\s*(years?|months?|weeks?|days?|hours?|minutes?)\b|\b\d{1,2}\s+"
                           r"(january|february|march|april|may|june|july|august|september|october|november|december)"
                           r"\b|\b(19|20)\d\d\b|\[\d+\]", re.I)
@@ -92,8 +97,9 @@ def fits_type(answer_type: str, text: str) -> bool:
         return bool(_MONEY.search(text))
     if answer_type == PERCENT:
         return bool(_PERCENT.search(text))
-    if answer_type == COUNT:  # a number that is not a date, a year or a duration
-        return bool(re.search(r"\d", _NOT_A_COUNT.sub(" ", text)))
+    if answer_type == COUNT:  # a number that is not a date, a year, a duration, money or a percentage
+        rest = _NOT_A_COUNT.sub(" ", _MONEY_SPAN.sub(" ", _PERCENT_SPAN.sub(" ", text)))
+        return bool(re.search(r"\d", rest))
     if answer_type == CHANGE:
         return bool(_PERCENT.search(text) or _MONEY.search(text) or re.search(r"\d", _NOT_A_COUNT.sub(" ", text)))
     if answer_type == DURATION:
@@ -166,6 +172,7 @@ class Scope:
     policy: AnswerPolicy = DEFAULT_POLICY
     allowed: set[str] = field(default_factory=set)
     unmet: list[Constraint] = field(default_factory=list)
+    narrowed_by: list[Constraint] = field(default_factory=list)  # constraints that left guides out
 
     def __post_init__(self) -> None:
         self.allowed = set(self.docs)
@@ -185,6 +192,8 @@ class Scope:
                 if not hit:
                     self.unmet.append(c)
                 elif not self.unmet:
+                    if hit != self.allowed:
+                        self.narrowed_by.append(c)
                     self.allowed = hit
 
     # -- constraints ----------------------------------------------------------------------
@@ -225,7 +234,7 @@ class Scope:
                 which decide for role and place instead of the text around it.
         """
         if doc_id not in self.allowed:
-            return list(self.request.of("source"))
+            return list(self.request.of("source")) + self.narrowed_by or [Constraint("source", doc_id)]
         v = self.docs[doc_id]
         sentence = v.text[start:end]
         context = f"{sentence}\n{heading_before(v.text, start)}"

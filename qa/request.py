@@ -167,7 +167,7 @@ def places_in(question: str, ner_places: list[str], known_city_labels: set[str])
             cands += [m.group(1), m.group(1).split()[0]]
     for c in cands:
         c = c.strip(" .,'’")
-        p = table.lookup(c)
+        p = table.lookup(c) or (table.near(c) if c[:1].isupper() and " " not in c else None)
         if p is None and c.lower().startswith("the "):
             p = table.lookup(c[4:])
         if p is None:

@@ -29,6 +29,8 @@ from qa.understand import QuestionUnderstanding
 MAX_QUESTION = 1000
 _TEMPLATE_STEMS = frozenset(t for w in TEMPLATE_WORDS for t in tokens(w))
 _MARKER = re.compile(r"\[(\d{1,3})\]")
+_PERSON_ROLE = re.compile(r"\b(found(ed|er|ers|ing)|co-?found|ceo|chief|director|head of|led by|leads?|runs?|owner|"
+                          r"owned|started|created|president|chair|author|wrote|written|manag(er|ing)|said|says)\b", re.I)
 _UNMET_WORDS = {"place": "for {v}", "period": "for {v}", "role": "about the {v} role", "employer": "about {v}",
                 "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure"}
 
@@ -166,14 +168,16 @@ class QAService:
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         units, extra = self._unit_candidates(qvec, scope, corpus)
-        best = self.composer.sentences(u, passages, corpus.idf, corpus.vocab, units, extra)
+        best = self.composer.sentences(u, passages, corpus.idf, corpus.vocab, units, extra,
+                                       fits=lambda text: fits_type(req.answer_type, text))
         dense = max((p.dense for p in passages), default=0.0)
         pol = self.policy
 
         def support(cov: float, sim: float) -> float:
             """Lexical coverage of the question by one span, or its semantic closeness (unit or passage)."""
-            close = max(pol.similarity_weight * max(0.0, sim - pol.similarity_floor) * 2,
-                        pol.dense_weight * max(0.0, dense - pol.dense_floor))
+            by_sim = pol.support_min * max(0.0, sim - pol.similarity_floor) / (pol.similarity_support
+                                                                               - pol.similarity_floor)
+            close = max(by_sim, pol.dense_weight * max(0.0, dense - pol.dense_floor))
             return max(cov, pol.coverage_weight * cov + close)
 
         top = max((support(c, sm) for c, sm, *_ in best), default=0.0)
@@ -307,6 +311,9 @@ class QAService:
                 f" skills, and how to move into these roles.")
 
     def _names_person(self, text: str) -> bool:
+        """A person named in a role the question asks about (founder, chief executive, author ...)."""
+        if not _PERSON_ROLE.search(text):
+            return False
         doc = self.understanding._ner_doc(text)
         return any(e.label_ == "PERSON" for e in doc.ents)
 
