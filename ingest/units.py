@@ -73,15 +73,31 @@ class UnitMatrix:
         m /= np.maximum(np.linalg.norm(m, axis=1, keepdims=True), 1e-9)
         return cls(generation, ids, np.concatenate(starts), np.concatenate(ends), m)
 
-    def search(self, qvec, k: int, docs: set[str] | None = None) -> list[tuple[float, str, int, int]]:
-        """The ``k`` units closest to ``qvec``: ``(cosine, doc_id, start, end)``, best first."""
+    def search(self, qvec, k: int, docs: set[str] | None = None, keep=None,
+               depth: int = 400) -> list[tuple[float, str, int, int]]:
+        """The ``k`` units closest to ``qvec``: ``(cosine, doc_id, start, end)``, best first.
+
+        Args:
+            docs: only units of these guides.
+            keep: ``keep(doc_id, start, end)`` says whether a unit may be returned (e.g. it holds a
+                figure of the kind asked); the ``depth`` closest units are tried.
+        """
         if not self.doc_ids:
             return []
         sims = self.vecs @ np.asarray(qvec, dtype=np.float32)
         if docs is not None:
             mask = np.fromiter((d in docs for d in self.doc_ids), dtype=bool, count=len(self.doc_ids))
             sims = np.where(mask, sims, -1.0)
-        k = min(k, len(sims))
-        top = np.argpartition(-sims, k - 1)[:k]
+        n = min(max(k, depth if keep else k), len(sims))
+        top = np.argpartition(-sims, n - 1)[:n]
         top = top[np.argsort(-sims[top])]
-        return [(float(sims[i]), self.doc_ids[i], int(self.starts[i]), int(self.ends[i])) for i in top if sims[i] > -1]
+        out = []
+        for i in top:
+            if sims[i] <= -1:
+                break
+            hit = (float(sims[i]), self.doc_ids[i], int(self.starts[i]), int(self.ends[i]))
+            if keep is None or keep(*hit[1:]):
+                out.append(hit)
+                if len(out) >= k:
+                    break
+        return out

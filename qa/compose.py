@@ -331,8 +331,10 @@ _INJECTION = re.compile(
 
 
 def _is_heading(s: str) -> bool:
+    """A short unpunctuated line that names a section, not one that states a figure ("Salary: £28,500")."""
     s = s.strip()
-    return len(s) < 80 and not re.search(r"[.!?:;]$", s) and not s.startswith(("|", "-", "•", "*"))
+    return len(s) < 80 and not re.search(r"[.!?:;]$", s) and not s.startswith(("|", "-", "•", "*")) \
+        and not re.search(r"[£$€%]|\w:\s", s)
 
 
 def _same_paragraph(p: Passage, end: int, start: int) -> bool:

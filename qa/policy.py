@@ -25,6 +25,8 @@ class AnswerPolicy:
     Attributes:
         support_min: a text answer needs a passage sentence covering at least this idf-weighted
             share of the question's content words (or the same support from dense similarity).
+        typed_support_min: ``support_min`` for questions asking for a figure of one kind (amount, count,
+            percentage, duration, date), whose candidate spans must already hold such a figure.
         sentence_min: a sentence below this coverage is not quoted (unless it is the best one).
         graph_sentence_min: beside graph facts, only sentences at least this close are added.
         dense_floor: dense similarity below this adds no support.
@@ -44,6 +46,7 @@ class AnswerPolicy:
     """
 
     support_min: float = 0.5
+    typed_support_min: float = 0.5
     sentence_min: float = 0.34
     graph_sentence_min: float = 0.6
     dense_floor: float = 0.2

@@ -18,6 +18,7 @@ from graph.places import Place, get_places
 AMOUNT, COUNT, PERCENT, DURATION, DATE, PERSON, PLACE = "amount", "count", "percent", "duration", "date", "person", "place"
 LIST, YESNO, EXPLANATION, CHANGE = "list", "yesno", "explanation", "change"
 ANSWER_TYPES = (AMOUNT, COUNT, PERCENT, DURATION, DATE, PERSON, PLACE, LIST, YESNO, EXPLANATION, CHANGE)
+TYPED = frozenset({AMOUNT, COUNT, PERCENT, DURATION, DATE, CHANGE})  # answers that must hold a figure
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,8 @@ _PERCENT_Q = re.compile(r"\b(what|which) (percentage|proportion|share|percent|fr
 _DURATION_Q = re.compile(r"\bhow long\b|\bhow many (years|months|weeks|days|hours|minutes)\b|\bduration\b"
                          r"|\bhow much (experience|time)\b", _Q)
 _CHANGE_Q = re.compile(r"\bby how much\b|\bhow much (more|less|higher|lower|faster)\b|\bhow (fast|quickly)\b"
-                       r"|\b(grow|grew|growth|risen|rise|rose|increase[ds]?|drop(ped)?|fall|fell|declined?)\b", _Q)
+                       r"|\b(grow|grew|grown|growing|growth|risen|rise|rising|rose|increase[ds]?|increasing|drop(ped)?|fall|fell|"
+                       r"falling|declined?|declining)\b", _Q)
 _COUNT_Q = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much demand\b", _Q)
 _DATE_Q = re.compile(r"^\s*when\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bsince when\b", _Q)
 _AMOUNT_Q = re.compile(r"£|\$|€|\bsalar|\bpay\b|\bpays\b|\bpaid\b|\bearn|\bcompensation|\bday rates?\b|\bwages?\b"

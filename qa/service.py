@@ -19,7 +19,7 @@ from qa.citations import CitationSet
 from qa.compose import Composer, Draft, Statement, continue_enumeration
 from qa.lookup import GraphLookups
 from qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, DocView, Scope, fits_type
-from qa.request import PERSON, Constraint
+from qa.request import PERSON, TYPED, Constraint
 from ingest.units import UnitMatrix
 from qa.retrieve import Passage, Retriever
 from qa.spelling import Speller, english_counts
@@ -167,7 +167,7 @@ class QAService:
                                            docs=scope.allowed if scope.allowed != set(scope.docs) else None)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        units, extra = self._unit_candidates(qvec, scope, corpus)
+        units, extra = self._unit_candidates(qvec, scope, corpus, req.answer_type)
         best = self.composer.sentences(u, passages, corpus.idf, corpus.vocab, units, extra,
                                        fits=lambda text: fits_type(req.answer_type, text))
         dense = max((p.dense for p in passages), default=0.0)
@@ -182,7 +182,8 @@ class QAService:
 
         top = max((support(c, sm) for c, sm, *_ in best), default=0.0)
         chosen, failed = [], []
-        if draft.graph_backed or top >= pol.support_min:
+        gate = pol.typed_support_min if req.answer_type in TYPED else pol.support_min
+        if draft.graph_backed or top >= gate:
             want = pol.graph_statements if draft.graph_backed else pol.text_statements
             floor = pol.graph_sentence_min if draft.graph_backed else min(pol.sentence_min, top)
             for cov_i, sim_i, p, a, b in best:
@@ -263,15 +264,28 @@ class QAService:
         timings["compose"] = timings.get("compose", 0.0) + (time.perf_counter() - t) * 1000
         return answer
 
-    def _unit_candidates(self, qvec, scope: Scope, corpus):
+    def _unit_candidates(self, qvec, scope: Scope, corpus, answer_type: str):
         """Units closest to the question by their own vectors: cosine per span, and passages for those
-        the retrieved chunks miss (so the right table row or sentence is found wherever it stands)."""
+        the retrieved chunks miss (so the right table row or sentence is found wherever it stands).
+        For a question wanting a figure, the closest units *holding such a figure* are taken."""
         matrix = self._unit_matrix()
         docs = scope.allowed if scope.allowed != set(scope.docs) else None
+        keep = None
+        if answer_type in TYPED:
+            def keep(d: str, a: int, b: int) -> bool:
+                try:
+                    return fits_type(answer_type, self.pipeline.text(d)[a:b])
+                except Exception:  # noqa: BLE001 - a guide removed since the matrix was loaded
+                    return False
         found = matrix.search(qvec, self.policy.unit_candidates, docs)
+        lead = found[:self.policy.unit_candidates // 2]
+        if keep is not None:
+            typed = matrix.search(qvec, self.policy.unit_candidates // 2, docs, keep=keep)
+            lead = sorted({(d, a, b): (s, d, a, b) for s, d, a, b in lead + typed}.values(), reverse=True)
+            found = found + typed
         sims = {(d, a, b): s for s, d, a, b in found}
         extra = []
-        for s, d, a, b in found[:self.policy.unit_candidates // 2]:
+        for s, d, a, b in lead:
             chunk = corpus.chunk_at(d, a)
             if chunk is None:
                 continue
