@@ -230,7 +230,7 @@ class Composer:
     def sentences(self, u: Understanding, passages: list[Passage], idf, vocab: set[str],
                   units: dict[tuple[str, int, int], float] | None = None,
                   extra: list[Passage] = (), limit: int = 3,
-                  fits=None) -> list[tuple[float, float, Passage, int, int]]:
+                  fits=None, context_of=None) -> list[tuple[float, float, Passage, int, int]]:
         """Candidate answer spans, best first: ``(coverage, similarity, passage, start, end)``.
 
         Candidates are the sentences (and table rows, judged with their header row) of the retrieved
@@ -238,7 +238,9 @@ class Composer:
         own vectors. A sentence that is itself a question (an FAQ entry) hands its coverage to the
         sentence that answers it; headings are not answers. Coverage is the idf-weighted share of the
         question's content words a span holds; similarity the cosine of its unit vector (``units``).
-        ``fits(text)`` keeps only spans of the kind of answer asked (a duration, an amount ...).
+        ``fits(text)`` keeps only spans of the kind of answer asked (a duration, an amount ...);
+        ``context_of(doc_id, start)`` gives a span's section heading and guide title, whose words count
+        half (a line "Salary: £28,500" in a guide titled "TfL Software Development Graduate").
         """
         units = units or {}
         q = [t for t in dict.fromkeys(tokens(u.question)) if t not in QUESTION_WORDS]
@@ -250,9 +252,10 @@ class Composer:
         names = [m.surface.lower() for m in u.mentions]
         w_sem = self.policy.similarity_weight
 
-        def cover(text: str) -> float:
+        def cover(text: str, context: str = "") -> float:
             st = set(tokens(text))
-            return sum(w for t, w in weights.items() if t in st) / total
+            ct = set(tokens(context)) - st if context else set()
+            return sum(w if t in st else 0.5 * w for t, w in weights.items() if t in st or t in ct) / total
 
         def context(p: Passage, a: int, s: str) -> str:
             if not s.startswith("|"):
@@ -266,7 +269,8 @@ class Composer:
         for rank, p in enumerate([*passages, *extra]):
             spans = sentence_spans(p.text, p.start)
             texts = [p.text[a - p.start:b - p.start] for a, b in spans]
-            covs = [cover(context(p, a, t)) for (a, _), t in zip(spans, texts)]
+            covs = [cover(context(p, a, t), context_of(p.doc_id, a) if context_of else "")
+                    for (a, _), t in zip(spans, texts)]
             sims = [units.get((p.doc_id, a, b), 0.0) for a, b in spans]
             prior = 0.1 * p.dense - 0.02 * min(rank, len(passages))
             for i, ((a, b), s) in enumerate(zip(spans, texts)):
@@ -334,7 +338,7 @@ def _is_heading(s: str) -> bool:
     """A short unpunctuated line that names a section, not one that states a figure ("Salary: £28,500")."""
     s = s.strip()
     return len(s) < 80 and not re.search(r"[.!?:;]$", s) and not s.startswith(("|", "-", "•", "*")) \
-        and not re.search(r"[£$€%]|\w:\s", s)
+        and not re.search(r"[£$€%]|\w:\s|\d[\d,.]*\s*(k\b|years?|months?|weeks?|days?|hours?|minutes?|mins?)", s)
 
 
 def _same_paragraph(p: Passage, end: int, start: int) -> bool:

@@ -227,6 +227,11 @@ class Scope:
         return self._mentions(v.text, c) or self._mentions(v.title + "\n" + v.doc_id.replace("-", " "), c) or \
             re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id))
 
+    def context(self, doc_id: str, start: int) -> str:
+        """The section heading above a span and its guide's title (what scopes the span's meaning)."""
+        v = self.docs.get(doc_id)
+        return f"{heading_before(v.text, start)}\n{v.title}" if v else ""
+
     def satisfies(self, doc_id: str, start: int, end: int, *, role_iri: str | None = None,
                   location: str | None = None) -> list[Constraint]:
         """The constraints a piece of evidence fails (empty: it may answer).

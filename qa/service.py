@@ -169,25 +169,25 @@ class QAService:
         t = time.perf_counter()
         units, extra = self._unit_candidates(qvec, scope, corpus, req.answer_type)
         best = self.composer.sentences(u, passages, corpus.idf, corpus.vocab, units, extra,
-                                       fits=lambda text: fits_type(req.answer_type, text))
-        dense = max((p.dense for p in passages), default=0.0)
+                                       fits=lambda text: fits_type(req.answer_type, text),
+                                       context_of=lambda d, a: scope.context(d, a))
         pol = self.policy
 
-        def support(cov: float, sim: float) -> float:
+        def support(cov: float, sim: float, dense: float) -> float:
             """Lexical coverage of the question by one span, or its semantic closeness (unit or passage)."""
             by_sim = pol.support_min * max(0.0, sim - pol.similarity_floor) / (pol.similarity_support
                                                                                - pol.similarity_floor)
             close = max(by_sim, pol.dense_weight * max(0.0, dense - pol.dense_floor))
             return max(cov, pol.coverage_weight * cov + close)
 
-        top = max((support(c, sm) for c, sm, *_ in best), default=0.0)
+        top = max((support(c, sm, p.dense) for c, sm, p, *_ in best), default=0.0)
         chosen, failed = [], []
         gate = pol.typed_support_min if req.answer_type in TYPED else pol.support_min
         if draft.graph_backed or top >= gate:
             want = pol.graph_statements if draft.graph_backed else pol.text_statements
             floor = pol.graph_sentence_min if draft.graph_backed else min(pol.sentence_min, top)
             for cov_i, sim_i, p, a, b in best:
-                if support(cov_i, sim_i) < floor or len(chosen) >= want:
+                if support(cov_i, sim_i, p.dense) < floor or len(chosen) >= want:
                     continue
                 if any(a < cb and ca < b for _, _, ca, cb in chosen) or any(
                         c.doc_id == p.doc_id and a < c.end and c.start < b for c in cites.citations):
