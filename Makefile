@@ -15,7 +15,7 @@ $(BIN)/careerkg: pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,llm]'
 	touch $(BIN)/careerkg
 
 # headless Chromium and its driver from Debian for the browser tests (tests/web); needs root

@@ -148,6 +148,8 @@ def create_app(settings: Settings | None = None, *, runtime=None, announce: bool
     web_pages.install(app)  # pages first: their HTML-only routes share paths with the API
     for r in (ask.router, sparql.router, documents.router, entities.router, health.router):
         app.include_router(r)
+    from api.routers.chat import router as chat_router  # OpenAI-compatible /v1/chat/completions (issue 14)
+    app.include_router(chat_router)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                        allow_headers=["Accept", "Content-Type"], expose_headers=sparql.EXPOSED_HEADERS,
                        max_age=3600)

@@ -19,11 +19,15 @@ Mode = enum.Enum("Mode", {"extractive": "extractive", "llm": "llm"}, type=str)
 @app.command()
 @guarded
 def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")],
-        as_json: Annotated[bool, typer.Option("--json", help="Print the answer object as JSON.")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the answer object as JSON (with --stream:"
+                                                             " one JSON event per line).")] = False,
         mode: Annotated[Mode | None, typer.Option(help="Answer composer (llm needs CAREERKG_LLM_MODEL).",
                                                   show_default="extractive")] = None,
         top_k: Annotated[int | None, typer.Option(help="Passages retrieved.", min=1, max=50,
-                                                  show_default=default_of("top_k"))] = None) -> None:
+                                                  show_default=default_of("top_k"))] = None,
+        stream: Annotated[bool, typer.Option("--stream", help="Print the answer as it arrives (statements, or the"
+                                                              " LLM's sentences once checked), then its sources.")]
+        = False) -> None:
     """Answer a question with numbered sources.
 
     Through the running service when there is one (answers in milliseconds), else
@@ -31,6 +35,11 @@ def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")
     """
     mode = mode.value if mode is not None else None
     svc = service()
+    if stream:
+        events = (_remote_events(client(svc), question, top_k, mode) if svc is not None
+                  else _local_events(question, top_k, mode))
+        _print_stream(events, as_json)
+        return
     if svc is not None:
         body = {k: v for k, v in (("question", question), ("top_k", top_k), ("mode", mode)) if v is not None}
         ans = client(svc).json("POST", "/ask", json=body)
@@ -40,6 +49,10 @@ def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")
         print_json(ans)
         return
     console.print(ans["answer"], highlight=False, markup=False)
+    _print_tail(ans)
+
+
+def _print_tail(ans: dict) -> None:
     for note in ans.get("notes") or []:
         console.print(f"note: {note}", highlight=False, markup=False)
     for c in ans.get("citations") or []:
@@ -47,6 +60,66 @@ def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")
                       markup=False)
     for c in ans.get("conflicts") or []:
         console.print(f"conflict: {c['about']}: {' vs '.join(c['values'])}", highlight=False, markup=False)
+
+
+def _local_events(question: str, top_k: int | None, mode: str | None):
+    from qa.stream import AnswerStream
+
+    for ev in AnswerStream(runtime().qa, question, top_k=top_k, mode=mode).events():
+        yield ev.name, ev.data
+
+
+def _remote_events(c, question: str, top_k: int | None, mode: str | None):
+    """``POST /ask`` as Server-Sent Events: ``(event, data)`` pairs as they arrive."""
+    import httpx
+
+    from careerkg.errors import StoreError
+
+    body = {k: v for k, v in (("question", question), ("top_k", top_k), ("mode", mode)) if v is not None}
+    try:
+        with c.http.stream("POST", "/ask", json=body, headers={"Accept": "text/event-stream"}) as r:
+            if r.status_code >= 400:
+                r.read()
+                c.request("POST", "/ask", json=body)  # raises the service's error as the other commands do
+            name, data = "message", []
+            for line in r.iter_lines():
+                if line == "":
+                    if data:
+                        yield name, json.loads("\n".join(data))
+                    name, data = "message", []
+                elif line.startswith("event:"):
+                    name = line[6:].strip()
+                elif line.startswith("data:"):
+                    data.append(line[5:].removeprefix(" "))
+    except httpx.HTTPError as exc:
+        raise StoreError(f"the stream from the service at {c.url} broke off: {exc}") from None
+
+
+def _print_stream(events, as_json: bool) -> None:
+    """Write each event as it arrives: text as it comes, then notes, sources and conflicts."""
+    import sys
+
+    from careerkg.errors import CareerKGError
+
+    out = sys.stdout
+    for name, data in events:
+        if as_json:
+            out.write(json.dumps({"event": name, "data": data}, ensure_ascii=False) + "\n")
+            out.flush()
+            continue
+        if name == "delta":
+            out.write(data["text"])
+        elif name == "reset":
+            out.write(f"\n(withdrawn: {data['reason']})\n")
+        elif name == "done":
+            out.write("\n")
+            out.flush()
+            _print_tail(data)
+        elif name == "error":
+            out.write("\n")
+            out.flush()
+            raise CareerKGError(data["error"]["message"])
+        out.flush()
 
 
 @app.command("eval")
