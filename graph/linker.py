@@ -21,6 +21,7 @@ name ("Two Sigma London" is Two Sigma, and London).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import Iterable
 
@@ -96,6 +97,24 @@ _PAREN = re.compile(rf"\((?P<list>{_LIST})\)")
 _ITEM_SPLIT = re.compile(r",[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+")
 
 
+_BLOCK = 100_000
+
+
+def _blocks(text: str, size: int) -> Iterable[tuple[int, str]]:
+    """``(offset, piece)`` of ``text`` in pieces of at most ``size`` characters, cut after a line
+    break, else after a space, else anywhere."""
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            if cut <= start:
+                cut = text.rfind(" ", start, end)
+            end = cut + 1 if cut > start else end
+        yield start, text[start:end]
+        start = end
+
+
 @lru_cache(maxsize=1)
 def get_nlp():
     """The spaCy pipeline, loaded once per process."""
@@ -162,14 +181,24 @@ class EntityLinker:
         Returns:
             Mentions whose ``surface == text[start:end]``.
         """
-        doc = self.nlp(text) if discover else self.nlp.make_doc(text)
-        return self._link_doc(doc, discover)
+        if len(text) <= _BLOCK:
+            doc = self.nlp(text) if discover else self.nlp.make_doc(text)
+            return self._link_doc(doc, discover)
+        # a very long text is read in blocks cut at line breaks (or spaces): spaCy's cost and
+        # memory stay linear and its max_length is never hit
+        out: list[Mention] = []
+        for start, piece in _blocks(text, _BLOCK):
+            doc = self.nlp(piece) if discover else self.nlp.make_doc(piece)
+            out += [Mention(m.entity, m.start + start, m.end + start, m.surface, m.extractor)
+                    for m in self._link_doc(doc, discover)]
+        return out
 
     def link_many(self, texts: Iterable[str], discover: bool = True,
                   batch_size: int = 8) -> list[list[Mention]]:
         """:meth:`link` over many texts, with ``nlp.pipe`` when discovering."""
-        if not discover:
-            return [self.link(t, discover=False) for t in texts]
+        texts = list(texts)
+        if not discover or any(len(t) > _BLOCK for t in texts):
+            return [self.link(t, discover=discover) for t in texts]
         return [self._link_doc(d, True) for d in self.nlp.pipe(texts, batch_size=batch_size)]
 
     def entity(self, iri: str) -> Entity | None:
@@ -332,6 +361,9 @@ class EntityLinker:
         for m in _NAME_CUE.finditer(text):
             add(m.start("name"), m.end("name"), "pattern", strong=True)
         # 3. NER organisations, validated by how the name is used somewhere in the text
+        usage: dict[str, bool] = {}
+        newlines = [m.start() for m in re.finditer("\n", text)]
+        code_line: dict[int, bool] = {}
         for ent in doc.ents:
             if ent.label_ != "ORG" and ent.label_ != "GPE":
                 continue
@@ -346,17 +378,21 @@ class EntityLinker:
                 if (s, e) not in found and free(s, e) == (s, e) and self._city_ok(ent, name):
                     found[(s, e)] = ("city", name, "ner")
                 continue
-            line_s, line_e = text.rfind("\n", 0, s) + 1, text.find("\n", e)
-            if _CODE_LINE.search(text[line_s:line_e if line_e >= 0 else len(text)]):
+            k = bisect_right(newlines, s)
+            if k not in code_line:  # once per line: a 1 MB line is searched once, not once per name
+                line_s = newlines[k - 1] + 1 if k else 0
+                line_e = newlines[k] if k < len(newlines) else len(text)
+                code_line[k] = _CODE_LINE.search(text, line_s, line_e) is not None
+            if code_line[k]:
                 continue  # a code block
             if len(name.split()) == 1 and name.lower() in lowered_words:
                 continue  # a capitalised common word ("Invest", "Linear")
             if re.search(r"\b(?:in|near|around|outside|across)\s+$", text[max(0, s - 12):s]):
                 continue  # "DeepMind in King's Cross": a place
-            used = self.employer_usage(text, s, e) or any(
-                self.employer_usage(text, m.start(), m.end())
-                for m in re.finditer(rf"(?<![\w&]){re.escape(name)}(?![\w&])", text) if m.start() != s)
-            if used:
+            if name not in usage:  # once per name: a name repeated 10,000 times is scanned once
+                usage[name] = any(self.employer_usage(text, m.start(), m.end())
+                                  for m in re.finditer(rf"(?<![\w&]){re.escape(name)}(?![\w&])", text))
+            if usage[name]:
                 add(s, e, "ner", strong=True)
         # a single word of a longer organisation name never stands for it alone ("Robotics")
         multi = [n.lower().split() for _, n, _ in found.values() if len(n.split()) > 1]

@@ -13,7 +13,7 @@ Every span is ``[start, end)`` into the document text, trimmed of surrounding wh
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -28,6 +28,23 @@ _UNIT_LINE = re.compile(r"^(?:per|a|/)\s*(?:year|annum|day|month|hour)\b[\w ,.()
 _LABEL_CUE = re.compile(r"salar|median|average|mean\b|range|premium|pay|rate|level|entry|junior|mid|senior|lead|"
                         r"principal|staff|graduate|/day|per day|contract|take-home|base|percentile|jobs|vacanc|"
                         r"roles|posts|postings|skills|share|growth|change|increase|rank", re.I)
+
+
+class MentionList(list):
+    """Mentions sorted by offset, with range look-ups by binary search (no scan of every mention
+    per sentence or table row: a 10,000-row table stays linear)."""
+
+    def __init__(self, mentions=()) -> None:
+        super().__init__(sorted(mentions, key=lambda m: (m.start, -m.end)))
+        self._starts = [m.start for m in self]
+
+    def starting(self, s: int, e: int) -> list:
+        """Mentions starting in ``[s, e)``."""
+        return list.__getitem__(self, slice(bisect_left(self._starts, s), bisect_left(self._starts, e)))
+
+    def within(self, s: int, e: int) -> list:
+        """Mentions lying wholly inside ``[s, e)``."""
+        return [m for m in self.starting(s, e) if m.end <= e]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from typing import Callable
 
 from careerkg.model import Claim, Mention
 from graph.vocab import CKG, SCHEMA, mint
-from ingest.layout import Layout, Line
+from ingest.layout import Layout, Line, MentionList
 
 LOCATED_IN = str(SCHEMA.location)
 IN_SECTOR = str(CKG.inSector)
@@ -73,6 +73,9 @@ class RelationExtractor:
                  chunk_of: Callable[[int, int], str]) -> None:
         self.text, self.layout, self.main_role, self.chunk_of = text, layout, main_role, chunk_of
         self.mentions = mentions
+        self._by_kind: dict[str, MentionList] = {}
+        for kind in ("role", "skill", "org", "city", "sector"):
+            self._by_kind[kind] = MentionList(m for m in mentions if m.entity.kind == kind)
 
     def extract(self) -> list[Claim]:
         """All relation claims, deduplicated."""
@@ -88,7 +91,10 @@ class RelationExtractor:
     # -- helpers --------------------------------------------------------------------------
 
     def _in(self, s: int, e: int, kind: str) -> list[Mention]:
-        return [m for m in self.mentions if m.entity.kind == kind and s <= m.start and m.end <= e]
+        found = self._by_kind.get(kind)
+        if found is None:
+            return [m for m in self.mentions if m.entity.kind == kind and s <= m.start and m.end <= e]
+        return found.within(s, e)
 
     def _claim(self, kind: str, subj: str, pred: str, obj: str, span: tuple[int, int], how: str,
                months: tuple[float, float | None] | None = None) -> Claim:
@@ -140,9 +146,9 @@ class RelationExtractor:
         """An employer's stated city right after its name: "X London", "X (Leeds)", "X in Manchester",
         "X, a Sheffield startup", "X, based in Bristol"."""
         out = []
-        cities = [m for m in self.mentions if m.entity.kind == "city"]
-        for org in (m for m in self.mentions if m.entity.kind == "org"):
-            nxt = next((c for c in cities if c.start >= org.end and c.start - org.end <= 40), None)
+        cities = self._by_kind["city"]
+        for org in self._by_kind["org"]:
+            nxt = next(iter(cities.starting(org.end, org.end + 41)), None)
             gap = self.text[org.end:nxt.start] if nxt is not None else ""
             if nxt is None or not _ORG_CITY_GAP.match(gap):
                 continue

@@ -14,7 +14,7 @@ from typing import Callable
 
 from careerkg.model import Claim, Mention
 from graph.vocab import CKG
-from ingest.layout import Layout, Line
+from ingest.layout import Layout, Line, MentionList
 
 UK = str(CKG.UK)
 OUTSIDE_LONDON = str(CKG.UKOutsideLondon)
@@ -216,9 +216,13 @@ class SalaryExtractor:
     def __init__(self, text: str, layout: Layout, mentions: list[Mention], main_role: str | None,
                  chunk_of: Callable[[int, int], str]) -> None:
         self.text, self.layout, self.main_role, self.chunk_of = text, layout, main_role, chunk_of
-        self.roles = [m for m in mentions if m.entity.kind == "role" and m.entity.label != "Career Changer"]
-        self.cities = [m for m in mentions if m.entity.kind == "city"]
-        self.skills = [m for m in mentions if m.entity.kind == "skill"]
+        self.roles = MentionList(m for m in mentions if m.entity.kind == "role" and m.entity.label != "Career Changer")
+        self.cities = MentionList(m for m in mentions if m.entity.kind == "city")
+        self.skills = MentionList(m for m in mentions if m.entity.kind == "skill")
+        self.city_by_surface: dict[str, str] = {}
+        for m in self.cities:
+            self.city_by_surface.setdefault(m.surface.lower(), m.entity.iri)
+        self._lead_in: dict[int, str | None] = {}
         self.default_location = UK if _UK.search(text) else None
         self.stated = [(m.start(), "USD" if m.group("usd") else "EUR" if m.group("eur") else "GBP")
                        for m in _STATED_CURRENCY.finditer(text)]
@@ -280,7 +284,7 @@ class SalaryExtractor:
         return any(_NOT_PAY_CONTEXT.search(ln.content) for ln in near)
 
     def _role_in(self, s: int, e: int, before: int | None = None) -> str | None:
-        inside = [m for m in self.roles if s <= m.start and m.end <= e]
+        inside = self.roles.within(s, e)
         if before is not None:
             prior = [m for m in inside if m.end <= before]
             if prior:
@@ -291,9 +295,8 @@ class SalaryExtractor:
         chunk = self.text[s:e]
         if _OUTSIDE.search(chunk):
             return OUTSIDE_LONDON
-        for m in self.cities:
-            if s <= m.start and m.end <= e:
-                return m.entity.iri
+        for m in self.cities.within(s, e):
+            return m.entity.iri
         if _UK.search(chunk):
             return UK
         return None
@@ -304,9 +307,9 @@ class SalaryExtractor:
 
     def _skill_pay(self, s: int, fig: int) -> bool:
         """A figure about a skill's pay: a skill named before it, and no role or level."""
-        if any(s <= m.start < fig for m in self.roles) or seniorities(self.text[s:fig]):
+        if self.roles.starting(s, fig) or seniorities(self.text[s:fig]):
             return False
-        return any(s <= m.start < fig for m in self.skills)
+        return bool(self.skills.starting(s, fig))
 
     # -- claim building ---------------------------------------------------------------
 
@@ -379,14 +382,14 @@ class SalaryExtractor:
             location, role = None, row_role
             if col:
                 location = OUTSIDE_LONDON if _OUTSIDE.search(col) else None
-                location = location or next((m.entity.iri for m in self.cities if m.surface.lower() == col.lower()), None)
+                location = location or self.city_by_surface.get(col.lower())
                 location = location or (UK if _UK.search(col) else None)
                 if i < len(head_spans) and i > 0:  # one column per role: "| Level | ML Engineer | Data Scientist |"
                     hs, he = head_spans[i]
-                    col_roles = [m for m in self.roles if hs <= m.start and m.end <= he]
-                    if col_roles and not any(spans[0][0] <= m.start < spans[0][1] for m in self.roles):
+                    col_roles = self.roles.within(hs, he)
+                    if col_roles and not self.roles.starting(spans[0][0], spans[0][1]):
                         role = col_roles[0].entity.iri
-            cell_role = [m for m in self.roles if cs <= m.start and m.end <= ce]
+            cell_role = self.roles.within(cs, ce)
             if cell_role and i > 0:
                 role = cell_role[0].entity.iri
             cell_levels = levels
@@ -412,7 +415,7 @@ class SalaryExtractor:
         if seniorities(label) or _YEARS.search(label):
             return True
         s = line.start
-        if any(s <= m.start < s + len(label) for m in self.roles):
+        if self.roles.starting(s, s + len(label)):
             return True
         heads = self.layout.headings_above(line, 2)
         return any(_SALARY_CUE.search(h.content) for h in heads)
@@ -431,8 +434,8 @@ class SalaryExtractor:
         role = self._role_in(line.start, label_end)
         if role == self.main_role:
             heads = self.layout.headings_above(line, 2)
-            head_roles = [m for h in heads for m in self.roles if h.start <= m.start and m.end <= h.end]
-            role = head_roles[0].entity.iri if head_roles and not any(line.start <= m.start < label_end for m in self.roles) \
+            head_roles = [m for h in heads for m in self.roles.within(h.start, h.end)]
+            role = head_roles[0].entity.iri if head_roles and not self.roles.starting(line.start, label_end) \
                 else role
         location = self._location_in(line.start, line.end) or self._lead_in_location(line)
         out: list[Claim] = []
@@ -483,8 +486,16 @@ class SalaryExtractor:
         "Typical salaries in Leeds are:" sentence or a heading); None when it names no place.
         """
         i = line.index - 1
+        if i >= 0 and self.layout.lines[i].kind == "item" and i in self._lead_in:
+            self._lead_in[line.index] = self._lead_in[i]  # a giant list is walked once
+            return self._lead_in[i]
         while i >= 0 and self.layout.lines[i].kind == "item":
             i -= 1
+        found = self._lead_in_of(i)
+        self._lead_in[line.index] = found
+        return found
+
+    def _lead_in_of(self, i: int) -> str | None:
         if i < 0:
             return None
         lead = self.layout.lines[i]
@@ -507,7 +518,7 @@ class SalaryExtractor:
             if line.kind == "item":
                 label_end = s + sent.find(":") if ":" in sent else ranges[0].start
                 if not (in_salary_section or seniorities(self.text[s:label_end]) or _SALARY_CUE.search(sent)
-                        or any(s <= m.start < label_end for m in self.roles)):
+                        or self.roles.starting(s, label_end)):
                     continue
             elif not _SALARY_CUE.search(sent):
                 continue
@@ -521,7 +532,7 @@ class SalaryExtractor:
                     continue
                 if _CHANGE.search(self.text, max(s, r.start - 60), r.start):
                     continue
-                if not any(s <= m.start < e for m in self.roles) and self._skill_pay(left_s, r.start):
+                if not self.roles.starting(s, e) and self._skill_pay(left_s, r.start):
                     continue  # "jobs citing Kubernetes pay an average of £85,000": a skill's pay
                 use_right = bool(_PREP.match(right_clause))
                 level_after = _LEVEL_AFTER.match(right_clause)

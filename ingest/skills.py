@@ -19,6 +19,7 @@ employers, so the same name in two guides is one entity.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, insort
 
 from careerkg.model import Entity, Mention
 from graph.gazetteer import Gazetteer
@@ -73,6 +74,7 @@ class SkillFinder:
         self.text, self.layout, self.gazetteer = text, layout, gazetteer
         self.spans = sorted((m.start, m.end) for m in mentions)
         self.found: dict[tuple[int, int], str] = {}
+        self._found: list[tuple[int, int]] = []
 
     def find(self) -> list[Mention]:
         """New skill mentions, in text order."""
@@ -89,7 +91,12 @@ class SkillFinder:
     # -- candidates -------------------------------------------------------------------------
 
     def _taken(self, s: int, e: int) -> bool:
-        return any(a < e and s < b for a, b in self.spans) or any(a < e and s < b for a, b in self.found)
+        i = bisect_left(self.spans, (s, s))
+        for a, b in self.spans[max(0, i - 3):i + 3]:  # mentions do not overlap: neighbours suffice
+            if a < e and s < b:
+                return True
+        j = bisect_left(self._found, (s, s))
+        return any(a < e and s < b for a, b in self._found[max(0, j - 3):j + 3])
 
     def _entity(self, name: str) -> Entity:
         known = self.gazetteer.by_alias(name, "skill")
@@ -132,6 +139,7 @@ class SkillFinder:
         if self._taken(s, e):
             return
         self.found[(s, e)] = name
+        insort(self._found, (s, e))
 
     def _list_after(self, pos: int) -> None:
         """The items of a list starting at ``pos`` (up to the end of the clause)."""

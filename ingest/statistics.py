@@ -22,11 +22,12 @@ ago", "the 6 months to 29 Dec 2025" is a period), and figures already read as sa
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Callable
 
 from careerkg.model import Claim, Mention
 from graph.vocab import CKG
-from ingest.layout import Layout, Line
+from ingest.layout import Layout, Line, MentionList
 from ingest.salary import CURRENCY_OF_SYMBOL, OUTSIDE_LONDON, UK
 
 PREDICATE = str(CKG.measures)
@@ -160,8 +161,10 @@ class StatisticExtractor:
     def __init__(self, text: str, layout: Layout, mentions: list[Mention], chunk_of: Callable[[int, int], str],
                  salary_spans: set[tuple[int, int]] = frozenset()) -> None:
         self.text, self.layout, self.chunk_of = text, layout, chunk_of
-        self.mentions = [m for m in mentions if m.entity.kind in ("role", "skill", "org", "sector", "city")]
-        self.cities = [m for m in mentions if m.entity.kind == "city"]
+        self.mentions = MentionList(m for m in mentions if m.entity.kind in ("role", "skill", "org", "sector", "city"))
+        self.cities = MentionList(m for m in mentions if m.entity.kind == "city")
+        self._periods: dict[tuple[int, int], list[str | None]] = {}
+        self._rows: dict[int, bool] = {}
         self.salary = sorted(salary_spans)
 
     def extract(self) -> list[Claim]:
@@ -188,13 +191,13 @@ class StatisticExtractor:
     # -- helpers ----------------------------------------------------------------------------
 
     def _is_salary(self, span: tuple[int, int]) -> bool:
-        return any(s < span[1] and span[0] < e for s, e in self.salary)
+        i = bisect_left(self.salary, (span[0], span[0]))
+        return any(s < span[1] and span[0] < e for s, e in self.salary[max(0, i - 2):i + 2])
 
     def _location(self, s: int, e: int) -> str | None:
         chunk = self.text[s:e]
-        for m in self.cities:
-            if s <= m.start and m.end <= e:
-                return m.entity.iri
+        for m in self.cities.within(s, e):
+            return m.entity.iri
         if re.search(r"outside (?:of )?london|rest of (?:the )?uk", chunk, re.I):
             return OUTSIDE_LONDON
         if re.search(r"\b(?:UK|U\.K\.|United Kingdom|Britain)\b", chunk):
@@ -203,7 +206,7 @@ class StatisticExtractor:
 
     def _claim(self, value: float, hi: float | None, unit: str, measures: str, ms: tuple[int, int],
                ev: tuple[int, int], how: str, period: str | None, location: str | None) -> Claim:
-        about = tuple(dict.fromkeys(m.entity.iri for m in self.mentions if ms[0] <= m.start and m.end <= ms[1]))
+        about = tuple(dict.fromkeys(m.entity.iri for m in self.mentions.within(ms[0], ms[1])))
         s, e = ev
         return Claim(kind="statistic", subject=about[0] if about else "", predicate=PREDICATE, object=None,
                      start=s, end=e, evidence=self.text[s:e], extractor=how, chunk_id=self.chunk_of(s, e),
@@ -216,15 +219,15 @@ class StatisticExtractor:
 
     def _measures_span(self, s: int, e: int, fig: tuple[int, int]) -> tuple[int, int]:
         """The clause around a figure: from the clause break before it to the one after it."""
-        a = s
-        for m in _CLAUSE.finditer(self.text, s, fig[0]):
+        a = max(s, fig[0] - 200)  # a bounded window: a 1 MB sentence stays linear
+        for m in _CLAUSE.finditer(self.text, a, fig[0]):
             a = m.end()
-        b = e
-        m = _CLAUSE.search(self.text, fig[1], e)
+        b = min(e, fig[1] + 200)
+        m = _CLAUSE.search(self.text, fig[1], b)
         if m:
             b = m.start()
         if b - a < 12:  # "(26%)": take the clause before the bracket too
-            a, b = s, e
+            a, b = max(s, fig[0] - 100), min(e, fig[1] + 100)
         return a, b
 
     # -- sentences --------------------------------------------------------------------------
@@ -234,18 +237,28 @@ class StatisticExtractor:
         out = []
         line = self.layout.line_at(s)
         context = bool(_COUNT_CUE.search(self.text, line.start, line.end) if line else _COUNT_CUE.search(sent))
-        for v, hi, unit, span in figures(self.text, s, e, count_context=context):
+        period = location = None
+        for i, (v, hi, unit, span) in enumerate(figures(self.text, s, e, count_context=context)):
             if self._is_salary(span):
                 continue
+            if i == 0:  # once per sentence
+                period, location = self._period(s, e), self._location(s, e)
             ms = self._measures_span(s, e, span)
-            out.append(self._claim(v, hi, unit, self.text[ms[0]:ms[1]], ms, (s, e), "sentence",
-                                   self._period(s, e), self._location(s, e)))
+            out.append(self._claim(v, hi, unit, self.text[ms[0]:ms[1]], ms, (s, e), "sentence", period, location))
         return out
 
     # -- tables -----------------------------------------------------------------------------
 
     def _stats_row(self, line: Line) -> bool:
         """A space-aligned table row: a label then two or more figures ("Rank 26 59 82")."""
+        if line.index in self._rows:
+            return self._rows[line.index]
+        self._rows[line.index] = ok = self._is_stats_row(line)
+        return ok
+
+    def _is_stats_row(self, line: Line) -> bool:
+        if len(line.content) > 2000:
+            return False
         m = _ROW_VALUES.search(line.content)
         if not m or m.start() == 0:
             return False
@@ -257,6 +270,12 @@ class StatisticExtractor:
         i = line.index - 1
         while i >= 0 and self._stats_row(self.layout.lines[i]):
             i -= 1
+        key = (i, n)
+        if key not in self._periods:  # once per table: a 10,000-row table is walked once
+            self._periods[key] = self._header_periods(i, n)
+        return self._periods[key]
+
+    def _header_periods(self, i: int, n: int) -> list[str | None]:
         header = []
         j = i
         while j >= 0 and i - j < 3 and not self._stats_row(self.layout.lines[j]) and \
