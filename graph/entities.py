@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from careerkg.errors import InvalidInput, NotFound
 from careerkg.model import ENTITY_KINDS
+from graph.claims import claims_about, salaries_about
 from graph.store import GraphStore
 from graph.vocab import ID_BASE, kind_of, mint
 
@@ -27,31 +28,6 @@ SELECT ?e ?label ?alt ?category ?same WHERE {
   OPTIONAL { ?e owl:sameAs ?same }
 }
 """
-
-_CLAIMS = """
-SELECT DISTINCT ?e ?claim ?s ?p ?o ?doc ?title ?chunk ?start ?end ?quote WHERE {
-  ?claim a ckg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-         prov:wasDerivedFrom ?chunk ; nif:beginIndex ?start ; nif:endIndex ?end ; nif:anchorOf ?quote .
-  FILTER(?s = ?e || ?o = ?e)
-  ?chunk dcterms:isPartOf ?d . ?d dcterms:title ?title .
-  BIND(STRAFTER(STR(?d), "/id/doc/") AS ?doc)
-} ORDER BY ?doc ?start
-"""
-
-_SALARIES = """
-SELECT DISTINCT ?e ?claim ?role ?seniority ?location ?min ?max ?unit ?doc ?title ?chunk ?start ?end ?quote WHERE {
-  ?claim a ckg:SalaryClaim ; ckg:role ?role ; schema:unitText ?unit ;
-         prov:wasDerivedFrom ?chunk ; nif:beginIndex ?start ; nif:endIndex ?end ; nif:anchorOf ?quote .
-  OPTIONAL { ?claim ckg:seniority ?seniority }
-  OPTIONAL { ?claim ckg:location ?location }
-  OPTIONAL { ?claim schema:minValue ?min }
-  OPTIONAL { ?claim schema:maxValue ?max }
-  FILTER(?role = ?e || (BOUND(?location) && ?location = ?e))
-  ?chunk dcterms:isPartOf ?d . ?d dcterms:title ?title .
-  BIND(STRAFTER(STR(?d), "/id/doc/") AS ?doc)
-} ORDER BY ?doc ?start
-"""
-
 
 @dataclass(frozen=True)
 class EntityRow:
@@ -105,8 +81,8 @@ def entity_card(store: GraphStore, kind: str, slug: str) -> EntityCard:
     card.aliases = sorted({r["alt"] for r in rows if r.get("alt")})
     card.category = next((r["category"] for r in rows if r.get("category")), None)
     card.same_as = next((r["same"] for r in rows if r.get("same")), None)
-    card.claims = store.select(_CLAIMS, {"e": iri})
-    card.salaries = store.select(_SALARIES, {"e": iri})
+    card.claims = claims_about(store, iri)
+    card.salaries = salaries_about(store, iri)
     m = store.select("SELECT ?e (COUNT(DISTINCT ?ch) AS ?n) WHERE { ?ch schema:mentions ?e } GROUP BY ?e", {"e": iri})
     card.mentions = int(m[0]["n"]) if m and m[0].get("n") is not None else 0
     return card

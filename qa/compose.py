@@ -13,7 +13,7 @@ from careerkg.model import Conflict, Fact
 from graph.vocab import CKG
 from ingest.salary import implausible_money
 from qa.citations import CitationSet
-from qa.lookup import IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow, SalaryRow
+from graph.claims import IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow, SalaryRow
 from qa.retrieve import Passage
 from qa.text import QUESTION_WORDS, sentence_spans, tokens
 from qa.understand import Understanding

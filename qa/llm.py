@@ -25,6 +25,15 @@ SYSTEM = (
     "own source. If the sources do not answer the question, say so."
 )
 MAX_TOKENS = 400
+# one worked exchange: small models copy the citation format from it far more reliably than from the rules
+EXAMPLE = [
+    {"role": "user", "content": 'Question: What does a data analyst earn in Exeter?\n\nSources:\n'
+                                '<source id="1" doc="example">\nData analysts in Exeter earn £30,000 to £38,000.\n</source>\n'
+                                '<source id="2" doc="example">\nMost analyst roles in Devon ask for SQL.\n</source>\n\n'
+                                'Answer in a few sentences with [n] citations.'},
+    {"role": "assistant", "content": "Data analysts in Exeter earn £30,000 to £38,000 [1]. Most analyst roles in Devon"
+                                     " ask for SQL [2]."},
+]
 
 
 def build_messages(question: str, answer: Answer) -> list[dict]:
@@ -39,7 +48,7 @@ def build_messages(question: str, answer: Answer) -> list[dict]:
     if facts:
         user += f"\n\nFacts extracted from these sources:\n{facts}"
     user += "\n\nAnswer in a few sentences with [n] citations."
-    return [{"role": "system", "content": SYSTEM}, {"role": "user", "content": user}]
+    return [{"role": "system", "content": SYSTEM}, *EXAMPLE, {"role": "user", "content": user}]
 
 
 class LLMClient:
@@ -50,12 +59,16 @@ class LLMClient:
         mock_response: litellm's offline stand-in reply (tests only: for what a local server cannot
             produce, such as a hosted provider's error types).
         max_tokens: the most the model may generate.
+        extra_body: fields sent as they are to an OpenAI-compatible server (e.g. llama.cpp's ``grammar``, see
+            :func:`citation_grammar`); a callable gets the extractive answer and returns them.
     """
 
-    def __init__(self, settings: Settings, mock_response=None, *, max_tokens: int = MAX_TOKENS) -> None:
+    def __init__(self, settings: Settings, mock_response=None, *, max_tokens: int = MAX_TOKENS,
+                 extra_body=None) -> None:
         self.settings = settings
         self.mock_response = mock_response
         self.max_tokens = max_tokens
+        self.extra_body = extra_body
 
     @property
     def configured(self) -> bool:
@@ -74,6 +87,9 @@ class LLMClient:
             kwargs["api_key"] = self.settings.llm_api_key or "none"
         if self.mock_response is not None:
             kwargs["mock_response"] = self.mock_response
+        extra = self.extra_body(extractive) if callable(self.extra_body) else self.extra_body
+        if extra:
+            kwargs["extra_body"] = dict(extra)
         return kwargs
 
     def answer(self, question: str, extractive: Answer) -> str:
@@ -114,6 +130,18 @@ class LLMClient:
             raise LLMError(_describe(exc)) from exc
         if not got:
             raise LLMError("empty reply")
+
+
+def citation_grammar(answer: Answer, max_sentences: int = 4) -> dict:
+    """A llama.cpp GBNF grammar (as ``extra_body``) under which every sentence ends with an existing ``[n]``.
+
+    For small local models that ignore the citation rule: the format is forced, the content is still
+    checked by :mod:`qa.validate`.
+    """
+    ids = " | ".join(f'"{c.id}"' for c in answer.citations) or '"1"'
+    return {"grammar": f'root ::= sentence (" " sentence){{0,{max_sentences - 1}}}\n'
+                       f'sentence ::= [A-Z] [^.\\[\\]\\n<>]{{5,240}} " [" id "]."\n'
+                       f"id ::= {ids}\n"}
 
 
 def _describe(exc: Exception) -> str:

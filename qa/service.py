@@ -11,13 +11,13 @@ import re
 import time
 from functools import lru_cache
 
-from careerkg.errors import InvalidInput, LLMError
+from careerkg.errors import InvalidInput
 from careerkg.model import Answer, EntityRef
 from careerkg.settings import Settings
 from graph.places import get_places
 from qa.citations import CitationSet
 from qa.compose import Composer, Draft, Statement, continue_enumeration
-from qa.lookup import GraphLookups
+from graph.claims import GraphLookups
 from qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, DocView, Scope, fits_type
 from qa.request import PERSON, TYPED, Constraint
 from ingest.units import UnitMatrix
@@ -270,13 +270,13 @@ class QAService:
         For a question wanting a figure, the closest units *holding such a figure* are taken."""
         matrix = self._unit_matrix()
         docs = scope.allowed if scope.allowed != set(scope.docs) else None
-        keep = None
-        if answer_type in TYPED:
-            def keep(d: str, a: int, b: int) -> bool:
-                try:
-                    return fits_type(answer_type, self.pipeline.text(d)[a:b])
-                except Exception:  # noqa: BLE001 - a guide removed since the matrix was loaded
-                    return False
+        def holds_figure(d: str, a: int, b: int) -> bool:
+            try:
+                return fits_type(answer_type, self.pipeline.text(d)[a:b])
+            except Exception:  # noqa: BLE001 - a guide removed since the matrix was loaded
+                return False
+
+        keep = holds_figure if answer_type in TYPED else None
         found = matrix.search(qvec, self.policy.unit_candidates, docs)
         lead = found[:self.policy.unit_candidates // 2]
         if keep is not None:

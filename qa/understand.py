@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from careerkg.model import Entity, Mention
-from graph.places import get_places
 from graph.vocab import CKG
 from qa.request import Constraint, Request, answer_type, places_in, source_spans, unknown_roles
 

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Query
 from api.deps import RuntimeDep
 from api.schemas import (CitationOut, ClaimOut, EntityCardOut, EntityRow, EntitySearch, NeighbourOut, SalaryOut,
                          error_responses)
-from careerkg.errors import CareerKGError
 from careerkg.model import ENTITY_KINDS
 from graph.entities import entity_card, search_entities
 from graph.vocab import PREFIXES, slug_of
+from qa.citations import CitationSet
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 
@@ -25,32 +25,27 @@ def _compact(iri: str) -> str:
 
 
 class _Citations:
-    """Numbers evidence spans; keeps only those that resolve to the document's current text."""
+    """Numbers evidence spans through the one citation layer (:class:`qa.citations.CitationSet`):
+    only spans that resolve to the document's current text are kept."""
 
     def __init__(self, pipeline) -> None:
-        self.pipeline = pipeline
-        self.items: list[CitationOut] = []
-        self._ids: dict[tuple[str, int, int], int] = {}
+        def title(doc_id: str) -> str:
+            rec = pipeline.manifest.docs.get(doc_id)
+            return rec.title if rec else doc_id
+
+        self._set = CitationSet(pipeline.text, title)
+
+    @property
+    def items(self) -> list[CitationOut]:
+        return [CitationOut(id=c.id, doc_id=c.doc_id, title=c.title, chunk_id=c.chunk_id, start=c.start, end=c.end,
+                            quote=c.quote) for c in self._set.citations]
 
     def cite(self, row: dict) -> list[int]:
         doc, start, end, quote = row.get("doc"), row.get("start"), row.get("end"), row.get("quote")
         if not doc or start is None or end is None or quote is None:
             return []
-        start, end = int(start), int(end)
-        key = (doc, start, end)
-        if key in self._ids:
-            return [self._ids[key]]
-        try:
-            text = self.pipeline.text(doc)
-        except CareerKGError:
-            return []
-        if text[start:end] != quote:
-            return []
-        n = len(self.items) + 1
-        self._ids[key] = n
-        self.items.append(CitationOut(id=n, doc_id=doc, title=row.get("title") or doc,
-                                      chunk_id=slug_of(row.get("chunk") or ""), start=start, end=end, quote=quote))
-        return [n]
+        n = self._set.add(doc, slug_of(row.get("chunk") or ""), int(start), int(end), quote)
+        return [] if n is None else [n]
 
 
 @router.get("", response_model=EntitySearch, summary="Search entities by label or alias",

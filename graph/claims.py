@@ -1,4 +1,9 @@
-"""Graph lookups for structured intents: parameterised SPARQL (values bound, never pasted)."""
+"""The claims layer: every read of claims (salary, relation) with their evidence, for answers and entity cards.
+
+Parameterised SPARQL only (values bound, never pasted). :class:`GraphLookups` serves the answer
+composer (claims narrowed by role, level, place ...); :func:`claims_about` and
+:func:`salaries_about` serve entity cards (every claim naming one entity).
+"""
 
 from __future__ import annotations
 
@@ -145,3 +150,40 @@ class GraphLookups:
         return [RelationRow(r["s"], _label(r["s"], r.get("sLabel")), r["p"], r["o"], _label(r["o"], r.get("oLabel")),
                             r.get("minMonths"), r.get("maxMonths"), _evidence(r))
                 for r in self.store.select(RELATIONS, bindings)]
+
+
+# -- entity cards: every claim that names one entity --------------------------------------
+
+_CLAIMS = """
+SELECT DISTINCT ?e ?claim ?s ?p ?o ?doc ?title ?chunk ?start ?end ?quote WHERE {
+  ?claim a ckg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+         prov:wasDerivedFrom ?chunk ; nif:beginIndex ?start ; nif:endIndex ?end ; nif:anchorOf ?quote .
+  FILTER(?s = ?e || ?o = ?e)
+  ?chunk dcterms:isPartOf ?d . ?d dcterms:title ?title .
+  BIND(STRAFTER(STR(?d), "/id/doc/") AS ?doc)
+} ORDER BY ?doc ?start
+"""
+
+_SALARIES = """
+SELECT DISTINCT ?e ?claim ?role ?seniority ?location ?min ?max ?unit ?doc ?title ?chunk ?start ?end ?quote WHERE {
+  ?claim a ckg:SalaryClaim ; ckg:role ?role ; schema:unitText ?unit ;
+         prov:wasDerivedFrom ?chunk ; nif:beginIndex ?start ; nif:endIndex ?end ; nif:anchorOf ?quote .
+  OPTIONAL { ?claim ckg:seniority ?seniority }
+  OPTIONAL { ?claim ckg:location ?location }
+  OPTIONAL { ?claim schema:minValue ?min }
+  OPTIONAL { ?claim schema:maxValue ?max }
+  FILTER(?role = ?e || (BOUND(?location) && ?location = ?e))
+  ?chunk dcterms:isPartOf ?d . ?d dcterms:title ?title .
+  BIND(STRAFTER(STR(?d), "/id/doc/") AS ?doc)
+} ORDER BY ?doc ?start
+"""
+
+
+def claims_about(store: GraphStore, iri: str) -> list[dict]:
+    """Relation claims whose subject or object is ``iri``, with evidence and document title."""
+    return store.select(_CLAIMS, {"e": iri})
+
+
+def salaries_about(store: GraphStore, iri: str) -> list[dict]:
+    """Salary claims for a role ``iri`` or in a place ``iri``, with evidence and document title."""
+    return store.select(_SALARIES, {"e": iri})
