@@ -374,7 +374,7 @@ class EntityLinker:
             if ent.label_ == "ORG" and poss and poss.start() > 0:  # "Accenture’s UK Tech Talent Tracker": the owner
                 e = s + poss.start()
             name = text[s:e]
-            if ent.label_ == "GPE":
+            if ent.label_ == "GPE" or self._is_place(name):  # NER reads "a Sheffield startup" as ORG
                 if (s, e) not in found and free(s, e) == (s, e) and self._city_ok(ent, name):
                     found[(s, e)] = ("city", name, "ner")
                 continue

@@ -56,8 +56,17 @@ _SKILL_ING = re.compile(r"(?:learn|engineer|programm|test|comput|model|process|m
                         r"tun|debugg|cod|deploy|monitor|profil|visualis|visualiz|forecast|label|scal|build)ing$")
 _FIGURE_WORDS = {"salary", "salaries", "median", "average", "pay", "rate", "rates", "score", "percentile", "total",
                  "count", "share", "growth", "vacancies", "postings", "jobs"}
-# a language or tool written with # or + ("C#", "F#", "C++") after "with", "using", "in"
-_TECH_TOKEN = re.compile(r"\b(?:with|using|in|on)[ \t]+(?P<name>[A-Z][A-Za-z]?(?:#|\+\+))(?![\w#+])")
+# a language or tool written with # or + ("C#", "F#", "C++") after "with", "using", "in"; a
+# CamelCase or upper-case tool name after "using", "with", "via", "query", "serve with", "export to"
+_TECH_TOKEN = re.compile(
+    r"\b(?:with|using|in|on)[ \t]+(?P<name>[A-Z][A-Za-z]?(?:#|\+\+))(?![\w#+])|"
+    r"\b(?:using|uses|use|with|via|query(?:ing)?|quer(?:ies|y)\s+in|(?:serv|deploy|export|convert|ship|run)\w*"
+    r"(?:[ \t]+\w+){0,2}?[ \t]+(?:with|to|on|in|via))[ \t]+(?P<tool>[A-Z][a-z]+[A-Z][A-Za-z]*|[A-Z]{3,6})(?![\w#+-])|"
+    r"\b(?:in|on|into)[ \t]+(?P<camel>[A-Z][a-z]+[A-Z][a-z]+[A-Za-z]*)(?![\w#+-])")
+_DATA_VERB = re.compile(r"\b(?:quer\w*|stor\w*|deploy\w*|train\w*|host\w*|load\w*|process\w*|analy[sz]\w*|"
+                        r"model\w*|pipelines?|tables?|warehous\w*|orchestrat\w*|serv\w*|usage|data)\b", re.I)
+# "AI skills", "GenAI skills": an upper-case or CamelCase term right before a lower-case "skills"
+_BEFORE_SKILLS = re.compile(r"\b(?P<name>[A-Z]{2,}[A-Za-z0-9#+]*|[A-Z][a-z]+[A-Z]\w*)[ \t]+skills\b")
 
 
 class SkillFinder:
@@ -81,6 +90,11 @@ class SkillFinder:
         for m in _CUE.finditer(self.text):
             self._list_after(m.end())
         for m in _TECH_TOKEN.finditer(self.text):
+            g = "name" if m.group("name") else "tool" if m.group("tool") else "camel"
+            if g == "camel" and not _DATA_VERB.search(self.text, max(0, m.start() - 60), m.start()):
+                continue  # "look the interviewer up on LinkedIn": a site, not a tool
+            self._add(m.start(g), m.end(g), strict=True)
+        for m in _BEFORE_SKILLS.finditer(self.text):
             self._add(m.start("name"), m.end("name"), strict=True)
         self._under_headings()
         out = []
@@ -97,6 +111,13 @@ class SkillFinder:
                 return True
         j = bisect_left(self._found, (s, s))
         return any(a < e and s < b for a, b in self._found[max(0, j - 3):j + 3])
+
+    @staticmethod
+    def _place(name: str) -> bool:
+        from graph.places import get_places
+
+        place = get_places().lookup(name)  # a city of 100,000+ or a country, not a small town named like a tool
+        return place is not None and (place.kind != "city" or place.population >= 100_000)
 
     def _entity(self, name: str) -> Entity:
         known = self.gazetteer.by_alias(name, "skill")
@@ -136,6 +157,8 @@ class SkillFinder:
             return  # "following best practices"
         if words[0].lower() in _GENERIC or any(e2.kind != "skill" for e2 in self.gazetteer.by_alias(name)):
             return
+        if tech and name[0].isupper() and self._place(name):
+            return  # "including Glasgow (150%)"
         if self._taken(s, e):
             return
         self.found[(s, e)] = name

@@ -321,3 +321,11 @@ def test_skills_under_a_skills_heading_but_not_captions_or_column_values(extract
 def test_phrases_that_are_not_skills(extractor, text):
     got, _ = _skills(extractor, text)
     assert not [e for e in got.values() if e.discovered], got
+
+
+def test_unseen_tools_in_tool_contexts_are_skills(extractor):
+    text = ("ML engineers export models to ONNX, serve them with TorchServe and query usage in BigQuery. "
+            "Demand for GenAI skills grew across UK cities, including Glasgow (150%).")
+    got, _ = _skills(extractor, text)
+    assert {"ONNX", "TorchServe", "BigQuery", "GenAI"} <= set(got)
+    assert "Glasgow" not in got
