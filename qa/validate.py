@@ -51,10 +51,10 @@ _WORD_NUMBER = re.compile(r"\b(?P<w>" + "|".join(sorted(_WORD_NUMBERS, key=len, 
                           r"(?:[\s-]+(?P<scale>hundred|thousand|million|billion))?", re.I)
 _NAME = re.compile(r"\b[A-Z][A-Za-z0-9&+.'’]*[A-Za-z0-9+]|\b[A-Z]\b")
 # instruction-like text inside a source: never evidence, never to be repeated
-_INSTRUCTION = re.compile(
-    r"[^.!?\n]*\b(?:ignore|disregard|forget|override)\b[^.!?\n]*\b(?:instruction|prompt|rule|above|previous|prior|"
-    r"system)s?\b[^.!?\n]*[.!?]?|[^.!?\n]*\b(?:you are now|new instructions?|system prompt|as an ai|"
-    r"do not cite|don't cite)\b[^.!?\n]*[.!?]?", re.I)
+_CLAUSE = re.compile(r"[^.!?\n]*(?:\n(?![ \t]*\n)[^.!?\n]*)*[.!?]?")  # one sentence; wrapped lines kept
+_INSTRUCTION = re.compile(r"\b(?:ignore|disregard|forget|override)\b.{0,120}?\b(?:instruction|prompt|rule|above|previous|"
+                          r"prior|system)s?\b|\b(?:you are now|new instructions?|system prompt|as an ai|do not cite|"
+                          r"don't cite)\b", re.I | re.S)
 # ordinary words that are capitalised only because they open a sentence (any other capitalised word is a name)
 _SENTENCE_STARTERS = frozenset("""
 a an the in on at for of to and but or so yet as if when while although though because since after before
@@ -233,14 +233,22 @@ def _common(word: str) -> bool:
     return word.lower() in _common_set() and not word.isupper()
 
 
+def _instruction_spans(quote: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _CLAUSE.finditer(quote) if m.group(0).strip() and _INSTRUCTION.search(m.group(0))]
+
+
 def evidence(quote: str) -> str:
-    """The part of a quote that may ground a sentence: its instruction-like clauses blanked out."""
-    return _INSTRUCTION.sub(" ", quote)
+    """The part of a quote that may ground a sentence: sentences carrying instructions blanked out."""
+    out, last = [], 0
+    for a, b in _instruction_spans(quote):
+        out += [quote[last:a], " " * (b - a)]
+        last = b
+    return "".join(out) + quote[last:]
 
 
 def instructions(quote: str) -> list[str]:
-    """Instruction-like clauses inside a quote ("Ignore previous instructions and ...")."""
-    return [m.group(0).strip() for m in _INSTRUCTION.finditer(quote) if m.group(0).strip()]
+    """Sentences inside a quote that carry instructions ("Ignore previous instructions and ...")."""
+    return [quote[a:b].strip() for a, b in _instruction_spans(quote)]
 
 
 def _name_in(word: str, haystack: str) -> bool:
