@@ -224,6 +224,11 @@ class SalaryExtractor:
             self.city_by_surface.setdefault(m.surface.lower(), m.entity.iri)
         self._lead_in: dict[int, str | None] = {}
         self.default_location = UK if _UK.search(text) else None
+        if layout.lines:  # a guide whose title names one city ("Tech salaries in London 2026") is about it
+            title = layout.lines[0]
+            named = {m.entity.iri for m in self.cities.within(title.start, title.end)}
+            if len(named) == 1:
+                self.default_location = named.pop()
         self.stated = [(m.start(), "USD" if m.group("usd") else "EUR" if m.group("eur") else "GBP")
                        for m in _STATED_CURRENCY.finditer(text)]
         self.used: set[tuple[int, int]] = set()  # spans of the figures that became salary claims
@@ -300,6 +305,19 @@ class SalaryExtractor:
         if _UK.search(chunk):
             return UK
         return None
+
+    def _city_list(self, s: int, e: int, location: str | None) -> list[str | None]:
+        """Every city of a coordinated list before a figure ("Manchester, Edinburgh, and Cambridge
+        now offer £65,000"), else just ``location``."""
+        cities = self.cities.within(s, e)
+        if location is None or len(cities) < 2 or cities[0].entity.iri != location:
+            return [location]
+        run = [cities[0]]
+        for prev, nxt in zip(cities, cities[1:]):
+            if not re.fullmatch(r",?\s*(?:and|or|&)?\s*", self.text[prev.end:nxt.start]):
+                break
+            run.append(nxt)
+        return list(dict.fromkeys(m.entity.iri for m in run))
 
     def _abroad(self, s: int, e: int) -> bool:
         """True when ``text[s:e]`` names a country or city outside the UK and no UK place."""
@@ -548,8 +566,9 @@ class SalaryExtractor:
                 unit = self._unit(r, e, sent)
                 if unit:
                     how = "list" if line.kind == "item" else "prose"
-                    out += self._claims(r, role, [lv for lv in levels if unit == "DAY" or lv != "Contractor"],
-                                        location, unit, (s, e), how)
+                    for loc in self._city_list(left_s, r.start, location):
+                        out += self._claims(r, role, [lv for lv in levels if unit == "DAY" or lv != "Contractor"],
+                                            loc, unit, (s, e), how)
         return out
 
 

@@ -148,6 +148,8 @@ class SkillFinder:
         tech = bool(re.search(r"[A-Z#+]", name))
         if strict and not tech:
             return  # a lowercase phrase only where the context is unambiguous
+        if not tech and len(words) > 1 and {w.lower() for w in words} & (_GENERIC | {"employers", "employer"}):
+            return  # "the specific skills employers (are looking for)"
         if {w.lower() for w in words} & _FIGURE_WORDS:
             return  # "Median Salary": the caption of a figure
         if words[-1].lower() in _NOT_HEAD:

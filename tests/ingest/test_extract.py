@@ -329,3 +329,12 @@ def test_unseen_tools_in_tool_contexts_are_skills(extractor):
     got, _ = _skills(extractor, text)
     assert {"ONNX", "TorchServe", "BigQuery", "GenAI"} <= set(got)
     assert "Glasgow" not in got
+
+
+def test_salary_for_each_city_of_a_list_and_a_city_guide_title(extractor):
+    got = _salaries(extractor, "AI engineer pay in the UK\nManchester, Edinburgh, and Cambridge now offer "
+                               "£65,000-£75,000 for AI engineering roles.")
+    assert {loc.rsplit("/", 1)[-1] for _, _, loc, *_ in got} == {"manchester", "edinburgh", "cambridge"}
+    got = _salaries(extractor, "Tech salaries in London 2026: what engineers earn in the UK\n"
+                               "ML Engineer - £60K-£130K+\nMedian: ~£85K for ML engineers.")
+    assert ("machine-learning-engineer", None, LONDON, 60000, 130000, "YEAR", "GBP") in got
