@@ -190,6 +190,26 @@ class Layout:
         """Every sentence of the text with its line, in order."""
         return [(s, e, ln) for ln in self.lines for s, e in self.sentences(ln)]
 
+    def window(self, s: int, e: int, a: int, b: int, limit: int = 600) -> tuple[int, int]:
+        """The evidence span for a figure at ``[a, b)`` of the sentence ``[s, e)``: the sentence
+        itself, or for a sentence longer than ``limit`` characters (a 1 MB line without
+        punctuation) about ``limit`` characters around the figure, cut at spaces."""
+        if e - s <= limit:
+            return s, e
+        half = limit // 2
+        ws, we = max(s, a - half), min(e, b + half)
+        if ws > s:
+            sp = self.text.find(" ", ws, a)
+            ws = sp + 1 if sp >= 0 else ws
+        if we < e:
+            sp = self.text.rfind(" ", b, we)
+            we = sp if sp >= 0 else we
+        while ws < we and self.text[ws].isspace():
+            ws += 1
+        while we > ws and self.text[we - 1].isspace():
+            we -= 1
+        return ws, we
+
     @cached_property
     def _line_starts(self) -> list[int]:
         return [ln.start - (4 if ln.kind == "item" else 0) for ln in self.lines]

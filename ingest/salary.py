@@ -416,7 +416,8 @@ class SalaryExtractor:
             for r in find_ranges(self.text, cs, ce, bare=bare):
                 unit = self._unit(r, line.end, cell + " " + col)
                 if unit:
-                    out += self._claims(r, role, cell_levels, location, unit, (line.start, line.end), "table")
+                    out += self._claims(r, role, cell_levels, location, unit,
+                                        self.layout.window(line.start, line.end, r.start, r.end, 2000), "table")
         return out
 
     def _row_like(self, line: Line) -> bool:
@@ -541,8 +542,9 @@ class SalaryExtractor:
             elif not _SALARY_CUE.search(sent):
                 continue
             for i, r in enumerate(ranges):
-                left_s = ranges[i - 1].end if i else s
-                right_e = ranges[i + 1].start if i + 1 < len(ranges) else e
+                ws, we = self.layout.window(s, e, r.start, r.end)  # the sentence, or a window of a huge one
+                left_s = max(ranges[i - 1].end if i else s, ws)
+                right_e = min(ranges[i + 1].start if i + 1 < len(ranges) else e, we)
                 left, right = self.text[left_s:r.start], self.text[r.end:right_e]
                 cut = re.search(r"[,;]", right)
                 right_clause = right[:cut.start()] if cut else right
@@ -550,7 +552,7 @@ class SalaryExtractor:
                     continue
                 if _CHANGE.search(self.text, max(s, r.start - 60), r.start):
                     continue
-                if not self.roles.starting(s, e) and self._skill_pay(left_s, r.start):
+                if not self.roles.starting(ws, we) and self._skill_pay(left_s, r.start):
                     continue  # "jobs citing Kubernetes pay an average of £85,000": a skill's pay
                 use_right = bool(_PREP.match(right_clause))
                 level_after = _LEVEL_AFTER.match(right_clause)
@@ -558,17 +560,17 @@ class SalaryExtractor:
                 location = (self._location_in(r.end, r.end + len(right_clause)) if use_right else None) \
                     or self._location_in(left_s, r.start)
                 if location is None and len(ranges) == 1:
-                    location = self._location_in(s, e)
+                    location = self._location_in(ws, we)
                 elif location is None:  # "In London, seniors are paid £A to £B, while principals start at £C"
-                    location = self._location_in(s, ranges[0].start)
+                    location = self._location_in(ws, min(we, max(ws, ranges[0].start)))
                 location = location or list_location
-                role = self._role_in(s, e, before=r.start)
-                unit = self._unit(r, e, sent)
+                role = self._role_in(ws, we, before=r.start)
+                unit = self._unit(r, e, self.text[ws:we])
                 if unit:
                     how = "list" if line.kind == "item" else "prose"
                     for loc in self._city_list(left_s, r.start, location):
                         out += self._claims(r, role, [lv for lv in levels if unit == "DAY" or lv != "Contractor"],
-                                            loc, unit, (s, e), how)
+                                            loc, unit, (ws, we), how)
         return out
 
 

@@ -244,7 +244,8 @@ class StatisticExtractor:
             if i == 0:  # once per sentence
                 period, location = self._period(s, e), self._location(s, e)
             ms = self._measures_span(s, e, span)
-            out.append(self._claim(v, hi, unit, self.text[ms[0]:ms[1]], ms, (s, e), "sentence", period, location))
+            ev = self.layout.window(s, e, span[0], span[1])  # the sentence, or a window of a huge one
+            out.append(self._claim(v, hi, unit, self.text[ms[0]:ms[1]], ms, ev, "sentence", period, location))
         return out
 
     # -- tables -----------------------------------------------------------------------------
@@ -327,8 +328,9 @@ class StatisticExtractor:
         for v, hi, unit, span in figures(self.text, label_end, line.end):
             if self._is_salary(span) or unit not in ("PERCENT", "COUNT"):
                 continue
-            out.append(self._claim(v, hi, unit, cells[0], (line.start, label_end), (line.start, line.end), "table",
-                                   None, self._location(line.start, line.end)))
+            out.append(self._claim(v, hi, unit, cells[0][:200], (line.start, min(label_end, line.start + 200)),
+                                   self.layout.window(line.start, line.end, span[0], span[1], 2000), "table",
+                                   None, self._location(line.start, min(line.end, line.start + 2000))))
         return out
 
     # -- cards ------------------------------------------------------------------------------
