@@ -102,7 +102,11 @@ async def models() -> dict:
 
 
 @router.post("/v1/chat/completions", response_model=ChatResponse, summary="Chat completion (OpenAI-compatible)",
-             responses=error_responses(400, 422, 503))
+             responses={**error_responses(400, 422, 503), 200: {
+                 "description": "A chat completion (JSON), or with `stream: true` its chunks as Server-Sent Events",
+                 "content": {"text/event-stream": {"schema": {"type": "string"}, "example": (
+                     'data: {"object": "chat.completion.chunk", "choices": [{"index": 0, "delta": {"content":'
+                     ' "Featurespace is based in Cambridge [1]."}, "finish_reason": null}]}\n\ndata: [DONE]\n\n')}}}})
 async def chat_completions(body: ChatRequest, rt: RuntimeDep):
     """The last user message answered with citations; the same answer as `POST /ask`, in OpenAI's shape.
 

@@ -92,3 +92,25 @@ def test_time_to_first_event_over_http(live_server):
     med = statistics.median(firsts)
     print(f"time to first event: median {med * 1000:.1f} ms, max {max(firsts) * 1000:.1f} ms over {len(firsts)}")
     assert med <= 0.100, firsts
+
+
+def test_cli_ask_stream_through_the_service(live_server, client):
+    """``careerkg --url URL ask --stream``: the answer as it arrives, then its sources; --json gives events."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    q = "Where is Featurespace based?"
+    want = client.post("/ask", json={"question": q}).json()
+    res = CliRunner().invoke(app, ["--url", live_server, "ask", "--stream", q])
+    assert res.exit_code == 0, res.output
+    lines = [ln for ln in res.stdout.splitlines() if not ln.startswith("note: ")]
+    assert lines[0] == want["answer"]
+    assert lines[1:1 + len(want["citations"])] == [
+        f"[{c['id']}] {c['doc_id']} [{c['start']}:{c['end']}] \"{c['quote']}\"" for c in want["citations"]]
+    res = CliRunner().invoke(app, ["--url", live_server, "ask", "--stream", "--json", q])
+    events = [json.loads(line) for line in res.stdout.splitlines()]
+    assert [e["event"] for e in events][-4:] == ["citations", "facts", "conflicts", "done"]
+    assert events[-1]["data"]["answer"] == want["answer"]
