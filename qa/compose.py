@@ -15,7 +15,7 @@ from ingest.salary import implausible_money
 from qa.citations import CitationSet
 from graph.claims import IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow, SalaryRow
 from qa.retrieve import Passage
-from qa.text import QUESTION_WORDS, sentence_spans, tokens
+from qa.text import QUESTION_WORDS, sentence_spans, token_set, tokens
 from qa.understand import Understanding
 
 SENIORITY_WORDS = {"Junior": "junior", "Mid": "mid-level", "Senior": "senior", "Lead": "lead",
@@ -253,8 +253,8 @@ class Composer:
         w_sem = self.policy.similarity_weight
 
         def cover(text: str, context: str = "") -> float:
-            st = set(tokens(text))
-            ct = set(tokens(context)) - st if context else set()
+            st = token_set(text)
+            ct = token_set(context) - st if context else frozenset()
             return sum(w if t in st else 0.5 * w for t, w in weights.items() if t in st or t in ct) / total
 
         def context(p: Passage, a: int, s: str) -> str:

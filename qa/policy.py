@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz
 
@@ -112,10 +113,29 @@ def fits_type(answer_type: str, text: str) -> bool:
     return True
 
 
-def contains(haystack: str, needle: str) -> bool:
-    """Whole-word, case- and accent-insensitive containment (plural 's' tolerated)."""
-    n = re.escape(fold(needle)).replace(r"\ ", r"[\s-]+")
-    return re.search(rf"(?<![\w]){n}(s|es)?(?![\w])", fold(haystack)) is not None
+def contains(haystack: str, needle: str, *, folded: bool = False) -> bool:
+    """Whole-word, case- and accent-insensitive containment (plural 's' tolerated).
+
+    ``folded=True`` says the haystack is already :func:`fold`-ed (a guide's cached text)."""
+    return _needle(fold(needle)).search(haystack if folded else fold(haystack)) is not None
+
+
+@lru_cache(maxsize=4096)
+def _needle(folded: str) -> re.Pattern:
+    n = re.escape(folded).replace(r"\ ", r"[\s-]+")
+    return re.compile(rf"(?<![\w]){n}(s|es)?(?![\w])")
+
+
+def word_keys(text: str) -> set[str]:
+    """The folded words of a text, each also without a plural 's'/'es' (for the guides' word index)."""
+    out = set()
+    for w in re.findall(r"\w+", fold(text)):
+        out.add(w)
+        if w.endswith("es"):
+            out.add(w[:-2])
+        if w.endswith("s"):
+            out.add(w[:-1])
+    return out
 
 
 def heading_before(text: str, pos: int, reach: int = 3000) -> str:
@@ -156,6 +176,19 @@ class DocView:
     publisher: str = ""
     source_url: str = ""
     main_role: str | None = None  # the role IRI the guide mentions most
+    _headings: dict[int, str] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def folded(self) -> str:
+        """The text :func:`fold`-ed once (offsets may shift; used only to test containment)."""
+        return fold(self.text)
+
+    def heading(self, start: int) -> str:
+        """:func:`heading_before` a span, remembered for this version of the guide."""
+        h = self._headings.get(start)
+        if h is None:
+            h = self._headings[start] = heading_before(self.text, start)
+        return h
 
 
 @dataclass
@@ -173,6 +206,7 @@ class Scope:
     docs: dict[str, DocView]
     aliases: dict[str, tuple[str, ...]]
     policy: AnswerPolicy = DEFAULT_POLICY
+    words: dict[str, set[str]] | None = None  # folded word -> guides holding it (to skip most guides fast)
     allowed: set[str] = field(default_factory=set)
     unmet: list[Constraint] = field(default_factory=list)
     narrowed_by: list[Constraint] = field(default_factory=list)  # constraints that left guides out
@@ -181,7 +215,7 @@ class Scope:
         self.allowed = set(self.docs)
         for c in self.request.of("source"):
             hit = {d for d, v in self.docs.items() if self._source_matches(c.value, v)} or \
-                {d for d, v in self.docs.items() if self._mentions(v.text, c)}  # a source the guide cites
+                {d for d, v in self.docs.items() if self._in_text(v, c)}  # a source the guide cites
             if hit:
                 self.allowed &= hit
             else:
@@ -222,15 +256,27 @@ class Scope:
             return True
         return found >= max(1, round(0.75 * len(words)))
 
+    def _in_text(self, v: DocView, c: Constraint) -> bool:
+        """The guide's text names it (the word index rules most guides out before any text is read)."""
+        for n in self._names(c):
+            if len(n) < 2:
+                continue
+            keys = re.findall(r"\w+", fold(n))
+            if self.words is not None and not all(v.doc_id in self.words.get(k, ()) for k in keys):
+                continue
+            if contains(v.folded, n, folded=True):
+                return True
+        return False
+
     def _doc_mentions(self, v: DocView, c: Constraint) -> bool:
         """The guide names it in its text, its title or its id ("nottingham-..." for Nottingham)."""
-        return self._mentions(v.text, c) or self._mentions(v.title + "\n" + v.doc_id.replace("-", " "), c) or \
+        return self._in_text(v, c) or self._mentions(v.title + "\n" + v.doc_id.replace("-", " "), c) or \
             re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id))
 
     def context(self, doc_id: str, start: int) -> str:
         """The section heading above a span and its guide's title (what scopes the span's meaning)."""
         v = self.docs.get(doc_id)
-        return f"{heading_before(v.text, start)}\n{v.title}" if v else ""
+        return f"{v.heading(start)}\n{v.title}" if v else ""
 
     def satisfies(self, doc_id: str, start: int, end: int, *, role_iri: str | None = None,
                   location: str | None = None) -> list[Constraint]:
@@ -245,7 +291,7 @@ class Scope:
             return list(self.request.of("source")) + self.narrowed_by or [Constraint("source", doc_id)]
         v = self.docs[doc_id]
         sentence = v.text[start:end]
-        context = f"{sentence}\n{heading_before(v.text, start)}"
+        context = f"{sentence}\n{v.heading(start)}"
         about = f"{v.title}\n{v.doc_id.replace('-', ' ')}"  # what the whole guide is about
         failed = []
         for c in self.request.constraints:

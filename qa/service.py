@@ -18,7 +18,7 @@ from graph.places import get_places
 from qa.citations import CitationSet
 from qa.compose import Composer, Draft, Statement, continue_enumeration
 from graph.claims import GraphLookups
-from qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, DocView, Scope, fits_type
+from qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, DocView, Scope, fits_type, word_keys
 from qa.request import PERSON, TYPED, Constraint
 from ingest.units import UnitMatrix
 from qa.retrieve import Passage, Retriever
@@ -55,7 +55,7 @@ class QAService:
         self.understanding = QuestionUnderstanding(linker, embedder)
         self.retriever = Retriever(index, graph, self._current)
         self.composer = Composer(GraphLookups(graph), policy)
-        self._per_generation: tuple[int, Speller, dict[str, DocView]] | None = None
+        self._per_generation: tuple | None = None  # (generation, speller, guides, word index)
         self._units: UnitMatrix | None = None
         from qa.llm import LLMClient
 
@@ -96,7 +96,11 @@ class QAService:
             docs[doc_id] = DocView(doc_id, rec.title or doc_id, text, getattr(rec, "publisher", None) or "",
                                    getattr(rec, "source_url", None) or "",
                                    max(counts, key=counts.get) if counts else None)
-        self._per_generation = (corpus.generation, speller, docs)
+        words: dict[str, set[str]] = {}
+        for doc_id, v in docs.items():
+            for w in word_keys(v.text):
+                words.setdefault(w, set()).add(doc_id)
+        self._per_generation = (corpus.generation, speller, docs, words)
         return speller, docs
 
     def ask(self, question: str, *, top_k: int | None = None, mode: str | None = None) -> Answer:
@@ -135,7 +139,7 @@ class QAService:
     # ------------------------------------------------------------------ the answer
     def _answer(self, u, qvec, k: int, timings: dict[str, float], docs: dict[str, DocView]) -> Answer:
         t = time.perf_counter()
-        scope = Scope(u.request, docs, self._aliases(u), self.policy)
+        scope = Scope(u.request, docs, self._aliases(u), self.policy, self._per_generation[3])
         if scope.unmet:  # a constraint no guide (of the named source) mentions at all
             timings["graph"] = (time.perf_counter() - t) * 1000
             return self._abstain(u, scope.unmet, qvec, k, docs, timings)
@@ -247,7 +251,7 @@ class QAService:
             saved = req.constraints
             req.constraints = kept
             try:
-                scope = Scope(req, docs, self._aliases(u), self.policy)
+                scope = Scope(req, docs, self._aliases(u), self.policy, self._per_generation[3])
                 if not scope.unmet:
                     nearest, _ = self._compose(u, qvec, k, scope, {})
             finally:

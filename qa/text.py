@@ -47,3 +47,9 @@ def tokens(text: str) -> list[str]:
 
 # generic question words, stemmed like every token
 QUESTION_WORDS = frozenset(stem(w) for w in _QUESTION_WORDS)
+
+
+@lru_cache(maxsize=65536)
+def token_set(text: str) -> frozenset[str]:
+    """:func:`tokens` of a text as a set, remembered (answer candidates and their contexts recur)."""
+    return frozenset(tokens(text))
