@@ -126,11 +126,18 @@ class QuestionUnderstanding:
                     continue
                 hay, needle = (text, name) if len(name) < 5 else (low, name.lower())
                 for m in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", hay):
-                    if free(m.start(), m.end()):
-                        kind = iri.split("/id/", 1)[-1].split("/", 1)[0]
-                        ent = Entity(iri, kind, names[0], tuple(names[1:]), discovered=True)
-                        out.append(Mention(ent, m.start(), m.end(), text[m.start():m.end()], "graph"))
-                        taken.append((m.start(), m.end()))
+                    a, b = m.start(), m.end()
+                    inside = [(x, y) for x, y in taken if a <= x and y <= b and (x, y) != (a, b)]
+                    if not free(a, b) and not (inside and all(a <= x and y <= b for x, y in taken
+                                                              if not (y <= a or b <= x))):
+                        continue
+                    # the longer name wins: "Peakline Robotics" over the sector word "Robotics" inside it
+                    out = [mm for mm in out if not (a <= mm.start and mm.end <= b)]
+                    taken = [(x, y) for x, y in taken if not (a <= x and y <= b)]
+                    kind = iri.split("/id/", 1)[-1].split("/", 1)[0]
+                    ent = Entity(iri, kind, names[0], tuple(names[1:]), discovered=True)
+                    out.append(Mention(ent, a, b, text[a:b], "graph"))
+                    taken.append((a, b))
         out.sort(key=lambda m: m.start)
         return out
 
