@@ -34,7 +34,7 @@ from ingest.load import EXTENSION_FOR, MEDIA_TYPES, doc_id_for, load_bytes
 from ingest.manifest import DocRecord, Manifest
 from ingest.meta import read_sidecar
 from ingest.recovery import Recovery
-from ingest.units import pack, unit_file, unit_spans
+from ingest.units import chunk_vectors, pack, unit_file, unit_spans
 
 log = logging.getLogger("careerkg.ingest")
 
@@ -196,9 +196,9 @@ class Pipeline(Recovery):
             return plan
         chunks, extraction = plan
         spans = unit_spans(doc.text)
-        vectors = self.embedder.encode([c.text for c in chunks] + [doc.text[a:b] for a, b in spans])
-        return self._finish(doc, raw, chunks, vectors[:len(chunks)], extraction, given,
-                            units=(spans, vectors[len(chunks):]))
+        vectors = self.embedder.encode([doc.text[a:b] for a, b in spans])
+        return self._finish(doc, raw, chunks, chunk_vectors(chunks, spans, vectors, self.embedder.encode),
+                            extraction, given, units=(spans, vectors))
 
     def _plan(self, doc: Document, *, force: bool, given: dict[str, str] | None = None):
         """``IngestResult`` when there is nothing to do, else the prepared ``(chunks, extraction)``.
@@ -255,8 +255,7 @@ class Pipeline(Recovery):
                         continue
                     group.append((path, doc, data, plan[0], plan[1], time.perf_counter() - t0, given))
                 spans = {doc.doc_id: unit_spans(doc.text) for _, doc, *_ in group}
-                texts = [t for _, doc, _, chunks, *_ in group
-                         for t in [c.text for c in chunks] + [doc.text[a:b] for a, b in spans[doc.doc_id]]]
+                texts = [doc.text[a:b] for _, doc, *_ in group for a, b in spans[doc.doc_id]]
                 try:
                     vectors = self.embedder.encode(texts)
                 except CareerKGError as exc:
@@ -268,12 +267,13 @@ class Pipeline(Recovery):
                         if vectors is None:
                             raise InvalidInput(error)
                         n_units = len(spans[doc.doc_id])
-                        units = (spans[doc.doc_id], vectors[pos + len(chunks):pos + len(chunks) + n_units])
-                        res = self._finish(doc, data, chunks, vectors[pos:pos + len(chunks)], extraction, given,
-                                           units)
+                        units = (spans[doc.doc_id], vectors[pos:pos + n_units])
+                        res = self._finish(doc, data, chunks,
+                                           chunk_vectors(chunks, units[0], units[1], self.embedder.encode),
+                                           extraction, given, units)
                     except CareerKGError as exc:
                         res = IngestResult(doc.doc_id, "failed", str(path), str(exc))
-                    pos += len(chunks) + len(spans[doc.doc_id])
+                    pos += len(spans[doc.doc_id])
                     res = IngestResult(res.doc_id, res.status, str(path), res.reason, res.version, res.chunks,
                                        res.claims, prep + time.perf_counter() - t0)
                     results.append(res)

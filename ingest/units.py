@@ -39,6 +39,30 @@ def pack(spans: list[tuple[int, int]], vectors) -> bytes:
     return buf.getvalue()
 
 
+def chunk_vectors(chunks, spans: list[tuple[int, int]], unit_vecs, encode) -> list[list[float]]:
+    """Chunk vectors derived from the unit vectors they hold (normalised mean), so a guide's text is
+    encoded once, sentence by sentence; a chunk holding no whole unit is encoded with ``encode``."""
+    import bisect
+
+    vecs = np.asarray(unit_vecs, dtype=np.float32).reshape(len(spans), -1) if spans else None
+    starts = [a for a, _ in spans]
+    out: list[list[float] | None] = []
+    missing = []
+    for i, c in enumerate(chunks):
+        lo, hi = bisect.bisect_left(starts, c.start), bisect.bisect_left(starts, c.end)
+        idx = [j for j in range(lo, hi) if spans[j][1] <= c.end]
+        if not idx or vecs is None:
+            out.append(None)
+            missing.append(i)
+            continue
+        v = vecs[idx].mean(axis=0)
+        out.append((v / max(float(np.linalg.norm(v)), 1e-9)).tolist())
+    if missing:
+        for i, v in zip(missing, encode([chunks[i].text for i in missing])):
+            out[i] = list(v)
+    return out
+
+
 @dataclass
 class UnitMatrix:
     """Every current guide's units in one matrix, for one manifest generation."""
