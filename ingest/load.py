@@ -1,10 +1,9 @@
 """Loading guides: ``.txt``, ``.md`` and ``.html`` into plain text plus metadata.
 
-HTML goes through selectolax (Lexbor): a real HTML5 parser that copes with broken
-markup, is ~10x faster than BeautifulSoup, and lets us walk the tree without
-recursion (deeply nested hostile HTML cannot blow the Python stack). Scripts,
-styles and other non-content elements are dropped; block elements become line
-breaks and table rows become ``| a | b |`` lines, so salary tables keep their shape.
+HTML is reduced to its main content by :mod:`ingest.htmltext` (selectolax/Lexbor plus
+readability rules): navigation, cookie banners, sidebars and footers go; headings and
+paragraphs become lines, list items ``- item`` lines and table rows ``| a | b |`` lines,
+so salary tables keep their shape.
 Markdown keeps its text as written. The text returned is the text that is stored,
 served by ``GET /documents/{id}/text`` and indexed by every offset.
 """
@@ -14,12 +13,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from selectolax.lexbor import LexborHTMLParser
-
 from careerkg.errors import InvalidInput, TooLarge
 from careerkg.model import Document, sha256_text
 from graph.vocab import slugify
 from ingest import meta
+from ingest.htmltext import main_text
 
 MEDIA_TYPES = {
     ".txt": "text/plain",
@@ -30,14 +28,6 @@ MEDIA_TYPES = {
     ".htm": "text/html",
 }
 EXTENSION_FOR = {"text/plain": ".txt", "text/markdown": ".md", "text/html": ".html"}
-
-_DROP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas"}
-_BLOCK_TAGS = {
-    "p", "div", "section", "article", "header", "footer", "main", "aside", "nav", "li", "ul", "ol",
-    "h1", "h2", "h3", "h4", "h5", "h6", "br", "hr", "tr", "table", "thead", "tbody", "blockquote",
-    "pre", "dl", "dt", "dd", "figure", "figcaption", "form", "body", "html", "title",
-}
-
 
 def media_type_for(name: str) -> str:
     """The media type of a file name by extension; raises :class:`InvalidInput` if unsupported."""
@@ -68,48 +58,9 @@ def decode(data: bytes, *, max_bytes: int) -> str:
 
 
 def html_to_text(html: str) -> tuple[str, str | None]:
-    """Plain text and title of an HTML page (iterative walk, no recursion)."""
-    text, found = _html(html)
+    """The main content of an HTML page as plain text, and its title (see :mod:`ingest.htmltext`)."""
+    text, found = main_text(html)
     return text, found.title
-
-
-def _html(html: str) -> tuple[str, meta.Metadata]:
-    tree = LexborHTMLParser(html)
-    found = meta.from_html(tree)
-    root = tree.body or tree.root
-    if root is None:
-        return "", found
-    out: list[str] = []
-    # stack of (node, entering); rows of tables are collected separately.
-    stack = [(root, True)]
-    while stack:
-        node, entering = stack.pop()
-        tag = node.tag
-        if not entering:
-            if tag in _BLOCK_TAGS:
-                out.append("\n")
-            continue
-        if tag == "-text":
-            out.append(node.text_content or "")
-            continue
-        if tag in _DROP_TAGS or tag == "_comment" or tag == "-comment":
-            continue
-        if tag == "tr":
-            cells = [re.sub(r"\s+", " ", c.text(separator=" ")).strip() for c in node.css("th, td")]
-            out.append("\n| " + " | ".join(cells) + " |\n")
-            continue
-        if tag == "li":
-            out.append("\n- ")
-        elif tag in _BLOCK_TAGS:
-            out.append("\n")
-        stack.append((node, False))
-        children = list(node.iter(include_text=True))
-        for child in reversed(children):
-            stack.append((child, True))
-    text = "".join(out)
-    lines = [re.sub(r"[ \t\u00a0]+", " ", ln).strip() for ln in text.split("\n")]
-    lines = [ln for ln in lines if ln and ln != "-"]
-    return "\n".join(lines), found
 
 
 def load_bytes(data: bytes, name: str, *, max_bytes: int = 5_000_000, media_type: str | None = None,
@@ -139,7 +90,7 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int = 5_000_000, media_type
     raw = decode(data, max_bytes=max_bytes)
     heading: str | None = None
     if media_type == "text/html":
-        text, found = _html(raw)
+        text, found = main_text(raw)
     else:
         text, found = raw, meta.Metadata()
         if media_type == "text/markdown":

@@ -130,3 +130,81 @@ def test_seeds_load(path):
     assert doc.doc_id == path.stem
     assert doc.text == path.read_text("utf-8").replace("\r\n", "\n")
     assert doc.title and len(doc.title) <= 200
+
+
+# ---------------------------------------------------------------- main content of web pages
+GUIDE_PAGE = td.DATA_DIR / "html" / "bristol-ml-jobs-guide.html"
+DIV_SOUP_PAGE = td.DATA_DIR / "html" / "edinburgh-data-roles.html"
+FURNITURE = ("cookie", "Accept all", "Home", "Jobs | About", "›", "Share on", "Subscribe", "Related guides",
+             "ML jobs in London", "©", "All rights reserved", "Privacy policy", "Popular posts", "Sign in",
+             "Registered in Scotland", "6 min read")
+
+
+@pytest.mark.parametrize("page", [GUIDE_PAGE, DIV_SOUP_PAGE], ids=["semantic", "div-soup"])
+def test_html_page_furniture_is_gone(page):
+    doc = load_path(page)
+    for gone in FURNITURE:
+        assert gone.lower() not in doc.text.lower(), gone
+
+
+def test_html_guide_keeps_headings_lists_and_tables_in_order():
+    doc = load_path(GUIDE_PAGE)
+    lines = doc.text.split("\n")
+    expected = ["Machine Learning Jobs in Bristol: Salaries and Skills", "What employers look for",
+                "- Python and PyTorch", "- Computer vision or natural language processing", "Salaries in Bristol",
+                "ML engineer salaries in Bristol, 2026", "| Level | Salary |",
+                "| Junior ML engineer | £38,000 – £50,000 |", "| Mid ML engineer | £55,000 – £75,000 |",
+                "| Senior ML engineer | £80,000 – £110,000 |", "How to get hired",
+                "- Build a portfolio with one end-to-end project.", "- Apply to graduate schemes in September.",
+                "Contract ML engineers in Bristol earn £500 – £650 per day."]
+    positions = [lines.index(e) for e in expected]
+    assert positions == sorted(positions)
+    assert lines[0] == expected[0] and lines[-1] == expected[-1]
+    # the title is the page's, without the site name; the head's metadata is still read
+    assert doc.title == "Machine Learning Jobs in Bristol: Salaries and Skills"
+    assert (doc.publisher, doc.issued) == ("Westcountry Careers", "2026-03-14")
+    assert doc.source_url == "https://www.westcountry-careers.example/guides/ml-jobs-bristol"
+
+
+def test_html_div_soup_keeps_content_and_table():
+    doc = load_path(DIV_SOUP_PAGE)
+    lines = doc.text.split("\n")
+    assert lines[0] == "Data Science Roles in Edinburgh" == doc.title
+    for line in ("| Role | Typical salary |", "| Graduate data scientist | £32,000 – £40,000 |", "Pay by level",
+                 "- Fintech and banking",
+                 "Edinburgh salaries are about 20% lower than in London, but so are living costs."):
+        assert line in lines
+
+
+def test_html_citation_offsets_exact_against_stored_text():
+    from ingest.chunk import chunk_text
+
+    doc = load_path(GUIDE_PAGE)
+    chunks = chunk_text(doc.doc_id, doc.text, sha256=doc.sha256, sentences=2, overlap=0, max_chars=300)
+    assert chunks
+    for c in chunks:
+        assert doc.text[c.start:c.end] == c.text
+    quote = "Contract ML engineers in Bristol earn £500 – £650 per day."
+    start = doc.text.index(quote)
+    assert doc.text[start:start + len(quote)] == quote
+    assert doc.sha256 == hashlib.sha256(doc.text.encode("utf-8")).hexdigest()
+
+
+def test_html_h1_outside_main_is_kept_and_header_without_heading_dropped():
+    html = ("<body><header class='site-header'><a href='/'>Logo</a><nav><a>Home</a> | <a>Jobs</a></nav></header>"
+            "<div class='hero'><h1>Quant ML Jobs</h1></div><main><p>Hedge funds hire ML researchers.</p></main>"
+            "</body>")
+    text, _ = html_to_text(html)
+    assert text == "Quant ML Jobs\nHedge funds hire ML researchers."
+    html = ("<body><header><h1>Quant ML Jobs</h1></header><nav><a>Home</a></nav>"
+            "<p>Hedge funds hire ML researchers.</p></body>")
+    assert html_to_text(html)[0] == "Quant ML Jobs\nHedge funds hire ML researchers."
+
+
+def test_html_menu_and_copyright_lines_dropped_but_table_rows_and_prose_kept():
+    html = ("<body><p>Home | Jobs | About</p><p>Senior pay is £90k | £110k in London, see below.</p>"
+            "<table><tr><td>a</td><td>b</td><td>c</td></tr></table><div>Copyright 2026 Acme Ltd</div>"
+            "<div><a>One</a> <a>Two</a> <a>Three</a></div><p>Read our <a>full guide</a> first.</p></body>")
+    text, _ = html_to_text(html)
+    assert text.split("\n") == ["Senior pay is £90k | £110k in London, see below.", "| a | b | c |",
+                                "Read our full guide first."]
