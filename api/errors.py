@@ -2,7 +2,7 @@
 
 The project's error hierarchy (:mod:`careerkg.errors`) is mapped to HTTP status
 codes here and only here. Malformed JSON (400), a body that is not JSON where JSON is
-read (415), validation errors (422), unknown routes (404), wrong methods (405) and
+read (415), validation errors (422), a duplicate guide (409), unknown routes (404), wrong methods (405) and
 unexpected exceptions (500) get the same shape; no stack trace
 and no server-side file path ever reaches a client.
 """
@@ -18,8 +18,8 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.http_rules import body_error, original_method
-from careerkg.errors import (CareerKGError, Forbidden, InvalidInput, LLMError, NotFound, Overloaded, QueryTimeout,
-                             StoreError, TooLarge, Unauthorized)
+from careerkg.errors import (CareerKGError, Duplicate, Forbidden, InvalidInput, LLMError, NotFound, Overloaded,
+                             QueryTimeout, StoreError, TooLarge, Unauthorized)
 from graph.sparql import NotAcceptable
 
 log = logging.getLogger("careerkg.api")
@@ -40,6 +40,7 @@ STATUS: list[tuple[type[CareerKGError], int]] = [
     (Unauthorized, 401),
     (Forbidden, 403),
     (NotFound, 404),
+    (Duplicate, 409),
     (QueryTimeout, 504),
     (Overloaded, 503),
     (StoreError, 503),
@@ -47,7 +48,7 @@ STATUS: list[tuple[type[CareerKGError], int]] = [
 ]
 
 _HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-               405: "method_not_allowed", 406: "not_acceptable", 413: "too_large", 415: "unsupported_media_type",
+               405: "method_not_allowed", 406: "not_acceptable", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
                422: "validation_error", 429: "too_many_requests", 500: "internal_error", 503: "unavailable"}
 
 # an absolute file path not inside a URL (":" or "/" before the slash means an IRI)

@@ -25,6 +25,20 @@ class TooLarge(InvalidInput):
     code = "too_large"
 
 
+class Duplicate(CareerKGError):
+    """The guide's text is identical to a document already ingested under another id.
+
+    Attributes:
+        existing_id: the id of that document.
+    """
+
+    code = "duplicate"
+
+    def __init__(self, message: str, existing_id: str = "") -> None:
+        super().__init__(message)
+        self.existing_id = existing_id
+
+
 class Unauthorized(CareerKGError):
     """Missing or wrong credentials."""
 

@@ -21,13 +21,14 @@ from pathlib import Path
 from typing import Protocol
 
 from careerkg.concurrency import RWLock
-from careerkg.errors import CareerKGError, InvalidInput, NotFound
+from careerkg.errors import CareerKGError, Duplicate, InvalidInput, NotFound
 from careerkg.model import Chunk, Document, Extraction
 from careerkg.settings import Settings
 from graph.rdf import document_quads, entity_quads
 from graph.store import GraphStore
 from graph.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH, graph_iri
 from ingest.chunk import chunk_text
+from ingest.dedup import refuse_duplicate
 from ingest.embed import Embedder
 from ingest.index import VectorIndex
 from ingest.load import EXTENSION_FOR, MEDIA_TYPES, doc_id_for, load_bytes
@@ -55,6 +56,7 @@ class IngestResult:
     chunks: int = 0
     claims: int = 0
     seconds: float = 0.0
+    duplicate_of: str = ""  # when refused as a duplicate: the id already holding the same text
 
     @property
     def ok(self) -> bool:
@@ -130,7 +132,8 @@ class Pipeline(Recovery):
         return cached
 
     # ---------------------------------------------------------------- writing
-    def ingest_path(self, path: Path, *, force: bool = False, metadata: dict | None = None) -> IngestResult:
+    def ingest_path(self, path: Path, *, force: bool = False, metadata: dict | None = None,
+                    allow_duplicate: bool = False) -> IngestResult:
         """Ingest one file (checked by type and size before it is read); never raises for bad input.
 
         Metadata comes from ``metadata``, over a ``NAME.meta.json`` sidecar beside the file.
@@ -142,15 +145,19 @@ class Pipeline(Recovery):
         except CareerKGError as exc:
             return IngestResult(path.stem, "failed", str(path), str(exc), seconds=time.perf_counter() - t0)
         return self.ingest_bytes(data, path.name, source=str(path), force=force,
-                                 metadata={**side, **(metadata or {})} if side or metadata else None)
+                                 metadata={**side, **(metadata or {})} if side or metadata else None,
+                                 allow_duplicate=allow_duplicate)
 
     def ingest_bytes(self, data: bytes, name: str, *, media_type: str | None = None, doc_id: str | None = None,
-                     source: str = "", force: bool = False, metadata: dict | None = None) -> IngestResult:
+                     source: str = "", force: bool = False, metadata: dict | None = None,
+                     allow_duplicate: bool = False) -> IngestResult:
         """Ingest (add, replace or confirm unchanged) one guide from bytes.
 
         Args:
             metadata: ``title``, ``publisher``, ``source_url``, ``issued`` given explicitly; they win
                 over what the guide says and are kept for this id across re-ingests (``""`` clears one).
+            allow_duplicate: ingest even when another id already holds the same text (otherwise the
+                result is ``failed`` with ``duplicate_of`` naming that id).
 
         Bad input yields a ``failed`` result and leaves every stored document as it was.
         """
@@ -162,9 +169,10 @@ class Pipeline(Recovery):
                              doc_id=doc_id, metadata=given)
             did = doc.doc_id
             with self._write_mutex:
-                res = self._ingest(doc, data, force=force, given=given)
+                res = self._ingest(doc, data, force=force, given=given, allow_duplicate=allow_duplicate)
         except CareerKGError as exc:
-            return IngestResult(did, "failed", source or name, str(exc), seconds=time.perf_counter() - t0)
+            return IngestResult(did, "failed", source or name, str(exc), seconds=time.perf_counter() - t0,
+                                duplicate_of=exc.existing_id if isinstance(exc, Duplicate) else "")
         return IngestResult(res.doc_id, res.status, source or name, res.reason, res.version, res.chunks,
                             res.claims, time.perf_counter() - t0)
 
@@ -190,8 +198,9 @@ class Pipeline(Recovery):
                 out[k] = v
         return out
 
-    def _ingest(self, doc: Document, raw: bytes, *, force: bool, given: dict[str, str]) -> IngestResult:
-        plan = self._plan(doc, force=force, given=given)
+    def _ingest(self, doc: Document, raw: bytes, *, force: bool, given: dict[str, str],
+                allow_duplicate: bool = False) -> IngestResult:
+        plan = self._plan(doc, force=force, given=given, allow_duplicate=allow_duplicate)
         if isinstance(plan, IngestResult):
             return plan
         chunks, extraction = plan
@@ -200,14 +209,21 @@ class Pipeline(Recovery):
         return self._finish(doc, raw, chunks, chunk_vectors(chunks, spans, vectors, self.embedder.encode),
                             extraction, given, units=(spans, vectors))
 
-    def _plan(self, doc: Document, *, force: bool, given: dict[str, str] | None = None):
+    def _plan(self, doc: Document, *, force: bool, given: dict[str, str] | None = None, allow_duplicate: bool = False,
+              planned: dict[str, str] | None = None):
         """``IngestResult`` when there is nothing to do, else the prepared ``(chunks, extraction)``.
 
         A guide whose text is unchanged but whose metadata changed is re-ingested (same version).
+        A guide whose text another id already holds (in the manifest, or ``planned``: doc_id -> sha256
+        of guides about to be written) raises :class:`Duplicate` unless ``allow_duplicate``; a guide
+        that already had this text under its own id is never refused.
         """
         old = self.manifest.docs.get(doc.doc_id)
         if old and old.sha256 == doc.sha256 and not force and _same_meta(old, doc, given or {}):
             return IngestResult(doc.doc_id, "unchanged", version=old.version, chunks=old.chunks, claims=old.claims)
+        if not allow_duplicate and not (old and old.sha256 == doc.sha256):
+            refuse_duplicate(doc.sha256, doc.doc_id,
+                             {**{d: r.sha256 for d, r in self.manifest.docs.items()}, **(planned or {})})
         return self._prepare(doc)
 
     def _finish(self, doc: Document, raw: bytes, chunks: list[Chunk], embeddings: list[list[float]],
@@ -222,18 +238,21 @@ class Pipeline(Recovery):
 
     def ingest_paths(self, paths: list[Path], *, force: bool = False, batch_docs: int = 16,
                      progress: Callable[[IngestResult], None] | None = None,
-                     metadata: dict | None = None) -> list[IngestResult]:
+                     metadata: dict | None = None, allow_duplicate: bool = False) -> list[IngestResult]:
         """Ingest many files, embedding the chunks of up to ``batch_docs`` guides in one model call.
 
         Each guide is still committed on its own (atomic per document, as :meth:`ingest_path`);
         batching only shares the model call, which pads and sorts by length far better.
         ``progress`` is called as each guide finishes; the returned list follows ``paths``.
         ``metadata`` is given for every guide, over each one's ``NAME.meta.json`` sidecar.
+        A guide with the same text as another (ingested, or earlier in ``paths``) fails as a
+        duplicate unless ``allow_duplicate``.
         """
         results: list[IngestResult] = []
         order = {str(p): i for i, p in enumerate(paths)}
         for i in range(0, len(paths), max(1, batch_docs)):
             group: list[tuple[Path, Document, bytes, list[Chunk], Extraction, float, dict]] = []
+            planned: dict[str, str] = {}  # doc_id -> sha256 of this group's guides (not in the manifest yet)
             with self._write_mutex:
                 for path in paths[i:i + batch_docs]:
                     t0 = time.perf_counter()
@@ -243,16 +262,19 @@ class Pipeline(Recovery):
                         given = self._given(doc_id_for(path.name), {**side, **(metadata or {})})
                         doc = load_bytes(data, path.name, max_bytes=self.settings.max_document_bytes,
                                          metadata=given)
-                        plan = self._plan(doc, force=force, given=given)
+                        plan = self._plan(doc, force=force, given=given, allow_duplicate=allow_duplicate,
+                                          planned=planned)
                     except CareerKGError as exc:
-                        plan = IngestResult(path.stem, "failed", str(path), str(exc))
+                        plan = IngestResult(path.stem, "failed", str(path), str(exc),
+                                            duplicate_of=exc.existing_id if isinstance(exc, Duplicate) else "")
                     if isinstance(plan, IngestResult):
                         res = IngestResult(plan.doc_id, plan.status, str(path), plan.reason, plan.version,
-                                           plan.chunks, plan.claims, time.perf_counter() - t0)
+                                           plan.chunks, plan.claims, time.perf_counter() - t0, plan.duplicate_of)
                         results.append(res)
                         if progress:
                             progress(res)
                         continue
+                    planned[doc.doc_id] = doc.sha256
                     group.append((path, doc, data, plan[0], plan[1], time.perf_counter() - t0, given))
                 spans = {doc.doc_id: unit_spans(doc.text) for _, doc, *_ in group}
                 texts = [doc.text[a:b] for _, doc, *_ in group for a, b in spans[doc.doc_id]]
