@@ -54,7 +54,8 @@ _PERCENT_Q = re.compile(r"\b(what|which) (percentage|proportion|share|percent|fr
                         r"|\bwhat %|\bpercentage of\b|\bproportion of\b", _Q)
 _DURATION_Q = re.compile(r"\bhow long\b|\bhow many (years|months|weeks|days|hours|minutes)\b|\bduration\b"
                          r"|\bhow much (experience|time)\b", _Q)
-_CHANGE_Q = re.compile(r"\bby how much\b|\bhow much (more|less|higher|lower|faster)\b|\bhow (fast|quickly)\b"
+_CHANGE_Q = re.compile(r"\bby how much\b|\bhow much (more|less|higher|lower|faster|extra)\b|\bhow (fast|quickly)\b"
+                       r"|\bpremium\b|\buplift\b|\bon top of\b|\badds?\b.{0,30}\bto\b"
                        r"|\b(grow|grew|grown|growing|growth|risen|rise|rising|rose|increase[ds]?|increasing|drop(ped)?|fall|fell|"
                        r"falling|declined?|declining)\b", _Q)
 _COUNT_Q = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much demand\b", _Q)
@@ -106,8 +107,8 @@ def answer_type(question: str) -> str:
         return EXPLANATION
     if _PERSON_Q.search(q):
         return PERSON
-    if _CHANGE_Q.search(q) and (_AMOUNT_Q.search(q) or re.search(r"\b(demand|jobs?|vacanc|postings?|ads?|roles?)",
-                                                                  q, _Q)):
+    if _CHANGE_Q.search(q) and (_AMOUNT_Q.search(q) or re.search(
+            r"\b(demand|jobs?|vacanc|postings?|ads?|roles?|equity|bonus|package)", q, _Q)):
         return CHANGE
     if _PERCENT_Q.search(q):
         return PERCENT

@@ -284,7 +284,7 @@ class QAService:
         found = matrix.search(qvec, self.policy.unit_candidates, docs)
         lead = found[:self.policy.unit_candidates // 2]
         if keep is not None:
-            typed = matrix.search(qvec, self.policy.unit_candidates // 2, docs, keep=keep)
+            typed = matrix.search(qvec, self.policy.unit_candidates, docs, keep=keep)
             lead = sorted({(d, a, b): (s, d, a, b) for s, d, a, b in lead + typed}.values(), reverse=True)
             found = found + typed
         sims = {(d, a, b): s for s, d, a, b in found}
