@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from api.deps import RuntimeDep, SettingsDep, WriterDep, read_body
 from api.errors import UnsupportedMediaType
 from api.schemas import DocumentList, DocumentOut, IngestOut, error_responses
-from careerkg.errors import InvalidInput
+from careerkg.errors import Duplicate, InvalidInput
 from ingest.load import EXTENSION_FOR
 
 router = APIRouter(prefix="/documents", tags=["documents"])
@@ -100,7 +100,9 @@ _PUT_BODY = {"content": {t: {"schema": {"type": "string"}, "example": "# ML jobs
             summary="Add or re-ingest one guide",
             openapi_extra={"requestBody": _PUT_BODY},
             responses={201: {"model": IngestOut, "description": "Added"},
-                       **error_responses(400, 401, 403, 413, 415)})
+                       **error_responses(400, 401, 403, 413, 415),
+                       409: {**error_responses(409)[409],
+                             "description": "Same text as another document (the message names its id)"}})
 async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, doc_id: str = DocId,
                        source: Annotated[str | None, Query(description="The guide's source URL (http/https); "
                                                            "publisher defaults to its host.",
@@ -111,13 +113,17 @@ async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, 
                        issued: Annotated[str | None, Query(description="Publication date (YYYY-MM-DD).",
                                                            examples=["2026-05-02"])] = None,
                        force: Annotated[bool, Query(description="Re-ingest even when text and metadata are "
-                                                    "unchanged.")] = False) -> Response:
+                                                    "unchanged.")] = False,
+                       allow_duplicate: Annotated[bool, Query(description="Ingest even when another document "
+                                                              "already has the same text (otherwise 409).")] = False
+                       ) -> Response:
     """The body is the guide itself (UTF-8). 201 when added, 200 when updated or unchanged.
 
     Ingest is atomic: when it fails (empty text, bad encoding, ...) the previous
     version stays fully in place and the error says why. ``source``, ``publisher``,
     ``title`` and ``issued`` win over what the guide says about itself and are kept for later re-ingests
-    (an empty value clears one).
+    (an empty value clears one). A guide whose extracted text another id already holds is refused
+    with 409 (``duplicate``, the message names that id) unless ``allow_duplicate=true``.
     """
     _check_id(doc_id)
     metadata = {k: v for k, v in (("source_url", source), ("publisher", publisher), ("title", title),
@@ -128,7 +134,9 @@ async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, 
     p = rt.pipeline
     res = await run_in_threadpool(p.ingest_bytes, data, name, media_type=media_type, doc_id=doc_id,
                                   source=f"PUT /documents/{doc_id}", metadata=metadata or None,
-                                  force=force)
+                                  force=force, allow_duplicate=allow_duplicate)
+    if res.status == "failed" and res.duplicate_of:
+        raise Duplicate(res.reason, existing_id=res.duplicate_of)
     if res.status == "failed":
         raise InvalidInput(res.reason or "the guide could not be ingested")
     with p.lock.read():

@@ -199,3 +199,25 @@ def test_seed_records_have_metadata_fields(client):
     doc = client.get(f"/documents/{ckg_testdata.CAREER_GUIDE}").json()
     assert doc["title"] == "Machine Learning Engineer Jobs UK — 2026 Career Guide"
     assert {"publisher", "source_url", "issued"} <= set(doc)
+
+
+def test_put_same_text_under_another_id_is_409_unless_allowed(writer):
+    page = (ckg_testdata.DATA_DIR / "html" / "bristol-ml-jobs-guide.html").read_bytes()
+    html = {"Content-Type": "text/html; charset=utf-8", **AUTH}
+    assert writer.put("/documents/bristol-page", content=page, headers=html).status_code == 201
+    try:
+        text = writer.get("/documents/bristol-page/text").text
+        assert "Contract ML engineers in Bristol earn £500 – £650 per day." in text
+        assert "cookies" not in text and "©" not in text and "Home | Jobs" not in text
+        for doc_id, body, headers in (("bristol-copy", page, html),
+                                      ("bristol-text", text.encode(), {"Content-Type": "text/plain", **AUTH})):
+            r = writer.put(f"/documents/{doc_id}", content=body, headers=headers)
+            assert r.status_code == 409, r.text
+            err = r.json()["error"]
+            assert err["code"] == "duplicate" and "'bristol-page'" in err["message"]
+            assert writer.get(f"/documents/{doc_id}").status_code == 404
+        r = writer.put("/documents/bristol-copy", content=page, headers=html, params={"allow_duplicate": "true"})
+        assert r.status_code == 201 and r.json()["status"] == "added"
+    finally:
+        for doc_id in ("bristol-page", "bristol-copy"):
+            writer.delete(f"/documents/{doc_id}", headers=AUTH)
