@@ -130,18 +130,26 @@ def export(fmt: Annotated[ExportFormat, typer.Option("--format", help="RDF forma
 def entities(kind: Annotated[Kind | None, typer.Option(help="Only this kind.")] = None,
              q: Annotated[str | None, typer.Option(help="Label or alias to search for.")] = None,
              limit: Annotated[int, typer.Option(help="Rows at most.")] = 500,
+             unlinked: Annotated[bool, typer.Option("--unlinked", help="Only roles and skills with no ESCO link "
+                                                    "(none found, or an ambiguous one).")] = False,
              as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False) -> None:
     """List entities in the graph with their kind and how many chunks mention them."""
     kind = _v(kind)
     svc = service()
     if svc is not None:
-        params = {k: v for k, v in (("kind", kind), ("q", q), ("limit", min(limit, 500))) if v}
+        params = {k: v for k, v in (("kind", kind), ("q", q), ("limit", min(limit, 500)),
+                                    ("unlinked", "true" if unlinked else None)) if v}
         rows = client(svc).json("GET", "/entities", params=params)["entities"]
     else:
         from graph.entities import search_entities
+        from graph.esco import linked_iris
 
-        rows = [{"kind": r.kind, "label": r.label, "mentions": r.mentions, "iri": r.iri}
-                for r in search_entities(graph_store(), kind=kind, q=q, limit=limit)]
+        store = graph_store()
+        found = search_entities(store, kind=kind, q=q, limit=1_000_000 if unlinked else limit)
+        if unlinked:
+            linked = linked_iris(store)
+            found = [r for r in found if r.kind in ("role", "skill") and r.iri not in linked][:limit]
+        rows = [{"kind": r.kind, "label": r.label, "mentions": r.mentions, "iri": r.iri} for r in found]
     emit(rows, ["kind", "label", "mentions", "iri"], as_json=as_json)
 
 

@@ -216,6 +216,16 @@ class NeighbourOut(BaseModel):
     weight: int
 
 
+class EscoLinkOut(BaseModel):
+    """The entity's link to ESCO (roles: occupations, skills: skills); see graph/esco.py."""
+
+    iri: str = Field(examples=["http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30"])
+    label: str = Field(examples=["data scientist"])
+    relation: str = Field(description="exactMatch | closeMatch (SKOS)", examples=["exactMatch"])
+    confidence: float = Field(ge=0, le=1, examples=[1.0])
+    method: str = Field(description="prefLabel | alias | fuzzy", examples=["prefLabel"])
+
+
 class EntityCardOut(BaseModel):
     """Labels, facts and salary claims with citations, and neighbours in the entity network."""
 
@@ -226,6 +236,7 @@ class EntityCardOut(BaseModel):
     aliases: list[str]
     category: str | None = None
     same_as: str | None = None
+    esco: EscoLinkOut | None = Field(None, description="Link to an ESCO occupation or skill; absent when unlinked.")
     mentions: int
     claims: list[ClaimOut]
     salaries: list[SalaryOut]

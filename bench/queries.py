@@ -1,4 +1,4 @@
-"""Five typical researcher queries against the DESIGN.md §4 vocabulary, as constants.
+"""Six typical researcher queries against the DESIGN.md §4 vocabulary, as constants.
 
 Each query is a complete SPARQL 1.1 string (prefixes declared), so it can be sent as is
 to ``POST /sparql``, ``careerkg sparql``, pyoxigraph or rdflib. The default graph is the
@@ -6,7 +6,7 @@ union of every named graph (as careerkg serves it); ``GRAPH ?g`` reaches each do
 
     >>> from bench.queries import QUERIES
     >>> sorted(QUERIES)
-    ['claims_with_provenance', 'conflicts', 'employers_by_sector', 'salaries_by_city', 'skills_by_role']
+    ['claims_with_provenance', 'conflicts', 'employers_by_sector', 'esco_skills_by_occupation', 'salaries_by_city', 'skills_by_role']
 
 Used by ``bench/graph.py`` (Oxigraph vs rdflib), ``bench/scale.py`` and ``bench/http_api.py``.
 """
@@ -88,10 +88,22 @@ SELECT ?role ?level ?location ?unit ?docA ?minA ?maxA ?docB ?minB ?maxB WHERE {
 } ORDER BY ?role ?level ?location ?docA ?docB
 """
 
+#: Roles linked to an ESCO occupation, the skills the guides say they need and each skill's ESCO concept
+#: where it has one: joins our graph to labour-market data through skos:exactMatch/skos:closeMatch.
+ESCO_SKILLS_BY_OCCUPATION = PREFIXES + """
+SELECT ?occupation ?role ?skill ?escoSkill (COUNT(DISTINCT ?c) AS ?claims) WHERE {
+  ?c a ckg:Claim ; rdf:subject ?r ; rdf:predicate ckg:requiresSkill ; rdf:object ?s .
+  ?r skos:exactMatch|skos:closeMatch ?occupation ; skos:prefLabel ?role .
+  ?s skos:prefLabel ?skill .
+  OPTIONAL { ?s skos:exactMatch|skos:closeMatch ?escoSkill }
+} GROUP BY ?occupation ?role ?skill ?escoSkill ORDER BY ?role DESC(?claims) ?skill
+"""
+
 QUERIES: dict[str, str] = {
     "salaries_by_city": SALARIES_BY_CITY,
     "employers_by_sector": EMPLOYERS_BY_SECTOR,
     "skills_by_role": SKILLS_BY_ROLE,
     "claims_with_provenance": CLAIMS_WITH_PROVENANCE,
     "conflicts": CONFLICTS,
+    "esco_skills_by_occupation": ESCO_SKILLS_BY_OCCUPATION,
 }

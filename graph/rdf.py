@@ -8,6 +8,7 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from careerkg.model import Chunk, Claim, Document, Entity, Extraction
+from graph.esco import match as esco_match
 from graph.vocab import CKG, KIND_CLASS, KIND_SCHEME, NIF, SCHEMA, mint
 
 _IRI: dict[str, ox.NamedNode] = {}
@@ -65,7 +66,18 @@ def entity_quads(e: Entity) -> list[ox.Quad]:
         out.append(T(s, OWL.sameAs, N(e.same_as)))
     if e.discovered:
         out.append(T(s, CKG.discovered, lit("true", XSD.boolean)))
-    return out
+    return out + esco_quads(e)
+
+
+def esco_quads(e: Entity) -> list[ox.Quad]:
+    """The ESCO link of a role or skill (``skos:exactMatch``/``skos:closeMatch``, ``ckg:matchConfidence``,
+    ``ckg:matchMethod``, and the ESCO concept's ``rdfs:label``); nothing when there is none (graph/esco.py)."""
+    m = esco_match(e.kind, e.label, tuple(e.aliases))
+    if m is None:
+        return []
+    s, o = N(e.iri), N(m.iri)
+    return [T(s, SKOS[m.relation], o), T(s, CKG.matchConfidence, decimal(m.confidence)),
+            T(s, CKG.matchMethod, lit(m.method)), T(o, RDFS.label, lit(m.label))]
 
 
 def _provenance(c: N, claim: Claim) -> list[ox.Quad]:

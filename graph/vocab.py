@@ -56,6 +56,8 @@ class CKG(DefinedNamespace):
     discovered: URIRef
     measures: URIRef
     period: URIRef
+    matchConfidence: URIRef
+    matchMethod: URIRef
     # individuals
     Junior: URIRef
     Mid: URIRef

@@ -5,10 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from api.deps import RuntimeDep
-from api.schemas import (CitationOut, ClaimOut, EntityCardOut, EntityRow, EntitySearch, NeighbourOut, SalaryOut,
-                         error_responses)
+from api.schemas import (CitationOut, ClaimOut, EntityCardOut, EntityRow, EntitySearch, EscoLinkOut, NeighbourOut,
+                         SalaryOut, error_responses)
 from careerkg.model import ENTITY_KINDS
 from graph.entities import entity_card, search_entities
+from graph.esco import link_of, linked_iris
 from graph.vocab import PREFIXES, slug_of
 from qa.citations import CitationSet
 
@@ -54,10 +55,17 @@ def search(rt: RuntimeDep,
            kind: str | None = Query(None, pattern=f"^({_KINDS})$", description="role, skill, org, city or sector"),
            q: str | None = Query(None, max_length=200, description="Case-insensitive substring of a label or alias",
                                  examples=["london"]),
-           limit: int = Query(50, ge=1, le=500)) -> EntitySearch:
-    """Entities of a kind (or all) whose label or alias contains ``q``, most mentioned first."""
+           limit: int = Query(50, ge=1, le=500),
+           unlinked: bool = Query(False, description="Only roles and skills with no ESCO link")) -> EntitySearch:
+    """Entities of a kind (or all) whose label or alias contains ``q``, most mentioned first; with
+    ``unlinked=true``, only the roles and skills that have no ESCO link (none found, or an ambiguous one)."""
     with rt.pipeline.lock.read():
-        rows = search_entities(rt.graph, kind, q, limit=limit)
+        if unlinked:
+            linked = linked_iris(rt.graph)
+            rows = [r for r in search_entities(rt.graph, kind, q, limit=1_000_000)
+                    if r.kind in ("role", "skill") and r.iri not in linked][:limit]
+        else:
+            rows = search_entities(rt.graph, kind, q, limit=limit)
     out = [EntityRow(iri=r.iri, kind=r.kind, slug=slug_of(r.iri), label=r.label, mentions=r.mentions,
                      url=f"/entities/{r.kind}/{slug_of(r.iri)}") for r in rows]
     return EntitySearch(count=len(out), entities=out)
@@ -71,6 +79,7 @@ def card(rt: RuntimeDep, kind: str, slug: str) -> EntityCardOut:
     p = rt.pipeline
     with p.lock.read():
         c = entity_card(rt.graph, kind, slug)
+        esco = link_of(rt.graph, c.iri) if kind in ("role", "skill") else None
         gen = p.manifest.generation
         neighbours = rt.network.neighbours(c.iri, generation=gen)
         g = rt.network.graph(gen)
@@ -103,7 +112,8 @@ def card(rt: RuntimeDep, kind: str, slug: str) -> EntityCardOut:
                                       min_value=r.get("min"), max_value=r.get("max"), unit=r.get("unit"),
                                       citations=ids))
     return EntityCardOut(iri=c.iri, kind=c.kind, slug=slug_of(c.iri), label=c.label, aliases=c.aliases,
-                         category=c.category, same_as=c.same_as, mentions=c.mentions, claims=claims,
+                         category=c.category, same_as=c.same_as,
+                         esco=EscoLinkOut(**esco.__dict__) if esco else None, mentions=c.mentions, claims=claims,
                          salaries=salaries, citations=cites.items,
                          neighbours=[NeighbourOut(iri=n.iri, label=n.label, kind=n.kind, relation=n.relation,
                                                   weight=n.weight) for n in neighbours])

@@ -74,6 +74,17 @@ SELECT ?role ?level ?location ?unit ?docA ?minA ?maxA ?docB ?minB ?maxB WHERE {
 } ORDER BY ?role ?level ?location ?docA ?docB
 """
 
+#: Roles linked to an ESCO occupation, the skills the guides say they need and each skill's ESCO concept
+#: where it has one: joins our graph to labour-market data through skos:exactMatch/skos:closeMatch.
+ESCO_SKILLS_BY_OCCUPATION = PREFIXES + """
+SELECT ?occupation ?role ?skill ?escoSkill (COUNT(DISTINCT ?c) AS ?claims) WHERE {
+  ?c a ckg:Claim ; rdf:subject ?r ; rdf:predicate ckg:requiresSkill ; rdf:object ?s .
+  ?r skos:exactMatch|skos:closeMatch ?occupation ; skos:prefLabel ?role .
+  ?s skos:prefLabel ?skill .
+  OPTIONAL { ?s skos:exactMatch|skos:closeMatch ?escoSkill }
+} GROUP BY ?occupation ?role ?skill ?escoSkill ORDER BY ?role DESC(?claims) ?skill
+"""
+
 #: name -> (title, query)
 EXAMPLES: dict[str, tuple[str, str]] = {
     'salaries_by_city': ('Salaries by city', SALARIES_BY_CITY),
@@ -81,4 +92,5 @@ EXAMPLES: dict[str, tuple[str, str]] = {
     'skills_by_role': ('Skills each role needs', SKILLS_BY_ROLE),
     'claims_with_provenance': ('Every claim with its provenance', CLAIMS_WITH_PROVENANCE),
     'conflicts': ('Conflicting salary figures', CONFLICTS),
+    'esco_skills_by_occupation': ('Skills by ESCO occupation', ESCO_SKILLS_BY_OCCUPATION),
 }
