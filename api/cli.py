@@ -150,12 +150,16 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Guide files or fold
                "--source-url", help="Where the guide was published (one guide only); publisher defaults to its host.",
                metavar="URL")] = None,
            publisher: Annotated[str | None, typer.Option(help="Who published the guide(s).", metavar="NAME")] = None,
-           title: Annotated[str | None, typer.Option(help="The guide's title (one guide only).")] = None) -> None:
+           title: Annotated[str | None, typer.Option(help="The guide's title (one guide only).")] = None,
+           allow_duplicate: Annotated[bool, typer.Option(
+               "--allow-duplicate", help="Ingest a guide even when another id already has the same text "
+                                         "(otherwise it fails, naming that id).")] = False) -> None:
     """Add or update guides; unchanged ones are skipped. Exit code 1 if any file failed.
 
     Metadata (title, publisher, source_url, issued) can also sit beside a guide in
     NAME.meta.json; the options win over it. While `careerkg serve` runs on the data
-    dir, guides are sent to it (PUT /documents/ID) with CAREERKG_API_KEY.
+    dir, guides are sent to it (PUT /documents/ID) with CAREERKG_API_KEY. A guide whose
+    text another id already has fails as a duplicate unless --allow-duplicate.
     """
     files, missing = _collect(paths)
     metadata = {k: v for k, v in (("source_url", source_url), ("publisher", publisher), ("title", title))
@@ -167,9 +171,10 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Guide files or fold
         writes_need_key(svc, "ingesting")
         from api.cli_remote import ingest_via
 
-        results = ingest_via(client(svc), files, force=force, metadata=metadata, progress=print_result)
+        results = ingest_via(client(svc), files, force=force, metadata=metadata, progress=print_result,
+                             allow_duplicate=allow_duplicate)
     else:
-        results = _ingest_here(files, force, metadata)
+        results = _ingest_here(files, force, metadata, allow_duplicate)
     for m in missing:
         err.print(f"failed  {m}: no such file or folder", markup=False)
     console.print(f"{summary(results)}{f', {len(missing)} missing' if missing else ''}", markup=False)
@@ -177,7 +182,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Guide files or fold
         raise typer.Exit(1)
 
 
-def _ingest_here(files: list[Path], force: bool, metadata: dict) -> list:
+def _ingest_here(files: list[Path], force: bool, metadata: dict, allow_duplicate: bool = False) -> list:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -191,7 +196,8 @@ def _ingest_here(files: list[Path], force: bool, metadata: dict) -> list:
             progress.update(task, description=f"ingesting {Path(res.source).name}")
             progress.advance(task)
 
-        return pipeline.ingest_paths(files, force=force, progress=advance, metadata=metadata or None)
+        return pipeline.ingest_paths(files, force=force, progress=advance, metadata=metadata or None,
+                                     allow_duplicate=allow_duplicate)
 
 
 DOC_COLUMNS = ["doc_id", "version", "chunks", "claims", "publisher", "title"]
@@ -262,6 +268,43 @@ def docs_remove(doc_ids: list[str]) -> None:
     for d in doc_ids:
         rec = p.remove(d)
         console.print(f"removed {rec.doc_id} (v{rec.version}, {rec.chunks} chunks, {rec.claims} claims)", markup=False)
+
+
+DUPLICATE_COLUMNS = ["doc_a", "doc_b", "similarity", "kind"]
+
+
+def _texts() -> dict[str, str]:
+    """doc_id -> extracted text: through the running service, else from the data dir's kept texts."""
+    from ingest.manifest import Manifest
+
+    svc = service()
+    if svc is not None:
+        c = client(svc)
+        ids = [d["doc_id"] for d in c.json("GET", "/documents")["documents"]]
+        return {d: c.request("GET", f"/documents/{d}/text").text for d in ids}
+    s = get_settings()
+    out = {}
+    for doc_id, rec in sorted(Manifest.load(s.manifest_path).docs.items()):
+        try:
+            out[doc_id] = (s.data_dir / rec.text_file).read_text("utf-8")
+        except OSError:
+            err.print(f"skipped {doc_id}: its text is missing; run `careerkg repair`", markup=False)
+    return out
+
+
+@docs_app.command("duplicates")
+@guarded
+def docs_duplicates(as_json: Annotated[bool, typer.Option("--json", help="Print the pairs as JSON.")] = False,
+                    threshold: Annotated[float, typer.Option(
+                        min=0.05, max=1.0, help="Least estimated Jaccard similarity (word 5-shingles, MinHash) "
+                                                "for a pair to be listed.")] = 0.8) -> None:
+    """List pairs of guides with the same text (exact) or nearly the same (near), most similar first."""
+    from dataclasses import asdict
+
+    from ingest.dedup import near_duplicates
+
+    pairs = near_duplicates(_texts(), threshold=threshold)
+    emit([asdict(p) for p in pairs], DUPLICATE_COLUMNS, as_json=as_json, ids=("doc_a", "doc_b"))
 
 
 def _not_while_served(what: str) -> None:

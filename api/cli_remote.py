@@ -25,7 +25,8 @@ class RemoteResult:
 
 
 def ingest_via(client, files: list[Path], *, force: bool = False, metadata: dict | None = None,
-               progress: Callable[[RemoteResult], None] | None = None) -> list[RemoteResult]:
+               progress: Callable[[RemoteResult], None] | None = None,
+               allow_duplicate: bool = False) -> list[RemoteResult]:
     """PUT each guide (with its sidecar metadata and ``metadata`` over it) to the service."""
     from ingest.load import doc_id_for, media_type_for
     from ingest.meta import read_sidecar
@@ -40,6 +41,8 @@ def ingest_via(client, files: list[Path], *, force: bool = False, metadata: dict
             params = {"source" if k in ("source_url", "source", "url") else k: v for k, v in meta.items() if v}
             if force:
                 params["force"] = "true"
+            if allow_duplicate:
+                params["allow_duplicate"] = "true"
             try:
                 data = path.read_bytes()
             except OSError as exc:

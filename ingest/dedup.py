@@ -91,7 +91,9 @@ def near_duplicates(texts: dict[str, str], threshold: float = DEFAULT_THRESHOLD)
 
         raise InvalidInput(f"threshold must be in (0, 1], not {threshold}")
     hashes = {d: minhash(t) for d, t in sorted(texts.items()) if t.strip()}
-    lsh = MinHashLSH(threshold=min(threshold, 0.99), num_perm=NUM_PERM)
+    # candidates from an LSH index set a little below the threshold (fewer pairs missed; datasketch cannot
+    # band 128 permutations above ~0.9), then each candidate's estimated similarity decides
+    lsh = MinHashLSH(threshold=min(max(threshold * 0.9, 0.05), 0.9), num_perm=NUM_PERM)
     for d, m in hashes.items():
         lsh.insert(d, m)
     pairs: dict[tuple[str, str], DuplicatePair] = {}

@@ -161,6 +161,37 @@ def test_docs_list_show_remove(tmp_path, cli_env):
     assert r.code == 0 and "consistent" in r.out
 
 
+def test_duplicate_guides_refused_allowed_and_listed(tmp_path, cli_env):
+    data = tmp_path / "data"
+    cli_env(data)
+    guides = tmp_path / "guides"
+    guides.mkdir()
+    text = td.FIXTURE_TXT.read_text("utf-8")
+    (guides / "fintech-copy.txt").write_text(text, "utf-8")
+    (guides / "fintech-edited.txt").write_text(text + "\nUpdated in May with new Leeds vacancies.\n", "utf-8")
+    assert run("ingest", str(td.FIXTURE_TXT)).code == 0
+    r = run("ingest", str(guides / "fintech-copy.txt"))
+    assert r.code == 1 and "0 added, 0 updated, 0 unchanged, 1 failed" in r.out, (r.out, r.err)
+    assert "'fintech-ml-roles'" in r.err and "--allow-duplicate" in r.err
+    r = run("ingest", "--allow-duplicate", str(guides))
+    assert r.code == 0 and "2 added" in r.out, (r.out, r.err)
+    r = run("docs", "duplicates", "--json")
+    assert r.code == 0, r.err
+    pairs = json.loads(r.out)
+    assert [(p["doc_a"], p["doc_b"], p["kind"]) for p in pairs] == [
+        ("fintech-copy", "fintech-ml-roles", "exact"), ("fintech-copy", "fintech-edited", "near"),
+        ("fintech-edited", "fintech-ml-roles", "near")]
+    assert pairs[0]["similarity"] == 1.0 and 0.8 <= pairs[1]["similarity"] < 1
+    r = run("docs", "duplicates", "--threshold", "0.99")
+    assert r.code == 0
+    assert r.out.splitlines() == ["doc_a\tdoc_b\tsimilarity\tkind", "fintech-copy\tfintech-ml-roles\t1\texact"]
+
+
+def test_seeds_have_no_duplicates(seeded_cli):
+    r = run("docs", "duplicates", "--json")
+    assert r.code == 0 and json.loads(r.out) == []
+
+
 # ----------------------------------------------------------------------------- sparql
 def test_sparql_parse_error_is_one_line(seeded_cli):
     line = assert_one_line_error(run("sparql", "SELEC"), "error", "syntax")
