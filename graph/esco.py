@@ -12,8 +12,10 @@ where the boundary can be shown:
   or narrower than the entity, so this is close, not exact).
   Where a preferred label ends: for occupations, where the description opens with its plural
   ("data scientist ... Data scientists find ..."); for skills, a qualifier ("Python (computer
-  programming)"), else the name must open the row and the description must name it without the
-  word that follows it in the row (``SQL`` is not ``SQL Server``).
+  programming)"), else the name must be the whole labels block (a skill without alternative labels),
+  or open it and be named by the description without the word that follows it in the row (``SQL``
+  is not ``SQL Server``) and not recur with a variant of that word ("data mining methods ... data
+  mining method": "data mining" is not its preferred label).
 * ``closeMatch`` (method ``fuzzy``, confidence 0.8 x ratio): rapidfuzz ratio >= 92 against a known
   preferred label, one clear winner (5 points ahead).
 
@@ -25,7 +27,7 @@ broader concepts (``tensorflow`` is an alternative label of "computer vision").
 >>> m.method, m.relation, m.iri.rsplit("/", 1)[-1][:8]
 ('prefLabel', 'exactMatch', '258e46f9')
 >>> match("skill", "SQL").label, match("skill", "SQL Server").label
-('sql', 'sql server')
+('SQL', 'SQL Server')
 """
 
 from __future__ import annotations
@@ -139,15 +141,30 @@ def _split(kind: str, text: str) -> tuple[str, str, str]:
 
 def _named_openings(labels: str, desc: str) -> list[int]:
     """Word counts k for which the first k words of the labels block may be the preferred label: the
-    description names them, and does not name them with the next word (``SQL`` is not ``SQL Server``)."""
+    whole block, or words the description names without the next word (``SQL`` is not ``SQL Server``)
+    and that are not a modifier of the next word (:func:`_modifier`)."""
     words = norm(labels).split()
     text = f" {norm(desc)} "
     out = []
     for k in range(1, min(len(words), 6) + 1):
         head = " ".join(words[:k])
-        if f" {head} " in text and (k == len(words) or f" {head} {words[k]} " not in text):
+        if k == len(words):  # the whole block is one label: no alternative labels
+            out.append(k)
+        elif f" {head} " in text and f" {head} {words[k]} " not in text and not _modifier(words, k):
             out.append(k)
     return out
+
+
+def _modifier(words: list[str], k: int) -> bool:
+    """True when the first k words recur in the block followed by a variant of word k ("data mining
+    methods ... a data mining method"): they modify it, so the label goes on."""
+    nxt = words[k]
+    for i in range(1, len(words) - k):
+        if words[i:i + k] == words[:k]:
+            other = words[i + k]
+            if other != nxt and other[:4] == nxt[:4]:
+                return True
+    return False
 
 
 def derive(out: Path = LABELS_PATH, source_dir: Path | None = None) -> int:
@@ -183,7 +200,7 @@ def derive(out: Path = LABELS_PATH, source_dir: Path | None = None) -> int:
                 openings = [] if pref else _named_openings(labels, desc)
                 if not pref and not openings:  # nothing that could be shown to be its preferred label
                     continue
-                head = " ".join(norm(labels).split()[:max(openings, default=0)])
+                head = " ".join(re.findall(r"[A-Za-z0-9+#]+", labels)[:max(openings, default=0)])  # as norm(), cased
                 w.writerow([kind, iri, pref, head, " ".join(map(str, openings))])
                 n += 1
     out.write_bytes(gzip.compress(buf.getvalue().encode("utf-8"), compresslevel=9, mtime=0))  # reproducible

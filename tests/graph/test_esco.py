@@ -40,7 +40,7 @@ def test_exact_match_on_the_preferred_label(kind, name, iri, relation, method):
 
 def test_sql_is_not_sql_server():
     m = esco.match("skill", "SQL")
-    assert m is not None and m.iri != ESCO_SQL_SERVER and m.label == "sql"
+    assert m is not None and m.iri != ESCO_SQL_SERVER and m.label == "SQL"
 
 
 def test_alias_match_is_close_not_exact():
