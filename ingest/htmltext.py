@@ -147,17 +147,16 @@ def _is_furniture_line(line: str) -> bool:
 def main_text(html: str) -> tuple[str, meta.Metadata]:
     """The page's main content as plain text, and the metadata of its ``<head>`` (see the module docstring)."""
     tree = LexborHTMLParser(html)
-    found = meta.from_html(tree)
     root = _root(tree)
     if root is None:
-        return "", found
+        return "", meta.from_html(tree)
+    h1 = root.css_first("h1") or tree.css_first("h1")
+    found = meta.from_html(tree, heading=h1.text(separator=" ") if h1 is not None else None)
     stats = _stats(root)
     page_level = root.tag in ("body", "html") or root.tag is None
     out: list[str] = []
-    if root.tag not in ("body", "html") and root.css_first("h1") is None:
-        h1 = tree.css_first("h1")
-        if h1 is not None:
-            out.append(h1.text(separator=" ") + "\n")
+    if root.tag not in ("body", "html") and root.css_first("h1") is None and h1 is not None:
+        out.append(h1.text(separator=" ") + "\n")
     stack = [(root, True)]
     while stack:
         node, entering = stack.pop()

@@ -293,8 +293,13 @@ def title_from_name(name: str, text: str) -> str:
 
 
 # ---------------------------------------------------------------- HTML
-def from_html(tree) -> Metadata:
-    """``og:title``/``<title>``/first ``<h1>``, ``og:site_name``, canonical link, ``article:published_time``."""
+def from_html(tree, heading: str | None = None) -> Metadata:
+    """``og:title``/``<title>``/first ``<h1>``, ``og:site_name``, canonical link, ``article:published_time``.
+
+    ``heading`` is the main content's ``<h1>`` (see :mod:`ingest.htmltext`): it replaces a
+    ``<title>`` that is that heading plus a site name (``"Leeds ML Jobs | CareerHub"``) and
+    stands in for a missing ``<title>`` before the page's first ``<h1>`` (a logo, perhaps).
+    """
 
     def meta(*names: str) -> str | None:
         for n in names:
@@ -308,6 +313,11 @@ def from_html(tree) -> Metadata:
     title_node = tree.css_first("title")
     page_title = " ".join(title_node.text().split()) if title_node else ""
     title = meta("og:title", "twitter:title") or _strip_site(page_title, site) or None
+    heading = " ".join(heading.split()) if heading else None
+    if title and heading:
+        title = _heading_in_title(title, heading)
+    if not title:
+        title = heading
     if not title:
         h1 = tree.css_first("h1")
         title = " ".join(h1.text().split()) if h1 is not None else None
@@ -329,6 +339,14 @@ def _strip_site(title: str, site: str | None) -> str:
             head, _, tail = title.rpartition(sep)
             if head and (site and tail.strip().lower() == site.lower()):
                 return head.strip()
+    return title
+
+
+def _heading_in_title(title: str, heading: str) -> str:
+    """``heading`` when ``title`` is it plus a site name on either side (``"H | Site"``, ``"Site - H"``)."""
+    for sep in (" | ", " - ", " — ", " – ", " :: ", " · "):
+        if title.startswith(heading + sep) or title.endswith(sep + heading):
+            return heading
     return title
 
 

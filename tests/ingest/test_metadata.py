@@ -86,6 +86,29 @@ def test_html_without_head_title_uses_h1_not_caption():
     assert load_bytes(html.encode(), "oxford.html").title == "Robotics ML Jobs"
 
 
+@pytest.mark.parametrize("head_title", ["Leeds ML Jobs | CareerHub", "CareerHub - Leeds ML Jobs",
+                                        "Leeds ML Jobs – CareerHub"])
+def test_html_title_is_the_main_heading_when_the_title_adds_a_site_name(head_title):
+    html = (f"<html><head><title>{head_title}</title></head><body><header><h1 class='logo'>CareerHub</h1>"
+            "<nav><a>Home</a> | <a>Jobs</a> | <a>About</a></nav></header><main><h1>Leeds ML Jobs</h1>"
+            "<p>Leeds employers hire ML engineers.</p></main></body></html>")
+    doc = load_bytes(html.encode(), "leeds.html")
+    assert doc.title == "Leeds ML Jobs"
+    assert doc.text == "Leeds ML Jobs\nLeeds employers hire ML engineers."
+
+
+def test_html_without_head_title_uses_the_main_contents_h1_not_the_logo():
+    html = ("<html><body><header><h1 class='logo'>CareerHub</h1></header><div class='cookie-banner'><h2>Cookies"
+            "</h2></div><main><h1>Leeds ML Jobs</h1><p>Leeds employers hire ML engineers.</p></main></body></html>")
+    assert load_bytes(html.encode(), "leeds.html").title == "Leeds ML Jobs"
+
+
+def test_html_title_unrelated_to_the_heading_is_kept():
+    html = ("<html><head><title>Machine Learning Careers in Leeds</title></head><body><main><h1>Leeds ML Jobs</h1>"
+            "<p>Leeds employers hire ML engineers.</p></main></body></html>")
+    assert load_bytes(html.encode(), "leeds.html").title == "Machine Learning Careers in Leeds"
+
+
 def test_given_metadata_wins_and_is_validated():
     doc = load_bytes(HTML.encode(), "oxford.html", metadata={"source_url": "https://www.other.example/page",
                                                              "title": "Given Title"})
