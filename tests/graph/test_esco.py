@@ -32,6 +32,9 @@ def test_labels_file_is_compact_and_complete():
     ("role", "Data Scientist", ESCO_DATA_SCIENTIST, "exactMatch", "prefLabel"),
     ("skill", "Python", ESCO_PYTHON, "exactMatch", "prefLabel"),  # "Python (computer programming)"
     ("skill", "SQL Server", ESCO_SQL_SERVER, "exactMatch", "prefLabel"),
+    # "data mining" (no alternative labels), not "data mining methods ... data mining method ..."
+    ("skill", "Data mining", "http://data.europa.eu/esco/skill/25f0ea33-b4a2-4f31-b7b4-7d20e827b180", "exactMatch",
+     "prefLabel"),
 ])
 def test_exact_match_on_the_preferred_label(kind, name, iri, relation, method):
     m = esco.match(kind, name)
