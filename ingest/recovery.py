@@ -119,8 +119,9 @@ class Recovery:
 
                 res = IngestResult(doc_id, "failed", str(src), f"kept source missing: {exc.strerror}")
             else:
+                # guides already accepted stay accepted, even if a new extractor makes two texts equal
                 res = self.ingest_bytes(data, rec.source_name, media_type=rec.media_type, doc_id=doc_id,
-                                        source=str(src), force=True)
+                                        source=str(src), force=True, allow_duplicate=True)
             results.append(res)
             if progress:
                 progress(res)

@@ -345,3 +345,21 @@ def test_readme_cli_section_names_every_command():
         names += [f"{name} {s}" for s in subs] if subs else [name]
     missing = [n for n in names if not any(form in section for form in (f"careerkg {n}", f"`{n} ", f"`{n}`"))]
     assert not missing, missing
+
+
+def test_remote_ingest_sends_allow_duplicate(tmp_path):
+    from api.cli_remote import ingest_via
+
+    sent = []
+
+    class FakeClient:
+        url = "http://127.0.0.1:1"
+
+        def json(self, method, path, **kw):
+            sent.append((method, path, kw["params"]))
+            return {"doc_id": "fintech-ml-roles", "status": "added", "version": 1, "chunks": 1, "claims": 0}
+
+    ingest_via(FakeClient(), [td.FIXTURE_TXT], allow_duplicate=True)
+    ingest_via(FakeClient(), [td.FIXTURE_TXT])
+    assert sent == [("PUT", "/documents/fintech-ml-roles", {"allow_duplicate": "true"}),
+                    ("PUT", "/documents/fintech-ml-roles", {})]

@@ -70,3 +70,23 @@ def test_shingles_are_word_five_grams():
     assert shingles("One two three four five six") == {"one two three four five", "two three four five six"}
     assert shingles("Too short") == {"too short"}
     assert shingles("") == set()
+
+
+def test_rebuild_keeps_accepted_duplicates_even_when_the_extractor_changes(runtime_factory, monkeypatch):
+    import ingest.load
+
+    rt = runtime_factory()
+    p = rt.pipeline
+    data = PAGE.read_bytes()
+    assert p.ingest_bytes(data, "page-a.html").status == "added"
+    assert p.ingest_bytes(data, "page-b.html", allow_duplicate=True).status == "added"
+    extract = ingest.load.main_text
+
+    def revised(html):  # a new extractor version: the same new text for both
+        text, found = extract(html)
+        return text + "\nRevised by a new extractor.", found
+
+    monkeypatch.setattr(ingest.load, "main_text", revised)
+    results = p.rebuild()
+    assert [(r.doc_id, r.status) for r in results] == [("page-a", "updated"), ("page-b", "updated")]
+    assert p.text("page-a") == p.text("page-b") and p.text("page-b").endswith("Revised by a new extractor.")
