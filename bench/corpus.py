@@ -42,7 +42,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from graph.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
-from graph.vocab import CKG, slugify  # noqa: E402
+from graph.vocab import CKG, mint, slugify  # noqa: E402
 
 UK = str(CKG.UK)
 OUTSIDE_LONDON = str(CKG.UKOutsideLondon)
@@ -196,7 +196,9 @@ class _Writer:
         self.claims.append(SalaryTruth(self.doc_id, self.role, seniority, location, lo, hi, unit, form))
 
     def city_iri(self, city: str) -> str:
-        return self.gaz.by_alias(city, "city")[0].iri
+        """The gazetteer's IRI for a city, or the one ingest mints for a city it discovers (GeoNames)."""
+        found = self.gaz.by_alias(city, "city")
+        return found[0].iri if found else mint("city", city)
 
     # -- salary forms --------------------------------------------------------------------
 
