@@ -363,3 +363,28 @@ def test_remote_ingest_sends_allow_duplicate(tmp_path):
     ingest_via(FakeClient(), [td.FIXTURE_TXT])
     assert sent == [("PUT", "/documents/fintech-ml-roles", {"allow_duplicate": "true"}),
                     ("PUT", "/documents/fintech-ml-roles", {})]
+
+
+def test_docs_duplicates_through_a_service_reads_texts_over_http(monkeypatch):
+    import api.cli
+    from api.service import Service
+
+    text = td.FIXTURE_TXT.read_text("utf-8")
+    texts = {"a-guide": text, "b-guide": text, "c-other": td.FIXTURE_MD.read_text("utf-8")}
+    calls = []
+
+    class FakeClient:
+        def json(self, method, path, **kw):
+            calls.append(path)
+            return {"documents": [{"doc_id": d} for d in texts]}
+
+        def request(self, method, path, **kw):
+            calls.append(path)
+            return type("R", (), {"text": texts[path.split("/")[2]]})()
+
+    monkeypatch.setattr(api.cli, "service", lambda: Service("http://127.0.0.1:1", pid=1))
+    monkeypatch.setattr(api.cli, "client", lambda svc: FakeClient())
+    r = run("docs", "duplicates", "--json")
+    assert r.code == 0, r.err
+    assert [(p["doc_a"], p["doc_b"], p["kind"]) for p in json.loads(r.out)] == [("a-guide", "b-guide", "exact")]
+    assert calls == ["/documents", "/documents/a-guide/text", "/documents/b-guide/text", "/documents/c-other/text"]
