@@ -94,7 +94,7 @@ class Composer:
         if scope is not None:
             rows = [r for r in rows if not scope.satisfies(
                 r.evidence.doc_id, r.evidence.start, r.evidence.end, role_iri=r.role,
-                location=r.location_label or "United Kingdom")]
+                location=r.location_label or "United Kingdom", unit=r.unit)]
         if not rows:
             return
         # the asked place first, then the rest; within each, guide order

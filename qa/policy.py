@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 from rapidfuzz import fuzz
 
 from graph.places import fold
-from qa.request import AMOUNT, CHANGE, COUNT, DATE, DURATION, PERCENT, Constraint, Request
+from qa.request import AMOUNT, BASIS_TEXT, CHANGE, COUNT, DATE, DURATION, PERCENT, Constraint, Request
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ class AnswerPolicy:
     """
 
     support_min: float = 0.5
-    typed_support_min: float = 0.5
+    typed_support_min: float = 0.3
     sentence_min: float = 0.34
     graph_sentence_min: float = 0.6
     dense_floor: float = 0.2
@@ -225,7 +225,8 @@ class Scope:
             for c in self.request.constraints:
                 if c.kind in ("source", "seniority", "person"):
                     continue
-                hit = {d for d in self.allowed if self._doc_mentions(self.docs[d], c)}
+                hit = {d for d in self.allowed if (BASIS_TEXT[c.value].search(self.docs[d].text) is not None
+                                                    if c.kind == "basis" else self._doc_mentions(self.docs[d], c))}
                 if not hit:
                     self.unmet.append(c)
                 elif not self.unmet:
@@ -279,13 +280,13 @@ class Scope:
         return f"{v.heading(start)}\n{v.title}" if v else ""
 
     def satisfies(self, doc_id: str, start: int, end: int, *, role_iri: str | None = None,
-                  location: str | None = None) -> list[Constraint]:
+                  location: str | None = None, unit: str | None = None) -> list[Constraint]:
         """The constraints a piece of evidence fails (empty: it may answer).
 
         Args:
             doc_id, start, end: the evidence span.
-            role_iri, location: what a claim itself says (a salary claim's role and place),
-                which decide for role and place instead of the text around it.
+            role_iri, location, unit: what a claim itself says (a salary claim's role, place and pay
+                basis, YEAR or DAY), which decide instead of the text around it.
         """
         if doc_id not in self.allowed:
             return list(self.request.of("source")) + self.narrowed_by or [Constraint("source", doc_id)]
@@ -297,7 +298,10 @@ class Scope:
         for c in self.request.constraints:
             if c.kind in ("source", "seniority", "person"):
                 continue
-            if c.kind == "role":
+            if c.kind == "basis":  # a day rate is not a yearly salary
+                ok = (unit == c.value.upper()) if unit is not None else \
+                    BASIS_TEXT[c.value].search(context) is not None
+            elif c.kind == "role":
                 if role_iri is not None:
                     ok = role_iri == c.iri
                 else:

@@ -130,6 +130,17 @@ def answer_type(question: str) -> str:
     return EXPLANATION
 
 
+_BASIS_Q = {"day": re.compile(r"\bday[- ]?rates?\b|\bper day\b|\ba day\b|\bdaily\b", _Q),
+            "hour": re.compile(r"\bhourly\b|\bper hour\b|\ban hour\b", _Q)}
+BASIS_TEXT = {"day": re.compile(r"\bday[- ]?rates?\b|\bper day\b|/\s?day\b|\ba day\b|\bdaily\b|\bp/?d\b", _Q),
+              "hour": re.compile(r"\bhourly\b|\bper hour\b|/\s?h(ou)?r\b|\ban hour\b|\bp/?h\b", _Q)}
+
+
+def pay_basis(question: str) -> str | None:
+    """The pay basis a question asks about when it is not a year: "day" (day rates) or "hour"."""
+    return next((b for b, rx in _BASIS_Q.items() if rx.search(question)), None)
+
+
 def source_phrases(question: str) -> list[str]:
     """What the question names as its source ("according to Applyo" -> "Applyo")."""
     return [name for name, _ in source_spans(question)]

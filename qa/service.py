@@ -32,7 +32,8 @@ _MARKER = re.compile(r"\[(\d{1,3})\]")
 _PERSON_ROLE = re.compile(r"\b(found(ed|er|ers|ing)|co-?found|ceo|chief|director|head of|led by|leads?|runs?|owner|"
                           r"owned|started|created|president|chair|author|wrote|written|manag(er|ing)|said|says)\b", re.I)
 _UNMET_WORDS = {"place": "for {v}", "period": "for {v}", "role": "about the {v} role", "employer": "about {v}",
-                "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure"}
+                "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure",
+                "basis": "per {v}"}
 
 
 class QAService:
@@ -244,7 +245,7 @@ class QAService:
             reason = "The guides do not contain a passage that answers this question."
         lead = f"I can't answer that from the sources. {reason}"
         nearest = None
-        relaxable = [c for c in unmet if c.kind in ("place", "period", "role", "source", "employer")]
+        relaxable = [c for c in unmet if c.kind in ("place", "period", "role", "source", "employer", "basis")]
         if relaxable and len(u.request.constraints) > len(relaxable) - 1:
             req = u.request
             kept = [c for c in req.constraints if c not in relaxable]

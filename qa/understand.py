@@ -16,7 +16,7 @@ import numpy as np
 
 from careerkg.model import Entity, Mention
 from graph.vocab import CKG
-from qa.request import Constraint, Request, answer_type, places_in, source_spans, unknown_roles
+from qa.request import Constraint, Request, answer_type, pay_basis, places_in, source_spans, unknown_roles
 
 INTENT_EXAMPLES: dict[str, list[str]] = {
     "salary": [
@@ -179,6 +179,9 @@ class QuestionUnderstanding:
             add("role", r)
         if seniority:
             add("seniority", seniority)
+        basis = pay_basis(text)
+        if basis:
+            add("basis", basis)
         ner_places = [e.text for e in doc.ents if e.label_ in ("GPE", "LOC")]
         places = places_in(text, ner_places, city_labels)
         for p in places:

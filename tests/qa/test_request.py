@@ -97,3 +97,17 @@ def test_scope_names_what_no_guide_covers_and_restricts_to_named_sources():
     assert sc.allowed == {"b"}
     assert sc.satisfies("b", 0, len(docs["b"].text)) == []
     assert contains("Jobs in Zürich", "zurich")
+
+
+def test_a_day_rate_question_is_not_answered_by_a_yearly_figure():
+    from qa.request import pay_basis
+
+    assert pay_basis("What day rate do contract data scientists charge?") == "day"
+    assert pay_basis("What do data scientists earn?") is None
+    docs = {"a": _doc("a", "Data scientists earn £55,100 a year.\nContract data scientists charge £500 per day.")}
+    req = Request("q", "q", "amount", [Constraint("basis", "day")])
+    sc = Scope(req, docs, {})
+    first = docs["a"].text.index("\n")
+    assert [c.kind for c in sc.satisfies("a", 0, first)] == ["basis"]
+    assert sc.satisfies("a", first + 1, len(docs["a"].text)) == []
+    assert [c.kind for c in sc.satisfies("a", 0, first, unit="YEAR")] == ["basis"]
