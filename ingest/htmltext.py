@@ -5,13 +5,15 @@ and navigation ("Home | Jobs | About"), breadcrumbs, share buttons, a sidebar of
 links, a newsletter form and a footer ("© 2026 ..."). None of it is the guide, and all
 of it would be indexed, extracted and cited. The rules, in order:
 
-1. **Root.** ``<main>`` (or ``[role=main]``), else the page's one ``<article>``, else ``<body>``.
+1. **Root.** ``<main>`` (or ``[role=main]``), else the page's one ``<article>``, else ``<body>``;
+   ``<body>`` too when that element holds under a quarter of the page's text.
    If the root holds no ``<h1>`` while the page has one, that heading is kept as the first line.
 2. **Furniture elements** are skipped with everything inside them: ``nav``, ``aside``,
    ``footer``, ``form``, ``button``, ``dialog`` ...; ARIA roles ``navigation``,
    ``contentinfo``, ``complementary``, ``search``, ``dialog``, ``alertdialog``; ``aria-hidden``;
    and any element whose ``class``/``id`` has a furniture word (``cookie``, ``consent``,
-   ``breadcrumb``, ``sidebar``, ``share``, ``newsletter``, ``related`` ... see ``FURNITURE_WORDS``).
+   ``breadcrumb``, ``sidebar``, ``newsletter`` ... see ``FURNITURE_WORDS``) or begins with a
+   weaker one (``share-buttons``, ``related-posts``, but not ``market-share``: ``LEAD_WORDS``).
    A page-level ``<header>`` (or ``role=banner``, class ``header``/``masthead``/``topbar``) is
    skipped unless it holds the page's ``<h1>``/``<h2>``.
 3. **Link density.** A ``div``/``section``/``p``/``ul``/``ol`` with three links or more whose
@@ -45,11 +47,13 @@ FURNITURE_TAGS = {"nav", "aside", "footer", "form", "button", "select", "input",
                   "menu"}
 FURNITURE_ROLES = {"navigation", "contentinfo", "complementary", "search", "dialog", "alertdialog", "menu",
                    "menubar", "toolbar"}
-FURNITURE_WORDS = {
-    "cookie", "cookies", "consent", "gdpr", "nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs",
-    "footer", "sidebar", "widget", "widgets", "share", "sharing", "social", "newsletter", "subscribe", "signup",
-    "related", "comments", "advert", "advertisement", "ads", "promo", "popup", "modal", "byline", "skip",
-    "pagination", "pager", "toolbar",
+FURNITURE_WORDS = {  # furniture wherever they appear in a class or id ("site-footer", "cookie-banner")
+    "cookie", "cookies", "consent", "gdpr", "nav", "navbar", "navigation", "breadcrumb", "breadcrumbs", "footer",
+    "sidebar", "newsletter", "advert", "advertisement", "popup", "modal", "pagination", "pager", "toolbar",
+}
+LEAD_WORDS = {  # furniture only as the first word of a class or id ("share-buttons", not "market-share")
+    "menu", "widget", "widgets", "share", "sharing", "social", "subscribe", "signup", "related", "comments", "ads",
+    "promo", "byline", "skip",
 }
 HEADER_WORDS = {"header", "masthead", "topbar", "banner"}  # furniture unless they hold the page's heading
 BLOCK_TAGS = {
@@ -63,10 +67,17 @@ _COPYRIGHT = re.compile(r"^(©|\(c\)\s|copyright\b)|\ball rights reserved\b", re
 _MENU_SEP = re.compile(r"\s+(?:\||·|•|›|»|/|>)\s+")
 
 
-def _words(node) -> set[str]:
+def _names(node) -> list[str]:
     attrs = node.attributes
-    value = f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower()
-    return set(_WORD_SPLIT.split(value)) if value.strip() else set()
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}".lower().split()
+
+
+def _words(names: list[str]) -> set[str]:
+    return {w for n in names for w in _WORD_SPLIT.split(n) if w}
+
+
+def _furniture_name(names: list[str], words: set[str]) -> bool:
+    return bool(words & FURNITURE_WORDS) or any(_WORD_SPLIT.split(n)[0] in LEAD_WORDS for n in names)
 
 
 def _is_headerish(node, words: set[str]) -> bool:
@@ -101,15 +112,15 @@ def _stats(root) -> dict[int, tuple[int, int, int, bool]]:
     return out
 
 
-def _root(tree):
-    for sel in ("main", "[role=main]"):
-        node = tree.css_first(sel)
-        if node is not None:
-            return node
-    articles = tree.css("article")
-    if len(articles) == 1:
-        return articles[0]
-    return tree.body or tree.root
+def _root(tree, body, stats):
+    """``<main>``/``[role=main]``/the one ``<article>``, unless it holds under a quarter of the page's text."""
+    node = tree.css_first("main") or tree.css_first("[role=main]")
+    if node is None:
+        articles = tree.css("article")
+        node = articles[0] if len(articles) == 1 else None
+    if node is None or node.mem_id not in stats:
+        return body
+    return node if stats[node.mem_id][0] * 4 >= stats[body.mem_id][0] else body
 
 
 def _skip(node, stats, page_level_header: bool) -> bool:
@@ -123,8 +134,9 @@ def _skip(node, stats, page_level_header: bool) -> bool:
     label = (attrs.get("aria-label") or "").lower()
     if "cookie" in label or "breadcrumb" in label:
         return True
-    words = _words(node)
-    if words & FURNITURE_WORDS:
+    names = _names(node)
+    words = _words(names)
+    if _furniture_name(names, words):
         return True
     st = stats.get(node.mem_id)
     if page_level_header and _is_headerish(node, words) and not (st and st[3]):
@@ -147,12 +159,13 @@ def _is_furniture_line(line: str) -> bool:
 def main_text(html: str) -> tuple[str, meta.Metadata]:
     """The page's main content as plain text, and the metadata of its ``<head>`` (see the module docstring)."""
     tree = LexborHTMLParser(html)
-    root = _root(tree)
-    if root is None:
+    body = tree.body or tree.root
+    if body is None:
         return "", meta.from_html(tree)
+    stats = _stats(body)
+    root = _root(tree, body, stats)
     h1 = root.css_first("h1") or tree.css_first("h1")
     found = meta.from_html(tree, heading=h1.text(separator=" ") if h1 is not None else None)
-    stats = _stats(root)
     page_level = root.tag in ("body", "html") or root.tag is None
     out: list[str] = []
     if root.tag not in ("body", "html") and root.css_first("h1") is None and h1 is not None:

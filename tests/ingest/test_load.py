@@ -208,3 +208,24 @@ def test_html_menu_and_copyright_lines_dropped_but_table_rows_and_prose_kept():
     text, _ = html_to_text(html)
     assert text.split("\n") == ["Senior pay is £90k | £110k in London, see below.", "| a | b | c |",
                                 "Read our full guide first."]
+
+
+def test_html_weak_furniture_words_only_lead_a_class_name():
+    html = ("<body><main><h1>Fintech ML</h1><div class='market-share'><p>Banks hold 40% of ML jobs.</p></div>"
+            "<div class='share-buttons'><p>Share this guide</p></div>"
+            "<div class='related-posts'><p>More guides you may like</p></div></main></body>")
+    assert html_to_text(html)[0] == "Fintech ML\nBanks hold 40% of ML jobs."
+
+
+def test_html_small_main_falls_back_to_the_body_without_furniture():
+    guide = "<p>Senior ML engineers in Leeds earn £70,000 to £95,000 a year in most firms.</p>" * 5
+    html = (f"<body><nav><a>Home</a> | <a>Jobs</a> | <a>About</a></nav><main><h1>Leeds ML Jobs</h1></main>"
+            f"<div class='container'>{guide}</div><script>{'var x = 1;' * 5000}</script>"
+            "<footer>© 2026 Leeds Careers</footer></body>")
+    lines = html_to_text(html)[0].split("\n")
+    assert lines[0] == "Leeds ML Jobs" and len(lines) == 6
+    assert lines[1] == "Senior ML engineers in Leeds earn £70,000 to £95,000 a year in most firms."
+    # a large inline script does not make a <main> holding the guide look small
+    html = (f"<body><nav><a>Home</a></nav><main><h1>Leeds ML Jobs</h1>{guide}</main>"
+            f"<script>{'var x = 1;' * 5000}</script><div class='promo-strip'><p>Hire with us</p></div></body>")
+    assert html_to_text(html)[0].split("\n")[0] == "Leeds ML Jobs" and "Hire" not in html_to_text(html)[0]
