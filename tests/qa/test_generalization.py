@@ -45,10 +45,10 @@ def test_real_guides_answered_and_unanswerable_abstained(world):
     assert len(cases) >= 50 and sum(not c.answerable for c in cases) >= 12
     results, totals = run_eval(world.qa, cases, world.pipeline.text)
     assert totals["citation_integrity"] == 1.0
-    assert totals["pass_rate"] >= 0.48, totals
-    assert totals["abstention_recall"] >= 0.85, totals
+    assert totals["pass_rate"] >= 0.6, totals
+    assert totals["abstention_recall"] >= 0.9, totals
     answered = [r for r in results if r.case.answerable]
-    assert sum(r.passed for r in answered) / len(answered) >= 0.4, totals
+    assert sum(r.passed for r in answered) / len(answered) >= 0.52, totals
 
 
 def test_unmet_constraints_are_named(world):
@@ -67,6 +67,6 @@ def test_rephrasings_of_seed_questions(seeded_runtime):
     assert len(cases) >= 30
     _, totals = run_eval(seeded_runtime.qa, cases, seeded_runtime.pipeline.text)
     assert totals["citation_integrity"] == 1.0
-    assert totals["pass_rate"] >= 0.75, totals
-    assert totals["abstention_recall"] >= 0.85, totals
-    assert totals["false_abstentions"] <= 9, totals
+    assert totals["pass_rate"] >= 0.82, totals
+    assert totals["abstention_recall"] >= 0.9, totals
+    assert totals["false_abstentions"] <= 8, totals
