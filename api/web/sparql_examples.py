@@ -1,89 +1,9 @@
-"""The researcher queries of ``bench/queries.py``, offered as ready-made examples in the SPARQL editor.
-
-``bench/`` is not installed with the package, so the queries are copied here;
-``tests/web/test_pages_unit.py`` checks that the copy still equals ``bench.queries.QUERIES``.
-"""
+"""The researcher queries of :mod:`graph.queries`, offered as ready-made examples in the SPARQL editor."""
 
 from __future__ import annotations
 
-PREFIXES = """\
-PREFIX ckg: <https://w3id.org/careerkg/ontology#>
-PREFIX schema: <https://schema.org/>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
-"""
-
-SALARIES_BY_CITY = PREFIXES + """
-SELECT ?city ?role ?seniority ?min ?max ?unit WHERE {
-  ?c a ckg:SalaryClaim ; ckg:role ?r ; ckg:location ?loc ; schema:unitText ?unit .
-  ?loc a schema:City ; skos:prefLabel ?city .
-  ?r skos:prefLabel ?role .
-  OPTIONAL { ?c ckg:seniority ?s . ?s skos:prefLabel ?seniority }
-  OPTIONAL { ?c schema:minValue ?min }
-  OPTIONAL { ?c schema:maxValue ?max }
-} ORDER BY ?city ?unit ?min ?max
-"""
-
-EMPLOYERS_BY_SECTOR = PREFIXES + """
-SELECT ?sector (COUNT(DISTINCT ?org) AS ?employers) (COUNT(DISTINCT ?city) AS ?cities)
-       (GROUP_CONCAT(DISTINCT ?name; separator=", ") AS ?names) WHERE {
-  ?org ckg:inSector ?sec ; skos:prefLabel ?name .
-  ?sec skos:prefLabel ?sector .
-  OPTIONAL { ?org schema:location ?city }
-} GROUP BY ?sector ORDER BY DESC(?employers) ?sector
-"""
-
-SKILLS_BY_ROLE = PREFIXES + """
-SELECT ?role ?skill (COUNT(DISTINCT ?c) AS ?claims) (COUNT(DISTINCT ?g) AS ?docs) WHERE {
-  GRAPH ?g { ?c a ckg:Claim ; rdf:subject ?r ; rdf:predicate ckg:requiresSkill ; rdf:object ?s }
-  ?r skos:prefLabel ?role .
-  ?s skos:prefLabel ?skill .
-} GROUP BY ?role ?skill ORDER BY ?role DESC(?claims) ?skill
-"""
-
-CLAIMS_WITH_PROVENANCE = PREFIXES + """
-SELECT ?claim ?type ?doc ?title ?chunk ?start ?end ?quote ?extractor WHERE {
-  VALUES ?type { ckg:Claim ckg:SalaryClaim }
-  ?claim a ?type ; prov:wasDerivedFrom ?chunk ; nif:beginIndex ?start ; nif:endIndex ?end ;
-         nif:anchorOf ?quote ; ckg:extractor ?extractor .
-  ?chunk dcterms:isPartOf ?doc .
-  ?doc dcterms:title ?title .
-} ORDER BY ?doc ?start ?claim
-"""
-
-CONFLICTS = PREFIXES + """
-SELECT ?role ?level ?location ?unit ?docA ?minA ?maxA ?docB ?minB ?maxB WHERE {
-  GRAPH ?gA { ?a a ckg:SalaryClaim ; ckg:role ?r ; ckg:location ?loc ; schema:unitText ?unit .
-              OPTIONAL { ?a ckg:seniority ?sa } OPTIONAL { ?a schema:minValue ?minA }
-              OPTIONAL { ?a schema:maxValue ?maxA }
-              BIND(COALESCE(STRAFTER(STR(?sa), "#"), "") AS ?levelA) }
-  GRAPH ?gB { ?b a ckg:SalaryClaim ; ckg:role ?r ; ckg:location ?loc ; schema:unitText ?unit .
-              OPTIONAL { ?b ckg:seniority ?sb } OPTIONAL { ?b schema:minValue ?minB }
-              OPTIONAL { ?b schema:maxValue ?maxB }
-              BIND(COALESCE(STRAFTER(STR(?sb), "#"), "") AS ?levelB) }
-  FILTER(STR(?gA) < STR(?gB) && ?levelA = ?levelB)
-  FILTER(COALESCE(?minA, -1) != COALESCE(?minB, -1) || COALESCE(?maxA, -1) != COALESCE(?maxB, -1))
-  ?r skos:prefLabel ?role .
-  ?loc skos:prefLabel ?location .
-  BIND(?levelA AS ?level)
-  BIND(STRAFTER(STR(?gA), "/graph/") AS ?docA)
-  BIND(STRAFTER(STR(?gB), "/graph/") AS ?docB)
-} ORDER BY ?role ?level ?location ?docA ?docB
-"""
-
-#: Roles linked to an ESCO occupation, the skills the guides say they need and each skill's ESCO concept
-#: where it has one: joins our graph to labour-market data through skos:exactMatch/skos:closeMatch.
-ESCO_SKILLS_BY_OCCUPATION = PREFIXES + """
-SELECT ?occupation ?role ?skill ?escoSkill (COUNT(DISTINCT ?c) AS ?claims) WHERE {
-  ?c a ckg:Claim ; rdf:subject ?r ; rdf:predicate ckg:requiresSkill ; rdf:object ?s .
-  ?r skos:exactMatch|skos:closeMatch ?occupation ; skos:prefLabel ?role .
-  ?s skos:prefLabel ?skill .
-  OPTIONAL { ?s skos:exactMatch|skos:closeMatch ?escoSkill }
-} GROUP BY ?occupation ?role ?skill ?escoSkill ORDER BY ?role DESC(?claims) ?skill
-"""
+from graph.queries import (CLAIMS_WITH_PROVENANCE, CONFLICTS, EMPLOYERS_BY_SECTOR,  # noqa: F401
+                           ESCO_SKILLS_BY_OCCUPATION, PREFIXES, SALARIES_BY_CITY, SKILLS_BY_ROLE)
 
 #: name -> (title, query)
 EXAMPLES: dict[str, tuple[str, str]] = {
