@@ -196,8 +196,9 @@ def test_put_documents_rejects_or_harmlessly_ingests_every_hostile_guide(api):
                 assert r.status_code in (400, 413, 415), (case.name, r.status_code, r.text[:300])
                 _error_ok(r)
             else:
-                assert r.status_code in (200, 201, 400), (case.name, r.status_code, r.text[:300])
-                if r.status_code == 400:
+                # 409: once page furniture is stripped, its text equals a guide already held (named in the error)
+                assert r.status_code in (200, 201, 400, 409), (case.name, r.status_code, r.text[:300])
+                if r.status_code in (400, 409):
                     _error_ok(r)
             print(f"PUT {case.name}: {r.status_code} in {took:.2f} s")
             assert client.get("/health").status_code == 200
