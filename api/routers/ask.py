@@ -101,7 +101,10 @@ With `"stream": true` or `Accept: text/event-stream`: """ + STREAM_DOC
 @router.post("/ask", response_model=AskResponse, summary="Ask a career question", description=ASK_DOC,
              responses={**error_responses(400, 422, 502, 503),
                         200: {"description": "The answer (JSON), or a stream of events", "content": {
-                            "text/event-stream": {"schema": {"type": "string"}, "example": (
+                            # one Server-Sent Event: its name and its data (a JSON text)
+                            "text/event-stream": {"schema": {"type": "object", "properties": {
+                                "event": {"type": "string"}, "data": {"type": "string"}, "id": {"type": "string"}}},
+                                "example": (
                                 'event: delta\ndata: {"text": "Senior MLEs in London earn £95,000 – £145,000 [1].",'
                                 ' "citations": [1]}\n\n')}}}})
 async def ask(body: AskRequest, rt: RuntimeDep, request: Request):
