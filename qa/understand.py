@@ -159,7 +159,11 @@ class QuestionUnderstanding:
     def request(self, question: str, text: str, mentions: list[Mention], seniority: str | None,
                 fixes: list[tuple[str, str]]) -> Request:
         """The question as a request: its answer type and every constraint it states."""
-        doc = self._ner_doc(text)
+        # NER is for names no list knows: run it only when a capitalised word is not already linked
+        linked = [(m.start, m.end) for m in mentions]
+        names = [m for m in re.finditer(r"\b[A-Z][\w&'.-]*", text)
+                 if m.start() > 0 and not any(a <= m.start() < b for a, b in linked)]
+        ents = self._ner_doc(text).ents if names else ()
         cons: list[Constraint] = []
         seen: set[tuple[str, str]] = set()
 
@@ -182,7 +186,7 @@ class QuestionUnderstanding:
         basis = pay_basis(text)
         if basis:
             add("basis", basis)
-        ner_places = [e.text for e in doc.ents if e.label_ in ("GPE", "LOC")]
+        ner_places = [e.text for e in ents if e.label_ in ("GPE", "LOC")]
         places = places_in(text, ner_places, city_labels)
         for p in places:
             if not (p.kind == "country" and p.in_uk):  # "in the UK" is every guide's scope
@@ -193,7 +197,7 @@ class QuestionUnderstanding:
             if m.entity.kind == "city" and not any(c.kind == "place" and c.iri == m.entity.iri for c in cons):
                 add("place", m.entity.label, m.entity.iri)
         place_words = {w.lower() for c in cons if c.kind == "place" for w in c.value.split()}
-        for e in doc.ents:
+        for e in ents:
             if e.label_ == "ORG" and not any(m.start < e.end_char and e.start_char < m.end for m in mentions) \
                     and e.text.lower() not in place_words and _name_like(e.text):
                 add("employer", e.text)
