@@ -15,7 +15,7 @@ def test_search_by_kind_and_substring(client):
 
 
 def test_search_by_alias_and_limit(client):
-    rows = client.get("/entities", params={"q": "machine learning developer"}).json()["entities"]
+    rows = client.get("/entities", params={"q": "machine learning engineering"}).json()["entities"]
     assert [e["iri"] for e in rows] == [ckg_testdata.ROLE_MLE]  # found by an alias, not its label
     assert client.get("/entities", params={"limit": 3}).json()["count"] == 3
 
