@@ -128,10 +128,11 @@ class QAService:
         qvec = self.embedder.encode_one(text)
         u = self.understanding.understand(text, qvec, labels=corpus.labels, original=question, fixes=fixes)
         timings["understand"] = (time.perf_counter() - t) * 1000
-        with self.pipeline.lock.read():
+        with self.pipeline.lock.read():  # one whole version of every guide for the evidence
             answer = self._answer(u, qvec, k, timings, docs)
-            if mode == "llm" and not answer.abstained:
-                self._llm(answer, u, timings)
+        if mode == "llm" and not answer.abstained:
+            # the model only rewrites quotes already taken and checked: writers need not wait for it
+            self._llm(answer, u, timings)
         if fixes:
             answer.notes.append("Read as: " + ", ".join(f"{a} → {b}" for a, b in fixes))
         answer.timings_ms = {k2: round(v, 2) for k2, v in timings.items()}
