@@ -134,3 +134,10 @@ def test_errors_are_pages_without_traces(http):
     assert r.status_code == 404 and "No guide" in r.text and "Traceback" not in r.text
     r = http.get("/", params={"q": "x" * 1001})
     assert r.status_code == 400 and "limit" in r.text
+
+
+def test_entity_page_shows_its_esco_link(http):
+    card = http.get("/entities/role/data-scientist").json()
+    page = http.get("/entities/role/data-scientist", headers=BROWSER).text
+    assert card["esco"]["relation"] == "exactMatch"  # "Data Scientist" is an ESCO preferred label
+    assert card["esco"]["iri"] in page and "<dt>ESCO</dt>" in page
