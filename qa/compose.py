@@ -10,12 +10,13 @@ import re
 from dataclasses import dataclass, field
 
 from careerkg.model import Conflict, Fact
+from careerkg.text import sentence_spans
+from graph.claims import IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow, SalaryRow
 from graph.vocab import CKG
 from ingest.salary import implausible_money
 from qa.citations import CitationSet
-from graph.claims import IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow, SalaryRow
 from qa.retrieve import Passage
-from qa.text import QUESTION_WORDS, sentence_spans, token_set, tokens
+from qa.text import QUESTION_WORDS, token_set, tokens
 from qa.understand import Understanding
 
 SENIORITY_WORDS = {"Junior": "junior", "Mid": "mid-level", "Senior": "senior", "Lead": "lead",

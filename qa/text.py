@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from careerkg.text import sentence_spans  # noqa: F401 - one splitter for ingest and answers
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9+#&'.]*[a-z0-9+#]|[a-z0-9]", re.I)
 STOP = frozenset("""
