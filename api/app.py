@@ -1,6 +1,6 @@
 """The FastAPI app: assembled here, one router per resource, services built once at start-up.
 
-``careerkg serve`` runs ``uvicorn api.app:create_app --factory``. Tests call
+``careerkg serve`` runs ``uvicorn careerkg.api.app:create_app --factory``. Tests call
 :func:`create_app` with their own :class:`~careerkg.settings.Settings` (and may pass a
 :class:`~api.runtime.Runtime` they built, to share one ingested data dir between apps).
 """
@@ -16,10 +16,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api import errors
-from api.http_rules import HeadAsGet
-from api.routers import ask, documents, entities, health, sparql
-from api.web import pages as web_pages
+from careerkg.api import errors
+from careerkg.api.http_rules import HeadAsGet
+from careerkg.api.routers import ask, documents, entities, health, sparql
+from careerkg.api.web import pages as web_pages
 from careerkg.settings import Settings, get_settings
 
 log = logging.getLogger("careerkg.api")
@@ -79,8 +79,8 @@ class BodyLimit:
 
 
 def _make_runner(rt, settings: Settings):
-    from api.sparql_pool import ProcessPool, ThreadRunner
-    from graph.store import OxigraphStore
+    from careerkg.api.sparql_pool import ProcessPool, ThreadRunner
+    from careerkg.graph.store import OxigraphStore
 
     g = rt.graph
     if not settings.sparql_endpoint and isinstance(g, OxigraphStore) and g.path is not None:
@@ -120,14 +120,14 @@ def create_app(settings: Settings | None = None, *, runtime=None, announce: bool
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        from api.runtime import Runtime
+        from careerkg.api.runtime import Runtime
 
         rt = runtime if runtime is not None else Runtime(settings)
         await run_in_threadpool(_start, rt)
         app.state.runtime = rt
         app.state.sparql = await run_in_threadpool(_make_runner, rt, settings)
         if announce:
-            from api import service
+            from careerkg.api import service
 
             service.announce(settings)
         try:
@@ -148,7 +148,7 @@ def create_app(settings: Settings | None = None, *, runtime=None, announce: bool
     web_pages.install(app)  # pages first: their HTML-only routes share paths with the API
     for r in (ask.router, sparql.router, documents.router, entities.router, health.router):
         app.include_router(r)
-    from api.routers.chat import router as chat_router  # OpenAI-compatible /v1/chat/completions (issue 14)
+    from careerkg.api.routers.chat import router as chat_router  # OpenAI-compatible /v1/chat/completions (issue 14)
     app.include_router(chat_router)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                        allow_headers=["Accept", "Content-Type"], expose_headers=sparql.EXPOSED_HEADERS,
@@ -161,7 +161,7 @@ def create_app(settings: Settings | None = None, *, runtime=None, announce: bool
 
 
 def errors_model():
-    from api.schemas import ErrorBody
+    from careerkg.api.schemas import ErrorBody
 
     return ErrorBody
 

@@ -20,7 +20,7 @@ from typing import Annotated
 
 import typer
 
-from api.cli_output import console, emit, err, print_json
+from careerkg.api.cli_output import console, emit, err, print_json
 from careerkg.errors import CareerKGError
 from careerkg.settings import Settings, get_settings
 
@@ -62,20 +62,20 @@ def main(version: Annotated[bool, typer.Option("--version", callback=_version, i
 
 
 def runtime():
-    from api.runtime import Runtime
+    from careerkg.api.runtime import Runtime
 
     return Runtime(get_settings())
 
 
 def service():
     """The running service to talk to (``--url``, ``CAREERKG_URL`` or announced in the data dir), or ``None``."""
-    from api.service import discover
+    from careerkg.api.service import discover
 
     return discover(get_settings(), _state["url"])
 
 
 def client(svc):
-    from api.service import ServiceClient
+    from careerkg.api.service import ServiceClient
 
     return ServiceClient(svc, api_key=get_settings().api_key)
 
@@ -117,7 +117,7 @@ def summary(results) -> str:
 
 def _collect(paths: list[Path]) -> tuple[list[Path], list[str]]:
     """Guide files under ``paths`` (``NAME.meta.json`` sidecars are metadata, not guides)."""
-    from ingest.meta import is_sidecar
+    from careerkg.ingest.meta import is_sidecar
 
     files, missing = [], []
     for p in paths:
@@ -169,7 +169,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help="Guide files or fold
     svc = service()
     if svc is not None:
         writes_need_key(svc, "ingesting")
-        from api.cli_remote import ingest_via
+        from careerkg.api.cli_remote import ingest_via
 
         results = ingest_via(client(svc), files, force=force, metadata=metadata, progress=print_result,
                              allow_duplicate=allow_duplicate)
@@ -206,7 +206,7 @@ DOC_COLUMNS = ["doc_id", "version", "chunks", "claims", "publisher", "title"]
 def _records() -> list[dict]:
     from dataclasses import asdict
 
-    from ingest.manifest import Manifest
+    from careerkg.ingest.manifest import Manifest
 
     svc = service()
     if svc is not None:
@@ -230,7 +230,7 @@ def docs_show(doc_id: str, text: Annotated[bool, typer.Option("--text", help="Pr
     from dataclasses import asdict
 
     from careerkg.errors import NotFound
-    from ingest.manifest import Manifest
+    from careerkg.ingest.manifest import Manifest
 
     svc = service()
     if svc is not None:
@@ -275,7 +275,7 @@ DUPLICATE_COLUMNS = ["doc_a", "doc_b", "similarity", "kind"]
 
 def _texts() -> dict[str, str]:
     """doc_id -> extracted text: through the running service, else from the data dir's kept texts."""
-    from ingest.manifest import Manifest
+    from careerkg.ingest.manifest import Manifest
 
     svc = service()
     if svc is not None:
@@ -301,7 +301,7 @@ def docs_duplicates(as_json: Annotated[bool, typer.Option("--json", help="Print 
     """List pairs of guides with the same text (exact) or nearly the same (near), most similar first."""
     from dataclasses import asdict
 
-    from ingest.dedup import near_duplicates
+    from careerkg.ingest.dedup import near_duplicates
 
     pairs = near_duplicates(_texts(), threshold=threshold)
     emit([asdict(p) for p in pairs], DUPLICATE_COLUMNS, as_json=as_json, ids=("doc_a", "doc_b"))
@@ -346,7 +346,7 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to listen on.
     """Run the HTTP API (uvicorn); the CLI talks to it while it runs."""
     import uvicorn
 
-    from api.service import discover
+    from careerkg.api.service import discover
 
     s = get_settings()
     s = s.model_copy(update={k: v for k, v in (("host", host), ("port", port), ("log_level", log_level))
@@ -358,13 +358,13 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to listen on.
     if running is not None:
         fail(f"{s.data_dir} is already served by pid {running.pid} at {running.url}")
     if workers > 1:
-        uvicorn.run("api.app:create_app", factory=True, host=s.host, port=s.port, workers=workers,
+        uvicorn.run("careerkg.api.app:create_app", factory=True, host=s.host, port=s.port, workers=workers,
                     log_level=s.log_level)
         return
-    from api.app import create_app
+    from careerkg.api.app import create_app
 
     uvicorn.run(create_app(s, announce=True), host=s.host, port=s.port, log_level=s.log_level)
 
 
-from api import cli_graph as _cli_graph  # noqa: E402,F401  (registers graph commands)
-from api import cli_qa as _cli_qa  # noqa: E402,F401  (registers ask/eval)
+from careerkg.api import cli_graph as _cli_graph  # noqa: E402,F401  (registers graph commands)
+from careerkg.api import cli_qa as _cli_qa  # noqa: E402,F401  (registers ask/eval)

@@ -16,8 +16,8 @@ from typing import Annotated
 
 import typer
 
-from api.cli import app, client, fail, get_settings, guarded, runtime, service
-from api.cli_output import console, emit, err
+from careerkg.api.cli import app, client, fail, get_settings, guarded, runtime, service
+from careerkg.api.cli_output import console, emit, err
 from careerkg.model import ENTITY_KINDS
 
 graph_app = typer.Typer(help="Explore the entity network (networkx projection).", no_args_is_help=True,
@@ -47,10 +47,10 @@ def graph_store():
     if s.sparql_endpoint:
         return runtime().graph  # a SPARQL server: any number of readers
     if svc.local and s.graph_dir.is_dir():
-        from graph.store import OxigraphStore
+        from careerkg.graph.store import OxigraphStore
 
         return OxigraphStore(s.graph_dir, read_only=True)
-    from graph.remote import SparqlHttpStore
+    from careerkg.graph.remote import SparqlHttpStore
 
     return SparqlHttpStore(f"{svc.url}/sparql", timeout=s.sparql_timeout + 5)
 
@@ -62,7 +62,7 @@ def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query, or a file 
                           ] = SparqlFormat.table,
            limit: Annotated[int, typer.Option(help="Rows shown at most.")] = 1000) -> None:
     """Run a read-only SPARQL query over the union of all graphs."""
-    from graph.sparql import check_read_only
+    from careerkg.graph.sparql import check_read_only
 
     p = Path(query)
     if len(query) < 4096 and p.suffix in (".rq", ".sparql", ".txt") and p.is_file():
@@ -94,7 +94,7 @@ def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query, or a file 
 
 def _run_here(query: str, media: str, limit: int):
     from careerkg.errors import InvalidInput
-    from graph.sparql import run_query
+    from careerkg.graph.sparql import run_query
 
     store = graph_store()
     try:
@@ -115,7 +115,7 @@ def export(fmt: Annotated[ExportFormat, typer.Option("--format", help="RDF forma
     """Export the whole graph (documents, gazetteer and ontology)."""
     import pyoxigraph as ox
 
-    from graph.store import GRAPH_FORMATS
+    from careerkg.graph.store import GRAPH_FORMATS
 
     data = graph_store().dump(GRAPH_FORMATS.get(EXPORT_TYPES[_v(fmt)], ox.RdfFormat.N_QUADS))
     if output:
@@ -141,8 +141,8 @@ def entities(kind: Annotated[Kind | None, typer.Option(help="Only this kind.")] 
                                     ("unlinked", "true" if unlinked else None)) if v}
         rows = client(svc).json("GET", "/entities", params=params)["entities"]
     else:
-        from graph.entities import search_entities
-        from graph.esco import linked_iris
+        from careerkg.graph.entities import search_entities
+        from careerkg.graph.esco import linked_iris
 
         store = graph_store()
         found = search_entities(store, kind=kind, q=q, limit=1_000_000 if unlinked else limit)
@@ -176,7 +176,7 @@ def _resolve(net, store, name: str) -> str:
 
 
 def _network():
-    from graph.network import KnowledgeNetwork
+    from careerkg.graph.network import KnowledgeNetwork
 
     store = graph_store()
     return KnowledgeNetwork(store), store

@@ -10,8 +10,8 @@ from typing import Annotated
 
 import typer
 
-from api.cli import app, client, console, default_of, guarded, runtime, service
-from api.cli_output import print_json
+from careerkg.api.cli import app, client, console, default_of, guarded, runtime, service
+from careerkg.api.cli_output import print_json
 
 Mode = enum.Enum("Mode", {"extractive": "extractive", "llm": "llm"}, type=str)
 
@@ -63,7 +63,7 @@ def _print_tail(ans: dict) -> None:
 
 
 def _local_events(question: str, top_k: int | None, mode: str | None):
-    from qa.stream import AnswerStream
+    from careerkg.qa.stream import AnswerStream
 
     for ev in AnswerStream(runtime().qa, question, top_k=top_k, mode=mode).events():
         yield ev.name, ev.data
@@ -127,7 +127,7 @@ def _print_stream(events, as_json: bool) -> None:
 def evaluate(path: Path, as_json: Annotated[bool, typer.Option("--json")] = False,
              show_answers: Annotated[bool, typer.Option("--answers", help="Print every answer.")] = False) -> None:
     """Run an evaluation file (JSONL: question, answerable, must_include, docs, min_docs)."""
-    from qa.evaluate import load_cases, run_eval
+    from careerkg.qa.evaluate import load_cases, run_eval
 
     rt = runtime()
     results, totals = run_eval(rt.qa, load_cases(path), rt.pipeline.text)

@@ -28,8 +28,8 @@ def ingest_via(client, files: list[Path], *, force: bool = False, metadata: dict
                progress: Callable[[RemoteResult], None] | None = None,
                allow_duplicate: bool = False) -> list[RemoteResult]:
     """PUT each guide (with its sidecar metadata and ``metadata`` over it) to the service."""
-    from ingest.load import doc_id_for, media_type_for
-    from ingest.meta import read_sidecar
+    from careerkg.ingest.load import doc_id_for, media_type_for
+    from careerkg.ingest.meta import read_sidecar
 
     results = []
     for path in files:

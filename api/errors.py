@@ -17,10 +17,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from api.http_rules import body_error, original_method
+from careerkg.api.http_rules import body_error, original_method
 from careerkg.errors import (CareerKGError, Duplicate, Forbidden, InvalidInput, LLMError, NotFound, Overloaded,
                              QueryTimeout, StoreError, TooLarge, Unauthorized)
-from graph.sparql import NotAcceptable
+from careerkg.graph.sparql import NotAcceptable
 
 log = logging.getLogger("careerkg.api")
 

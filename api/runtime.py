@@ -23,59 +23,59 @@ class Runtime:
 
     @cached_property
     def embedder(self):
-        from ingest.embed import Embedder
+        from careerkg.ingest.embed import Embedder
 
         return Embedder(self.settings.embed_model, self.settings.embed_batch_size)
 
     @cached_property
     def index(self):
-        from ingest.index import ChromaIndex
+        from careerkg.ingest.index import ChromaIndex
 
         return ChromaIndex(self.embedder, path=self.settings.chroma_dir, url=self.settings.chroma_url)
 
     @cached_property
     def graph(self):
         if self.settings.sparql_endpoint:
-            from graph.remote import SparqlHttpStore
+            from careerkg.graph.remote import SparqlHttpStore
 
             return SparqlHttpStore(self.settings.sparql_endpoint, self.settings.sparql_update_endpoint,
                                    timeout=self.settings.sparql_timeout)
-        from graph.store import OxigraphStore
+        from careerkg.graph.store import OxigraphStore
 
         return OxigraphStore(self.settings.graph_dir)
 
     @cached_property
     def gazetteer(self):
-        from graph.gazetteer import load_gazetteer
+        from careerkg.graph.gazetteer import load_gazetteer
 
         return load_gazetteer()
 
     @cached_property
     def linker(self):
-        from graph.linker import EntityLinker
+        from careerkg.graph.linker import EntityLinker
 
         return EntityLinker(self.gazetteer)
 
     @cached_property
     def extractor(self):
-        from ingest.extract import Extractor
+        from careerkg.ingest.extract import Extractor
 
         return Extractor(self.linker)
 
     @cached_property
     def pipeline(self):
-        from ingest.pipeline import Pipeline
+        from careerkg.ingest.pipeline import Pipeline
 
         return Pipeline(self.settings, self.index, self.graph, self.embedder, self.extractor, list(self.gazetteer))
 
     @cached_property
     def network(self):
-        from graph.network import KnowledgeNetwork
+        from careerkg.graph.network import KnowledgeNetwork
 
         return KnowledgeNetwork(self.graph)
 
     @cached_property
     def qa(self):
-        from qa.service import QAService
+        from careerkg.qa.service import QAService
 
         return QAService(self.settings, self.pipeline, self.linker, self.graph, self.index, self.embedder)

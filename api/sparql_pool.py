@@ -49,8 +49,8 @@ from typing import Callable, Protocol
 
 from careerkg import errors as E
 from careerkg.settings import child_process_env
-from graph.sparql import NotAcceptable
-from graph.store import RawResult
+from careerkg.graph.sparql import NotAcceptable
+from careerkg.graph.store import RawResult
 
 log = logging.getLogger("careerkg.sparql")
 

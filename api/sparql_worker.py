@@ -39,7 +39,7 @@ def worker_main(fd: int, memory_limit: int | None) -> None:  # pragma: no cover 
             resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
         except (ImportError, ValueError, OSError):
             pass
-    from graph.store import OxigraphStore
+    from careerkg.graph.store import OxigraphStore
 
     conn = Connection(fd)
     conn.send(("ready", os.getpid()))

@@ -19,8 +19,8 @@ from careerkg.settings import Settings, apply_offline_env  # noqa: E402
 
 apply_offline_env()
 
-from api.runtime import Runtime  # noqa: E402
-from qa.evaluate import load_cases, run_eval  # noqa: E402
+from careerkg.api.runtime import Runtime  # noqa: E402
+from careerkg.qa.evaluate import load_cases, run_eval  # noqa: E402
 
 KEYS = ("questions", "passed", "pass_rate", "citation_integrity", "abstention_precision", "abstention_recall",
         "false_abstentions", "unmet_accuracy", "latency_p50_ms", "latency_p95_ms")

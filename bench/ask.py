@@ -32,8 +32,8 @@ def main() -> None:
     ap.add_argument("--data-dir", type=Path)
     ap.add_argument("--questions", type=Path, default=ROOT / "tests" / "data" / "dev_qa.jsonl")
     args = ap.parse_args()
-    from api.runtime import Runtime
-    from qa.evaluate import load_cases
+    from careerkg.api.runtime import Runtime
+    from careerkg.qa.evaluate import load_cases
 
     tmp = None
     if args.data_dir is None:

@@ -41,8 +41,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from graph.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
-from graph.vocab import CKG, mint, slugify  # noqa: E402
+from careerkg.graph.gazetteer import Gazetteer, load_gazetteer  # noqa: E402
+from careerkg.graph.vocab import CKG, mint, slugify  # noqa: E402
 
 UK = str(CKG.UK)
 OUTSIDE_LONDON = str(CKG.UKOutsideLondon)

@@ -47,10 +47,10 @@ from careerkg.settings import apply_offline_env  # noqa: E402
 apply_offline_env()
 
 from careerkg.model import Claim, Document, Extraction  # noqa: E402
-from graph.vocab import CKG  # noqa: E402
-from ingest.chunk import chunk_text  # noqa: E402
-from ingest.extract import Extractor  # noqa: E402
-from ingest.load import load_path  # noqa: E402
+from careerkg.graph.vocab import CKG  # noqa: E402
+from careerkg.ingest.chunk import chunk_text  # noqa: E402
+from careerkg.ingest.extract import Extractor  # noqa: E402
+from careerkg.ingest.load import load_path  # noqa: E402
 
 REALWORLD = ROOT / "tests" / "data" / "realworld"
 KINDS = ("salary", "employer", "skill", "statistic")

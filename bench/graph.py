@@ -73,8 +73,8 @@ def main() -> None:
     import pyoxigraph as ox
     from rdflib import Dataset
 
-    from api.runtime import Runtime
-    from graph.vocab import graph_iri
+    from careerkg.api.runtime import Runtime
+    from careerkg.graph.vocab import graph_iri
 
     with tempfile.TemporaryDirectory(prefix="careerkg-bench-graph-") as tmp:
         rt = Runtime(Settings(data_dir=Path(tmp) / "data"))

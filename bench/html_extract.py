@@ -17,7 +17,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from ingest.htmltext import main_text  # noqa: E402
+from careerkg.ingest.htmltext import main_text  # noqa: E402
 
 DATA = ROOT / "tests" / "data"
 CASES = {

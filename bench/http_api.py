@@ -75,7 +75,7 @@ def ingest(data_dir: Path) -> None:
 
 def local_store(data_dir: Path, into: Path):
     """A read-only checkpoint of the store, opened in this process (beside the server, as the workers do)."""
-    from graph.store import OxigraphStore
+    from careerkg.graph.store import OxigraphStore
 
     store = OxigraphStore(Settings(data_dir=data_dir).graph_dir)
     store.backup(into)
@@ -134,7 +134,7 @@ def main() -> None:
         tmp = tempfile.TemporaryDirectory(prefix="careerkg-bench-http-")
         data_dir = Path(tmp.name) / "data"
         ingest(data_dir)
-    from graph.sparql import run_query
+    from careerkg.graph.sparql import run_query
 
     queries = researcher_queries()
     scratch = tempfile.TemporaryDirectory(prefix="careerkg-bench-local-")

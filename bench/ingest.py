@@ -57,8 +57,8 @@ class Timer:
 
 def seed_chunks(settings: Settings) -> list[list[str]]:
     """The chunk texts of every seed (per document), chunked exactly as the pipeline does."""
-    from ingest.chunk import chunk_text
-    from ingest.load import load_path
+    from careerkg.ingest.chunk import chunk_text
+    from careerkg.ingest.load import load_path
 
     out = []
     for path in SEEDS:
@@ -75,8 +75,8 @@ def main() -> None:
     ap.add_argument("--reingest-rounds", type=int, default=5, help="unchanged re-ingest rounds over the seeds")
     args = ap.parse_args()
 
-    from api.runtime import Runtime
-    from ingest.embed import Embedder
+    from careerkg.api.runtime import Runtime
+    from careerkg.ingest.embed import Embedder
 
     base = Settings()
     per_doc = seed_chunks(base)
@@ -99,7 +99,7 @@ def main() -> None:
 
     # Rounds interleave the raw encodes with a cold end-to-end ingest, so that a busy machine
     # (load from other processes) hits both alike; the best round of each is reported.
-    import ingest.pipeline as ip
+    import careerkg.ingest.pipeline as ip
 
     one_call, per_doc_calls, cold_runs = [], [], []
     tmp = tempfile.TemporaryDirectory(prefix="careerkg-bench-")

@@ -52,7 +52,7 @@ class LLMMode:
 
 def stream_once(client, answer) -> dict:
     from careerkg.errors import LLMError
-    from qa.validate import validate
+    from careerkg.qa.validate import validate
 
     t = time.perf_counter()
     first, parts, error = None, [], ""
@@ -98,10 +98,10 @@ def main() -> None:
 
     from llm_testkit import start_server
 
-    from api.runtime import Runtime
-    from qa.evaluate import load_cases, run_eval
-    from qa.llm import LLMClient, citation_grammar
-    from qa.stream import AnswerStream
+    from careerkg.api.runtime import Runtime
+    from careerkg.qa.evaluate import load_cases, run_eval
+    from careerkg.qa.llm import LLMClient, citation_grammar
+    from careerkg.qa.stream import AnswerStream
 
     tmp = tempfile.TemporaryDirectory()
     data_dir = args.data_dir or Path(tmp.name) / "data"

@@ -292,7 +292,7 @@ class LoadTest:
 
 
 def questions() -> list[str]:
-    from qa.evaluate import load_cases
+    from careerkg.qa.evaluate import load_cases
 
     qs = [c.question for c in load_cases(ROOT / "tests" / "data" / "dev_qa.jsonl")]
     qs += ["What does a senior MLE earn in London?", "What is the day rate for ML contractors?",
@@ -319,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--guides", type=int, default=0, help="generated guides ingested besides the seeds")
     ap.add_argument("--json", type=Path)
     a = ap.parse_args(argv)
-    from ingest.load import load_path
+    from careerkg.ingest.load import load_path
 
     tmp = tempfile.TemporaryDirectory(prefix="ckg-load-")
     base = Path(tmp.name)

@@ -1,4 +1,4 @@
 """The researcher queries, kept in :mod:`graph.queries` (one copy, shared with the SPARQL editor)."""
 
-from graph.queries import *  # noqa: F401,F403
-from graph.queries import QUERIES  # noqa: F401
+from careerkg.graph.queries import *  # noqa: F401,F403
+from careerkg.graph.queries import QUERIES  # noqa: F401

@@ -171,7 +171,7 @@ def ask_questions(meta: list[dict], n: int) -> list[str]:
 
 def run_one(n: int, seed: int, asks: int, sparql_rounds: int, keep: Path | None) -> dict:
     """Generate, ingest and measure one size in this process; returns the figures."""
-    from api.runtime import Runtime
+    from careerkg.api.runtime import Runtime
 
     tmp = tempfile.TemporaryDirectory(prefix=f"ckg-scale-{n}-")
     base = keep or Path(tmp.name)
@@ -288,7 +288,7 @@ def sparql_timings(graph_dir: Path, query: str, rounds: int, row_limit: int) -> 
 
 
 def _sparql_child() -> int:
-    from graph.store import OxigraphStore
+    from careerkg.graph.store import OxigraphStore
 
     job = json.loads(sys.stdin.read())
     store = OxigraphStore(Path(job["dir"]), read_only=True)
@@ -356,7 +356,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.sparql_child:
         return _sparql_child()
     if a.measure:
-        from api.runtime import Runtime
+        from careerkg.api.runtime import Runtime
 
         rt = Runtime(Settings(data_dir=a.measure / "data"))
         n = len(rt.pipeline.manifest.docs)

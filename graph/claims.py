@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.store import GraphStore
-from graph.vocab import CKG, SCHEMA
+from careerkg.graph.store import GraphStore
+from careerkg.graph.vocab import CKG, SCHEMA
 
 CHUNK_PREFIX = "https://w3id.org/careerkg/id/chunk/"
 DOC_PREFIX = "https://w3id.org/careerkg/id/doc/"

@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 
 from careerkg.errors import InvalidInput, NotFound
 from careerkg.model import ENTITY_KINDS
-from graph.claims import claims_about, salaries_about
-from graph.store import GraphStore
-from graph.vocab import ID_BASE, kind_of, mint
+from careerkg.graph.claims import claims_about, salaries_about
+from careerkg.graph.store import GraphStore
+from careerkg.graph.vocab import ID_BASE, kind_of, mint
 
 _SEARCH = """
 SELECT ?e ?label ?prefix ?q (COUNT(DISTINCT ?ch) AS ?mentions) WHERE {

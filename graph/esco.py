@@ -347,5 +347,5 @@ def linked_iris(store) -> set[str]:
     return {str(r["e"]) for r in store.select(_LINKED)}
 
 
-if __name__ == "__main__":  # python -m graph.esco: re-derive the labels file from the installed package
+if __name__ == "__main__":  # python -m careerkg.graph.esco: re-derive the labels file from the installed package
     print(f"{derive()} ESCO concepts written to {LABELS_PATH}")

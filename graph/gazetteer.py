@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from careerkg.model import ENTITY_KINDS, Entity
-from graph.vocab import mint
+from careerkg.graph.vocab import mint
 
 GAZETTEER_PATH = Path(__file__).with_name("gazetteer.yaml")
 

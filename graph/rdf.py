@@ -8,8 +8,8 @@ import pyoxigraph as ox
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
 
 from careerkg.model import Chunk, Claim, Document, Entity, Extraction
-from graph.esco import match as esco_match
-from graph.vocab import CKG, KIND_CLASS, KIND_SCHEME, NIF, SCHEMA, mint
+from careerkg.graph.esco import match as esco_match
+from careerkg.graph.vocab import CKG, KIND_CLASS, KIND_SCHEME, NIF, SCHEMA, mint
 
 _IRI: dict[str, ox.NamedNode] = {}
 

@@ -16,8 +16,8 @@ import httpx
 import pyoxigraph as ox
 
 from careerkg.errors import InvalidInput, QueryTimeout, StoreError
-from graph.store import RawResult, Value, inline_bindings, replace_update
-from graph.vocab import SPARQL_PREFIXES
+from careerkg.graph.store import RawResult, Value, inline_bindings, replace_update
+from careerkg.graph.vocab import SPARQL_PREFIXES
 
 def _term(b: dict):
     t = b["type"]
@@ -75,7 +75,7 @@ class SparqlHttpStore:
         return data["head"]["vars"], data["results"]["bindings"]
 
     def select(self, query: str, bindings: dict[str, Value] | None = None) -> list[dict[str, Value]]:
-        from graph.store import term_value
+        from careerkg.graph.store import term_value
 
         names, rows = self._solutions(SPARQL_PREFIXES + inline_bindings(query, bindings))
         return [{n: term_value(_term(row[n])) if n in row else None for n in names} for row in rows]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from careerkg.errors import Forbidden, InvalidInput
-from graph.store import GRAPH_FORMATS, RESULT_FORMATS, GraphStore, RawResult
+from careerkg.graph.store import GRAPH_FORMATS, RESULT_FORMATS, GraphStore, RawResult
 
 _COMMENT = re.compile(r"(?m)(\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|<[^>\s]*>)|#[^\n]*")
 _PROLOGUE = re.compile(r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*<[^>]*>|BASE\s+<[^>]*>)\s*)*", re.I)

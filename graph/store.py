@@ -16,7 +16,7 @@ from typing import Iterable, Protocol
 import pyoxigraph as ox
 
 from careerkg.errors import InvalidInput, StoreError
-from graph.vocab import SPARQL_PREFIXES
+from careerkg.graph.vocab import SPARQL_PREFIXES
 
 Value = str | float | int | bool | None
 
@@ -219,7 +219,7 @@ class OxigraphStore:
 
 
 def _prefix_map() -> dict[str, str]:
-    from graph.vocab import PREFIXES
+    from careerkg.graph.vocab import PREFIXES
 
     return dict(PREFIXES)
 
@@ -230,7 +230,7 @@ def serialize_result(res, media_type: str, row_limit: int | None = None) -> RawR
     Raises:
         InvalidInput: the media type cannot represent this kind of result.
     """
-    from graph.results import serialize_rows
+    from careerkg.graph.results import serialize_rows
 
     if isinstance(res, (ox.QueryBoolean, ox.QuerySolutions)):
         fmt = RESULT_FORMATS.get(media_type)

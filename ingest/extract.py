@@ -25,13 +25,13 @@ from __future__ import annotations
 from collections import Counter
 
 from careerkg.model import Chunk, Document, Extraction, Mention
-from graph.linker import EntityLinker, get_linker
-from graph.vocab import mint
-from ingest.layout import Layout
-from ingest.relations import CAREER_CHANGER, RelationExtractor
-from ingest.salary import SalaryExtractor
-from ingest.skills import SkillFinder
-from ingest.statistics import StatisticExtractor
+from careerkg.graph.linker import EntityLinker, get_linker
+from careerkg.graph.vocab import mint
+from careerkg.ingest.layout import Layout
+from careerkg.ingest.relations import CAREER_CHANGER, RelationExtractor
+from careerkg.ingest.salary import SalaryExtractor
+from careerkg.ingest.skills import SkillFinder
+from careerkg.ingest.statistics import StatisticExtractor
 
 DEFAULT_MAIN_ROLE = mint("role", "Machine Learning Engineer")
 

@@ -40,7 +40,7 @@ import re
 
 from selectolax.lexbor import LexborHTMLParser
 
-from ingest import meta
+from careerkg.ingest import meta
 
 DROP_TAGS = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas"}
 FURNITURE_TAGS = {"nav", "aside", "footer", "form", "button", "select", "input", "textarea", "label", "dialog",

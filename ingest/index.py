@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from careerkg.errors import StoreError
 from careerkg.model import Chunk
-from ingest.embed import Embedder
+from careerkg.ingest.embed import Embedder
 
 COLLECTION = "careerkg_chunks"
 

@@ -15,9 +15,9 @@ from pathlib import Path
 
 from careerkg.errors import InvalidInput, TooLarge
 from careerkg.model import Document, sha256_text
-from graph.vocab import slugify
-from ingest import meta
-from ingest.htmltext import main_text
+from careerkg.graph.vocab import slugify
+from careerkg.ingest import meta
+from careerkg.ingest.htmltext import main_text
 
 MEDIA_TYPES = {
     ".txt": "text/plain",

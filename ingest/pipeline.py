@@ -24,18 +24,18 @@ from careerkg.concurrency import RWLock
 from careerkg.errors import CareerKGError, Duplicate, InvalidInput, NotFound
 from careerkg.model import Chunk, Document, Extraction
 from careerkg.settings import Settings
-from graph.rdf import document_quads, entity_quads
-from graph.store import GraphStore
-from graph.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH, graph_iri
-from ingest.chunk import chunk_text
-from ingest.dedup import refuse_duplicate
-from ingest.embed import Embedder
-from ingest.index import VectorIndex
-from ingest.load import EXTENSION_FOR, MEDIA_TYPES, doc_id_for, load_bytes
-from ingest.manifest import DocRecord, Manifest
-from ingest.meta import read_sidecar
-from ingest.recovery import Recovery
-from ingest.units import chunk_vectors, pack, unit_file, unit_spans
+from careerkg.graph.rdf import document_quads, entity_quads
+from careerkg.graph.store import GraphStore
+from careerkg.graph.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH, graph_iri
+from careerkg.ingest.chunk import chunk_text
+from careerkg.ingest.dedup import refuse_duplicate
+from careerkg.ingest.embed import Embedder
+from careerkg.ingest.index import VectorIndex
+from careerkg.ingest.load import EXTENSION_FOR, MEDIA_TYPES, doc_id_for, load_bytes
+from careerkg.ingest.manifest import DocRecord, Manifest
+from careerkg.ingest.meta import read_sidecar
+from careerkg.ingest.recovery import Recovery
+from careerkg.ingest.units import chunk_vectors, pack, unit_file, unit_spans
 
 log = logging.getLogger("careerkg.ingest")
 
@@ -186,7 +186,7 @@ class Pipeline(Recovery):
 
     def _given(self, doc_id: str, metadata: dict | None) -> dict[str, str]:
         """Explicit metadata for ``doc_id``: what was given before, updated by ``metadata`` ("" removes a key)."""
-        from ingest.meta import ALIASES
+        from careerkg.ingest.meta import ALIASES
 
         old = self.manifest.docs.get(doc_id)
         out = dict(old.given) if old else {}

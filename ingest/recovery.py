@@ -11,12 +11,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from careerkg.model import Document
-from graph.rdf import document_quads
-from graph.vocab import GAZETTEER_GRAPH, GRAPH_BASE, ONTOLOGY_GRAPH, graph_iri
-from ingest.units import pack, unit_file, unit_spans
+from careerkg.graph.rdf import document_quads
+from careerkg.graph.vocab import GAZETTEER_GRAPH, GRAPH_BASE, ONTOLOGY_GRAPH, graph_iri
+from careerkg.ingest.units import pack, unit_file, unit_spans
 
 if TYPE_CHECKING:
-    from ingest.pipeline import IngestResult
+    from careerkg.ingest.pipeline import IngestResult
 
 log = logging.getLogger("careerkg.ingest")
 
@@ -115,7 +115,7 @@ class Recovery:
             try:
                 data = src.read_bytes()
             except OSError as exc:
-                from ingest.pipeline import IngestResult  # the pipeline imports this module
+                from careerkg.ingest.pipeline import IngestResult  # the pipeline imports this module
 
                 res = IngestResult(doc_id, "failed", str(src), f"kept source missing: {exc.strerror}")
             else:

@@ -12,8 +12,8 @@ import re
 from typing import Callable
 
 from careerkg.model import Claim, Mention
-from graph.vocab import CKG, SCHEMA, mint
-from ingest.layout import Layout, Line, MentionList
+from careerkg.graph.vocab import CKG, SCHEMA, mint
+from careerkg.ingest.layout import Layout, Line, MentionList
 
 LOCATED_IN = str(SCHEMA.location)
 IN_SECTOR = str(CKG.inSector)

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from careerkg.model import Claim, Mention
-from graph.vocab import CKG
-from ingest.layout import Layout, Line, MentionList
+from careerkg.graph.vocab import CKG
+from careerkg.ingest.layout import Layout, Line, MentionList
 
 UK = str(CKG.UK)
 OUTSIDE_LONDON = str(CKG.UKOutsideLondon)
@@ -580,7 +580,7 @@ def foreign_place(text: str) -> str | None:
     Countries anywhere, cities after a preposition ("in Berlin", "across Paris"); places come
     from GeoNames (:mod:`graph.places`), so no list of foreign places is kept here.
     """
-    from graph.places import get_places
+    from careerkg.graph.places import get_places
 
     places = get_places()
     foreign, uk = None, bool(_UK.search(text))

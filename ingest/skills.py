@@ -22,9 +22,9 @@ import re
 from bisect import bisect_left, insort
 
 from careerkg.model import Entity, Mention
-from graph.gazetteer import Gazetteer
-from graph.vocab import mint
-from ingest.layout import Layout
+from careerkg.graph.gazetteer import Gazetteer
+from careerkg.graph.vocab import mint
+from careerkg.ingest.layout import Layout
 
 _CUE = re.compile(
     r"(?:\b(?:tools|technologies|tech stack|stack|languages|frameworks|libraries|platforms|databases|skills|"
@@ -114,7 +114,7 @@ class SkillFinder:
 
     @staticmethod
     def _place(name: str) -> bool:
-        from graph.places import get_places
+        from careerkg.graph.places import get_places
 
         place = get_places().lookup(name)  # a city of 100,000+ or a country, not a small town named like a tool
         return place is not None and (place.kind != "city" or place.population >= 100_000)

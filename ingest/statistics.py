@@ -26,9 +26,9 @@ from bisect import bisect_left
 from typing import Callable
 
 from careerkg.model import Claim, Mention
-from graph.vocab import CKG
-from ingest.layout import Layout, Line, MentionList
-from ingest.salary import CURRENCY_OF_SYMBOL, OUTSIDE_LONDON, UK
+from careerkg.graph.vocab import CKG
+from careerkg.ingest.layout import Layout, Line, MentionList
+from careerkg.ingest.salary import CURRENCY_OF_SYMBOL, OUTSIDE_LONDON, UK
 
 PREDICATE = str(CKG.measures)
 _WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,

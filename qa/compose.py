@@ -11,13 +11,13 @@ from dataclasses import dataclass, field
 
 from careerkg.model import Conflict, Fact
 from careerkg.text import sentence_spans
-from graph.claims import IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow, SalaryRow
-from graph.vocab import CKG
-from ingest.salary import implausible_money
-from qa.citations import CitationSet
-from qa.retrieve import Passage
-from qa.text import QUESTION_WORDS, token_set, tokens
-from qa.understand import Understanding
+from careerkg.graph.claims import IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow, SalaryRow
+from careerkg.graph.vocab import CKG
+from careerkg.ingest.salary import implausible_money
+from careerkg.qa.citations import CitationSet
+from careerkg.qa.retrieve import Passage
+from careerkg.qa.text import QUESTION_WORDS, token_set, tokens
+from careerkg.qa.understand import Understanding
 
 SENIORITY_WORDS = {"Junior": "junior", "Mid": "mid-level", "Senior": "senior", "Lead": "lead",
                    "Principal": "principal/staff", "Contractor": "contract"}
@@ -64,7 +64,7 @@ def _where(row: SalaryRow) -> str:
 
 class Composer:
     def __init__(self, lookups: GraphLookups, policy=None) -> None:
-        from qa.policy import DEFAULT_POLICY
+        from careerkg.qa.policy import DEFAULT_POLICY
 
         self.lookups = lookups
         self.policy = policy or DEFAULT_POLICY

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from careerkg.errors import LLMError
 from careerkg.model import Answer
 from careerkg.settings import Settings, apply_offline_env
-from qa.validate import Validation, validate
+from careerkg.qa.validate import Validation, validate
 
 SYSTEM = (
     "You answer questions about machine-learning careers in the UK using ONLY the numbered sources given. "

@@ -15,8 +15,8 @@ from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz
 
-from graph.places import fold
-from qa.request import AMOUNT, BASIS_TEXT, CHANGE, COUNT, DATE, DURATION, PERCENT, Constraint, Request
+from careerkg.graph.places import fold
+from careerkg.qa.request import AMOUNT, BASIS_TEXT, CHANGE, COUNT, DATE, DURATION, PERCENT, Constraint, Request
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 
 import bm25s
 
-from graph.store import GraphStore
-from ingest.index import Hit, VectorIndex
-from qa.text import tokens
+from careerkg.graph.store import GraphStore
+from careerkg.ingest.index import Hit, VectorIndex
+from careerkg.qa.text import tokens
 
 RRF_K = 60
 

@@ -14,17 +14,17 @@ from functools import lru_cache
 from careerkg.errors import InvalidInput
 from careerkg.model import Answer, EntityRef
 from careerkg.settings import Settings
-from graph.places import get_places
-from qa.citations import CitationSet
-from qa.compose import Composer, Draft, Statement, continue_enumeration
-from graph.claims import GraphLookups
-from qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, DocView, Scope, fits_type, word_keys
-from qa.request import PERSON, TYPED, Constraint
-from ingest.units import UnitMatrix
-from qa.retrieve import Passage, Retriever
-from qa.spelling import Speller, english_counts
-from qa.text import QUESTION_WORDS, tokens
-from qa.understand import QuestionUnderstanding
+from careerkg.graph.places import get_places
+from careerkg.qa.citations import CitationSet
+from careerkg.qa.compose import Composer, Draft, Statement, continue_enumeration
+from careerkg.graph.claims import GraphLookups
+from careerkg.qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, DocView, Scope, fits_type, word_keys
+from careerkg.qa.request import PERSON, TYPED, Constraint
+from careerkg.ingest.units import UnitMatrix
+from careerkg.qa.retrieve import Passage, Retriever
+from careerkg.qa.spelling import Speller, english_counts
+from careerkg.qa.text import QUESTION_WORDS, tokens
+from careerkg.qa.understand import QuestionUnderstanding
 
 MAX_QUESTION = 1000
 _TEMPLATE_STEMS = frozenset(t for w in TEMPLATE_WORDS for t in tokens(w))
@@ -58,7 +58,7 @@ class QAService:
         self.composer = Composer(GraphLookups(graph), policy)
         self._per_generation: tuple | None = None  # (generation, speller, guides, word index)
         self._units: UnitMatrix | None = None
-        from qa.llm import LLMClient
+        from careerkg.qa.llm import LLMClient
 
         self.llm = LLMClient(settings)  # tests swap in a client with litellm's mock_response
 
@@ -353,7 +353,7 @@ class QAService:
     def _llm(self, answer: Answer, u, timings: dict[str, float]) -> None:
         """The LLM's answer, kept sentence by sentence where it holds to its quotes (qa.llm, qa.validate);
         otherwise the extractive answer with a note. ``LLMError`` never escapes."""
-        from qa.llm import llm_answer
+        from careerkg.qa.llm import llm_answer
 
         llm_answer(self.llm, u.question, answer, timings)
 

@@ -23,8 +23,8 @@ from dataclasses import asdict, dataclass
 
 from careerkg.errors import InvalidInput, LLMError
 from careerkg.model import Answer
-from qa.llm import accept, unavailable
-from qa.validate import MARKER, Validation, check_sentence, sentence_ends
+from careerkg.qa.llm import accept, unavailable
+from careerkg.qa.validate import MARKER, Validation, check_sentence, sentence_ends
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from careerkg.model import Entity, Mention
-from graph.vocab import CKG
-from qa.request import Constraint, Request, answer_type, pay_basis, places_in, source_spans, unknown_roles
+from careerkg.graph.vocab import CKG
+from careerkg.qa.request import Constraint, Request, answer_type, pay_basis, places_in, source_spans, unknown_roles
 
 INTENT_EXAMPLES: dict[str, list[str]] = {
     "salary": [

@@ -224,7 +224,7 @@ def names(text: str) -> list[str]:
 @lru_cache(maxsize=1)
 def _common_set() -> frozenset[str]:
     """The 20,000 most frequent English words (an adverb opening a sentence: "Typically, ...")."""
-    from qa.spelling import english_counts
+    from careerkg.qa.spelling import english_counts
 
     return frozenset(list(english_counts())[:20000])
 

@@ -17,7 +17,7 @@ def caching_embedder(settings: Settings):
     still computed by the real model (once), later runtimes reuse it. Tests may still
     monkeypatch ``rt.embedder.encode`` to simulate a model failure.
     """
-    from ingest.embed import Embedder
+    from careerkg.ingest.embed import Embedder
 
     class CachingEmbedder(Embedder):
         def encode(self, texts: list[str]) -> list[list[float]]:
@@ -31,7 +31,7 @@ def caching_embedder(settings: Settings):
 
 def open_runtime(settings: Settings, linker=None, *, cache_vectors: bool = False):
     """A :class:`Runtime` on ``settings``, reusing ``linker`` (already built) when given."""
-    from api.runtime import Runtime
+    from careerkg.api.runtime import Runtime
 
     rt = Runtime(settings)
     if linker is not None:

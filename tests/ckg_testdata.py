@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph.vocab import ID_BASE, graph_iri
+from careerkg.graph.vocab import ID_BASE, graph_iri
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS_DIR = ROOT / "seeds"

@@ -43,9 +43,9 @@ def settings_factory(tmp_path: Path) -> Callable[..., Settings]:
 @pytest.fixture(scope="session")
 def shared_linker():
     """One entity linker for the whole session (building one takes a while; it is reused read-only)."""
-    from graph.linker import EntityLinker
+    from careerkg.graph.linker import EntityLinker
 
-    from graph.gazetteer import load_gazetteer
+    from careerkg.graph.gazetteer import load_gazetteer
 
     return EntityLinker(load_gazetteer())
 

@@ -13,7 +13,7 @@ import pytest
 from typer.testing import CliRunner
 
 import ckg_testdata as td
-from api.cli import app
+from careerkg.api.cli import app
 from ckg_runtime import close_runtime, open_runtime
 
 runner = CliRunner()
@@ -53,15 +53,15 @@ def assert_one_line_error(r: Run, *needles: str) -> str:
 def quick_runtime(monkeypatch, shared_linker):
     """Each command still builds ``Runtime(get_settings())`` from CAREERKG_DATA_DIR, but reuses the
     session's entity linker and memoised model vectors instead of rebuilding them per invocation."""
-    import api.cli
-    import api.cli_graph
+    import careerkg.api.cli
+    import careerkg.api.cli_graph
     from careerkg.settings import get_settings
 
     def quick():
         return open_runtime(get_settings(), shared_linker, cache_vectors=True)
 
-    monkeypatch.setattr(api.cli, "runtime", quick)
-    monkeypatch.setattr(api.cli_graph, "runtime", quick)
+    monkeypatch.setattr(careerkg.api.cli, "runtime", quick)
+    monkeypatch.setattr(careerkg.api.cli_graph, "runtime", quick)
 
 
 @pytest.fixture
@@ -295,7 +295,7 @@ def test_table_on_a_terminal_keeps_whole_ids(monkeypatch):
 
     from rich.console import Console
 
-    import api.cli_output as out
+    import careerkg.api.cli_output as out
 
     buf = io.StringIO()
     monkeypatch.setattr(out, "is_terminal", lambda: True)
@@ -348,7 +348,7 @@ def test_readme_cli_section_names_every_command():
 
 
 def test_remote_ingest_sends_allow_duplicate(tmp_path):
-    from api.cli_remote import ingest_via
+    from careerkg.api.cli_remote import ingest_via
 
     sent = []
 
@@ -366,8 +366,8 @@ def test_remote_ingest_sends_allow_duplicate(tmp_path):
 
 
 def test_docs_duplicates_through_a_service_reads_texts_over_http(monkeypatch):
-    import api.cli
-    from api.service import Service
+    import careerkg.api.cli
+    from careerkg.api.service import Service
 
     text = td.FIXTURE_TXT.read_text("utf-8")
     texts = {"a-guide": text, "b-guide": text, "c-other": td.FIXTURE_MD.read_text("utf-8")}
@@ -382,8 +382,8 @@ def test_docs_duplicates_through_a_service_reads_texts_over_http(monkeypatch):
             calls.append(path)
             return type("R", (), {"text": texts[path.split("/")[2]]})()
 
-    monkeypatch.setattr(api.cli, "service", lambda: Service("http://127.0.0.1:1", pid=1))
-    monkeypatch.setattr(api.cli, "client", lambda svc: FakeClient())
+    monkeypatch.setattr(careerkg.api.cli, "service", lambda: Service("http://127.0.0.1:1", pid=1))
+    monkeypatch.setattr(careerkg.api.cli, "client", lambda svc: FakeClient())
     r = run("docs", "duplicates", "--json")
     assert r.code == 0, r.err
     assert [(p["doc_a"], p["doc_b"], p["kind"]) for p in json.loads(r.out)] == [("a-guide", "b-guide", "exact")]

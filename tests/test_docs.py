@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer.main
 
-from api.cli import app
+from careerkg.api.cli import app
 from careerkg.settings import Settings
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text("utf-8")

@@ -12,10 +12,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.sse import EventSourceResponse, format_sse_event
 from pydantic import Field
 
-from api import schemas
-from api.deps import RuntimeDep
-from api.errors import public_message
-from api.schemas import AskResponse, error_responses
+from careerkg.api import schemas
+from careerkg.api.deps import RuntimeDep
+from careerkg.api.errors import public_message
+from careerkg.api.schemas import AskResponse, error_responses
 from careerkg.errors import CareerKGError, StoreError
 
 router = APIRouter(tags=["ask"])
@@ -81,7 +81,7 @@ def qa_of(rt):
 
 async def prepare_stream(qa, question: str, top_k: int | None, mode: str | None):
     """The extractive part of a streamed answer (errors here are ordinary HTTP errors)."""
-    from qa.stream import AnswerStream
+    from careerkg.qa.stream import AnswerStream
 
     return await run_in_threadpool(AnswerStream, qa, question, top_k=top_k, mode=mode)
 

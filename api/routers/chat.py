@@ -21,9 +21,9 @@ from fastapi import APIRouter
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import RuntimeDep
-from api.routers.ask import error_event, event_response, prepare_stream, qa_of
-from api.schemas import error_responses
+from careerkg.api.deps import RuntimeDep
+from careerkg.api.routers.ask import error_event, event_response, prepare_stream, qa_of
+from careerkg.api.schemas import error_responses
 from careerkg.errors import InvalidInput
 
 router = APIRouter(tags=["chat"])

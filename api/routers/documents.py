@@ -15,11 +15,11 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
 
-from api.deps import RuntimeDep, SettingsDep, WriterDep, read_body
-from api.errors import UnsupportedMediaType
-from api.schemas import DocumentList, DocumentOut, IngestOut, error_responses
+from careerkg.api.deps import RuntimeDep, SettingsDep, WriterDep, read_body
+from careerkg.api.errors import UnsupportedMediaType
+from careerkg.api.schemas import DocumentList, DocumentOut, IngestOut, error_responses
 from careerkg.errors import Duplicate, InvalidInput
-from ingest.load import EXTENSION_FOR
+from careerkg.ingest.load import EXTENSION_FOR
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 

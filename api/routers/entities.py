@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query
 
-from api.deps import RuntimeDep
-from api.schemas import (CitationOut, ClaimOut, EntityCardOut, EntityRow, EntitySearch, EscoLinkOut, NeighbourOut,
+from careerkg.api.deps import RuntimeDep
+from careerkg.api.schemas import (CitationOut, ClaimOut, EntityCardOut, EntityRow, EntitySearch, EscoLinkOut, NeighbourOut,
                          SalaryOut, error_responses)
 from careerkg.model import ENTITY_KINDS
-from graph.entities import entity_card, search_entities
-from graph.esco import link_of, linked_iris
-from graph.vocab import PREFIXES, slug_of
-from qa.citations import CitationSet
+from careerkg.graph.entities import entity_card, search_entities
+from careerkg.graph.esco import link_of, linked_iris
+from careerkg.graph.vocab import PREFIXES, slug_of
+from careerkg.qa.citations import CitationSet
 
 router = APIRouter(prefix="/entities", tags=["entities"])
 

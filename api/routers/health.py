@@ -8,8 +8,8 @@ from importlib import metadata
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import RuntimeDep, SettingsDep
-from api.schemas import HealthOut, error_responses
+from careerkg.api.deps import RuntimeDep, SettingsDep
+from careerkg.api.schemas import HealthOut, error_responses
 from careerkg.errors import CareerKGError
 
 router = APIRouter(tags=["health"])

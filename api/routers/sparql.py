@@ -24,11 +24,11 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import SettingsDep, SparqlRunnerDep, read_body
-from api.errors import UnsupportedMediaType
-from api.schemas import error_responses
+from careerkg.api.deps import SettingsDep, SparqlRunnerDep, read_body
+from careerkg.api.errors import UnsupportedMediaType
+from careerkg.api.schemas import error_responses
 from careerkg.errors import Forbidden, InvalidInput
-from graph.sparql import check_read_only, negotiate
+from careerkg.graph.sparql import check_read_only, negotiate
 
 router = APIRouter(tags=["sparql"])
 

@@ -7,9 +7,9 @@ Both go through the stores' public protocols (``GraphStore.select`` with bound v
 from __future__ import annotations
 
 from careerkg.errors import CareerKGError
-from graph.vocab import graph_iri
+from careerkg.graph.vocab import graph_iri
 
-from api.web.views import claim_kind
+from careerkg.api.web.views import claim_kind
 
 # every claim node of one document's current named graph, with its evidence span
 _DOC_CLAIMS = """
@@ -44,7 +44,7 @@ def nearest_passages(rt, question: str, k: int = 3, max_chars: int = 400) -> lis
     Each is ``{doc_id, title, start, end, quote, href}`` where ``quote`` is the passage
     text (cut to ``max_chars`` with its end offset moved to match).
     """
-    from api.web.views import guide_href
+    from careerkg.api.web.views import guide_href
 
     vec = rt.embedder.encode_one(question)
     p = rt.pipeline

@@ -25,10 +25,10 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.routing import Match
 
-from api.errors import public_message, status_for
-from api.web import views
-from api.web.data import document_claims, nearest_passages
-from api.web.sparql_examples import EXAMPLES, PREFIXES
+from careerkg.api.errors import public_message, status_for
+from careerkg.api.web import views
+from careerkg.api.web.data import document_claims, nearest_passages
+from careerkg.api.web.sparql_examples import EXAMPLES, PREFIXES
 from careerkg.errors import CareerKGError, NotFound
 
 log = logging.getLogger("careerkg.api")
@@ -204,7 +204,7 @@ async def guide_page(request: Request, doc_id: str) -> HTMLResponse:
 @negotiated.api_route("/entities/{kind}/{slug}", methods=_GET, response_class=HTMLResponse)
 async def entity_page(request: Request, kind: str, slug: str) -> HTMLResponse:
     """The entity card of ``GET /entities/{kind}/{slug}`` as a page (browsers only)."""
-    from api.routers.entities import card
+    from careerkg.api.routers.entities import card
 
     rt = _runtime(request)
     if rt is None:

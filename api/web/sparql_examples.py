@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from graph.queries import (CLAIMS_WITH_PROVENANCE, CONFLICTS, EMPLOYERS_BY_SECTOR,  # noqa: F401
+from careerkg.graph.queries import (CLAIMS_WITH_PROVENANCE, CONFLICTS, EMPLOYERS_BY_SECTOR,  # noqa: F401
                            ESCO_SKILLS_BY_OCCUPATION, PREFIXES, SALARIES_BY_CITY, SKILLS_BY_ROLE)
 
 #: name -> (title, query)

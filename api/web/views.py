@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from graph.vocab import slug_of
+from careerkg.graph.vocab import slug_of
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 

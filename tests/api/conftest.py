@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api.app import create_app
+from careerkg.api.app import create_app
 from careerkg.settings import Settings
 from http_testdata import API_KEY, AUTH, RUNAWAY  # noqa: F401
 
@@ -52,7 +52,7 @@ def client(read_app):
 @pytest.fixture(scope="session")
 def writable_runtime(seeded_runtime, shared_linker, tmp_path_factory):
     """A runtime of its own on a copy of the seeded data dir (Chroma files copied, Oxigraph backed up)."""
-    from api.runtime import Runtime
+    from careerkg.api.runtime import Runtime
 
     src = seeded_runtime.settings.data_dir
     dst = tmp_path_factory.mktemp("api-writable") / "data"
@@ -110,7 +110,7 @@ def override():
     """``with override(app, max_document_bytes=100): ...``: per-request settings through ``get_settings``."""
     import contextlib
 
-    from api.deps import get_settings
+    from careerkg.api.deps import get_settings
 
     @contextlib.contextmanager
     def use(app, **changes):

@@ -56,7 +56,7 @@ def test_cors_allows_browser_sparql_clients(client):
 
 
 def test_error_messages_hide_server_paths():
-    from api.errors import public_message
+    from careerkg.api.errors import public_message
 
     msg = public_message("cannot open /work/main/data/oxigraph/LOCK: busy; see https://w3id.org/careerkg/id/x")
     assert "/work" not in msg and "<path>" in msg and "https://w3id.org/careerkg/id/x" in msg

@@ -55,7 +55,7 @@ def test_stream_errors_before_the_first_event_are_http_errors(client):
 
 
 def test_failure_mid_stream_is_an_error_event(client, seeded_runtime, monkeypatch):
-    from qa import stream as qstream
+    from careerkg.qa import stream as qstream
 
     def broken(self, *a, **k):
         raise RuntimeError("disk on fire at /srv/secret/path")
@@ -100,7 +100,7 @@ def test_cli_ask_stream_through_the_service(live_server, client):
 
     from typer.testing import CliRunner
 
-    from api.cli import app
+    from careerkg.api.cli import app
 
     q = "Where is Featurespace based?"
     want = client.post("/ask", json={"question": q}).json()

@@ -11,8 +11,8 @@ import time
 import pytest
 from llm_testkit import read_events, shared_server
 
-from qa.llm import LLMClient, citation_grammar
-from qa.validate import check_sentence, validate
+from careerkg.qa.llm import LLMClient, citation_grammar
+from careerkg.qa.validate import check_sentence, validate
 
 QUESTION = "What does a senior MLE earn in London?"
 

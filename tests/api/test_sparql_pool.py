@@ -7,9 +7,9 @@ import time
 import pyoxigraph as ox
 import pytest
 
-from api.sparql_pool import ProcessPool, ThreadRunner
+from careerkg.api.sparql_pool import ProcessPool, ThreadRunner
 from careerkg.errors import InvalidInput, Overloaded, QueryTimeout
-from graph.store import OxigraphStore
+from careerkg.graph.store import OxigraphStore
 
 JSON = "application/sparql-results+json"
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

@@ -8,11 +8,11 @@ import pytest
 
 import ckg_testdata as td
 from careerkg.model import Entity
-from graph import esco
-from graph.gazetteer import load_gazetteer
-from graph.rdf import entity_quads
-from graph.store import OxigraphStore
-from graph.vocab import GAZETTEER_GRAPH, mint
+from careerkg.graph import esco
+from careerkg.graph.gazetteer import load_gazetteer
+from careerkg.graph.rdf import entity_quads
+from careerkg.graph.store import OxigraphStore
+from careerkg.graph.vocab import GAZETTEER_GRAPH, mint
 
 ESCO_DATA_SCIENTIST = "http://data.europa.eu/esco/occupation/258e46f9-0075-4a2e-adae-1ff0477e0f30"
 ESCO_SOFTWARE_DEVELOPER = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 import ckg_testdata as td
-from graph.gazetteer import load_gazetteer
-from graph.vocab import mint
+from careerkg.graph.gazetteer import load_gazetteer
+from careerkg.graph.vocab import mint
 
 QUESTIONS = {
     "What does a senior MLE earn in London?": {td.ROLE_MLE, td.CITY_LONDON},

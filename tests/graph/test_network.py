@@ -7,10 +7,10 @@ import pytest
 import ckg_testdata as td
 from careerkg.errors import InvalidInput, NotFound
 from careerkg.model import Claim, Entity
-from graph.network import KnowledgeNetwork
-from graph.rdf import N, T, chunk_iri, claim_quads, entity_quads
-from graph.store import OxigraphStore
-from graph.vocab import CKG_NS, ID_BASE, SCHEMA, graph_iri
+from careerkg.graph.network import KnowledgeNetwork
+from careerkg.graph.rdf import N, T, chunk_iri, claim_quads, entity_quads
+from careerkg.graph.store import OxigraphStore
+from careerkg.graph.vocab import CKG_NS, ID_BASE, SCHEMA, graph_iri
 
 LOC = "https://schema.org/location"
 SKILL_PYTHON = ID_BASE + "skill/python"

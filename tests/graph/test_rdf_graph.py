@@ -11,8 +11,8 @@ import pytest
 
 import ckg_testdata as td
 from careerkg.model import Chunk, Claim, Document, Entity, Extraction, Mention
-from graph.rdf import claim_iri, document_quads
-from graph.vocab import CKG_NS, GAZETTEER_GRAPH, ID_BASE, ONTOLOGY_GRAPH, graph_iri, mint
+from careerkg.graph.rdf import claim_iri, document_quads
+from careerkg.graph.vocab import CKG_NS, GAZETTEER_GRAPH, ID_BASE, ONTOLOGY_GRAPH, graph_iri, mint
 
 _PROVENANCE = """
 SELECT ?c ?doc ?chunk ?start ?end ?quote ?x ?cs ?ce WHERE {

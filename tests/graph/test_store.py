@@ -13,8 +13,8 @@ import pyoxigraph as ox
 import pytest
 
 from careerkg.errors import Forbidden, InvalidInput, StoreError
-from graph.sparql import check_read_only, query_form, run_query
-from graph.store import OxigraphStore, term_value, to_term
+from careerkg.graph.sparql import check_read_only, query_form, run_query
+from careerkg.graph.store import OxigraphStore, term_value, to_term
 
 EX = "http://example.org/"
 G1, G2, G3 = EX + "graph/one", EX + "graph/two", EX + "graph/three"
@@ -74,7 +74,7 @@ def test_replace_with_nothing_empties_and_drop_is_idempotent(filled):
 
 
 def test_failed_replace_leaves_the_old_graph(filled, monkeypatch):
-    import graph.store as gs
+    import careerkg.graph.store as gs
 
     before = triples_of(filled, G1)
     # the update text is broken after the DROP: the whole update must fail as one

@@ -18,8 +18,8 @@ import pyoxigraph as ox
 import pytest
 
 from careerkg.errors import InvalidInput
-from graph.remote import SparqlHttpStore, inline_bindings
-from graph.store import OxigraphStore
+from careerkg.graph.remote import SparqlHttpStore, inline_bindings
+from careerkg.graph.store import OxigraphStore
 
 G1, G2 = "https://w3id.org/careerkg/graph/doc-a", "https://w3id.org/careerkg/graph/doc-b"
 P = ox.NamedNode("http://example.org/p")

@@ -7,8 +7,8 @@ import re
 import pytest
 
 import ckg_testdata as td
-from ingest.chunk import chunk_text, split_units
-from ingest.load import load_path
+from careerkg.ingest.chunk import chunk_text, split_units
+from careerkg.ingest.load import load_path
 
 
 def _check_offsets(text: str, chunks) -> None:

@@ -6,9 +6,9 @@ import pytest
 
 import ckg_testdata as td
 from careerkg.model import Document, sha256_text
-from graph.vocab import CKG, SCHEMA, mint
-from ingest.chunk import chunk_text
-from ingest.extract import Extractor, chunk_for
+from careerkg.graph.vocab import CKG, SCHEMA, mint
+from careerkg.ingest.chunk import chunk_text
+from careerkg.ingest.extract import Extractor, chunk_for
 
 UK, OUTSIDE, LONDON = str(CKG.UK), str(CKG.UKOutsideLondon), td.CITY_LONDON
 RECRUITER = "ml-engineer-careers-uk-recruiter-guide"

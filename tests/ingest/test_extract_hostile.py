@@ -11,8 +11,8 @@ import time
 import pytest
 
 from careerkg.model import Document, sha256_text
-from ingest.chunk import chunk_text
-from ingest.extract import Extractor
+from careerkg.ingest.chunk import chunk_text
+from careerkg.ingest.extract import Extractor
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import pytest
 
 import ckg_testdata as td
 from careerkg.errors import InvalidInput, TooLarge
-from ingest.load import doc_id_for, html_to_text, load_bytes, load_path, media_type_for
+from careerkg.ingest.load import doc_id_for, html_to_text, load_bytes, load_path, media_type_for
 
 
 def test_txt_keeps_text_verbatim_and_titles_by_first_line():
@@ -177,7 +177,7 @@ def test_html_div_soup_keeps_content_and_table():
 
 
 def test_html_citation_offsets_exact_against_stored_text():
-    from ingest.chunk import chunk_text
+    from careerkg.ingest.chunk import chunk_text
 
     doc = load_path(GUIDE_PAGE)
     chunks = chunk_text(doc.doc_id, doc.text, sha256=doc.sha256, sentences=2, overlap=0, max_chars=300)

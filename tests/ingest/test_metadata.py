@@ -8,8 +8,8 @@ import pytest
 
 import ckg_testdata as td
 from careerkg.errors import InvalidInput
-from ingest.load import load_bytes, load_path
-from ingest.meta import given, host_of, parse_date, text_title
+from careerkg.ingest.load import load_bytes, load_path
+from careerkg.ingest.meta import given, host_of, parse_date, text_title
 
 
 @pytest.mark.parametrize("value, iso", [("2026-01-28", "2026-01-28"), ("2026-01-28T09:30:00Z", "2026-01-28"),

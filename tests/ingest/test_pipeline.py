@@ -15,8 +15,8 @@ import pytest
 
 import ckg_testdata as td
 from careerkg.errors import InvalidInput, NotFound, StoreError
-from graph.vocab import graph_iri
-from ingest.pipeline import IngestResult
+from careerkg.graph.vocab import graph_iri
+from careerkg.ingest.pipeline import IngestResult
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -316,8 +316,8 @@ def test_remove_leaves_no_trace(rt):
 def _simulate_crash_mid_replace(rt, name: str, text: str) -> None:
     """Do what ``_commit`` does up to (not including) the manifest switch, as a crash would leave it."""
     from careerkg.model import Document, sha256_text
-    from graph.rdf import document_quads
-    from ingest.load import load_bytes
+    from careerkg.graph.rdf import document_quads
+    from careerkg.ingest.load import load_bytes
 
     p = rt.pipeline
     doc: Document = load_bytes(text.encode("utf-8"), name)

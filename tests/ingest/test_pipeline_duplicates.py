@@ -4,7 +4,7 @@ near-duplicates are found by MinHash (ingest/dedup.py)."""
 from __future__ import annotations
 
 import ckg_testdata as td
-from ingest.dedup import near_duplicates, shingles
+from careerkg.ingest.dedup import near_duplicates, shingles
 
 GUIDE = td.FIXTURE_TXT.read_bytes()
 PAGE = td.DATA_DIR / "html" / "bristol-ml-jobs-guide.html"
@@ -73,20 +73,20 @@ def test_shingles_are_word_five_grams():
 
 
 def test_rebuild_keeps_accepted_duplicates_even_when_the_extractor_changes(runtime_factory, monkeypatch):
-    import ingest.load
+    import careerkg.ingest.load
 
     rt = runtime_factory()
     p = rt.pipeline
     data = PAGE.read_bytes()
     assert p.ingest_bytes(data, "page-a.html").status == "added"
     assert p.ingest_bytes(data, "page-b.html", allow_duplicate=True).status == "added"
-    extract = ingest.load.main_text
+    extract = careerkg.ingest.load.main_text
 
     def revised(html):  # a new extractor version: the same new text for both
         text, found = extract(html)
         return text + "\nRevised by a new extractor.", found
 
-    monkeypatch.setattr(ingest.load, "main_text", revised)
+    monkeypatch.setattr(careerkg.ingest.load, "main_text", revised)
     results = p.rebuild()
     assert [(r.doc_id, r.status) for r in results] == [("page-a", "updated"), ("page-b", "updated")]
     assert p.text("page-a") == p.text("page-b") and p.text("page-b").endswith("Revised by a new extractor.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from graph.vocab import graph_iri
+from careerkg.graph.vocab import graph_iri
 
 GUIDE = b"ML Jobs in Bath\nSource: https://www.bathjobs.example/ml\n\nSenior ML engineers in Bath earn well.\n"
 META_Q = """PREFIX dcterms: <http://purl.org/dc/terms/>

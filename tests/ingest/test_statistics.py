@@ -6,11 +6,11 @@ import pyoxigraph as ox
 import pytest
 
 from careerkg.model import Document, sha256_text
-from graph.rdf import document_quads
-from graph.vocab import CKG, NIF, SCHEMA
-from ingest.chunk import chunk_text
-from ingest.extract import Extractor
-from ingest.statistics import figures
+from careerkg.graph.rdf import document_quads
+from careerkg.graph.vocab import CKG, NIF, SCHEMA
+from careerkg.ingest.chunk import chunk_text
+from careerkg.ingest.extract import Extractor
+from careerkg.ingest.statistics import figures
 
 
 def stats(extractor, text):

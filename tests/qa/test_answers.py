@@ -8,7 +8,7 @@ import pytest
 
 import ckg_testdata
 from careerkg.errors import InvalidInput
-from qa.evaluate import load_cases, run_eval
+from careerkg.qa.evaluate import load_cases, run_eval
 
 # Questions beyond the dev set (paraphrases and new asks), for citation integrity.
 EXTRA_QUESTIONS = [

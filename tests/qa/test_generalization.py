@@ -14,7 +14,7 @@ import pytest
 
 from careerkg.settings import Settings
 from ckg_runtime import close_runtime, open_runtime
-from qa.evaluate import load_cases, run_eval
+from careerkg.qa.evaluate import load_cases, run_eval
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 REALWORLD = DATA / "realworld"

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from careerkg.errors import LLMError
-from qa.llm import LLMClient, build_messages
+from careerkg.qa.llm import LLMClient, build_messages
 
 QUESTION = "What is the salary range for a Senior MLE outside London?"
 

@@ -17,9 +17,9 @@ import pytest
 from llm_testkit import llama_server, shared_server
 
 from careerkg.model import Answer
-from qa.llm import LLMClient, citation_grammar
-from qa.stream import AnswerStream
-from qa.validate import numbers, validate
+from careerkg.qa.llm import LLMClient, citation_grammar
+from careerkg.qa.stream import AnswerStream
+from careerkg.qa.validate import numbers, validate
 
 QUESTION = "What is the salary range for a Senior MLE outside London?"
 MAX_TOKENS = 60

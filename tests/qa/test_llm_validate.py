@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from careerkg.model import Citation
-from qa.validate import names, numbers, split_sentences, validate
+from careerkg.qa.validate import names, numbers, split_sentences, validate
 
 TABLE = "| Senior MLE | 5–8 years | £95,000 – £145,000 | £80,000 – £125,000 |"
 PROSE = "Featurespace, based in Cambridge, hires ML engineers; about 15 per cent of roles are remote."

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from graph.places import get_places
-from qa.policy import DocView, Scope, contains, fits_type, heading_before
-from qa.request import Constraint, Request, answer_type, places_in, source_phrases, unknown_roles
-from qa.spelling import Speller
+from careerkg.graph.places import get_places
+from careerkg.qa.policy import DocView, Scope, contains, fits_type, heading_before
+from careerkg.qa.request import Constraint, Request, answer_type, places_in, source_phrases, unknown_roles
+from careerkg.qa.spelling import Speller
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -100,7 +100,7 @@ def test_scope_names_what_no_guide_covers_and_restricts_to_named_sources():
 
 
 def test_a_day_rate_question_is_not_answered_by_a_yearly_figure():
-    from qa.request import pay_basis
+    from careerkg.qa.request import pay_basis
 
     assert pay_basis("What day rate do contract data scientists charge?") == "day"
     assert pay_basis("What do data scientists earn?") is None

@@ -52,10 +52,10 @@ def arm(spec: str) -> None:
     """Patch ``CLASS.METHOD`` so that the process kills itself before/after its N-th call."""
     if spec == "none":
         return
-    from graph.store import OxigraphStore
-    from ingest.index import ChromaIndex
-    from ingest.manifest import Manifest
-    from ingest.pipeline import Pipeline
+    from careerkg.graph.store import OxigraphStore
+    from careerkg.ingest.index import ChromaIndex
+    from careerkg.ingest.manifest import Manifest
+    from careerkg.ingest.pipeline import Pipeline
 
     when, target, n = spec.split(":")
     cls_name, meth = target.split(".")
@@ -80,7 +80,7 @@ def run_job(job: dict, linker, ready_fd: int) -> None:
     """The body of one job process (stdout is its log file)."""
     import torch
 
-    from api.runtime import Runtime
+    from careerkg.api.runtime import Runtime
 
     torch.set_num_threads(1)  # a forked child: stay out of any OpenMP pool state of the parent
     rt = Runtime(Settings(data_dir=Path(job["data_dir"])))
@@ -142,10 +142,10 @@ def start(job: dict, linker) -> Running:
 
 
 def serve(jobs: list[dict]) -> None:
-    from graph.gazetteer import load_gazetteer
-    from graph.linker import EntityLinker
-    import api.runtime  # noqa: F401  (imports torch, sentence-transformers, chromadb, spaCy, pyoxigraph)
-    import ingest.embed, ingest.index, ingest.pipeline, graph.store  # noqa: F401,E401
+    from careerkg.graph.gazetteer import load_gazetteer
+    from careerkg.graph.linker import EntityLinker
+    import careerkg.api.runtime  # noqa: F401  (imports torch, sentence-transformers, chromadb, spaCy, pyoxigraph)
+    import careerkg.ingest.embed, careerkg.ingest.index, careerkg.ingest.pipeline, careerkg.graph.store  # noqa: F401,E401
     import sentence_transformers  # noqa: F401
     import chromadb  # noqa: F401
 

@@ -35,9 +35,9 @@ import pytest
 from typer.testing import CliRunner
 
 import ckg_testdata as td
-from graph.vocab import GAZETTEER_GRAPH, GRAPH_BASE, ONTOLOGY_GRAPH, graph_iri
-from ingest.chunk import chunk_text
-from ingest.load import load_path
+from careerkg.graph.vocab import GAZETTEER_GRAPH, GRAPH_BASE, ONTOLOGY_GRAPH, graph_iri
+from careerkg.ingest.chunk import chunk_text
+from careerkg.ingest.load import load_path
 
 pytestmark = pytest.mark.slow
 
@@ -256,7 +256,7 @@ def test_kill_at_a_random_moment_recovers_consistently(world, runtime_factory, i
 
 
 def _rebuild_cli(data_dir: Path, cli_env) -> tuple[int, str]:
-    from api.cli import app
+    from careerkg.api.cli import app
 
     cli_env(data_dir)
     result = CliRunner().invoke(app, ["rebuild"])

@@ -26,7 +26,7 @@ import ckg_testdata as td
 from bench.corpus import hostile_inputs
 from careerkg.settings import Settings
 from ckg_runtime import close_runtime, open_runtime
-from ingest.load import doc_id_for
+from careerkg.ingest.load import doc_id_for
 
 pytestmark = pytest.mark.slow
 
@@ -97,11 +97,11 @@ def victim(tmp_path, shared_linker):
 
 def test_cli_rejects_or_harmlessly_ingests_every_hostile_guide(victim, tmp_path, cli_env, shared_linker,
                                                                 monkeypatch):
-    import api.cli
+    import careerkg.api.cli
     from careerkg.settings import get_settings
 
     data, before = victim
-    monkeypatch.setattr(api.cli, "runtime",
+    monkeypatch.setattr(careerkg.api.cli, "runtime",
                         lambda: open_runtime(get_settings(), shared_linker, cache_vectors=True))
     cli_env(data)
     bad = tmp_path / "bad"
@@ -113,7 +113,7 @@ def test_cli_rejects_or_harmlessly_ingests_every_hostile_guide(victim, tmp_path,
         versions.append(tmp_path / f"v{i}" / name)
         versions[-1].write_bytes(body)
     t0 = time.perf_counter()
-    res = CliRunner().invoke(api.cli.app, ["ingest", str(bad), *map(str, versions)])
+    res = CliRunner().invoke(careerkg.api.cli.app, ["ingest", str(bad), *map(str, versions)])
     seconds = time.perf_counter() - t0
     out, err, code = res.stdout, res.stderr, res.exit_code
     exc_ok = res.exception is None or isinstance(res.exception, SystemExit)
@@ -154,7 +154,7 @@ CONTENT_TYPE = {".txt": "text/plain", ".md": "text/markdown", ".html": "text/htm
 
 @pytest.fixture
 def api(victim, shared_linker):
-    from api.app import create_app
+    from careerkg.api.app import create_app
 
     data, before = victim
     settings = Settings(data_dir=data, api_key=KEY, sparql_workers=1, sparql_timeout=2.0)

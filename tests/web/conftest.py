@@ -60,7 +60,7 @@ def web_server(web_runtime):
     """The real server on 127.0.0.1 (uvicorn in a thread); yields its base URL."""
     import uvicorn
 
-    from api.app import create_app
+    from careerkg.api.app import create_app
 
     app = create_app(web_runtime.settings, runtime=web_runtime)
     port = _free_port()

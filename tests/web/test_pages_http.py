@@ -9,8 +9,8 @@ import httpx
 import pytest
 from conftest import HOSTILE_ID
 
-from api.web.pages import prefers_html
-from api.web.views import answer_segments, answer_view, text_segments
+from careerkg.api.web.pages import prefers_html
+from careerkg.api.web.views import answer_segments, answer_view, text_segments
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"}
 
@@ -25,7 +25,7 @@ def test_examples_are_the_bench_queries():
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     from bench.queries import QUERIES
 
-    from api.web.sparql_examples import EXAMPLES
+    from careerkg.api.web.sparql_examples import EXAMPLES
 
     assert {k: q for k, (_, q) in EXAMPLES.items()} == QUERIES
 
