@@ -2,7 +2,7 @@
 
 ``careerkg serve`` runs ``uvicorn careerkg.api.app:create_app --factory``. Tests call
 :func:`create_app` with their own :class:`~careerkg.settings.Settings` (and may pass a
-:class:`~api.runtime.Runtime` they built, to share one ingested data dir between apps).
+:class:`~careerkg.api.runtime.Runtime` they built, to share one ingested data dir between apps).
 """
 
 from __future__ import annotations
@@ -110,7 +110,7 @@ def create_app(settings: Settings | None = None, *, runtime=None, announce: bool
 
     Args:
         settings: configuration (default: from ``CAREERKG_*`` environment variables).
-        runtime: an already opened :class:`api.runtime.Runtime` to serve (tests share one);
+        runtime: an already opened :class:`careerkg.api.runtime.Runtime` to serve (tests share one);
             by default the app opens its own at start-up.
         announce: write ``service.json`` into the data dir once ready (removed at shutdown),
             so that the CLI talks to this process instead of opening the stores it holds

@@ -4,29 +4,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from careerkg.errors import CareerKGError
-
-
-@dataclass(frozen=True)
-class RemoteResult:
-    """What the service answered for one guide (the fields of :class:`ingest.pipeline.IngestResult`)."""
-
-    doc_id: str
-    status: str
-    source: str = ""
-    reason: str = ""
-    version: int = 0
-    chunks: int = 0
-    claims: int = 0
-    seconds: float = 0.0
+from careerkg.model import IngestResult
 
 
 def ingest_via(client, files: list[Path], *, force: bool = False, metadata: dict | None = None,
-               progress: Callable[[RemoteResult], None] | None = None,
-               allow_duplicate: bool = False) -> list[RemoteResult]:
+               progress: Callable[[IngestResult], None] | None = None,
+               allow_duplicate: bool = False) -> list[IngestResult]:
     """PUT each guide (with its sidecar metadata and ``metadata`` over it) to the service."""
     from careerkg.ingest.load import doc_id_for, media_type_for
     from careerkg.ingest.meta import read_sidecar
@@ -49,11 +35,11 @@ def ingest_via(client, files: list[Path], *, force: bool = False, metadata: dict
                 raise CareerKGError(f"cannot read file: {exc.strerror or exc}") from None
             body = client.json("PUT", f"/documents/{doc_id}", content=data, params=params,
                                headers={"Content-Type": f"{media_type}; charset=utf-8"})
-            res = RemoteResult(body["doc_id"], body["status"], str(path), body.get("reason", ""), body["version"],
+            res = IngestResult(body["doc_id"], body["status"], str(path), body.get("reason", ""), body["version"],
                                body["chunks"], body["claims"], time.perf_counter() - t0)
         except CareerKGError as exc:
             msg = str(exc).replace(f" (from the service at {client.url})", "")
-            res = RemoteResult(doc_id, "failed", str(path), msg, seconds=time.perf_counter() - t0)
+            res = IngestResult(doc_id, "failed", str(path), msg, seconds=time.perf_counter() - t0)
         results.append(res)
         if progress:
             progress(res)

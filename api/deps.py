@@ -23,7 +23,7 @@ def get_settings(request: Request) -> Settings:
 
 
 def get_runtime(request: Request):
-    """The :class:`api.runtime.Runtime` built at start-up."""
+    """The :class:`careerkg.api.runtime.Runtime` built at start-up."""
     rt = getattr(request.app.state, "runtime", None)
     if rt is None:
         raise Overloaded("the service is starting up; try again shortly")
@@ -31,7 +31,7 @@ def get_runtime(request: Request):
 
 
 def get_sparql_runner(request: Request):
-    """The :class:`api.sparql_pool.QueryRunner` serving ``/sparql``."""
+    """The :class:`careerkg.api.sparql_pool.QueryRunner` serving ``/sparql``."""
     runner = getattr(request.app.state, "sparql", None)
     if runner is None:
         raise Overloaded("the SPARQL service is starting up; try again shortly")

@@ -4,7 +4,7 @@
   only list the methods they were declared with): the request runs as ``GET`` and the
   body is dropped, so status and headers (``Content-Length`` included) are the ``GET``'s.
   Where ``GET`` is not allowed either, the 405 names ``HEAD`` and lists what is allowed.
-* :func:`body_error` (used by :mod:`api.errors`) turns FastAPI's request-validation errors
+* :func:`body_error` (used by :mod:`careerkg.api.errors`) turns FastAPI's request-validation errors
   about the body itself into 400 (malformed JSON, with the parser's reason and position)
   or 415 (a body that is not JSON sent to a route that reads a JSON model).
 """

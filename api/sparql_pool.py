@@ -47,6 +47,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Callable, Protocol
 
+import careerkg
 from careerkg import errors as E
 from careerkg.settings import child_process_env
 from careerkg.graph.sparql import NotAcceptable
@@ -72,7 +73,8 @@ class QueryRunner(Protocol):
 
 
 # ---------------------------------------------------------------- worker process
-_PROJECT_ROOT = str(Path(__file__).resolve().parents[1])
+# the folder holding the careerkg package: the checkout (whose api/ folder is careerkg.api), or site-packages
+_PROJECT_ROOT = str(Path(careerkg.__file__).resolve().parents[1])
 
 
 class _Worker:
@@ -81,7 +83,8 @@ class _Worker:
     def __init__(self, memory_limit: int | None) -> None:
         ours, theirs = socket.socketpair()
         env = child_process_env(_PROJECT_ROOT)
-        code = "import sys; from api.sparql_worker import worker_main; worker_main(int(sys.argv[1]), int(sys.argv[2]))"
+        code = ("import sys; from careerkg.api.sparql_worker import worker_main; "
+                "worker_main(int(sys.argv[1]), int(sys.argv[2]))")
         try:
             self.proc = subprocess.Popen(
                 [sys.executable, "-c", code, str(theirs.fileno()), str(memory_limit or 0)],
@@ -141,7 +144,7 @@ class ProcessPool:
     """Endpoint queries on read-only checkpoints of an embedded :class:`OxigraphStore`, in killable processes.
 
     Args:
-        store: the live store (only :meth:`~graph.store.OxigraphStore.backup` is used).
+        store: the live store (only :meth:`~careerkg.graph.store.OxigraphStore.backup` is used).
         snapshots_root: where checkpoints go (``data_dir/snapshots``).
         workers: number of worker processes.
         generation: returns the current write generation (``pipeline.manifest.generation``).

@@ -1,6 +1,6 @@
 """The SPARQL worker process: opens a read-only store checkpoint and answers queries sent over a socket.
 
-Started by :class:`api.sparql_pool.ProcessPool` as ``python -c`` (nothing of the parent is
+Started by :class:`careerkg.api.sparql_pool.ProcessPool` as ``python -c`` (nothing of the parent is
 forked or re-imported); the parent kills it when a query runs past the timeout.
 """
 

@@ -5,9 +5,9 @@ temporary data dir (or uses ``--data-dir``), then for each development question 
 extractive composer answers:
 
 * streams the model's reply (time to first token, to the whole reply, tokens/s, where one
-  streamed chunk is one token on llama.cpp) and checks it with :mod:`qa.validate`
+  streamed chunk is one token on llama.cpp) and checks it with :mod:`careerkg.qa.validate`
   (share of generated sentences kept), once with the prompt alone and once with the
-  citation grammar (:func:`qa.llm.citation_grammar`) that forces ``[n]`` after every sentence;
+  citation grammar (:func:`careerkg.qa.llm.citation_grammar`) that forces ``[n]`` after every sentence;
 * runs ``careerkg eval`` (qa.evaluate) in extractive mode, in LLM mode, and in LLM mode with the grammar.
 
 SmolLM2-135M is a stand-in far too weak to answer well: the figures say what careerkg's checks

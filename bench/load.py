@@ -61,7 +61,7 @@ def careerkg_command() -> list[str]:
     exe = Path(sys.executable).with_name("careerkg")
     if exe.exists():
         return [str(exe)]
-    return [sys.executable, "-c", "import sys; from api.cli import app; sys.argv[0] = 'careerkg'; app()"]
+    return [sys.executable, "-c", "import sys; from careerkg.api.cli import app; sys.argv[0] = 'careerkg'; app()"]
 
 
 class LiveServer:

@@ -182,3 +182,23 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     unmet: list[dict[str, str]] = field(default_factory=list)  # [{"constraint": "place", "value": "Inverness"}]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """Outcome of ingesting one guide (``status``: added, updated, unchanged, failed): what the pipeline
+    returns, and what ``careerkg ingest`` reads back from a running service."""
+
+    doc_id: str
+    status: str
+    source: str = ""
+    reason: str = ""
+    version: int = 0
+    chunks: int = 0
+    claims: int = 0
+    seconds: float = 0.0
+    duplicate_of: str = ""  # when refused as a duplicate: the id already holding the same text
+
+    @property
+    def ok(self) -> bool:
+        return self.status != "failed"

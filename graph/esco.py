@@ -330,7 +330,7 @@ def link_of(store, iri: str) -> EscoMatch | None:
     """The ESCO link of an entity as the graph states it, or None.
 
     Args:
-        store: a :class:`graph.store.GraphStore`.
+        store: a :class:`careerkg.graph.store.GraphStore`.
         iri: the entity.
     """
     rows = [r for r in store.select(_LINK, {"e": iri}) if str(r.get("esco", "")).startswith("http://data.europa.eu/esco/")]

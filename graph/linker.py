@@ -148,7 +148,7 @@ class EntityLinker:
     """Finds entity mentions in text: gazetteer first, then (optionally) discovery.
 
     Args:
-        gazetteer: the known entities (default: :func:`graph.gazetteer.load_gazetteer`).
+        gazetteer: the known entities (default: :func:`careerkg.graph.gazetteer.load_gazetteer`).
         nlp: a spaCy pipeline with ``ner`` (default: :func:`get_nlp`).
     """
 

@@ -4,7 +4,7 @@ Each query is a complete SPARQL 1.1 string (prefixes declared), so it can be sen
 to ``POST /sparql``, ``careerkg sparql``, pyoxigraph or rdflib. The default graph is the
 union of every named graph (as careerkg serves it); ``GRAPH ?g`` reaches each document.
 
-    >>> from graph.queries import QUERIES
+    >>> from careerkg.graph.queries import QUERIES
     >>> sorted(QUERIES)
     ['claims_with_provenance', 'conflicts', 'employers_by_sector', 'esco_skills_by_occupation', 'salaries_by_city', 'skills_by_role']
 

@@ -1,4 +1,4 @@
-"""A :class:`~graph.store.GraphStore` on any SPARQL 1.1 query + update endpoint.
+"""A :class:`~careerkg.graph.store.GraphStore` on any SPARQL 1.1 query + update endpoint.
 
 ``oxigraph serve``, Fuseki, GraphDB, Virtuoso, Neptune ...: chosen by
 ``CAREERKG_SPARQL_ENDPOINT`` (and ``CAREERKG_SPARQL_UPDATE_ENDPOINT`` when updates go

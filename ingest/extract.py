@@ -66,7 +66,7 @@ class Extractor:
     """Mentions and claims of a document.
 
     Args:
-        linker: the entity linker (default: the process-wide :func:`graph.linker.get_linker`).
+        linker: the entity linker (default: the process-wide :func:`careerkg.graph.linker.get_linker`).
     """
 
     def __init__(self, linker: EntityLinker | None = None) -> None:

@@ -2,7 +2,7 @@
 
 Chroma runs embedded (``PersistentClient`` under the data dir) by default, or as a
 server chosen by ``CAREERKG_CHROMA_URL``; both go through :class:`ChromaIndex`.
-Embeddings are always computed by our :class:`~ingest.embed.Embedder` and passed
+Embeddings are always computed by our :class:`~careerkg.ingest.embed.Embedder` and passed
 in, and the collection is opened with our embedding function, so Chroma never
 falls back to its default (downloading) model. Telemetry is off.
 """

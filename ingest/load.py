@@ -1,6 +1,6 @@
 """Loading guides: ``.txt``, ``.md`` and ``.html`` into plain text plus metadata.
 
-HTML is reduced to its main content by :mod:`ingest.htmltext` (selectolax/Lexbor plus
+HTML is reduced to its main content by :mod:`careerkg.ingest.htmltext` (selectolax/Lexbor plus
 readability rules): navigation, cookie banners, sidebars and footers go; headings and
 paragraphs become lines, list items ``- item`` lines and table rows ``| a | b |`` lines,
 so salary tables keep their shape.
@@ -58,7 +58,7 @@ def decode(data: bytes, *, max_bytes: int) -> str:
 
 
 def html_to_text(html: str) -> tuple[str, str | None]:
-    """The main content of an HTML page as plain text, and its title (see :mod:`ingest.htmltext`)."""
+    """The main content of an HTML page as plain text, and its title (see :mod:`careerkg.ingest.htmltext`)."""
     text, found = main_text(html)
     return text, found.title
 
@@ -74,7 +74,7 @@ def load_bytes(data: bytes, name: str, *, max_bytes: int = 5_000_000, media_type
         media_type: ``text/plain``, ``text/markdown`` or ``text/html``.
         doc_id: explicit id (default: slug of the file stem).
         metadata: given ``title``, ``publisher``, ``source_url``, ``issued``; they win over
-            what the guide says about itself (see :mod:`ingest.meta`).
+            what the guide says about itself (see :mod:`careerkg.ingest.meta`).
 
     Returns:
         The :class:`Document` with its extracted text, title, metadata and sha256.

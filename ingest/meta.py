@@ -296,7 +296,7 @@ def title_from_name(name: str, text: str) -> str:
 def from_html(tree, heading: str | None = None) -> Metadata:
     """``og:title``/``<title>``/first ``<h1>``, ``og:site_name``, canonical link, ``article:published_time``.
 
-    ``heading`` is the main content's ``<h1>`` (see :mod:`ingest.htmltext`): it replaces a
+    ``heading`` is the main content's ``<h1>`` (see :mod:`careerkg.ingest.htmltext`): it replaces a
     ``<title>`` that is that heading plus a site name (``"Leeds ML Jobs | CareerHub"``) and
     stands in for a missing ``<title>`` before the page's first ``<h1>`` (a logo, perhaps).
     """

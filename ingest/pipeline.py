@@ -15,14 +15,13 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
 from careerkg.concurrency import RWLock
 from careerkg.errors import CareerKGError, Duplicate, InvalidInput, NotFound
-from careerkg.model import Chunk, Document, Extraction
+from careerkg.model import Chunk, Document, Extraction, IngestResult
 from careerkg.settings import Settings
 from careerkg.graph.rdf import document_quads, entity_quads
 from careerkg.graph.store import GraphStore
@@ -42,25 +41,6 @@ log = logging.getLogger("careerkg.ingest")
 
 class Extractor(Protocol):
     def extract(self, doc: Document, chunks: list[Chunk]) -> Extraction: ...
-
-
-@dataclass(frozen=True)
-class IngestResult:
-    """Outcome of ingesting one guide (``status``: added, updated, unchanged, failed)."""
-
-    doc_id: str
-    status: str
-    source: str = ""
-    reason: str = ""
-    version: int = 0
-    chunks: int = 0
-    claims: int = 0
-    seconds: float = 0.0
-    duplicate_of: str = ""  # when refused as a duplicate: the id already holding the same text
-
-    @property
-    def ok(self) -> bool:
-        return self.status != "failed"
 
 
 def _same_meta(rec: DocRecord, doc: Document, given: dict[str, str]) -> bool:

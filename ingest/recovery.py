@@ -1,6 +1,6 @@
 """Recovery for the pipeline: make stores, files and manifest agree again; rebuild from kept sources.
 
-A mixin of :class:`ingest.pipeline.Pipeline` (kept apart so each file holds one role).
+A mixin of :class:`careerkg.ingest.pipeline.Pipeline` (kept apart so each file holds one role).
 """
 
 from __future__ import annotations
@@ -8,21 +8,17 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from careerkg.model import Document
+from careerkg.model import Document, IngestResult
 from careerkg.graph.rdf import document_quads
 from careerkg.graph.vocab import GAZETTEER_GRAPH, GRAPH_BASE, ONTOLOGY_GRAPH, graph_iri
 from careerkg.ingest.units import pack, unit_file, unit_spans
-
-if TYPE_CHECKING:
-    from careerkg.ingest.pipeline import IngestResult
 
 log = logging.getLogger("careerkg.ingest")
 
 
 class Recovery:
-    """``repair`` and ``rebuild``; expects the attributes a :class:`~ingest.pipeline.Pipeline` has."""
+    """``repair`` and ``rebuild``; expects the attributes a :class:`~careerkg.ingest.pipeline.Pipeline` has."""
 
     def repair(self) -> list[str]:
         """Make the index, the graph and the files agree with the manifest.
@@ -115,8 +111,6 @@ class Recovery:
             try:
                 data = src.read_bytes()
             except OSError as exc:
-                from careerkg.ingest.pipeline import IngestResult  # the pipeline imports this module
-
                 res = IngestResult(doc_id, "failed", str(src), f"kept source missing: {exc.strerror}")
             else:
                 # guides already accepted stay accepted, even if a new extractor makes two texts equal

@@ -578,7 +578,7 @@ def foreign_place(text: str) -> str | None:
     """The first place outside the UK a text names, unless it also names a UK place.
 
     Countries anywhere, cities after a preposition ("in Berlin", "across Paris"); places come
-    from GeoNames (:mod:`graph.places`), so no list of foreign places is kept here.
+    from GeoNames (:mod:`careerkg.graph.places`), so no list of foreign places is kept here.
     """
     from careerkg.graph.places import get_places
 

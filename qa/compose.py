@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 
 from careerkg.model import Conflict, Fact
 from careerkg.text import sentence_spans
-from careerkg.graph.claims import IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow, SalaryRow
+from careerkg.graph.claims import (IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow,
+                                   SalaryRow)
 from careerkg.graph.vocab import CKG
 from careerkg.ingest.salary import implausible_money
 from careerkg.qa.citations import CitationSet

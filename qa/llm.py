@@ -2,7 +2,7 @@
 
 Document text goes into the prompt only inside ``<source id="n">`` blocks, and the
 system prompt says that source text is data, never instructions. What comes back is
-accepted sentence by sentence (:mod:`qa.validate`); when too little survives, or the
+accepted sentence by sentence (:mod:`careerkg.qa.validate`); when too little survives, or the
 model fails in any way (down, slow past ``CAREERKG_LLM_TIMEOUT``, empty or broken
 reply, a cut stream), the extractive answer stands, with a note saying why.
 """
@@ -136,7 +136,7 @@ def citation_grammar(answer: Answer, max_sentences: int = 4) -> dict:
     """A llama.cpp GBNF grammar (as ``extra_body``) under which every sentence ends with an existing ``[n]``.
 
     For small local models that ignore the citation rule: the format is forced, the content is still
-    checked by :mod:`qa.validate`.
+    checked by :mod:`careerkg.qa.validate`.
     """
     ids = " | ".join(f'"{c.id}"' for c in answer.citations) or '"1"'
     return {"grammar": f'root ::= sentence (" " sentence){{0,{max_sentences - 1}}}\n'

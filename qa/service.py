@@ -2,7 +2,7 @@
 
 spell -> understand (request: answer type + constraints) -> scope (which guides and evidence may
 answer) -> graph facts -> retrieval -> sentence selection -> cite, or abstain naming what is unmet.
-The thresholds live in :class:`qa.policy.AnswerPolicy`.
+The thresholds live in :class:`careerkg.qa.policy.AnswerPolicy`.
 """
 
 from __future__ import annotations

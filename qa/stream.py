@@ -4,7 +4,7 @@ Events (``name``, ``data``), in order:
 
 * ``delta`` ``{"text", "citations"}``: the next piece of the answer. Extractive answers come as
   whole statements; LLM answers as each generated sentence once it has passed
-  :mod:`qa.validate` (a sentence that fails is never sent). Joining every ``text`` since the
+  :mod:`careerkg.qa.validate` (a sentence that fails is never sent). Joining every ``text`` since the
   last ``reset`` gives ``answer`` exactly.
 * ``reset`` ``{"reason"}``: the LLM's sentences sent so far are withdrawn (the model failed,
   the stream was cut, or too little held to its sources); the extractive answer follows as
@@ -51,7 +51,7 @@ class AnswerStream:
     """One question's answer, prepared (the extractive part done) and ready to be streamed.
 
     Args:
-        qa: the :class:`qa.service.QAService`.
+        qa: the :class:`careerkg.qa.service.QAService`.
         question, top_k, mode: as for :meth:`QAService.ask`.
 
     Raises:

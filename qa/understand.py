@@ -1,6 +1,6 @@
 """Question understanding: linked entities, seniority, location and intent.
 
-Entities are linked with the same :class:`~graph.linker.EntityLinker` as ingest.
+Entities are linked with the same :class:`~careerkg.graph.linker.EntityLinker` as ingest.
 The intent is the nearest of a few example phrasings per intent in embedding
 space, adjusted by the kinds of entities linked (an employer asked "where" is a
 location question; a role with "earn" is a salary question). No rule knows a

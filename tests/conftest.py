@@ -1,7 +1,7 @@
 """Shared fixtures for every test folder.
 
 ``seeded_runtime`` (session scope) is the one place the five seed guides are ingested:
-an :class:`api.runtime.Runtime` on a session temp dir with real Chroma, the real
+an :class:`careerkg.api.runtime.Runtime` on a session temp dir with real Chroma, the real
 embedding model and real Oxigraph. Tests that only *read* (queries, QA, API reads)
 should use it; tests that *write* should open their own runtime on ``tmp_path`` with
 the small fixtures in ``tests/data`` (``runtime_factory``), never mutate the seeded one.
@@ -77,7 +77,7 @@ def seeded_runtime(tmp_path_factory, shared_linker):
     """A Runtime with the five seeds of ``/work/main/seeds`` ingested once per test session.
 
     Read-only for tests: do not ingest into it or remove from it. ``seeded_runtime.ingest_results``
-    holds the :class:`~ingest.pipeline.IngestResult` of each seed and ``seeded_runtime.ingest_seconds``
+    holds the :class:`~careerkg.model.IngestResult` of each seed and ``seeded_runtime.ingest_seconds``
     the wall time of that cold ingest.
     """
     data_dir = tmp_path_factory.mktemp("seeded") / "data"

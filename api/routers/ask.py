@@ -60,7 +60,7 @@ def error_event(exc: BaseException) -> bytes:
 
 
 def event_bytes(events: Iterable) -> Iterator[bytes]:
-    """Encode :class:`qa.stream.Event` objects; any failure becomes an ``error`` event, never a cut socket."""
+    """Encode :class:`careerkg.qa.stream.Event` objects; any failure becomes an ``error`` event, never a cut socket."""
     try:
         for ev in events:
             yield sse(ev.name, ev.data)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Query
 
 from careerkg.api.deps import RuntimeDep
-from careerkg.api.schemas import (CitationOut, ClaimOut, EntityCardOut, EntityRow, EntitySearch, EscoLinkOut, NeighbourOut,
-                         SalaryOut, error_responses)
+from careerkg.api.schemas import (CitationOut, ClaimOut, EntityCardOut, EntityRow, EntitySearch, EscoLinkOut,
+                                  NeighbourOut, SalaryOut, error_responses)
 from careerkg.model import ENTITY_KINDS
 from careerkg.graph.entities import entity_card, search_entities
 from careerkg.graph.esco import link_of, linked_iris
@@ -26,7 +26,7 @@ def _compact(iri: str) -> str:
 
 
 class _Citations:
-    """Numbers evidence spans through the one citation layer (:class:`qa.citations.CitationSet`):
+    """Numbers evidence spans through the one citation layer (:class:`careerkg.qa.citations.CitationSet`):
     only spans that resolve to the document's current text are kept."""
 
     def __init__(self, pipeline) -> None:

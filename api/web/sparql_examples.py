@@ -1,4 +1,4 @@
-"""The researcher queries of :mod:`graph.queries`, offered as ready-made examples in the SPARQL editor."""
+"""The researcher queries of :mod:`careerkg.graph.queries`, offered as ready-made examples in the SPARQL editor."""
 
 from __future__ import annotations
 

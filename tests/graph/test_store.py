@@ -1,7 +1,7 @@
 """The GraphStore contract on embedded Oxigraph (on disk and in memory).
 
 Every test runs over each backend in ``BACKENDS``; a remote SPARQL endpoint store
-implementing :class:`graph.store.GraphStore` can be added there and must pass the same tests.
+implementing :class:`careerkg.graph.store.GraphStore` can be added there and must pass the same tests.
 """
 
 from __future__ import annotations

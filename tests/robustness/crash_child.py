@@ -145,7 +145,8 @@ def serve(jobs: list[dict]) -> None:
     from careerkg.graph.gazetteer import load_gazetteer
     from careerkg.graph.linker import EntityLinker
     import careerkg.api.runtime  # noqa: F401  (imports torch, sentence-transformers, chromadb, spaCy, pyoxigraph)
-    import careerkg.ingest.embed, careerkg.ingest.index, careerkg.ingest.pipeline, careerkg.graph.store  # noqa: F401,E401
+    import careerkg.graph.store  # noqa: F401
+    import careerkg.ingest.embed, careerkg.ingest.index, careerkg.ingest.pipeline  # noqa: F401,E401
     import sentence_transformers  # noqa: F401
     import chromadb  # noqa: F401
 
