@@ -47,8 +47,9 @@ def main() -> None:
         report("development set (seeds)", rt, [data / "dev_qa.jsonl"])
         report("rephrasings of seed questions (seeds)", rt, [data / "rephrasings.jsonl"])
         rt.pipeline.ingest_paths(sorted(real.glob("*.txt")))
-        report("real guides' questions (seeds + real guides)", rt,
+        report("real guides' questions, sets A+B (seeds + real guides)", rt,
                [real / "questions_a.jsonl", real / "questions_b.jsonl"])
+        report("real guides' questions, set C (written before careerkg ran on it)", rt, [real / "questions_c.jsonl"])
 
 
 if __name__ == "__main__":

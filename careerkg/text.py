@@ -59,3 +59,14 @@ def evidence_units(text: str) -> list[tuple[int, int]]:
         if len(out) >= MAX_UNITS:
             return out[:MAX_UNITS]
     return out
+
+
+_STATES_FIGURE = re.compile(r"[£$€%]|\w:\s*[~≈]?\d|\d[\d,.]*\s*(?:k\b|years?|months?|weeks?|days?|hours?|minutes?|mins?)")
+
+
+def is_heading_line(line: str) -> bool:
+    """A short unpunctuated line that names a section ("Scotland", "Entry Level"), not a list item,
+    a table row or a line stating a figure ("Salary: £28,500", "Data Analyst avg: £34,000")."""
+    s = line.strip()
+    return 0 < len(s) < 80 and not re.search(r"[.!?:;,)]$", s) and not s.startswith(("|", "-", "•", "*")) \
+        and not re.match(r"\d+[.)]\s", s) and not _STATES_FIGURE.search(s)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from careerkg.model import Conflict, Fact
-from careerkg.text import sentence_spans
+from careerkg.text import is_heading_line, sentence_spans
 from careerkg.graph.claims import (IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow,
                                    SalaryRow)
 from careerkg.graph.vocab import CKG
@@ -85,7 +85,9 @@ class Composer:
                 got = [r for role in (roles or [None]) for r in self.lookups.salaries(role, seniority="Principal", **kw)]
             return got
 
-        if u.location and u.location not in (UK, OUTSIDE):
+        if len(u.locations) > 1:  # "London compared with the rest of the UK": each place's figures
+            rows = [r for loc in u.locations for r in fetch(location=loc)]
+        elif u.location and u.location not in (UK, OUTSIDE):
             rows = fetch(location=u.location)
         elif u.location == OUTSIDE:
             rows = fetch(location=OUTSIDE)
@@ -96,11 +98,11 @@ class Composer:
         if scope is not None:
             rows = [r for r in rows if not scope.satisfies(
                 r.evidence.doc_id, r.evidence.start, r.evidence.end, role_iri=r.role,
-                location=r.location_label or "United Kingdom", unit=r.unit)]
+                location=r.location_label or "United Kingdom", unit=r.unit, seniority=r.seniority)]
         if not rows:
             return
         # the asked place first, then the rest; within each, guide order
-        rows.sort(key=lambda r: (r.location != u.location, r.evidence.doc_id, r.evidence.start))
+        rows.sort(key=lambda r: (r.location not in (u.locations or (u.location,)), r.evidence.doc_id, r.evidence.start))
         figures: dict[tuple, list[tuple[SalaryRow, int]]] = {}
         for r in rows[:self.policy.salary_rows]:
             n = cites.add(r.evidence.doc_id, r.evidence.chunk_id, r.evidence.start, r.evidence.end, r.evidence.quote)
@@ -289,12 +291,12 @@ class Composer:
                         sim = max(sims[i], sims[i + 1])
                         scored.append((cov + w_sem * sim + prior, cov, sim, p, na, nb))
                     continue
-                if _is_heading(s):
+                if is_heading_line(s):
                     continue
                 ent = sum(1 for n in names if n and n in s.lower())
                 scored.append((covs[i] + w_sem * sims[i] + prior + 0.05 * ent, covs[i], sims[i], p, a, b))
                 if i + 1 < len(spans) and _same_paragraph(p, b, spans[i + 1][0]) \
-                        and not texts[i + 1].endswith("?") and not _is_heading(texts[i + 1]):
+                        and not texts[i + 1].endswith("?") and not is_heading_line(texts[i + 1]):
                     pair = cover(s + " " + texts[i + 1]) * 0.9
                     if pair > max(covs[i], covs[i + 1]):
                         sim = max(sims[i], sims[i + 1])
@@ -334,13 +336,6 @@ def continue_enumeration(linker, text: str, a: int, b: int) -> int:
 _INJECTION = re.compile(
     r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions|prompts?|rules|context)\b|\bsystem prompt\b"
     r"|\byou are now\b|\bnew instructions\b|\bas an ai\b|\bjailbreak", re.I)
-
-
-def _is_heading(s: str) -> bool:
-    """A short unpunctuated line that names a section, not one that states a figure ("Salary: £28,500")."""
-    s = s.strip()
-    return len(s) < 80 and not re.search(r"[.!?:;]$", s) and not s.startswith(("|", "-", "•", "*")) \
-        and not re.search(r"[£$€%]|\w:\s|\d[\d,.]*\s*(k\b|years?|months?|weeks?|days?|hours?|minutes?|mins?)", s)
 
 
 def _same_paragraph(p: Passage, end: int, start: int) -> bool:

@@ -16,7 +16,9 @@ from functools import cached_property, lru_cache
 from rapidfuzz import fuzz
 
 from careerkg.graph.places import fold
-from careerkg.qa.request import AMOUNT, BASIS_TEXT, CHANGE, COUNT, DATE, DURATION, PERCENT, Constraint, Request
+from careerkg.text import is_heading_line
+from careerkg.qa.request import (AMOUNT, BASIS_TEXT, CHANGE, COUNT, DATE, DURATION, PERCENT, UNIT_TEXT, Constraint,
+                                 Request, levels_named)
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ _PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent", re.I)
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|"
                      r"thousand|million|half|third|quarter)\b", re.I)
 _DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|a|an|few|several)"
-                       r"(\s?(–|-|to)\s?\d+)?\s*(\+\s*)?(years?|months?|weeks?|days?|hours?|yrs?|minutes?|mins?)\b", re.I)
+                       r"(\s?(–|-|to)\s?\d+)?[\s-]*(\+\s*)?(years?|months?|weeks?|days?|hours?|yrs?|minutes?|mins?)\b", re.I)
 _MONEY_SPAN = re.compile(r"[£$€]\s?\d[\d,.]*\s?[kKmMbn]*(\s?(–|-|to)\s?[£$€]?\d[\d,.]*\s?[kKmMbn]*)?"
                          r"|\b\d[\d,.]*\s?[kK]\b")
 _PERCENT_SPAN = re.compile(r"\d[\d.,]*\s?(%|per ?cent|percent)", re.I)
@@ -91,7 +93,7 @@ _NOT_A_COUNT = re.compile(r"\b\d+(\s?(–|-|to)\s?\d+)?\s*(years?|months?|weeks?
 _GENERIC = frozenset("""the a an of and for in on uk guide article table report survey site website page list blog
 post data figures salary salaries pay analysis tracker research study""".split())
 _DATE = re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|"
-                   r"november|december)\b", re.I)
+                   r"november|december)\b|\b\d{1,2}:\d\d\b|\b\d{1,2}\s?[ap]\.?m\b|\bnoon\b|\bmidday\b", re.I)
 
 
 def fits_type(answer_type: str, text: str) -> bool:
@@ -111,6 +113,11 @@ def fits_type(answer_type: str, text: str) -> bool:
     if answer_type == DATE:
         return bool(_DATE.search(text))
     return True
+
+
+def fits_any(answer_types: tuple[str, ...], text: str) -> bool:
+    """Whether a text can answer one part of a question (:func:`fits_type` of any part's type)."""
+    return any(fits_type(t, text) for t in answer_types)
 
 
 def contains(haystack: str, needle: str, *, folded: bool = False) -> bool:
@@ -160,8 +167,7 @@ def _plain_heading(lines: list[str]) -> str:
             continue
         if s.startswith("#"):
             return s.lstrip("# ")
-        if len(s) <= 80 and not re.search(r"[.!?,;:)]$", s) and not s.startswith(("|", "-", "*", "•")) \
-                and not re.match(r"\d+[.)]\s", s) and s[:1].isupper():
+        if is_heading_line(s) and s[:1].isupper():
             return s
     return ""
 
@@ -221,18 +227,27 @@ class Scope:
             else:
                 self.unmet.append(c)
         if not self.unmet:
-            # evidence comes from guides that name every constrained thing (place, employer, role, period)
+            # evidence comes from guides that name every constrained thing (place, employer, role, period);
+            # of several places, any one (each must be named by some guide)
+            places = self.request.of("place")
+            several = len(places) > 1
+            any_place: set[str] = set()
             for c in self.request.constraints:
                 if c.kind in ("source", "seniority", "person"):
                     continue
-                hit = {d for d in self.allowed if (BASIS_TEXT[c.value].search(self.docs[d].text) is not None
-                                                    if c.kind == "basis" else self._doc_mentions(self.docs[d], c))}
+                texts = BASIS_TEXT if c.kind == "basis" else UNIT_TEXT if c.kind == "unit" else None
+                hit = {d for d in self.allowed if (texts[c.value].search(self.docs[d].text) is not None
+                                                    if texts else self._doc_mentions(self.docs[d], c))}
                 if not hit:
                     self.unmet.append(c)
+                elif several and c.kind == "place":
+                    any_place |= hit
                 elif not self.unmet:
                     if hit != self.allowed:
                         self.narrowed_by.append(c)
                     self.allowed = hit
+            if several and not self.unmet:
+                self.allowed &= any_place
 
     # -- constraints ----------------------------------------------------------------------
 
@@ -274,19 +289,38 @@ class Scope:
         return self._in_text(v, c) or self._mentions(v.title + "\n" + v.doc_id.replace("-", " "), c) or \
             re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id))
 
+    def _place_ok(self, c: Constraint, context: str, about: str, location: str | None) -> bool:
+        return (location is not None and any(contains(location, n) for n in self._names(c))) or \
+            (location is None and self._mentions(context + "\n" + about, c))
+
+    def places_met(self, doc_id: str, start: int, end: int, location: str | None = None) -> set[str]:
+        """The asked places a piece of evidence is about (for a question naming several)."""
+        v = self.docs.get(doc_id)
+        if v is None:
+            return set()
+        context = f"{v.text[start:end]}\n{v.heading(start)}"
+        about = f"{v.title}\n{v.doc_id.replace('-', ' ')}"
+        return {c.value for c in self.request.of("place") if self._place_ok(c, context, about, location)}
+
     def context(self, doc_id: str, start: int) -> str:
         """The section heading above a span and its guide's title (what scopes the span's meaning)."""
         v = self.docs.get(doc_id)
         return f"{v.heading(start)}\n{v.title}" if v else ""
 
     def satisfies(self, doc_id: str, start: int, end: int, *, role_iri: str | None = None,
-                  location: str | None = None, unit: str | None = None) -> list[Constraint]:
+                  location: str | None = None, unit: str | None = None,
+                  seniority: str | None = None) -> list[Constraint]:
         """The constraints a piece of evidence fails (empty: it may answer).
+
+        A level ("senior") binds figures only: a pay figure for another level, or for no level
+        ("Data Analyst avg"), does not answer "what does a senior analyst earn"; for other answers
+        the level is context. Two or more places ("London compared with Manchester") are met by
+        evidence for any one of them (the answer as a whole must cover each: :meth:`places_met`).
 
         Args:
             doc_id, start, end: the evidence span.
-            role_iri, location, unit: what a claim itself says (a salary claim's role, place and pay
-                basis, YEAR or DAY), which decide instead of the text around it.
+            role_iri, location, unit, seniority: what a claim itself says (a salary claim's role,
+                place, pay basis (YEAR or DAY) and level), which decide instead of the text around it.
         """
         if doc_id not in self.allowed:
             return list(self.request.of("source")) + self.narrowed_by or [Constraint("source", doc_id)]
@@ -295,10 +329,24 @@ class Scope:
         context = f"{sentence}\n{v.heading(start)}"
         about = f"{v.title}\n{v.doc_id.replace('-', ' ')}"  # what the whole guide is about
         failed = []
+        places = self.request.of("place")
         for c in self.request.constraints:
-            if c.kind in ("source", "seniority", "person"):
+            if c.kind in ("source", "person") or (c.kind == "seniority" and self.request.answer_type != AMOUNT):
                 continue
-            if c.kind == "basis":  # a day rate is not a yearly salary
+            if c.kind == "seniority":
+                named = {seniority} if seniority else levels_named(context)
+                ok = c.value in named or bool({c.value, *named} >= {"Lead", "Principal"}) or \
+                    (c.value == "Contractor" and (unit == "DAY" or BASIS_TEXT["day"].search(context) is not None))
+            elif c.kind == "place" and len(places) > 1:
+                if c is not places[0]:
+                    continue  # the places are tested together, once
+                ok = any(self._place_ok(p, context, about, location) for p in places)
+                if not ok:
+                    failed.extend(places)
+                continue
+            elif c.kind == "unit":  # "how many hours a week": a figure in hours, not months
+                ok = UNIT_TEXT[c.value].search(sentence) is not None
+            elif c.kind == "basis":  # a day rate is not a yearly salary
                 ok = (unit == c.value.upper()) if unit is not None else \
                     BASIS_TEXT[c.value].search(context) is not None
             elif c.kind == "role":
@@ -307,8 +355,7 @@ class Scope:
                 else:
                     ok = self._mentions(context + "\n" + v.title, c) or (c.iri is not None and v.main_role == c.iri)
             elif c.kind == "place":
-                ok = (location is not None and any(contains(location, n) for n in self._names(c))) or \
-                     (location is None and self._mentions(context + "\n" + about, c))
+                ok = self._place_ok(c, context, about, location)
             elif c.kind == "period":
                 ok = self._mentions(context + "\n" + v.title, c)
             else:  # an employer: the evidence, its section or the guide as a whole is about it

@@ -44,9 +44,16 @@ class Request:
     constraints: list[Constraint] = field(default_factory=list)
     corrections: list[tuple[str, str]] = field(default_factory=list)
     places: list[Place] = field(default_factory=list)
+    # a two-part question ("What time is the stand-up, and how long does it last?"): each part's type
+    part_types: tuple[str, ...] = ()
 
     def of(self, kind: str) -> list[Constraint]:
         return [c for c in self.constraints if c.kind == kind]
+
+    @property
+    def answer_types(self) -> tuple[str, ...]:
+        """The answer type and those of further parts, each once."""
+        return tuple(dict.fromkeys((self.answer_type, *self.part_types)))
 
 
 _Q = re.IGNORECASE
@@ -59,7 +66,7 @@ _CHANGE_Q = re.compile(r"\bby how much\b|\bhow much (more|less|higher|lower|fast
                        r"|\b(grow|grew|grown|growing|growth|risen|rise|rising|rose|increase[ds]?|increasing|drop(ped)?|fall|fell|"
                        r"falling|declined?|declining)\b", _Q)
 _COUNT_Q = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much demand\b", _Q)
-_DATE_Q = re.compile(r"^\s*when\b|\bwhat (year|date|month)\b|\bwhich (year|month)\b|\bsince when\b", _Q)
+_DATE_Q = re.compile(r"^\s*when\b|\bwhat (year|date|month|time)\b|\bwhich (year|month)\b|\bsince when\b", _Q)
 _AMOUNT_Q = re.compile(r"£|\$|€|\bsalar|\bpay\b|\bpays\b|\bpaid\b|\bearn|\bcompensation|\bday rates?\b|\bwages?\b"
                        r"|\bincome\b|\bremuneration|\bhow much (do|does|did|will|would|can|could|is|are|should)\b"
                        r"|\bpackage\b|\bcomp\b|\bgoing rate|\bthreshold\b|\bcharge\b|\btake home\b"
@@ -130,14 +137,43 @@ def answer_type(question: str) -> str:
     return EXPLANATION
 
 
+_PART = re.compile(r",?\s+and\s+(?=(?:how|what|when|which|who|where|why|in (?:how many|what|which))\b)", _Q)
+
+
+def answer_types(question: str) -> tuple[str, tuple[str, ...]]:
+    """The answer type of a question and those of its further parts: "What time is the stand-up, and how
+    long does it last?" is a date, then a duration (a one-part question: its type, and no more)."""
+    parts = _PART.split(question)
+    if len(parts) == 1:
+        return answer_type(question), ()
+    # a part with no figure word of its own ("and what was it two years earlier?") asks the same kind again
+    more = tuple(t for t in (answer_type(p) for p in parts[1:]) if t not in (EXPLANATION, YESNO))
+    return answer_type(parts[0]), more
+
+
 _BASIS_Q = {"day": re.compile(r"\bday[- ]?rates?\b|\bper day\b|\ba day\b|\bdaily\b", _Q),
             "hour": re.compile(r"\bhourly\b|\bper hour\b|\ban hour\b", _Q)}
 BASIS_TEXT = {"day": re.compile(r"\bday[- ]?rates?\b|\bper day\b|/\s?day\b|\ba day\b|\bdaily\b|\bp/?d\b", _Q),
               "hour": re.compile(r"\bhourly\b|\bper hour\b|/\s?h(ou)?r\b|\ban hour\b|\bp/?h\b", _Q)}
 
 
+_COUNT_UNIT = re.compile(r"\bhow many (hour|day|week|month|year|minute)s?\b", _Q)
+UNIT_TEXT = {u: re.compile(rf"\b{u}s?\b", _Q) for u in ("day", "week", "month", "year")}
+UNIT_TEXT["hour"] = re.compile(r"\bhours?\b|\bhrs?\b", _Q)
+UNIT_TEXT["minute"] = re.compile(r"\bminutes?\b|\bmins?\b", _Q)
+
+
+def count_unit(question: str) -> str | None:
+    """The unit a "how many hours/weeks/years ..." question counts in (evidence must be in it)."""
+    m = _COUNT_UNIT.search(question)
+    return m.group(1).lower() if m else None
+
+
 def pay_basis(question: str) -> str | None:
-    """The pay basis a question asks about when it is not a year: "day" (day rates) or "hour"."""
+    """The pay basis a question asks about when it is not a year: "day" (day rates) or "hour" (only a
+    question about pay has one: "the daily stand-up" is not a day rate)."""
+    if not (_AMOUNT_Q.search(question) or re.search(r"\brates?\b|\bcharges?\b", question, _Q)):
+        return None
     return next((b for b, rx in _BASIS_Q.items() if rx.search(question)), None)
 
 
@@ -167,6 +203,32 @@ def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
     return out
 
 
+# the levels a question (or a piece of evidence) names, in order of precedence
+SENIORITY = [
+    (re.compile(r"\b(junior|jr\.?|entry[- ]level|graduate|grad|beginner|starting out|just starting|newly qualified|first job)s?\b", re.I), "Junior"),
+    (re.compile(r"\b(mid[- ]?level|mid|intermediate)\b", re.I), "Mid"),
+    (re.compile(r"\b(senior|sr\.?)\b", re.I), "Senior"),
+    (re.compile(r"\b(lead|leads|head of)\b", re.I), "Lead"),
+    (re.compile(r"\b(principal|staff)\b", re.I), "Principal"),
+    (re.compile(r"\b(contractors?|contract|day[- ]rates?|per day|freelance)\b", re.I), "Contractor"),
+]
+
+
+_EXPERIENCE = re.compile(r"\b(\d{1,2})\s*(?:[-–—]\s*\d{1,2}\s*|\+\s*)?(?:years?|yrs?)\b", re.I)
+
+
+def levels_named(text: str) -> set[str]:
+    """Every seniority level a text names ("Lead / Principal Analyst": Lead and Principal), or, when it
+    names none, the level its experience band implies ("2–5 years": Mid)."""
+    found = {lvl for rx, lvl in SENIORITY if rx.search(text)}
+    if not found:
+        m = _EXPERIENCE.search(text)
+        if m:
+            y = int(m.group(1))
+            found.add("Junior" if y < 2 else "Mid" if y < 5 else "Senior" if y < 8 else "Principal")
+    return found
+
+
 def places_in(question: str, ner_places: list[str], known_city_labels: set[str]) -> list[Place]:
     """Places the question names: after a preposition, tagged GPE/LOC by NER, or a known city."""
     table = get_places()
@@ -186,8 +248,10 @@ def places_in(question: str, ner_places: list[str], known_city_labels: set[str])
             p = table.lookup(c[4:])
         if p is None:
             continue
-        if c.islower() and c.split()[0] in _common_lower() and c.title() not in known_city_labels:
-            continue  # "in demand", "in march" ... a lower-case common word is not a place
+        if c.islower() and c.split()[0] in _common_lower() and c.title() not in known_city_labels \
+                and not (p.kind in ("country", "region") or (p.in_uk and p.population >= 100_000)):
+            continue  # "in demand", "in march", "in nice" ...: a lower-case common word is not a place,
+            # unless it names a country, a UK region or a UK city of 100,000+ ("in glasgow", "in wales")
         if any(p.name in f or c in f for f in found):
             continue
         found[c] = p

@@ -18,7 +18,8 @@ from careerkg.graph.places import get_places
 from careerkg.qa.citations import CitationSet
 from careerkg.qa.compose import Composer, Draft, Statement, continue_enumeration
 from careerkg.graph.claims import GraphLookups
-from careerkg.qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, DocView, Scope, fits_type, word_keys
+from careerkg.qa.policy import (DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, DocView, Scope, fits_any, fits_type,
+                               word_keys)
 from careerkg.qa.request import PERSON, TYPED, Constraint
 from careerkg.ingest.units import UnitMatrix
 from careerkg.qa.retrieve import Passage, Retriever
@@ -33,7 +34,7 @@ _PERSON_ROLE = re.compile(r"\b(found(ed|er|ers|ing)|co-?found|ceo|chief|director
                           r"owned|started|created|president|chair|author|wrote|written|manag(er|ing)|said|says)\b", re.I)
 _UNMET_WORDS = {"place": "for {v}", "period": "for {v}", "role": "about the {v} role", "employer": "about {v}",
                 "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure",
-                "basis": "per {v}"}
+                "basis": "per {v}", "seniority": "at the {v} level", "unit": "counted in {v}s"}
 
 
 class QAService:
@@ -161,7 +162,7 @@ class QAService:
         elif (u.intent in ("location", "employers", "skills") and req.answer_type in ("list", "place", "explanation")) \
                 or (u.intent == "transition" and req.answer_type == "duration"):
             self.composer.relations(u, cites, draft, scope)
-        if draft.graph_backed and (not any(fits_type(req.answer_type, st.text) for st in draft.statements)
+        if draft.graph_backed and (not any(fits_any(req.answer_types, st.text) for st in draft.statements)
                                    or (u.intent != "salary" and self._uncovered(u, cites))):
             # facts, but not what was asked (a figure of another kind, or a word of the question they never touch)
             cites, draft = CitationSet(self.pipeline.text, self._title), Draft()
@@ -173,9 +174,9 @@ class QAService:
                                            docs=scope.allowed if scope.allowed != set(scope.docs) else None)
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
-        units, extra = self._unit_candidates(qvec, scope, corpus, req.answer_type)
+        units, extra = self._unit_candidates(qvec, scope, corpus, req.answer_types)
         best = self.composer.sentences(u, passages, corpus.idf, corpus.vocab, units, extra,
-                                       fits=lambda text: fits_type(req.answer_type, text),
+                                       fits=lambda text: fits_any(req.answer_types, text),
                                        context_of=lambda d, a: scope.context(d, a))
         pol = self.policy
 
@@ -199,7 +200,7 @@ class QAService:
                         c.doc_id == p.doc_id and a < c.end and c.start < b for c in cites.citations):
                     continue  # already quoted, or already cited as a graph fact
                 miss = scope.satisfies(p.doc_id, a, b)
-                if not miss and not fits_type(req.answer_type, p.text[a - p.start:b - p.start]):
+                if not miss and not fits_any(req.answer_types, p.text[a - p.start:b - p.start]):
                     miss = [Constraint("figure", req.answer_type)]
                 if not miss and req.answer_type == PERSON and not self._names_person(p.text[a - p.start:b - p.start]):
                     miss = [Constraint("person", "a person")]
@@ -207,6 +208,8 @@ class QAService:
                     failed.append(miss)
                     continue
                 chosen.append((cov_i, p, a, b))
+        if chosen and (len(req.of("place")) > 1 or len(req.answer_types) > 1):
+            chosen = self._each_part(scope, best, chosen, support)
         if not draft.graph_backed and not chosen:
             timings["compose"] = (time.perf_counter() - t) * 1000
             unmet = _most_common(failed[:5]) if failed else ([Constraint("figure", req.answer_type)]
@@ -221,6 +224,27 @@ class QAService:
         answer = self._finish(u, draft, cites, abstained=False)
         timings["compose"] = (time.perf_counter() - t) * 1000
         return answer, []
+
+    def _each_part(self, scope: Scope, best, chosen, support):
+        """For a question naming several places, or asking two things ("what time ..., and how long
+        ..."), the best further span for each place or part the chosen spans miss."""
+        req = scope.request
+        needs = [(lambda d, a, b, t, pl=c.value: pl in scope.places_met(d, a, b)) for c in req.of("place")] \
+            if len(req.of("place")) > 1 else []
+        if len(req.answer_types) > 1:
+            needs += [(lambda d, a, b, t, ty=ty: fits_type(ty, t)) for ty in req.answer_types]
+        for need in needs:
+            if any(need(p.doc_id, a, b, p.text[a - p.start:b - p.start]) for _, p, a, b in chosen):
+                continue
+            for cov_i, sim_i, p, a, b in best:
+                text = p.text[a - p.start:b - p.start]
+                if support(cov_i, sim_i, p.dense) < self.policy.sentence_min * 0.5 or \
+                        not need(p.doc_id, a, b, text) or scope.satisfies(p.doc_id, a, b) or \
+                        not fits_any(req.answer_types, text) or any(a < cb and ca < b for _, _, ca, cb in chosen):
+                    continue
+                chosen.append((cov_i, p, a, b))
+                break
+        return chosen
 
     def _finish(self, u, draft: Draft, cites: CitationSet, *, abstained: bool, lead: str = "") -> Answer:
         used = [n for s in draft.statements for n in s.cites]
@@ -270,7 +294,7 @@ class QAService:
         timings["compose"] = timings.get("compose", 0.0) + (time.perf_counter() - t) * 1000
         return answer
 
-    def _unit_candidates(self, qvec, scope: Scope, corpus, answer_type: str):
+    def _unit_candidates(self, qvec, scope: Scope, corpus, answer_types: tuple[str, ...]):
         """Units closest to the question by their own vectors: cosine per span, and passages for those
         the retrieved chunks miss (so the right table row or sentence is found wherever it stands).
         For a question wanting a figure, the closest units *holding such a figure* are taken."""
@@ -278,11 +302,11 @@ class QAService:
         docs = scope.allowed if scope.allowed != set(scope.docs) else None
         def holds_figure(d: str, a: int, b: int) -> bool:
             try:
-                return fits_type(answer_type, self.pipeline.text(d)[a:b])
+                return fits_any(answer_types, self.pipeline.text(d)[a:b])
             except Exception:  # noqa: BLE001 - a guide removed since the matrix was loaded
                 return False
 
-        keep = holds_figure if answer_type in TYPED else None
+        keep = holds_figure if all(t in TYPED for t in answer_types) else None
         found = matrix.search(qvec, self.policy.unit_candidates, docs)
         lead = found[:self.policy.unit_candidates // 2]
         if keep is not None:

@@ -16,7 +16,8 @@ import numpy as np
 
 from careerkg.model import Entity, Mention
 from careerkg.graph.vocab import CKG
-from careerkg.qa.request import Constraint, Request, answer_type, pay_basis, places_in, source_spans, unknown_roles
+from careerkg.qa.request import (SENIORITY, Constraint, Request, answer_types, count_unit, pay_basis, places_in,
+                                  source_spans, unknown_roles)
 
 INTENT_EXAMPLES: dict[str, list[str]] = {
     "salary": [
@@ -53,14 +54,6 @@ INTENT_EXAMPLES: dict[str, list[str]] = {
     ],
 }
 
-_SENIORITY = [
-    (re.compile(r"\b(junior|jr\.?|entry[- ]level|graduate|grad|beginner|starting out|just starting|newly qualified|first job)s?\b", re.I), "Junior"),
-    (re.compile(r"\b(mid[- ]?level|mid|intermediate)\b", re.I), "Mid"),
-    (re.compile(r"\b(senior|sr\.?)\b", re.I), "Senior"),
-    (re.compile(r"\b(lead|leads|head of)\b", re.I), "Lead"),
-    (re.compile(r"\b(principal|staff)\b", re.I), "Principal"),
-    (re.compile(r"\b(contractors?|contract|day[- ]rates?|per day|freelance)\b", re.I), "Contractor"),
-]
 _OUTSIDE_LONDON = re.compile(r"\b(outside (of )?london|rest of (the )?uk|outside the capital|regions?|regional)\b", re.I)
 _UK = re.compile(r"\b(uk|united kingdom|britain|nationally|national)\b", re.I)
 _QUANTITY = re.compile(r"\b(how (many|much)|what (number|percentage|share))\b", re.I)
@@ -76,6 +69,7 @@ class Understanding:
     location: str | None = None  # city IRI, ckg:UK or ckg:UKOutsideLondon
     wants_quantity: bool = False
     request: Request | None = None
+    locations: tuple[str, ...] = ()  # every place asked about ("London compared with the rest of the UK")
 
     def iris(self, kind: str) -> list[str]:
         return list(dict.fromkeys(m.entity.iri for m in self.mentions if m.entity.kind == kind))
@@ -186,6 +180,9 @@ class QuestionUnderstanding:
         basis = pay_basis(text)
         if basis:
             add("basis", basis)
+        unit = count_unit(text)
+        if unit:
+            add("unit", unit)
         ner_places = [e.text for e in ents if e.label_ in ("GPE", "LOC")]
         places = places_in(text, ner_places, city_labels)
         for p in places:
@@ -209,7 +206,8 @@ class QuestionUnderstanding:
         # a named source is not also an employer constraint ("according to the Accenture Tracker")
         cons = [c for c in cons if not (c.kind == "employer" and any(
             c.value.lower() in text[a:b].lower() for _, (a, b) in spans))]
-        return Request(question, text, answer_type(text), cons, fixes, places)
+        first, more = answer_types(text)
+        return Request(question, text, first, cons, fixes, places, more)
 
     def understand(self, question: str, qvec: list[float], *, labels: dict[str, list[str]] | None = None,
                    original: str | None = None, fixes: list[tuple[str, str]] = ()) -> Understanding:
@@ -247,7 +245,7 @@ class QuestionUnderstanding:
         intent = max(scores, key=scores.get)
         if scores[intent] < 0.25:
             intent = "open"
-        seniority = next((lvl for rx, lvl in _SENIORITY if rx.search(question)), None)
+        seniority = next((lvl for rx, lvl in SENIORITY if rx.search(question)), None)
         location = None
         cities = [m.entity.iri for m in mentions if m.entity.kind == "city"]
         if _OUTSIDE_LONDON.search(question):
@@ -256,9 +254,11 @@ class QuestionUnderstanding:
             location = cities[0]
         elif _UK.search(question):
             location = str(CKG.UK)
+        locations = tuple(dict.fromkeys(cities + ([str(CKG.UKOutsideLondon)] if _OUTSIDE_LONDON.search(question)
+                                                  else [])))
         req = self.request(original or question, question, mentions, seniority, list(fixes))
         return Understanding(question, intent, scores, mentions, seniority, location,
-                             bool(_QUANTITY.search(question)), req)
+                             bool(_QUANTITY.search(question)), req, locations)
 
 
 def _name_like(text: str) -> bool:

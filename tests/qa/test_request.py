@@ -111,3 +111,73 @@ def test_a_day_rate_question_is_not_answered_by_a_yearly_figure():
     assert [c.kind for c in sc.satisfies("a", 0, first)] == ["basis"]
     assert sc.satisfies("a", first + 1, len(docs["a"].text)) == []
     assert [c.kind for c in sc.satisfies("a", 0, first, unit="YEAR")] == ["basis"]
+
+
+def test_a_daily_routine_is_not_a_pay_basis_and_how_many_hours_counts_in_hours():
+    from careerkg.qa.request import count_unit, pay_basis
+
+    assert pay_basis("What time is the daily stand-up for a data engineer?") is None
+    assert pay_basis("What is the daily rate for a contract data engineer?") == "day"
+    assert count_unit("How many hours a week do data scientists work?") == "hour"
+    assert count_unit("How long does the course take?") is None
+    docs = {"a": _doc("a", "Moving from analyst to scientist takes 6-18 months.\nMost analysts work 37.5 hours a week.")}
+    sc = Scope(Request("q", "q", "duration", [Constraint("unit", "hour")]), docs, {})
+    first = docs["a"].text.index("\n")
+    assert [c.kind for c in sc.satisfies("a", 0, first)] == ["unit"]
+    assert sc.satisfies("a", first + 1, len(docs["a"].text)) == []
+
+
+def test_a_level_binds_pay_figures_but_not_other_answers():
+    text = "Harrogate\nAnalyst average: £31,000–£40,000\nSenior Analyst: £45,000–£58,000\n"
+    docs = {"a": _doc("a", text)}
+    avg, senior = text.index("Analyst average"), text.index("Senior Analyst")
+    cons = [Constraint("seniority", "Senior"), Constraint("place", "Harrogate")]
+    sc = Scope(Request("q", "q", "amount", list(cons)), docs, {})
+    assert [c.kind for c in sc.satisfies("a", avg, avg + 34)] == ["seniority"]
+    assert sc.satisfies("a", senior, senior + 31) == []  # the place comes from the heading above the run
+    assert sc.satisfies("a", avg, avg + 34, seniority="Senior") == []  # a claim's own level decides
+    sc = Scope(Request("q", "q", "list", list(cons)), docs, {})
+    assert sc.satisfies("a", avg, avg + 34) == []
+    from careerkg.qa.request import levels_named
+
+    assert levels_named("| Analyst | 2–5 years | £40,000 |") == {"Mid"}
+    assert levels_named("Lead / Principal Analyst") == {"Lead", "Principal"}
+
+
+def test_a_figure_line_is_not_a_heading():
+    text = "Harrogate\nAnalyst average: £31,000–£40,000\nSenior Analyst: £45,000–£58,000\n"
+    assert heading_before(text, text.index("Senior Analyst")) == "Harrogate"
+    text = "Data Engineer Salary UK 2026: The Full Guide\nJunior roles start at £40,000.\n"
+    assert heading_before(text, text.index("Junior")).startswith("Data Engineer Salary")
+
+
+def test_several_places_are_met_by_evidence_for_any_one_of_them():
+    docs = {"a": _doc("a", "Harrogate\nAnalyst average: £31,000\nRipon\nAnalyst average: £29,000\n"),
+            "b": _doc("b", "Analysts in Hull earn £28,000.")}
+    req = Request("q", "q", "amount", [Constraint("place", "Harrogate"), Constraint("place", "Ripon")])
+    sc = Scope(req, docs, {})
+    assert sc.allowed == {"a"} and not sc.unmet
+    t = docs["a"].text
+    h, r = t.index("Analyst average: £31"), t.index("Analyst average: £29")
+    assert sc.satisfies("a", h, h + 24) == [] and sc.satisfies("a", r, r + 24) == []
+    assert sc.places_met("a", h, h + 24) == {"Harrogate"} and sc.places_met("a", r, r + 24) == {"Ripon"}
+    req = Request("q", "q", "amount", [Constraint("place", "Harrogate"), Constraint("place", "Inverness")])
+    assert [c.value for c in Scope(req, docs, {}).unmet] == ["Inverness"]
+
+
+def test_lower_case_places_are_places_when_they_name_a_big_uk_city_region_or_country():
+    def names(q):
+        return [p.name for p in places_in(q, [], set())]
+
+    assert names("data engineer pay in glasgow?") == ["Glasgow"]
+    assert names("data jobs in wales") == ["Wales"]
+    assert names("which skills are in demand") == []
+    assert names("ml jobs in nice weather") == []  # a common word naming a city abroad stays a word
+
+
+def test_two_part_questions_have_a_type_per_part():
+    from careerkg.qa.request import answer_types
+
+    assert answer_types("What time is the stand-up, and how long does it last?") == ("date", ("duration",))
+    assert answer_types("What share of ads named Python, and what was it a year earlier?") == ("percent", ())
+    assert answer_types("What is the difference between an analyst and a scientist?") == ("explanation", ())
