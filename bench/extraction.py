@@ -184,6 +184,8 @@ def evaluate(results: dict[str, DocResult], facts: list[dict]) -> dict:
                 matched += 1
                 if kind == "salary":
                     place = (f.get("place") or "").lower() or None
+                    if place and re.fullmatch(r"rest of (?:the )?uk|(?:uk )?outside (?:of )?london", place):
+                        place = "uk outside london"  # one place, written as annotators do
                     if place is None or any(_place_label(res, c.location) == place for c in hits):
                         place_ok += 1
                     if f.get("seniority") is None or any(c.seniority == f["seniority"] for c in hits):

@@ -48,7 +48,8 @@ _COUNTRIES = {"uk", "u.k.", "united kingdom", "the united kingdom", "britain", "
               "united states", "america", "china", "europe", "eu", "india", "germany", "france",
               "the south west", "south west", "the north", "the midlands"}
 _CITY_PREV = {"in", "near", "across", "around", "outside", "from", "based", "to"}
-_LIST_NAME = r"[A-Z][\w'’.&\-]*(?:[ \t]+(?:(?:&|of|for|and)[ \t]+)?[A-Z][\w'’.&\-]*){0,3}"
+# a capitalised name of up to four words; a dot only inside a word ("Checkout.com", not "ElevenLabs. No")
+_LIST_NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for|and)[ \t]+)?[A-Z](?:[\w'’&\-]|\.(?=\w))*){0,3}"
 _NAME = r"[A-Z][\w'’.&\-]*(?:[ \t]+(?:(?:&|of|for)[ \t]+)?[A-Z][\w'’.&\-]*){0,3}"
 # how a name is used when it names an employer: what comes right after it, or right before it
 _AFTER_CUE = re.compile(
@@ -90,10 +91,12 @@ _LIST = rf"{_LIST_NAME}(?:(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t
 _LIST_PATTERNS = (
     re.compile(rf"\b(?i:companies|company|firms|employers|startups|scale-ups|organisations|"
                rf"organizations|labs|players|banks|retailers|businesses)[ \t]+"
-               rf"(?:like|such as|including)[ \t]+(?P<list>{_LIST})"),
+               rf"(?:[^.;:\n]{{0,40}}?[ \t])?(?:like|such as|including|include|includes)[ \t]+(?P<list>{_LIST})"),
     re.compile(rf"\b(?:especially|particularly|notably|including)?[ \t]*\bat[ \t]+(?P<list>{_LIST})"),
 )
 _PAREN = re.compile(rf"\((?P<list>{_LIST})\)")
+_NAME_RUN = re.compile(rf"(?<![\w'’.&-])(?P<list>{_LIST_NAME}(?:,[ \t]*{_LIST_NAME}){{1,}}(?:,?[ \t]+(?:and|or)[ \t]+"
+                       rf"{_LIST_NAME})?)")
 _ITEM_SPLIT = re.compile(r",[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+")
 
 
@@ -355,6 +358,22 @@ class EntityLinker:
                 items = self._list_items(text, m.start("list"), m.end("list"))
                 if pat is _LIST_PATTERNS[1] and len(items) < 2 and not (items and items[0] in ner_orgs):
                     continue
+                for s, e in items:
+                    add(s, e, "pattern")
+        # 1b. a run of three or more names one of which is a known employer ("Cohere, Google DeepMind,
+        # Synthesia and ElevenLabs"): the others are employers too, unless one of them is known as
+        # something else (a place, a skill, a role: then the run is not a list of employers)
+        for m in _NAME_RUN.finditer(text):
+            items = self._list_items(text, m.start("list"), m.end("list"))
+            if len(items) < 3:
+                continue
+            known = set()
+            for s, e in items:
+                span = doc.char_span(s, e, alignment_mode="expand")
+                known |= {kinds.get(i) for i in range(span.start, span.end)} if span is not None else set()
+                if found.get((s, e), ("",))[0] == "org":
+                    known.add("org")
+            if "org" in known and not known & {"city", "skill", "role"}:
                 for s, e in items:
                     add(s, e, "pattern")
         # 2. a name used as an employer: "X graduate salary", "X hires ..."

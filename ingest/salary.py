@@ -456,7 +456,8 @@ class SalaryExtractor:
             head_roles = [m for h in heads for m in self.roles.within(h.start, h.end)]
             role = head_roles[0].entity.iri if head_roles and not self.roles.starting(line.start, label_end) \
                 else role
-        location = self._location_in(line.start, line.end) or self._lead_in_location(line)
+        location = self._location_in(line.start, line.end) or self._lead_in_location(line) or \
+            self._heading_location(line)
         out: list[Claim] = []
         for r in ranges:
             if _CHANGE.search(self.text, max(line.start, r.start - 60), r.start):
@@ -514,6 +515,14 @@ class SalaryExtractor:
         self._lead_in[line.index] = found
         return found
 
+    def _heading_location(self, line: Line) -> str | None:
+        """The place a short heading names for the lines under it ("Manchester" / "Data Analyst avg:
+        £36,000–£48,000" / "Senior Analyst: £50,000–£65,000")."""
+        heading = self.layout.heading_of(line)
+        if heading is None or len(heading.content.split()) > 4:
+            return None
+        return self._location_in(heading.start, heading.end)
+
     def _lead_in_of(self, i: int) -> str | None:
         if i < 0:
             return None
@@ -526,6 +535,8 @@ class SalaryExtractor:
         heading = self.layout.heading_of(line)
         in_salary_section = bool(heading and _SALARY_CUE.search(heading.content))
         list_location = self._lead_in_location(line) if line.kind == "item" else None
+        if list_location is None and len(line.content.split()) <= 12:
+            list_location = self._heading_location(line)
         out: list[Claim] = []
         for s, e in self.layout.sentences(line):
             ranges = find_ranges(self.text, s, e)

@@ -65,6 +65,11 @@ _TECH_TOKEN = re.compile(
     r"\b(?:in|on|into)[ \t]+(?P<camel>[A-Z][a-z]+[A-Z][a-z]+[A-Za-z]*)(?![\w#+-])")
 _DATA_VERB = re.compile(r"\b(?:quer\w*|stor\w*|deploy\w*|train\w*|host\w*|load\w*|process\w*|analy[sz]\w*|"
                         r"model\w*|pipelines?|tables?|warehous\w*|orchestrat\w*|serv\w*|usage|data)\b", re.I)
+# two or more capitalised names after a tool verb ("built in Grafana or Kibana", "using Terraform or
+# CloudFormation"): tools (places and entities the gazetteer knows as something else are dropped in _add)
+_TOOL_LIST = re.compile(r"\b(?:using|uses|use|built (?:in|with|on)|written in|managed (?:in|with)|via)[ \t]+"
+                        r"(?P<list>[A-Z][\w.+#-]*(?:(?:,[ \t]*|[ \t]+(?:or|and)[ \t]+|,[ \t]*(?:or|and)[ \t]+)"
+                        r"[A-Z][\w.+#-]*)+)")
 # "AI skills", "GenAI skills": an upper-case or CamelCase term right before a lower-case "skills"
 _BEFORE_SKILLS = re.compile(r"\b(?P<name>[A-Z]{2,}[A-Za-z0-9#+]*|[A-Z][a-z]+[A-Z]\w*)[ \t]+skills\b")
 
@@ -94,6 +99,12 @@ class SkillFinder:
             if g == "camel" and not _DATA_VERB.search(self.text, max(0, m.start() - 60), m.start()):
                 continue  # "look the interviewer up on LinkedIn": a site, not a tool
             self._add(m.start(g), m.end(g), strict=True)
+        for m in _TOOL_LIST.finditer(self.text):
+            s = m.start("list")
+            for item in _ITEM_SPLIT.finditer(self.text, s, m.end("list")):
+                self._add(s, item.start(), strict=True)
+                s = item.end()
+            self._add(s, m.end("list"), strict=True)
         for m in _BEFORE_SKILLS.finditer(self.text):
             self._add(m.start("name"), m.end("name"), strict=True)
         self._under_headings()

@@ -60,6 +60,8 @@ _AFTER_SKIP = re.compile(r"^\s*(?:ago\b|min read|read\b|(?:to|up to|leading up t
                          + _MONTHS + r"|the|date)|:\d)", re.I)
 _DATE_AROUND = re.compile(rf"^\s*{_MONTHS}\b|^\s*(?:st|nd|rd|th)\b", re.I)
 _DATE_BEFORE = re.compile(rf"\b{_MONTHS}\s*$|\b(?:in|since|by|from|until|of|during|for)\s+$", re.I)
+_TAKES = re.compile(r"\b(?:takes?|took|lasts?|lasted|requires?|spend|spent|runs? for)\s+(?:about |around |roughly |"
+                    r"between |typically |usually )?$", re.I)
 _FRACTION = re.compile(r"\b(?:nearly |almost |around |about |roughly |over |just under )?a (?P<f>half|third|quarter|"
                        r"fifth|tenth) of\b", re.I)
 _FRACTIONS = {"half": 50.0, "third": 33.3, "quarter": 25.0, "fifth": 20.0, "tenth": 10.0}
@@ -99,8 +101,9 @@ def figures(text: str, start: int = 0, end: int | None = None,
     for m in _FIG.finditer(text, start, end):
         num, cur, dur, pct = m.group("num"), m.group("cur"), m.group("dur"), m.group("pct")
         word = num.lower() in _WORDS
-        if word and not (dur or num.lower() != "one" and _WORD_COUNT_NOUN.match(text, m.end(), min(end, m.end() + 40))):
-            continue  # "two placement rotations" counts; "No one knows", "One caveat ..." do not
+        if word and not (dur or pct or num.lower() != "one"
+                         and _WORD_COUNT_NOUN.match(text, m.end(), min(end, m.end() + 40))):
+            continue  # "two placement rotations", "three per cent" count; "No one knows", "One caveat ..." do not
         left = text[max(start, m.start() - 16):m.start()]
         right = text[m.end():m.end() + 24]
         if _NOT_BEFORE.search(left) and not (cur or pct) or _AFTER_SKIP.match(right) or _DATE_AROUND.match(right):
@@ -122,8 +125,9 @@ def figures(text: str, start: int = 0, end: int | None = None,
             key = dur.lower().rstrip("s")
             unit = _DUR_UNIT.get(key[:3] if key.startswith("min") else key, "YEAR")
             if hi is not None or m.group("plus"):
-                if unit == "YEAR":
-                    continue  # an experience band "0–2 years", "8+ years", "5-10 years experience"
+                if unit == "YEAR" and not _TAKES.search(left):
+                    continue  # an experience band "0–2 years", "8+ years", "5-10 years experience" (but
+                    # "a degree takes three to four years" is how long something lasts)
         elif _YEAR.match(num) and not m.group("mult"):
             continue
         elif m.group("mult") or _COUNT_NOUN.match(text, m.end(), min(end, m.end() + 60)) \
