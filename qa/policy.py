@@ -226,6 +226,10 @@ class Scope:
                 self.allowed &= hit
             else:
                 self.unmet.append(c)
+        for c in self.request.of("publisher"):  # a name used for a source: narrows when a guide is it
+            hit = {d for d in self.allowed if self._source_matches(c.value, self.docs[d])}
+            if hit:
+                self.allowed &= hit
         if not self.unmet:
             # evidence comes from guides that name every constrained thing (place, employer, role, period);
             # of several places, any one (each must be named by some guide)
@@ -233,7 +237,7 @@ class Scope:
             several = len(places) > 1
             any_place: set[str] = set()
             for c in self.request.constraints:
-                if c.kind in ("source", "seniority", "person"):
+                if c.kind in ("source", "seniority", "person", "publisher"):
                     continue
                 texts = BASIS_TEXT if c.kind == "basis" else UNIT_TEXT if c.kind == "unit" else None
                 hit = {d for d in self.allowed if (texts[c.value].search(self.docs[d].text) is not None
@@ -331,8 +335,9 @@ class Scope:
         failed = []
         places = self.request.of("place")
         for c in self.request.constraints:
-            if c.kind in ("source", "person") or (c.kind == "seniority" and self.request.answer_type != AMOUNT):
-                continue
+            if c.kind in ("source", "person", "publisher") or (c.kind == "seniority" and (
+                    self.request.answer_type != AMOUNT or not self.request.of("role"))):
+                continue  # a level qualifies a role's pay ("Graduate visa fee" names no role: no level)
             if c.kind == "seniority":
                 named = {seniority} if seniority else levels_named(context)
                 ok = c.value in named or bool({c.value, *named} >= {"Lead", "Principal"}) or \
@@ -354,6 +359,10 @@ class Scope:
                     ok = role_iri == c.iri
                 else:
                     ok = self._mentions(context + "\n" + v.title, c) or (c.iri is not None and v.main_role == c.iri)
+                    if not ok and c.iri is None and len(c.value.split()) > 1:
+                        # a role no list knows ("LLMOps engineer") is named by its distinctive words
+                        # ("comparable LLMOps roles") once its guide names the whole role
+                        ok = all(contains(context, w) for w in c.value.split()[:-1]) and self._in_text(v, c)
             elif c.kind == "place":
                 ok = self._place_ok(c, context, about, location)
             elif c.kind == "period":

@@ -94,8 +94,10 @@ _ROLE_HEAD = re.compile(
     r"\b((?:[A-Za-z][\w/+-]*\s+){0,3})(engineers?|scientists?|analysts?|developers?|architects?|researchers?|"
     r"managers?|consultants?|specialists?|designers?|administrators?|technicians?|apprentices?|programmers?|auditors?|"
     r"officers?|strategists?|ethicists?)\b", _Q)
-_PREP_PLACE = re.compile(r"\b(?<!outside )(?:in|at|near|around|for|from|to|across|within|based in|live in)\s+"
+_PREP_PLACE = re.compile(r"\b(?<!outside )(?:in|at|near|around|for|from|to|across|within|based in|live in|"
+                         r"compared (?:with|to)|versus|vs\.?|than|relative to)\s+"
                          r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|upon|on|of|and the|the))*)")
+_AND_PLACE = re.compile(r"(?:,|\band\b|\bor\b)\s+([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)")
 _LOWER_PREP_PLACE = re.compile(r"\b(?:in|at|near|around|from|across)\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)")
 GENERIC_ROLE_WORDS = frozenset("""a an the my your our their this that these those each every any some senior junior
 mid mid-level lead principal staff graduate entry entry-level experienced new good top best average typical
@@ -115,7 +117,8 @@ def answer_type(question: str) -> str:
     if _PERSON_Q.search(q):
         return PERSON
     if _CHANGE_Q.search(q) and (_AMOUNT_Q.search(q) or re.search(
-            r"\b(demand|jobs?|vacanc|postings?|ads?|roles?|equity|bonus|package)", q, _Q)):
+            r"\b(demand|jobs?|vacanc|postings?|ads?|roles?|equity|bonus|package)|\bhow much (more|less|extra)\b",
+            q, _Q)):
         return CHANGE
     if _PERCENT_Q.search(q):
         return PERCENT
@@ -255,6 +258,13 @@ def places_in(question: str, ner_places: list[str], known_city_labels: set[str])
         if any(p.name in f or c in f for f in found):
             continue
         found[c] = p
+    if found:  # "in Leeds and Hull", "in Leeds, Hull or York": names coordinated with a place (exact names)
+        for m in _AND_PLACE.finditer(question):
+            for c in (m.group(1), m.group(1).split()[0]):
+                p = table.lookup(c)
+                if p is not None and not any(p.name == q.name for q in found.values()):
+                    found[c] = p
+                    break
     return list(found.values())
 
 
@@ -291,5 +301,19 @@ def unknown_roles(question: str, known_spans: list[tuple[int, int]]) -> list[str
             words.insert(0, w)
         if not words:
             continue
-        out.append(" ".join(words + [m.group(2)]))
+        head = m.group(2)
+        if head.lower().endswith("s") and not head.lower().endswith("ss"):
+            head = head[:-1]  # "LLMOps engineers": the role is "LLMOps engineer"
+        out.append(" ".join(words + [head]))
     return out
+
+
+_PUBLISHER = re.compile(r"\b(?:the|in|from|by)\s+(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})(?:['’]s)?"
+                        r"(?:\s+[\w-]+){0,3}?\s+(?:figures|numbers|data|table|tables|guide|survey|report|article|"
+                        r"ranges|page|benchmarks?)\b")
+
+
+def publisher_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
+    """Names used attributively for a source ("the ObiTech MLOps salary figures", "in the Applyo table"):
+    a source when a guide's title, publisher or site is named so, else just a word of the question."""
+    return [(m.group("name"), m.span("name")) for m in _PUBLISHER.finditer(question)]

@@ -393,11 +393,15 @@ def _common_words() -> frozenset[str]:
 
 
 def _most_common(failed: list[list[Constraint]]) -> list[Constraint]:
-    """The constraint the best candidates fail most often (a place before a figure on a tie)."""
+    """What the nearest misses lack: of the candidates failing the fewest constraints, the constraints
+    they fail most often. A tie names both ("nothing for York and nothing at the Senior level": the York
+    figure is not a senior one, the senior figure not York's); a figure of the wrong kind comes last and
+    is named only when nothing else is."""
+    fewest = min(len(m) for m in failed)
     counts: dict[Constraint, int] = {}
-    for miss in failed:
+    for miss in (m for m in failed if len(m) == fewest):
         for c in miss:
             counts[c] = counts.get(c, 0) + 1
     best = max(counts.values())
-    top = [c for c, n in counts.items() if n == best]
-    return [min(top, key=lambda c: c.kind == "figure")]
+    top = sorted((c for c, n in counts.items() if n == best), key=lambda c: c.kind == "figure")
+    return [c for c in top if c.kind != "figure"][:2] or top[:1]

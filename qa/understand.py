@@ -17,7 +17,7 @@ import numpy as np
 from careerkg.model import Entity, Mention
 from careerkg.graph.vocab import CKG
 from careerkg.qa.request import (SENIORITY, Constraint, Request, answer_types, count_unit, pay_basis, places_in,
-                                  source_spans, unknown_roles)
+                                  publisher_spans, source_spans, unknown_roles)
 
 INTENT_EXAMPLES: dict[str, list[str]] = {
     "salary": [
@@ -203,6 +203,11 @@ class QuestionUnderstanding:
         spans = source_spans(text)
         for s, _ in spans:
             add("source", s)
+        linked = [(m.start, m.end) for m in mentions]
+        for name, (a, b) in publisher_spans(text):
+            cut = min([x for x, y in linked if a <= x < b] or [b])  # "ObiTech MLOps": up to the linked "MLOps"
+            if not spans and text[a:cut].strip() and not any(x < a < y for x, y in linked):
+                add("publisher", text[a:cut].strip())  # "the ObiTech ... figures": narrows to ObiTech if a guide is it
         # a named source is not also an employer constraint ("according to the Accenture Tracker")
         cons = [c for c in cons if not (c.kind == "employer" and any(
             c.value.lower() in text[a:b].lower() for _, (a, b) in spans))]

@@ -61,3 +61,21 @@ def test_an_employer_first_seen_in_a_new_guide_is_known_to_questions(runtime_fac
     # a name no guide holds is an unmet employer, not a generic word of it
     b = rt.qa.ask("Where is Peakline Dynamics based?")
     assert b.abstained
+
+
+def test_levels_and_places_under_headings_are_held_to_the_question(runtime_factory):
+    """A guide whose figures sit under place headings ("Harrogate" / "Senior Analyst: £...")."""
+    rt = runtime_factory()
+    guide = ("# Data analyst pay in North Yorkshire\n\nData analysts in North Yorkshire earn less than in London.\n\n"
+             "Harrogate\nData Analyst avg: £31,000–£40,000\nSenior Analyst: £45,000–£58,000\n"
+             "York\nData Analyst avg: £30,000–£39,000\n").encode()
+    res = rt.pipeline.ingest_bytes(guide, "north-yorkshire-analysts.md")
+    assert res.ok, res.reason
+    qa = rt.qa
+    a = qa.ask("senior data analyst salary in harrogate?")
+    assert not a.abstained and "45,000" in a.answer and "31,000" not in a.answer, a.answer
+    a = qa.ask("What does a senior data analyst earn in York?")  # York gives only the average
+    assert a.abstained, a.answer
+    assert {"constraint": "seniority", "value": "Senior"} in a.unmet
+    a = qa.ask("What do data analysts earn in Harrogate compared with York?")
+    assert not a.abstained and "31,000" in a.answer and "30,000" in a.answer, a.answer

@@ -131,12 +131,15 @@ def test_a_level_binds_pay_figures_but_not_other_answers():
     text = "Harrogate\nAnalyst average: £31,000–£40,000\nSenior Analyst: £45,000–£58,000\n"
     docs = {"a": _doc("a", text)}
     avg, senior = text.index("Analyst average"), text.index("Senior Analyst")
-    cons = [Constraint("seniority", "Senior"), Constraint("place", "Harrogate")]
+    cons = [Constraint("role", "Analyst"), Constraint("seniority", "Senior"), Constraint("place", "Harrogate")]
     sc = Scope(Request("q", "q", "amount", list(cons)), docs, {})
     assert [c.kind for c in sc.satisfies("a", avg, avg + 34)] == ["seniority"]
     assert sc.satisfies("a", senior, senior + 31) == []  # the place comes from the heading above the run
     assert sc.satisfies("a", avg, avg + 34, seniority="Senior") == []  # a claim's own level decides
     sc = Scope(Request("q", "q", "list", list(cons)), docs, {})
+    assert sc.satisfies("a", avg, avg + 34) == []
+    # a level qualifies a role's pay: with no role ("the Graduate visa fee") a level word binds nothing
+    sc = Scope(Request("q", "q", "amount", cons[1:]), docs, {})
     assert sc.satisfies("a", avg, avg + 34) == []
     from careerkg.qa.request import levels_named
 
@@ -173,6 +176,17 @@ def test_lower_case_places_are_places_when_they_name_a_big_uk_city_region_or_cou
     assert names("data jobs in wales") == ["Wales"]
     assert names("which skills are in demand") == []
     assert names("ml jobs in nice weather") == []  # a common word naming a city abroad stays a word
+
+
+def test_a_name_used_for_a_source_narrows_only_when_a_guide_is_it():
+    from careerkg.qa.request import publisher_spans
+
+    assert [n for n, _ in publisher_spans("Do the Fennick salary figures include bonuses?")] == ["Fennick"]
+    docs = {"a": _doc("a", "Bonuses are extra.", "Fennick salary guide"), "b": _doc("b", "Bonuses vary.", "Other")}
+    sc = Scope(Request("q", "q", "yesno", [Constraint("publisher", "Fennick")]), docs, {})
+    assert sc.allowed == {"a"} and not sc.unmet
+    sc = Scope(Request("q", "q", "yesno", [Constraint("publisher", "Harrogate")]), docs, {})
+    assert sc.allowed == {"a", "b"} and not sc.unmet  # no guide is "Harrogate": just a word, nothing unmet
 
 
 def test_two_part_questions_have_a_type_per_part():
