@@ -25,7 +25,8 @@ class Runtime:
     def embedder(self):
         from careerkg.ingest.embed import Embedder
 
-        return Embedder(self.settings.embed_model, self.settings.embed_batch_size)
+        return Embedder(self.settings.embed_model, self.settings.embed_batch_size,
+                        cache_size=self.settings.question_cache)
 
     @cached_property
     def index(self):

@@ -40,6 +40,7 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(1, ge=0, le=10)
     chunk_max_chars: int = Field(1200, ge=200)
     top_k: int = Field(5, ge=1, le=50)
+    question_cache: int = Field(2048, ge=0, description="Question vectors kept per process (LRU); 0 = off.")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"

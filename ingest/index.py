@@ -9,6 +9,8 @@ falls back to its default (downloading) model. Telemetry is off.
 
 from __future__ import annotations
 
+import threading
+
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -112,6 +114,12 @@ class ChromaIndex:
         from chromadb.config import Settings as ChromaSettings
 
         self.embedder = embedder
+        # the chunk count, cached between this object's own writes when embedded (only this process
+        # writes an embedded index); every query needs it and Chroma's count() is a SQLite round trip
+        self._cache_count = not url
+        self._count: int | None = None
+        self._writes = 0
+        self._count_lock = threading.Lock()
         chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
         try:
             if url:
@@ -130,6 +138,7 @@ class ChromaIndex:
     def add(self, chunks: list[Chunk], embeddings: list[list[float]], *, sha256: str, title: str) -> None:
         if not chunks:
             return
+        self._changed()
         step = 1000
         for i in range(0, len(chunks), step):
             part = chunks[i:i + step]
@@ -140,6 +149,7 @@ class ChromaIndex:
                 metadatas=[{"doc_id": c.doc_id, "sha256": sha256, "start": c.start, "end": c.end,
                             "index": c.index, "title": title} for c in part],
             )
+        self._changed()
 
     def delete_doc(self, doc_id: str, keep_sha256: str | None = None) -> int:
         where: dict = {"doc_id": doc_id}
@@ -147,7 +157,9 @@ class ChromaIndex:
             where = {"$and": [{"doc_id": doc_id}, {"sha256": {"$ne": keep_sha256}}]}
         ids = self.collection.get(where=where, include=[])["ids"]
         if ids:
+            self._changed()
             self.collection.delete(ids=ids)
+            self._changed()
         return len(ids)
 
     def query(self, embedding: list[float], k: int) -> list[Hit]:
@@ -170,5 +182,18 @@ class ChromaIndex:
             counts[key] = counts.get(key, 0) + 1
         return counts
 
+    def _changed(self) -> None:
+        with self._count_lock:
+            self._writes += 1
+            self._count = None
+
     def count(self) -> int:
-        return int(self.collection.count())
+        n = self._count
+        if n is not None:
+            return n
+        seen = self._writes
+        n = int(self.collection.count())
+        with self._count_lock:
+            if self._cache_count and seen == self._writes:  # no write of ours began meanwhile
+                self._count = n
+        return n
