@@ -49,7 +49,8 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
 
 
 def evidence_units(text: str) -> list[tuple[int, int]]:
-    """The evidence units of a whole document, in order (at most :data:`MAX_UNITS`)."""
+    """The evidence units of a whole document, in order of their start (at most :data:`MAX_UNITS`):
+    its sentences, and each label/value card whole (:func:`card_spans`)."""
     out = []
     for a, b in sentence_spans(text):
         while b - a > MAX_UNIT_CHARS:
@@ -58,6 +59,47 @@ def evidence_units(text: str) -> list[tuple[int, int]]:
         out.append((a, b))
         if len(out) >= MAX_UNITS:
             return out[:MAX_UNITS]
+    cards = card_spans(text)
+    if cards:
+        out = sorted(set(out) | set(cards))[:MAX_UNITS]
+    return out
+
+
+_FIGURE_ONLY = re.compile(r"[~≈+\-−]?\s*(?:[£$€]\s?)?\d[\d,.]*\s*(?:[kKmM]|bn)?(?:\s*[–—-]\s*(?:[£$€]\s?)?\d[\d,.]*"
+                          r"\s*(?:[kKmM]|bn)?)?\s*[%+]?")
+_CARD_LINES = 200_000  # a document with more lines than this gets no card units (they are for pages, not dumps)
+
+
+def card_spans(text: str) -> list[tuple[int, int]]:
+    """Label/value cards: a line holding only a figure ("72%", "£550–750") with the short caption
+    lines around it (up to two above, one below: "SQL" / "Essential" / "72%"; "£550–750" / "Senior
+    contractor/day"), as one span, so that a question naming the caption finds the figure."""
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((pos, pos + len(line), line.strip()))
+        pos += len(line) + 1
+        if len(lines) > _CARD_LINES:
+            return []
+
+    def figure(t: str) -> bool:
+        return len(t) <= 30 and _FIGURE_ONLY.fullmatch(t) is not None
+
+    def caption(t: str) -> bool:
+        return len(t.split()) <= 8 and len(t) <= 60 and not figure(t) and not re.search(r"[.!?:]$", t) \
+            and not t.startswith("|")
+
+    out = []
+    for i, (a, b, t) in enumerate(lines):
+        if not figure(t):
+            continue
+        first = last = i
+        while first > i - 2 and first > 0 and caption(lines[first - 1][2]):
+            first -= 1
+        if i + 1 < len(lines) and caption(lines[i + 1][2]):
+            last = i + 1
+        if (first, last) != (i, i):
+            out.append((lines[first][0], lines[last][1]))
     return out
 
 

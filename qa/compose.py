@@ -270,8 +270,11 @@ class Composer:
 
         scored = []
         seen: set[tuple[str, int, int]] = set()
+        n_passages = len(passages)
         for rank, p in enumerate([*passages, *extra]):
             spans = sentence_spans(p.text, p.start)
+            if rank >= n_passages and "\n" in p.text.strip() and not p.text.startswith("|"):
+                spans = [(p.start, p.end)] + spans  # a label/value card found whole: "SQL / Essential / 72%"
             texts = [p.text[a - p.start:b - p.start] for a, b in spans]
             covs = [cover(context(p, a, t), context_of(p.doc_id, a) if context_of else "")
                     for (a, _), t in zip(spans, texts)]

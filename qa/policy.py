@@ -339,7 +339,8 @@ class Scope:
                     self.request.answer_type != AMOUNT or not self.request.of("role"))):
                 continue  # a level qualifies a role's pay ("Graduate visa fee" names no role: no level)
             if c.kind == "seniority":
-                named = {seniority} if seniority else levels_named(context)
+                # a claim's own level decides, but "Contractor" is a pay basis: the caption says the level
+                named = {seniority} if seniority and seniority != "Contractor" else levels_named(context)
                 ok = c.value in named or bool({c.value, *named} >= {"Lead", "Principal"}) or \
                     (c.value == "Contractor" and (unit == "DAY" or BASIS_TEXT["day"].search(context) is not None))
             elif c.kind == "place" and len(places) > 1:

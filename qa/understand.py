@@ -197,7 +197,9 @@ class QuestionUnderstanding:
         for e in ents:
             if e.label_ == "ORG" and not any(m.start < e.end_char and e.start_char < m.end for m in mentions) \
                     and e.text.lower() not in place_words and _name_like(e.text):
-                add("employer", e.text)
+                name = re.sub(r"^(?:the|a|an)\s+|['’]s$", "", e.text, flags=re.I).strip()  # "the Royal Society's"
+                if name:
+                    add("employer", name)
         for y in re.findall(r"\b(19[5-9]\d|20[0-9]\d)\b", text):
             add("period", y)
         spans = source_spans(text)

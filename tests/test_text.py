@@ -1,0 +1,36 @@
+"""The one text model (careerkg/text.py): sentences, evidence units, label/value cards, headings."""
+
+from __future__ import annotations
+
+from careerkg.text import card_spans, evidence_units, is_heading_line, sentence_spans
+
+
+def test_sentences_keep_table_rows_whole_and_offsets_exact():
+    text = "Pay rose. Senior roles pay more.\n| Level | Pay |\n| Senior | £90k. Bonus 10%. |\n"
+    spans = sentence_spans(text)
+    assert [text[a:b] for a, b in spans] == ["Pay rose.", "Senior roles pay more.", "| Level | Pay |",
+                                             "| Senior | £90k. Bonus 10%. |"]
+
+
+def test_a_label_value_card_is_one_unit_beside_its_lines():
+    text = "Skills\nRust\nEssential\n64%\nGo\nDesirable\n31%\n\n£610–780\n\nSenior contractor/day\n"
+    cards = [text[a:b] for a, b in card_spans(text)]
+    assert "Rust\nEssential\n64%\nGo" in cards  # two captions above, one below
+    assert "£610–780\n\nSenior contractor/day" in [c.split("31%\n\n", 1)[-1] for c in cards]
+    units = evidence_units(text)
+    assert units == sorted(units)  # in order of their start, as the unit matrix needs
+    assert any(text[a:b] == "64%" for a, b in units)  # the lines stay units too
+
+
+def test_prose_and_tables_make_no_cards():
+    text = "Data engineers earn £60,000 on average.\n| Junior | £40,000 |\nIn 2025 demand rose.\n"
+    assert card_spans(text) == []
+
+
+def test_headings_are_short_unpunctuated_lines_that_state_no_figure():
+    assert is_heading_line("Scotland")
+    assert is_heading_line("Data Engineer Salary UK 2026: The Full Guide")
+    assert not is_heading_line("Senior Analyst: £65,000–£85,000")
+    assert not is_heading_line("Salary: 28,500")
+    assert not is_heading_line("Data engineers earn more.")
+    assert not is_heading_line("| Level | Pay |")
