@@ -45,10 +45,21 @@ def test_real_guides_answered_and_unanswerable_abstained(world):
     assert len(cases) >= 50 and sum(not c.answerable for c in cases) >= 12
     results, totals = run_eval(world.qa, cases, world.pipeline.text)
     assert totals["citation_integrity"] == 1.0
-    assert totals["pass_rate"] >= 0.6, totals
+    assert totals["pass_rate"] >= 0.66, totals
     assert totals["abstention_recall"] >= 0.9, totals
     answered = [r for r in results if r.case.answerable]
-    assert sum(r.passed for r in answered) / len(answered) >= 0.52, totals
+    assert sum(r.passed for r in answered) / len(answered) >= 0.6, totals
+
+
+def test_fresh_set_c_answered_and_unanswerable_abstained(world):
+    """Set C was written after sets A and B had shaped the policy, before careerkg ran on it (measured
+    34/54 on first run, 46/54 after the changes it prompted: it is no longer untouched either)."""
+    cases = _cases("questions_c.jsonl")
+    assert len(cases) >= 40 and sum(not c.answerable for c in cases) >= 8
+    results, totals = run_eval(world.qa, cases, world.pipeline.text)
+    assert totals["citation_integrity"] == 1.0
+    assert totals["pass_rate"] >= 0.78, totals
+    assert totals["abstention_recall"] >= 0.8 and totals["false_abstentions"] <= 3, totals
 
 
 def test_unmet_constraints_are_named(world):
