@@ -21,10 +21,12 @@ _EVIDENCE = """
 """
 
 SALARY = """
-SELECT ?claim ?role ?roleLabel ?seniority ?location ?locLabel ?min ?max ?unit ?d ?chunk ?start ?end ?quote WHERE {
+SELECT ?claim ?role ?roleLabel ?seniority ?location ?locLabel ?min ?max ?unit ?currency ?d ?chunk ?start ?end ?quote
+WHERE {
   ?claim a ckg:SalaryClaim ; ckg:role ?role ; schema:unitText ?unit .
   %(seniority)s
   %(location)s
+  OPTIONAL { ?claim schema:currency ?currency }
   OPTIONAL { ?claim schema:minValue ?min }
   OPTIONAL { ?claim schema:maxValue ?max }
   OPTIONAL { ?role skos:prefLabel ?roleLabel }
@@ -74,6 +76,7 @@ class SalaryRow:
     max_value: float | None
     unit: str
     evidence: Evidence
+    currency: str = "GBP"  # ISO 4217: a guide's US-dollar table stays in dollars
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,7 @@ class GraphLookups:
             rows.append(SalaryRow(r["role"], _label(r["role"], r.get("roleLabel")),
                                   sen.rsplit("#", 1)[-1] if sen else None, r.get("location"),
                                   _label(r.get("location"), r.get("locLabel")) if r.get("location") else None,
-                                  r.get("min"), r.get("max"), r["unit"], _evidence(r)))
+                                  r.get("min"), r.get("max"), r["unit"], _evidence(r), r.get("currency") or "GBP"))
         return rows
 
     def relations(self, predicate: str, *, subject: str | None = None, object: str | None = None) -> list[RelationRow]:

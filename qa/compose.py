@@ -39,25 +39,35 @@ class Draft:
     graph_backed: bool = False
 
 
-def money(v: float | None) -> str:
-    return f"£{v:,.0f}" if v is not None else ""
+_SYMBOL = {"GBP": "£", "USD": "$", "EUR": "€"}
+
+
+def money(v: float | None, currency: str = "GBP") -> str:
+    """A figure in its own currency ("£95,000", "$120,000"; an unknown code is written after it)."""
+    if v is None:
+        return ""
+    sym = _SYMBOL.get(currency)
+    return f"{sym}{v:,.0f}" if sym else f"{v:,.0f} {currency}"
 
 
 def salary_range(row: SalaryRow) -> str:
+    cur = row.currency or "GBP"
     if row.min_value is not None and row.max_value is not None and row.min_value == row.max_value:
-        rng = f"around {money(row.min_value)}"
+        rng = f"around {money(row.min_value, cur)}"
     elif row.min_value is not None and row.max_value is not None:
-        rng = f"{money(row.min_value)} – {money(row.max_value)}"
+        rng = f"{money(row.min_value, cur)} – {money(row.max_value, cur)}"
     elif row.min_value is not None:
-        rng = f"{money(row.min_value)}+"
+        rng = f"{money(row.min_value, cur)}+"
     else:
-        rng = f"up to {money(row.max_value)}"
+        rng = f"up to {money(row.max_value, cur)}"
     return rng + (" per day" if row.unit == "DAY" else "")
 
 
 def _where(row: SalaryRow) -> str:
     if row.location == OUTSIDE:
         return "outside London"
+    if not row.location and row.currency != "GBP":
+        return "(figures in " + row.currency + ")"  # a guide's foreign table: no UK place is claimed
     if row.location == UK or not row.location:
         return "in the UK"
     return f"in {row.location_label}"

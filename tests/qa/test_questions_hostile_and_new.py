@@ -79,3 +79,14 @@ def test_levels_and_places_under_headings_are_held_to_the_question(runtime_facto
     assert {"constraint": "seniority", "value": "Senior"} in a.unmet
     a = qa.ask("What do data analysts earn in Harrogate compared with York?")
     assert not a.abstained and "31,000" in a.answer and "30,000" in a.answer, a.answer
+
+
+def test_a_us_dollar_table_is_answered_in_dollars(runtime_factory):
+    rt = runtime_factory()
+    guide = ("# Machine learning engineer pay in the United States\n\nAll figures below are in US dollars.\n\n"
+             "| Level | Salary |\n|---|---|\n| Junior | 95,000 – 120,000 |\n| Senior | 160,000 – 210,000 |\n").encode()
+    res = rt.pipeline.ingest_bytes(guide, "us-mle-pay.md")
+    assert res.ok, res.reason
+    a = rt.qa.ask("What does a senior machine learning engineer earn according to the US pay guide?")
+    assert not a.abstained, a.answer
+    assert "$160,000" in a.answer and "£160,000" not in a.answer, a.answer
