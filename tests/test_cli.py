@@ -388,3 +388,24 @@ def test_docs_duplicates_through_a_service_reads_texts_over_http(monkeypatch):
     assert r.code == 0, r.err
     assert [(p["doc_a"], p["doc_b"], p["kind"]) for p in json.loads(r.out)] == [("a-guide", "b-guide", "exact")]
     assert calls == ["/documents", "/documents/a-guide/text", "/documents/b-guide/text", "/documents/c-other/text"]
+
+
+def test_readme_cli_reference_is_generated_from_the_commands():
+    from careerkg.api.cli_docs import block, readme_block
+
+    readme = (td.ROOT / "README.md").read_text("utf-8")
+    assert readme_block(readme) == block(), "run: .venv/bin/python -m careerkg.api.cli_docs --write"
+
+
+def test_loading_the_model_prints_no_progress_bar(tmp_path):
+    """No "Loading weights 0%|...|" on stderr: apply_offline_env turns huggingface_hub's bars off."""
+    import subprocess
+    import sys as _sys
+
+    code = ("from careerkg.settings import apply_offline_env; apply_offline_env()\n"
+            "from careerkg.ingest.embed import Embedder\nEmbedder().encode_one('x')\n")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "HF_HUB_DISABLE_PROGRESS_BARS"}
+    r = subprocess.run([_sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env=env,
+                       cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    assert "Loading weights" not in r.stderr and "it/s]" not in r.stderr, r.stderr
