@@ -241,9 +241,12 @@ def places_in(question: str, ner_places: list[str], known_city_labels: set[str])
         words = m.group(1).split()
         for n in range(min(len(words), table.max_words), 0, -1):  # longest first: "New York", "North East"
             cands.append(" ".join(words[:n]))
+    loose: list[str] = []
     if question == question.lower():  # no capitals at all: lower-case place names after a preposition
         for m in _LOWER_PREP_PLACE.finditer(question):
             cands += [m.group(1), m.group(1).split()[0]]
+        # ... or anywhere ("ml eng pay newcastle"), when the word is no common English word
+        loose = [w for w in re.findall(r"[a-z][a-z'-]{3,}", question) if w not in _common_lower()]
     for c in cands:
         c = c.strip(" .,'’")
         p = table.lookup(c) or (table.near(c) if c[:1].isupper() and " " not in c else None)
@@ -258,6 +261,11 @@ def places_in(question: str, ner_places: list[str], known_city_labels: set[str])
         if any(p.name in f or c in f for f in found):
             continue
         found[c] = p
+    for w in loose:
+        p = table.lookup(w)
+        if p is not None and (p.kind in ("country", "region") or (p.in_uk and p.population >= 100_000)) \
+                and not any(p.name == q.name for q in found.values()):
+            found[w] = p
     if found:  # "in Leeds and Hull", "in Leeds, Hull or York": names coordinated with a place (exact names)
         for m in _AND_PLACE.finditer(question):
             for c in (m.group(1), m.group(1).split()[0]):
