@@ -97,6 +97,8 @@ def _start(rt) -> None:
     """Load everything once: stores, model, linker, pipeline (repair), QA."""
     t0 = time.perf_counter()
     rt.pipeline  # noqa: B018 - opens index, graph, gazetteer, linker, extractor; repairs
+    # writes extract and embed on a low-priority thread with its own model copy: readers are never starved
+    rt.pipeline.serve_readers(nice=rt.settings.ingest_nice, threads=rt.settings.ingest_threads)
     rt.embedder.encode_one("warm up")
     try:
         rt.qa  # noqa: B018
@@ -125,6 +127,7 @@ def create_app(settings: Settings | None = None, *, runtime=None, announce: bool
         rt = runtime if runtime is not None else Runtime(settings)
         await run_in_threadpool(_start, rt)
         app.state.runtime = rt
+        app.state.ask_slots = ask.AskSlots(settings.ask_concurrency)
         app.state.sparql = await run_in_threadpool(_make_runner, rt, settings)
         if announce:
             from careerkg.api import service

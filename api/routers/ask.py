@@ -79,10 +79,38 @@ def qa_of(rt):
         raise StoreError("question answering is not available in this installation") from None
 
 
-async def prepare_stream(qa, question: str, top_k: int | None, mode: str | None):
+class AskSlots:
+    """At most ``n`` answers computed at once; the rest wait their turn (FIFO) in the event loop.
+
+    An answer is mostly pure Python, so it needs the GIL: 16 answers at once in 16 threads ran no faster
+    than 4 (the process stays at ~1 core either way) but took turns at the GIL with the ingest thread
+    1 in 17, so a guide PUT under load took 30 s instead of a few. Fewer threads at once leave the ingest
+    thread a fair share and cost readers nothing measurable (issue 13; BENCHMARKS.md).
+    """
+
+    def __init__(self, n: int) -> None:
+        import asyncio
+
+        self._sem = asyncio.Semaphore(max(1, n))
+
+    async def run(self, fn, *args, **kwargs):
+        async with self._sem:
+            return await run_in_threadpool(fn, *args, **kwargs)
+
+
+async def compute(request: Request, fn, *args, **kwargs):
+    slots = getattr(request.app.state, "ask_slots", None)
+    if slots is None:
+        return await run_in_threadpool(fn, *args, **kwargs)
+    return await slots.run(fn, *args, **kwargs)
+
+
+async def prepare_stream(qa, question: str, top_k: int | None, mode: str | None, request: Request | None = None):
     """The extractive part of a streamed answer (errors here are ordinary HTTP errors)."""
     from careerkg.qa.stream import AnswerStream
 
+    if request is not None:
+        return await compute(request, AnswerStream, qa, question, top_k=top_k, mode=mode)
     return await run_in_threadpool(AnswerStream, qa, question, top_k=top_k, mode=mode)
 
 
@@ -110,8 +138,8 @@ With `"stream": true` or `Accept: text/event-stream`: """ + STREAM_DOC
 async def ask(body: AskRequest, rt: RuntimeDep, request: Request):
     qa = qa_of(rt)
     if body.stream or wants_events(request):
-        prepared = await prepare_stream(qa, body.question, body.top_k, body.mode)
+        prepared = await prepare_stream(qa, body.question, body.top_k, body.mode, request)
         return event_response(event_bytes(prepared.events()))
-    answer = await run_in_threadpool(qa.ask, body.question, top_k=body.top_k, mode=body.mode)
+    answer = await compute(request, qa.ask, body.question, top_k=body.top_k, mode=body.mode)
     return to_response(answer)
 
