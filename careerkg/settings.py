@@ -42,9 +42,9 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50)
     question_cache: int = Field(2048, ge=0, description="Question vectors kept per process (LRU); 0 = off.")
     ask_concurrency: int = Field(4, ge=1, le=256, description="Answers computed at once (more wait their turn).")
-    ingest_nice: int = Field(10, ge=0, le=19, description="Nice value of the ingest thread while serving "
-                                                          "(extraction and embedding of PUT guides).")
-    ingest_threads: int = Field(1, ge=1, le=64, description="Torch threads of the ingest thread while serving.")
+    ingest_nice: int = Field(10, ge=0, le=19, description="Nice value of the thread that embeds written guides "
+                                                          "while serving.")
+    ingest_threads: int = Field(1, ge=1, le=64, description="Torch threads of the ingest threads while serving.")
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=1, le=65535)
     log_level: Literal["debug", "info", "warning", "error"] = "info"
