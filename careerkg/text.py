@@ -107,8 +107,9 @@ _STATES_FIGURE = re.compile(r"[£$€%]|\w:\s*[~≈]?\d|\d[\d,.]*\s*(?:k\b|years
 
 
 def is_heading_line(line: str) -> bool:
-    """A short unpunctuated line that names a section ("Scotland", "Entry Level"), not a list item,
-    a table row or a line stating a figure ("Salary: £28,500", "Data Analyst avg: £34,000")."""
+    """A short unpunctuated line that names a section ("Scotland", "Entry Level"), not a list item
+    (bulleted, or a bare one starting in lower case: "using Python for data mining"), a table row or a
+    line stating a figure ("Salary: £28,500", "Data Analyst avg: £34,000")."""
     s = line.strip()
-    return 0 < len(s) < 80 and not re.search(r"[.!?:;,)]$", s) and not s.startswith(("|", "-", "•", "*")) \
-        and not re.match(r"\d+[.)]\s", s) and not _STATES_FIGURE.search(s)
+    return 0 < len(s) < 80 and not s[0].islower() and not re.search(r"[.!?:;,)]$", s) \
+        and not s.startswith(("|", "-", "•", "*")) and not re.match(r"\d+[.)]\s", s) and not _STATES_FIGURE.search(s)

@@ -34,3 +34,4 @@ def test_headings_are_short_unpunctuated_lines_that_state_no_figure():
     assert not is_heading_line("Salary: 28,500")
     assert not is_heading_line("Data engineers earn more.")
     assert not is_heading_line("| Level | Pay |")
+    assert not is_heading_line("using programming languages like Python for data mining")
