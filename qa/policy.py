@@ -341,7 +341,7 @@ class Scope:
             if c.kind == "seniority":
                 # a claim's own level decides, but "Contractor" is a pay basis: the caption says the level
                 named = {seniority} if seniority and seniority != "Contractor" else levels_named(context)
-                ok = c.value in named or bool({c.value, *named} >= {"Lead", "Principal"}) or \
+                ok = c.value in named or (c.value in ("Lead", "Principal") and bool(named & {"Lead", "Principal"})) or \
                     (c.value == "Contractor" and (unit == "DAY" or BASIS_TEXT["day"].search(context) is not None))
             elif c.kind == "place" and len(places) > 1:
                 if c is not places[0]:

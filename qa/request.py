@@ -154,10 +154,16 @@ def answer_types(question: str) -> tuple[str, tuple[str, ...]]:
     return answer_type(parts[0]), more
 
 
-_BASIS_Q = {"day": re.compile(r"\bday[- ]?rates?\b|\bper day\b|\ba day\b|\bdaily\b", _Q),
-            "hour": re.compile(r"\bhourly\b|\bper hour\b|\ban hour\b", _Q)}
-BASIS_TEXT = {"day": re.compile(r"\bday[- ]?rates?\b|\bper day\b|/\s?day\b|\ba day\b|\bdaily\b|\bp/?d\b", _Q),
-              "hour": re.compile(r"\bhourly\b|\bper hour\b|/\s?h(ou)?r\b|\ban hour\b|\bp/?h\b", _Q)}
+# what a pay figure is, when it is not a gross yearly salary: take-home pay, a day rate, an hourly or
+# monthly figure (the first that a question names; evidence must say the same)
+_BASIS_Q = {"net": re.compile(r"\btake[- ]?home\b|\bafter tax\b|\bnet (pay|salary|income)\b", _Q),
+            "day": re.compile(r"\bday[- ]?rates?\b|\bper day\b|\ba day\b|\bdaily\b", _Q),
+            "hour": re.compile(r"\bhourly\b|\bper hour\b|\ban hour\b", _Q),
+            "month": re.compile(r"\b(per|a|each|every) month\b|\bmonthly\b", _Q)}
+BASIS_TEXT = {"net": re.compile(r"\btake[- ]?home\b|\bafter tax\b|\bnet\b", _Q),
+              "day": re.compile(r"\bday[- ]?rates?\b|\bper day\b|/\s?day\b|\ba day\b|\bdaily\b|\bp/?d\b", _Q),
+              "hour": re.compile(r"\bhourly\b|\bper hour\b|/\s?h(ou)?r\b|\ban hour\b|\bp/?h\b", _Q),
+              "month": re.compile(r"\bper month\b|\bmonthly\b|/\s?mo(nth)?\b|\ba month\b|\bpcm\b", _Q)}
 
 
 _COUNT_UNIT = re.compile(r"\bhow many (hour|day|week|month|year|minute)s?\b", _Q)

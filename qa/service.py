@@ -34,7 +34,10 @@ _PERSON_ROLE = re.compile(r"\b(found(ed|er|ers|ing)|co-?found|ceo|chief|director
                           r"owned|started|created|president|chair|author|wrote|written|manag(er|ing)|said|says)\b", re.I)
 _UNMET_WORDS = {"place": "for {v}", "period": "for {v}", "role": "about the {v} role", "employer": "about {v}",
                 "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure",
-                "basis": "per {v}", "seniority": "at the {v} level", "unit": "counted in {v}s"}
+                "basis": "{v}", "seniority": "at the {v} level", "unit": "counted in {v}s"}
+
+
+_BASIS_WORDS = {"day": "per day", "hour": "per hour", "month": "per month", "net": "as take-home pay"}
 
 
 class QAService:
@@ -262,7 +265,8 @@ class QAService:
         """An abstention naming what is missing, then the nearest evidence the guides hold (labelled)."""
         t = time.perf_counter()
         if unmet:
-            parts = [_UNMET_WORDS.get(c.kind, "about {v}").format(v=c.value) for c in unmet]
+            parts = [_UNMET_WORDS.get(c.kind, "about {v}").format(
+                v=_BASIS_WORDS.get(c.value, c.value) if c.kind == "basis" else c.value) for c in unmet]
             reason = f"The guides have nothing {' and nothing '.join(parts)}."
             if any(c.kind == "figure" for c in unmet):
                 reason = "The guides do not give that figure." if len(unmet) == 1 else reason

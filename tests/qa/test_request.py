@@ -145,6 +145,12 @@ def test_a_level_binds_pay_figures_but_not_other_answers():
 
     assert levels_named("| Analyst | 2–5 years | £40,000 |") == {"Mid"}
     assert levels_named("Lead / Principal Analyst") == {"Lead", "Principal"}
+    lead = text + "Lead / Principal Analyst: £60,000–£75,000\n"
+    docs2 = {"a": _doc("a", lead)}
+    i = lead.index("Lead /")
+    for asked, ok in (("Junior", False), ("Lead", True), ("Principal", True)):
+        c2 = [Constraint("role", "Analyst"), Constraint("seniority", asked)]
+        assert (Scope(Request("q", "q", "amount", c2), docs2, {}).satisfies("a", i, i + 42) == []) is ok, asked
 
 
 def test_a_figure_line_is_not_a_heading():
@@ -195,3 +201,17 @@ def test_two_part_questions_have_a_type_per_part():
     assert answer_types("What time is the stand-up, and how long does it last?") == ("date", ("duration",))
     assert answer_types("What share of ads named Python, and what was it a year earlier?") == ("percent", ())
     assert answer_types("What is the difference between an analyst and a scientist?") == ("explanation", ())
+
+
+def test_take_home_and_monthly_pay_are_a_pay_basis():
+    from careerkg.qa.request import pay_basis
+
+    assert pay_basis("How much would a senior analyst take home each month?") == "net"
+    assert pay_basis("What is the monthly salary of a junior analyst?") == "month"
+    assert pay_basis("What does a junior analyst earn?") is None
+    text = "| Role | Salary | Est. Monthly Take-Home |\n| Junior Analyst | £30,000 | ~£2,018 |\n"
+    docs = {"a": _doc("a", text)}
+    row = text.index("| Junior")
+    sc = Scope(Request("q", "q", "amount", [Constraint("basis", "net")]), docs, {})
+    assert sc.satisfies("a", row, len(text) - 1) == []  # the header row says take-home
+    assert [c.kind for c in sc.satisfies("a", row, len(text) - 1, unit="YEAR")] == ["basis"]  # a gross claim
