@@ -140,11 +140,7 @@ async def ask_page(request: Request, q: str | None = None) -> HTMLResponse:
     try:
         qa = rt.qa
         answer = await run_in_threadpool(qa.ask, question)
-        with rt.pipeline.lock.read():
-            records = dict(rt.pipeline.manifest.docs)
-        view = views.answer_view(asdict(answer), records)
-        if view.abstained and not view.citations:
-            view.nearest = await run_in_threadpool(nearest_passages, rt, question)
+        view = await _answer_view(rt, asdict(answer))
     except ImportError:
         ctx["error"] = "Question answering is not available in this installation."
         return page(request, "ask.html", status=503, **ctx)
@@ -153,6 +149,43 @@ async def ask_page(request: Request, q: str | None = None) -> HTMLResponse:
         return page(request, "ask.html", status=status_for(exc), **ctx)
     ctx["view"] = view
     return page(request, "ask.html", **ctx)
+
+
+async def _answer_view(rt, ans: dict) -> views.AnswerView:
+    """The page's view of a finished answer (``POST /ask``'s JSON shape); nearest passages for a bare abstention."""
+    with rt.pipeline.lock.read():
+        records = dict(rt.pipeline.manifest.docs)
+    view = views.answer_view(ans, records)
+    if view.abstained and not view.citations and view.question:
+        view.nearest = await run_in_threadpool(nearest_passages, rt, view.question)
+    return view
+
+
+@router.post("/fragments/answer", response_class=HTMLResponse)
+async def answer_fragment(request: Request) -> HTMLResponse:
+    """The ask page's answer section for a finished answer the page already holds (the ``done`` event of a
+    streamed ``POST /ask``): the same markup as ``GET /?q=``, and no answer is computed again.
+
+    JSON only (``Content-Type: application/json``), so a cross-site form cannot have it rendered.
+    """
+    from pydantic import ValidationError
+
+    from careerkg.api.schemas import AskResponse
+
+    if request.headers.get("content-type", "").split(";")[0].strip().lower() != "application/json":
+        return HTMLResponse('<p class="error" role="alert">Send the answer as JSON.</p>', status_code=415)
+    try:
+        ans = AskResponse.model_validate_json(await request.body())
+    except ValidationError:
+        return HTMLResponse('<p class="error" role="alert">Not an answer.</p>', status_code=422)
+    if len(ans.question) > MAX_QUESTION:
+        return HTMLResponse('<p class="error" role="alert">The question is too long.</p>', status_code=400)
+    rt = _runtime(request)
+    if rt is None:
+        return HTMLResponse('<p class="error" role="alert">The service is starting up.</p>', status_code=503)
+    view = await _answer_view(rt, ans.model_dump())
+    return templates.TemplateResponse(request, "_answer.html", {"view": view},
+                                      headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
 
 # ------------------------------------------------------------------------------- guides

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -212,3 +213,98 @@ def test_conflicting_figures_are_side_by_side(browser, web_server):
         assert "/guides/" in col.find_element(By.CSS_SELECTOR, ".src a").get_attribute("href")
     tops = {round(c.rect["y"]) for c in cols}
     assert len(tops) == 1, "desktop: the disagreeing values sit in one row"
+
+
+# ------------------------------------------------------------------ streamed answers (POST /ask, Server-Sent Events)
+WATCH_LIVE = """
+window.__samePage = 1; window.__live = [];
+new MutationObserver(function () {
+  var l = document.getElementById('answer-live'), s = document.getElementById('answer-status');
+  if (l) window.__live.push([l.getAttribute('aria-live'), l.getAttribute('aria-label'), l.textContent,
+                             s ? s.textContent : '']);
+}).observe(document.body, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def _ask_streamed(browser, web_server, question: str):
+    """Type a question on the ask page and press Enter; the streamed answer section once it is rendered."""
+    browser.get(web_server + "/")
+    browser.execute_script(WATCH_LIVE)
+    browser.find_element(By.ID, "q").send_keys(question, Keys.ENTER)
+    wait(browser).until(lambda d: css(d, 'section#answer[data-streamed="1"]'))
+    assert browser.execute_script("return window.__samePage") == 1, "no page load: the answer was streamed in place"
+    return browser.find_element(By.ID, "answer")
+
+
+def test_typed_question_streams_its_answer_in_place(browser, web_server):
+    from urllib.parse import parse_qs, urlsplit
+
+    section = _ask_streamed(browser, web_server, SALARY_Q)
+    assert parse_qs(urlsplit(browser.current_url).query)["q"] == [SALARY_Q]  # shareable /?q=
+    assert urlsplit(browser.current_url).path == "/"
+    live = browser.execute_script("return window.__live")
+    assert live and live[0][:2] == ["polite", "Answer so far"] and live[0][3] == "Answering…"
+    assert any("£" in text for _, _, text, _ in live), "the answer text was shown before the sources"
+    assert browser.switch_to.active_element == browser.find_element(By.ID, "answer-h")  # focus on the answer
+    assert "£95,000" in browser.find_element(By.ID, "answer-text").text
+    assert section.get_attribute("aria-busy") is None and not css(browser, "#answer-live")
+    # a marker opens its citation; the quote is the guide's text at the cited span
+    marker = browser.find_element(By.CSS_SELECTOR, "#answer-text a.marker[data-cite]")
+    n = marker.get_attribute("data-cite")
+    quote_text = browser.find_element(By.CSS_SELECTOR, f"#cite-{n} blockquote").get_attribute("textContent")
+    marker.send_keys(Keys.ENTER)  # keyboard works on the streamed markup too
+    panel = browser.find_element(By.ID, "cite-panel")
+    wait(browser, 5).until(lambda d: panel.is_displayed())
+    assert marker.get_attribute("aria-expanded") == "true"
+    href = panel.find_element(By.CSS_SELECTOR, "a.open-guide").get_attribute("href")
+    doc_id, span = urlsplit(href).path.rsplit("/", 1)[1], urlsplit(href).fragment
+    start, end = (int(x) for x in span.split("-"))
+    browser.switch_to.active_element.send_keys(Keys.ESCAPE)
+    wait(browser, 5).until(lambda d: not panel.is_displayed())
+    assert browser.switch_to.active_element == marker
+    # the streamed page shows what the server renders for /?q= (same markup)
+    streamed = browser.execute_script(
+        "return document.getElementById('result').innerHTML.replace(' data-streamed=\"1\"', '')")
+    browser.get(href)
+    text = browser.execute_script("return document.getElementById('guide-text').textContent")
+    assert doc_id == "fintech-ml-roles" and text[start:end] == quote_text
+    browser.get(web_server + "/?q=" + quote(SALARY_Q))
+    served = browser.execute_script("return document.getElementById('result').innerHTML")
+    norm = lambda s: re.sub(r">\s+<", "><", s).strip()  # noqa: E731
+    assert norm(streamed) == norm(served)
+
+
+def test_streamed_abstention_shows_what_is_missing_on_a_phone(browser, web_server):
+    chromium.set_viewport(browser, 375)
+    section = _ask_streamed(browser, web_server, UNANSWERABLE_Q)
+    assert "abstained" in section.get_attribute("class") and "do not answer" in section.text
+    unmet = browser.find_element(By.CSS_SELECTOR, ".unmet").text
+    assert "Tokyo" in unmet and "place" in unmet.lower()
+    assert "Nearest evidence" in browser.find_element(By.CSS_SELECTOR, ".sources").text
+    assert css(browser, ".sources a.guide-link")
+    assert browser.switch_to.active_element == browser.find_element(By.ID, "answer-h")
+    assert chromium.horizontal_overflow(browser) == 0
+
+
+def test_streamed_hostile_question_stays_text(browser, web_server):
+    q = "<script>window.__pwned = 9</script> pay in London? <img src=x onerror=window.__pwned=8>"
+    _ask_streamed(browser, web_server, q)
+    assert browser.execute_script("return window.__pwned === undefined")
+    assert not css(browser, "#result script, #result img")
+    assert "onerror" in browser.find_element(By.CSS_SELECTOR, ".share a").get_attribute("href")
+
+
+def test_stream_error_event_is_an_alert_as_text(browser, web_server):
+    browser.get(web_server + "/")
+    browser.execute_script("""
+      window.__samePage = 1;
+      window.fetch = function () {
+        return Promise.resolve(new Response(
+          'event: delta\\ndata: {"text": "Half an answer", "citations": []}\\n\\n' +
+          'event: error\\ndata: {"error": {"code": "llm_error", "message": "The model <b>failed</b>"}}\\n\\n',
+          {headers: {"Content-Type": "text/event-stream"}}));
+      };""")
+    browser.find_element(By.ID, "q").send_keys(SALARY_Q, Keys.ENTER)
+    alert = wait(browser, 10).until(lambda d: d.find_element(By.CSS_SELECTOR, "#result .error[role=alert]"))
+    assert alert.text == "The model <b>failed</b>" and not css(browser, "#result b, #answer")
+    assert browser.execute_script("return window.__samePage") == 1

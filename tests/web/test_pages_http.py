@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from pathlib import Path
 
@@ -141,3 +143,26 @@ def test_entity_page_shows_its_esco_link(http):
     page = http.get("/entities/role/data-scientist", headers=BROWSER).text
     assert card["esco"]["relation"] == "exactMatch"  # "Data Scientist" is an ESCO preferred label
     assert card["esco"]["iri"] in page and "<dt>ESCO</dt>" in page
+
+
+def test_answer_fragment_renders_the_answer_it_is_given(http):
+    """``POST /fragments/answer`` (the streamed page's last step) renders the posted answer, computing none."""
+    cite = {"id": 1, "doc_id": "fintech-ml-roles", "title": "T <i>x</i>", "chunk_id": "c", "start": 3, "end": 9,
+            "quote": "<script>window.__pwned = 1</script>"}
+    ans = {"question": "q", "answer": "Made up <b>pay</b> [1].", "abstained": False, "mode": "extractive",
+           "citations": [cite]}
+    r = http.post("/fragments/answer", json=ans)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert 'id="answer-text"' in r.text and 'data-cite="1"' in r.text and 'href="/guides/fintech-ml-roles#3-9"' in r.text
+    assert "Made up &lt;b&gt;pay&lt;/b&gt;" in r.text and "<script>" not in r.text and "<i>" not in r.text
+    assert "<html" not in r.text  # only the section
+    # the same markup as the page of GET /?q= for a real answer
+    real = http.post("/ask", json={"question": "What does a senior ML engineer earn in London?"}).json()
+    frag = http.post("/fragments/answer", json=real).text
+    page = http.get("/", params={"q": real["question"]}).text
+    norm = lambda s: re.sub(r">\s+<", "><", s).strip()  # noqa: E731
+    assert norm(frag) in norm(page)
+    # JSON only (a cross-site form cannot post it), and answers only
+    assert http.post("/fragments/answer", content=json.dumps(ans), headers={"Content-Type": "text/plain"}).status_code == 415
+    assert http.post("/fragments/answer", json={"answer": 1}).status_code == 422
+    assert http.post("/fragments/answer", json={**ans, "question": "x" * 1001}).status_code == 400
