@@ -322,9 +322,10 @@ def unknown_roles(question: str, known_spans: list[tuple[int, int]]) -> list[str
     return out
 
 
-_PUBLISHER = re.compile(r"\b(?:the|in|from|by)\s+(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})(?:['’]s)?"
+_PUBLISHER = re.compile(r"\b(?:the|in|from|by|on|at)\s+(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})(?:['’]s)?"
                         r"(?:\s+[\w-]+){0,3}?\s+(?:figures|numbers|data|table|tables|guide|survey|report|article|"
-                        r"ranges|page|benchmarks?)\b")
+                        r"ranges|page|benchmarks?|programmes?|programs?|schemes?|courses?|apprenticeships?|"
+                        r"tracker|analysis|study|list)\b")
 
 
 def publisher_spans(question: str) -> list[tuple[str, tuple[int, int]]]:

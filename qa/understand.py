@@ -193,6 +193,8 @@ class QuestionUnderstanding:
         for m in mentions:
             if m.entity.kind == "city" and not any(c.kind == "place" and c.iri == m.entity.iri for c in cons):
                 add("place", m.entity.label, m.entity.iri)
+        # "Outside London, which cities ...": a place the question excludes is no constraint
+        cons = [c for c in cons if not (c.kind == "place" and _EXCLUDED_PLACE(text, c.value))]
         place_words = {w.lower() for c in cons if c.kind == "place" for w in c.value.split()}
         for e in ents:
             if e.label_ == "ORG" and not any(m.start < e.end_char and e.start_char < m.end for m in mentions) \
@@ -266,6 +268,13 @@ class QuestionUnderstanding:
         req = self.request(original or question, question, mentions, seniority, list(fixes))
         return Understanding(question, intent, scores, mentions, seniority, location,
                              bool(_QUANTITY.search(question)), req, locations)
+
+
+def _EXCLUDED_PLACE(text: str, place: str) -> bool:
+    """The question names ``place`` only to exclude it ("outside London", "other than Leeds")."""
+    return re.search(rf"\b(?:outside|beyond|except|excluding|other than|apart from|not in)\s+(?:of\s+)?(?:the\s+)?"
+                     rf"{re.escape(place)}\b", text, re.I) is not None and \
+        re.search(rf"\b(?:in|at|for|near)\s+(?:the\s+)?{re.escape(place)}\b", text, re.I) is None
 
 
 def _name_like(text: str) -> bool:

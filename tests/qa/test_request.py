@@ -215,3 +215,12 @@ def test_take_home_and_monthly_pay_are_a_pay_basis():
     sc = Scope(Request("q", "q", "amount", [Constraint("basis", "net")]), docs, {})
     assert sc.satisfies("a", row, len(text) - 1) == []  # the header row says take-home
     assert [c.kind for c in sc.satisfies("a", row, len(text) - 1, unit="YEAR")] == ["basis"]  # a gross claim
+
+
+def test_a_place_the_question_excludes_is_no_constraint():
+    from careerkg.qa.understand import _EXCLUDED_PLACE
+
+    assert _EXCLUDED_PLACE("Outside London, which cities pay most?", "London")
+    assert _EXCLUDED_PLACE("Which cities other than Leeds hire analysts?", "Leeds")
+    assert not _EXCLUDED_PLACE("What do analysts earn in London?", "London")
+    assert not _EXCLUDED_PLACE("Outside work, what do analysts in London do?", "London")
