@@ -194,7 +194,7 @@ class QuestionUnderstanding:
             if m.entity.kind == "city" and not any(c.kind == "place" and c.iri == m.entity.iri for c in cons):
                 add("place", m.entity.label, m.entity.iri)
         # "Outside London, which cities ...": a place the question excludes is no constraint
-        cons = [c for c in cons if not (c.kind == "place" and _EXCLUDED_PLACE(text, c.value))]
+        cons = [c for c in cons if not (c.kind == "place" and _excluded_place(text, c.value))]
         place_words = {w.lower() for c in cons if c.kind == "place" for w in c.value.split()}
         for e in ents:
             if e.label_ == "ORG" and not any(m.start < e.end_char and e.start_char < m.end for m in mentions) \
@@ -270,7 +270,7 @@ class QuestionUnderstanding:
                              bool(_QUANTITY.search(question)), req, locations)
 
 
-def _EXCLUDED_PLACE(text: str, place: str) -> bool:
+def _excluded_place(text: str, place: str) -> bool:
     """The question names ``place`` only to exclude it ("outside London", "other than Leeds")."""
     return re.search(rf"\b(?:outside|beyond|except|excluding|other than|apart from|not in)\s+(?:of\s+)?(?:the\s+)?"
                      rf"{re.escape(place)}\b", text, re.I) is not None and \

@@ -218,9 +218,9 @@ def test_take_home_and_monthly_pay_are_a_pay_basis():
 
 
 def test_a_place_the_question_excludes_is_no_constraint():
-    from careerkg.qa.understand import _EXCLUDED_PLACE
+    from careerkg.qa.understand import _excluded_place
 
-    assert _EXCLUDED_PLACE("Outside London, which cities pay most?", "London")
-    assert _EXCLUDED_PLACE("Which cities other than Leeds hire analysts?", "Leeds")
-    assert not _EXCLUDED_PLACE("What do analysts earn in London?", "London")
-    assert not _EXCLUDED_PLACE("Outside work, what do analysts in London do?", "London")
+    assert _excluded_place("Outside London, which cities pay most?", "London")
+    assert _excluded_place("Which cities other than Leeds hire analysts?", "Leeds")
+    assert not _excluded_place("What do analysts earn in London?", "London")
+    assert not _excluded_place("Outside work, what do analysts in London do?", "London")
