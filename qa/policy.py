@@ -227,7 +227,8 @@ class Scope:
             else:
                 self.unmet.append(c)
         for c in self.request.of("publisher"):  # a name used for a source: narrows when a guide is it
-            hit = {d for d in self.allowed if self._source_matches(c.value, self.docs[d])}
+            hit = {d for d in self.allowed if self._source_matches(c.value, self.docs[d])} or \
+                ({d for d in self.allowed if self._in_text(self.docs[d], c)} if " " in c.value else set())
             if hit:
                 self.allowed &= hit
         if not self.unmet:
@@ -335,7 +336,7 @@ class Scope:
         failed = []
         places = self.request.of("place")
         for c in self.request.constraints:
-            if c.kind in ("source", "person", "publisher") or (c.kind == "seniority" and (
+            if c.kind in ("source", "person", "publisher", "name") or (c.kind == "seniority" and (
                     self.request.answer_type != AMOUNT or not self.request.of("role"))):
                 continue  # a level qualifies a role's pay ("Graduate visa fee" names no role: no level)
             if c.kind == "seniority":

@@ -103,6 +103,7 @@ GENERIC_ROLE_WORDS = frozenset("""a an the my your our their this that these tho
 mid mid-level lead principal staff graduate entry entry-level experienced new good top best average typical
 contract freelance uk london british""".split())
 _NOT_SOURCE = re.compile(r"^(a|an|my|your|their|scratch|home|today|now|here|there|\d+|what|which|how|when|where|who|"
+                         r"about|that|on|to|for|in|it|this|so|yes|no|"
                          r"data science|software engineering|academia|research|uni|university|school|\w+ing|"
                          r"another|other|one|two)\b", _Q)
 
@@ -328,7 +329,11 @@ _PUBLISHER = re.compile(r"\b(?:the|in|from|by|on|at)\s+(?P<name>[A-Z][\w.&-]*(?:
                         r"tracker|analysis|study|list)\b")
 
 
+_SAYS = re.compile(r"\b(?:does|do|did)\s+(?:the\s+)?(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})(?:['’]s)?"
+                   r"(?:\s+[\w-]+){0,2}?\s+(?:say|state|give|list|show|quote|report)\b")
+
+
 def publisher_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
-    """Names used attributively for a source ("the ObiTech MLOps salary figures", "in the Applyo table"):
-    a source when a guide's title, publisher or site is named so, else just a word of the question."""
-    return [(m.group("name"), m.span("name")) for m in _PUBLISHER.finditer(question)]
+    """Names used for a source ("the ObiTech MLOps salary figures", "in the Applyo table", "what does
+    Applyo say"): a source when a guide's title, publisher or site is named so, else just a word."""
+    return [(m.group("name"), m.span("name")) for rx in (_PUBLISHER, _SAYS) for m in rx.finditer(question)]

@@ -212,6 +212,15 @@ class QuestionUnderstanding:
             cut = min([x for x, y in linked if a <= x < b] or [b])  # "ObiTech MLOps": up to the linked "MLOps"
             if not spans and text[a:cut].strip() and not any(x < a < y for x, y in linked):
                 add("publisher", text[a:cut].strip())  # "the ObiTech ... figures": narrows to ObiTech if a guide is it
+        # a name of two or more capitalised words that nothing above took ("the High Potential Individual
+        # visa"): the guides must name it somewhere, else the question is about something they never mention
+        taken = linked + [m.span() for c in cons for m in re.finditer(re.escape(c.value), text)] + \
+            [sp for _, sp in spans]
+        for m in _NAME_RUN.finditer(text):
+            a, b = m.span()
+            if a == 0 or any(x < b and a < y for x, y in taken):
+                continue  # a sentence's first word is capitalised anyway; a name already a constraint
+            add("name", m.group(0))
         # a named source is not also an employer constraint ("according to the Accenture Tracker")
         cons = [c for c in cons if not (c.kind == "employer" and any(
             c.value.lower() in text[a:b].lower() for _, (a, b) in spans))]
@@ -268,6 +277,9 @@ class QuestionUnderstanding:
         req = self.request(original or question, question, mentions, seniority, list(fixes))
         return Understanding(question, intent, scores, mentions, seniority, location,
                              bool(_QUANTITY.search(question)), req, locations)
+
+
+_NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)+(?![\w'’])")
 
 
 def _excluded_place(text: str, place: str) -> bool:

@@ -224,3 +224,21 @@ def test_a_place_the_question_excludes_is_no_constraint():
     assert _excluded_place("Which cities other than Leeds hire analysts?", "Leeds")
     assert not _excluded_place("What do analysts earn in London?", "London")
     assert not _excluded_place("Outside work, what do analysts in London do?", "London")
+
+
+def test_what_does_x_say_about_y_names_x_not_about_y_as_its_source():
+    from careerkg.qa.request import publisher_spans
+
+    assert source_phrases("What does the Fennick report say about data engineers?") == []
+    assert [n for n, _ in publisher_spans("What does Fennick say about analyst pay?")] == ["Fennick"]
+    assert [n for n, _ in publisher_spans("What does the Fennick Trust report say about analysts?")][:1] == \
+        ["Fennick Trust"]
+
+
+def test_a_name_no_guide_mentions_is_unmet_and_one_they_mention_is_not():
+    docs = {"a": _doc("a", "The Graduate visa lasts two years."), "b": _doc("b", "Skilled Worker visas need a sponsor.")}
+    sc = Scope(Request("q", "q", "duration", [Constraint("name", "High Potential Individual")]), docs, {})
+    assert [c.value for c in sc.unmet] == ["High Potential Individual"]
+    sc = Scope(Request("q", "q", "duration", [Constraint("name", "Skilled Worker")]), docs, {})
+    assert not sc.unmet and sc.allowed == {"b"}
+    assert sc.satisfies("b", 0, 10) == []  # a name narrows the guides; it does not bind each sentence
