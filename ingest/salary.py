@@ -66,6 +66,11 @@ _NOT_PAY_CONTEXT = re.compile(r"going rates?|salary (?:threshold|requirement|flo
 _CHANGE = re.compile(r"\b(?:up|down|increase[sd]?|increasing|rise|rising|rose|risen|grew|grown|growth|jump\w*|"
                      r"fell|fallen|falling|drop\w*|decrease\w*|declin\w*|climb\w*|surge\w*)\b[^.;:£$€]{0,40}?"
                      r"\bfrom\s*[~≈]?\s*$|\b(?:increasing|rising|growing|going up|moving up|climbing)\s+to\s*$", re.I)
+# a benchmark across all jobs named right before a figure: "the UK average of £28,600", "the national
+# median salary is £35,000"
+_ALL_JOBS_AVERAGE = re.compile(r"\b(?:UK|U\.K\.|national|nationwide|country's|overall|UK-wide|British)\s+"
+                               r"(?:average|median|mean)(?:\s+(?:salary|wage|pay|earnings|income))?\s+"
+                               r"(?:of|is|was|at|stands at|sits at)\s*[~≈]?\s*$", re.I)
 # "£69K mid-level", "£92K senior": the level written right after the figure
 _LEVEL_AFTER = re.compile(r"^\s*(?:for\s+)?(?:a\s+|an\s+)?(?:junior|entry[- ]level|graduate|mid(?:-level)?|senior|"
                           r"lead|principal|staff)\b", re.I)
@@ -563,6 +568,8 @@ class SalaryExtractor:
                     continue
                 if _CHANGE.search(self.text, max(s, r.start - 60), r.start):
                     continue
+                if _ALL_JOBS_AVERAGE.search(self.text, max(s, r.start - 60), r.start):
+                    continue  # "above the UK average of £28,600": every job's average, not the role's pay
                 if not self.roles.starting(ws, we) and self._skill_pay(left_s, r.start):
                     continue  # "jobs citing Kubernetes pay an average of £85,000": a skill's pay
                 use_right = bool(_PREP.match(right_clause))

@@ -118,6 +118,14 @@ def test_weird_numbers_yield_no_salary(extractor, text):
     assert [c for c in claims if c.kind == "salary"] == []
 
 
+def test_an_all_jobs_average_is_a_statistic_not_the_roles_salary(extractor):
+    text = ("Data scientists earn an average of £49,000, well above the UK average of £28,600 for all "
+            "jobs, while the national median salary is £31,000.")
+    claims = extractor.extract(make_doc("avg", text), chunk_text("avg", text)).claims
+    salaries = sorted(c.min_value for c in claims if c.kind == "salary")
+    assert salaries == [49000.0], salaries
+
+
 def test_text_without_entities_yields_nothing(extractor):
     text = "The weather was pleasant and the tea was hot.\nNothing else happened that day."
     ex = extractor.extract(make_doc("none", text), chunk_text("none", text))
