@@ -26,20 +26,13 @@ from careerkg.qa.retrieve import Passage, Retriever
 from careerkg.qa.spelling import Speller, english_counts
 from careerkg.qa.text import QUESTION_WORDS, tokens
 from careerkg.qa.understand import QuestionUnderstanding
+from careerkg.qa.unmet import nearest_lack, reason
 
 MAX_QUESTION = 1000
 _TEMPLATE_STEMS = frozenset(t for w in TEMPLATE_WORDS for t in tokens(w))
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 _PERSON_ROLE = re.compile(r"\b(found(ed|er|ers|ing)|co-?found|ceo|chief|director|head of|led by|leads?|runs?|owner|"
                           r"owned|started|created|president|chair|author|wrote|written|manag(er|ing)|said|says)\b", re.I)
-_UNMET_WORDS = {"place": "for {v}", "period": "for {v}", "role": "about the {v} role", "employer": "about {v}",
-                "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure",
-                "basis": "{v}", "seniority": "at the {v} level", "unit": "counted in {v}s"}
-
-
-_BASIS_WORDS = {"day": "per day", "hour": "per hour", "month": "per month", "net": "as take-home pay"}
-
-
 class QAService:
     """Answers questions over the current documents, with exact citations.
 
@@ -215,7 +208,7 @@ class QAService:
             chosen = self._each_part(scope, best, chosen, support)
         if not draft.graph_backed and not chosen:
             timings["compose"] = (time.perf_counter() - t) * 1000
-            unmet = _most_common(failed[:5]) if failed else ([Constraint("figure", req.answer_type)]
+            unmet = nearest_lack(failed[:5]) if failed else ([Constraint("figure", req.answer_type)]
                                               if req.answer_type in ("amount", "count", "percent", "duration", "date")
                                               else [])
             return None, unmet
@@ -264,15 +257,7 @@ class QAService:
                  timings: dict[str, float]) -> Answer:
         """An abstention naming what is missing, then the nearest evidence the guides hold (labelled)."""
         t = time.perf_counter()
-        if unmet:
-            parts = [_UNMET_WORDS.get(c.kind, "about {v}").format(
-                v=_BASIS_WORDS.get(c.value, c.value) if c.kind == "basis" else c.value) for c in unmet]
-            reason = f"The guides have nothing {' and nothing '.join(parts)}."
-            if any(c.kind == "figure" for c in unmet):
-                reason = "The guides do not give that figure." if len(unmet) == 1 else reason
-        else:
-            reason = "The guides do not contain a passage that answers this question."
-        lead = f"I can't answer that from the sources. {reason}"
+        lead = f"I can't answer that from the sources. {reason(unmet)}"
         nearest = None
         relaxable = [c for c in unmet if c.kind in ("place", "period", "role", "source", "employer", "basis")]
         if relaxable and len(u.request.constraints) > len(relaxable) - 1:
@@ -394,18 +379,3 @@ def _renumber(text: str, mapping: dict[int, int]) -> str:
 def _common_words() -> frozenset[str]:
     """The 3,000 most frequent English words: too general to show that facts miss the question's point."""
     return frozenset(list(english_counts())[:3000])
-
-
-def _most_common(failed: list[list[Constraint]]) -> list[Constraint]:
-    """What the nearest misses lack: of the candidates failing the fewest constraints, the constraints
-    they fail most often. A tie names both ("nothing for York and nothing at the Senior level": the York
-    figure is not a senior one, the senior figure not York's); a figure of the wrong kind comes last and
-    is named only when nothing else is."""
-    fewest = min(len(m) for m in failed)
-    counts: dict[Constraint, int] = {}
-    for miss in (m for m in failed if len(m) == fewest):
-        for c in miss:
-            counts[c] = counts.get(c, 0) + 1
-    best = max(counts.values())
-    top = sorted((c for c, n in counts.items() if n == best), key=lambda c: c.kind == "figure")
-    return [c for c in top if c.kind != "figure"][:2] or top[:1]

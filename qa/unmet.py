@@ -1,0 +1,37 @@
+"""What an abstention says is missing: the constraint the nearest evidence lacks, in words."""
+
+from __future__ import annotations
+
+from careerkg.qa.request import Constraint
+
+_WORDS = {"place": "for {v}", "period": "for {v}", "role": "about the {v} role", "employer": "about {v}",
+          "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure",
+          "basis": "{v}", "seniority": "at the {v} level", "unit": "counted in {v}s"}
+_BASIS_WORDS = {"day": "per day", "hour": "per hour", "month": "per month", "net": "as take-home pay"}
+
+
+def reason(unmet: list[Constraint]) -> str:
+    """The sentence naming what no guide holds ("The guides have nothing for York and nothing at the
+    Senior level.")."""
+    if not unmet:
+        return "The guides do not contain a passage that answers this question."
+    if len(unmet) == 1 and unmet[0].kind == "figure":
+        return "The guides do not give that figure."
+    parts = [_WORDS.get(c.kind, "about {v}").format(
+        v=_BASIS_WORDS.get(c.value, c.value) if c.kind == "basis" else c.value) for c in unmet]
+    return f"The guides have nothing {' and nothing '.join(parts)}."
+
+
+def nearest_lack(failed: list[list[Constraint]]) -> list[Constraint]:
+    """What the nearest misses lack: of the candidates failing the fewest constraints, the constraints
+    they fail most often. A tie names both ("nothing for York and nothing at the Senior level": the York
+    figure is not a senior one, the senior figure not York's); a figure of the wrong kind comes last and
+    is named only when nothing else is."""
+    fewest = min(len(m) for m in failed)
+    counts: dict[Constraint, int] = {}
+    for miss in (m for m in failed if len(m) == fewest):
+        for c in miss:
+            counts[c] = counts.get(c, 0) + 1
+    best = max(counts.values())
+    top = sorted((c for c, n in counts.items() if n == best), key=lambda c: c.kind == "figure")
+    return [c for c in top if c.kind != "figure"][:2] or top[:1]
