@@ -185,6 +185,41 @@ class Answer:
 
 
 @dataclass(frozen=True)
+class ClaimSide:
+    """One version's side of a claim change: the figure as text and its evidence span in that version's text."""
+
+    figure: str
+    start: int
+    end: int
+    quote: str
+
+
+@dataclass(frozen=True)
+class ClaimChange:
+    """A claim added, removed or changed by a re-ingest; ``about`` says what it is about (kind, role, level,
+    place, unit or subject/predicate/object, as IRIs), ``label`` the same in words."""
+
+    change: str  # added | removed | changed
+    kind: str  # salary | statistic | fact
+    label: str
+    about: dict[str, str]
+    old: ClaimSide | None = None
+    new: ClaimSide | None = None
+
+
+@dataclass(frozen=True)
+class ClaimChanges:
+    """What a new version of a guide changed in its claims, against the version it superseded."""
+
+    from_version: int
+    to_version: int
+    added: list[ClaimChange] = field(default_factory=list)
+    removed: list[ClaimChange] = field(default_factory=list)
+    changed: list[ClaimChange] = field(default_factory=list)
+    unchanged: int = 0
+
+
+@dataclass(frozen=True)
 class IngestResult:
     """Outcome of ingesting one guide (``status``: added, updated, unchanged, failed): what the pipeline
     returns, and what ``careerkg ingest`` reads back from a running service."""
@@ -198,6 +233,7 @@ class IngestResult:
     claims: int = 0
     seconds: float = 0.0
     duplicate_of: str = ""  # when refused as a duplicate: the id already holding the same text
+    changes: ClaimChanges | None = None  # a new version of a guide: its claims added, removed and changed
 
     @property
     def ok(self) -> bool:

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     chunk_overlap: int = Field(1, ge=0, le=10)
     chunk_max_chars: int = Field(1200, ge=200)
     top_k: int = Field(5, ge=1, le=50)
+    history_versions: int = Field(10, ge=0, le=1000, description="Superseded versions kept per guide (their claims "
+                                                                 "and text); 0 = keep no history.")
     question_cache: int = Field(2048, ge=0, description="Question vectors kept per process (LRU); 0 = off.")
     ask_concurrency: int = Field(4, ge=1, le=256, description="Answers computed at once (more wait their turn).")
     ingest_nice: int = Field(10, ge=0, le=19, description="Nice value of the thread that embeds written guides "
@@ -66,6 +68,11 @@ class Settings(BaseSettings):
     @property
     def graph_dir(self) -> Path:
         return self.data_dir / "oxigraph"
+
+    @property
+    def versions_dir(self) -> Path:
+        """The Oxigraph store of superseded versions' graphs (history), apart from the current graphs."""
+        return self.data_dir / "versions"
 
     @property
     def sources_dir(self) -> Path:

@@ -6,22 +6,23 @@ written; then the new version is written beside the old one (chunk ids carry the
 text hash), the document's named graph is replaced in one update, and the
 manifest switch makes the new version current. A ``pending`` note in the manifest
 lets :meth:`Pipeline.repair` finish or roll back a replacement cut short by a crash.
+A new version keeps the one it supersedes as history (:mod:`careerkg.ingest.history`).
 """
 
 from __future__ import annotations
 
 import logging
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
 
 from careerkg.concurrency import RWLock
 from careerkg.errors import CareerKGError, Duplicate, InvalidInput, NotFound
-from careerkg.model import Chunk, Document, Extraction, IngestResult
+from careerkg.model import Chunk, ClaimChanges, Document, Extraction, IngestResult
 from careerkg.settings import Settings
 from careerkg.graph.rdf import document_quads, entity_quads
 from careerkg.graph.store import GraphStore
@@ -29,6 +30,7 @@ from careerkg.graph.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH,
 from careerkg.ingest.chunk import chunk_text
 from careerkg.ingest.dedup import refuse_duplicate
 from careerkg.ingest.embed import Embedder
+from careerkg.ingest.history import History
 from careerkg.ingest.index import VectorIndex
 from careerkg.ingest.load import EXTENSION_FOR, MEDIA_TYPES, doc_id_for, load_bytes
 from careerkg.ingest.manifest import DocRecord, Manifest
@@ -78,6 +80,7 @@ class Pipeline(Recovery):
         self.background = None
         self.embedding = None
         self.manifest = Manifest.load(settings.manifest_path)
+        self.history = History(settings, graph, self.manifest)
         self._texts: dict[tuple[str, str], str] = {}
         self._static_entities = list(static_entities)
         self.known_iris = {e.iri for e in self._static_entities}
@@ -190,8 +193,7 @@ class Pipeline(Recovery):
         except CareerKGError as exc:
             return IngestResult(did, "failed", source or name, str(exc), seconds=time.perf_counter() - t0,
                                 duplicate_of=exc.existing_id if isinstance(exc, Duplicate) else "")
-        return IngestResult(res.doc_id, res.status, source or name, res.reason, res.version, res.chunks,
-                            res.claims, time.perf_counter() - t0)
+        return replace(res, source=source or name, seconds=time.perf_counter() - t0)
 
     def _prepare(self, doc: Document):
         chunks = chunk_text(doc.doc_id, doc.text, sha256=doc.sha256, sentences=self.settings.chunk_sentences,
@@ -243,12 +245,13 @@ class Pipeline(Recovery):
     def _finish(self, doc: Document, raw: bytes, chunks: list[Chunk], embeddings: list[list[float]],
                 extraction: Extraction, given: dict[str, str] | None = None, units=None) -> IngestResult:
         old = self.manifest.docs.get(doc.doc_id)
-        version = (old.version + (0 if old.sha256 == doc.sha256 else 1)) if old else 1
-        rec = self._commit(doc, raw, version, chunks, embeddings, extraction, given or {}, units)
+        version = (old.version + (0 if old.sha256 == doc.sha256 else 1)) if old else self.history.next_version(doc.doc_id)
+        rec, changes = self._commit(doc, raw, version, chunks, embeddings, extraction, given or {}, units)
         status = "added" if old is None else "updated"
         reason = "no entities or claims found" if not extraction.claims and not extraction.mentions else ""
         log.info("%s %s v%d: %d chunks, %d claims", status, doc.doc_id, version, rec.chunks, rec.claims)
-        return IngestResult(doc.doc_id, status, reason=reason, version=version, chunks=rec.chunks, claims=rec.claims)
+        return IngestResult(doc.doc_id, status, reason=reason, version=version, chunks=rec.chunks, claims=rec.claims,
+                            changes=changes)
 
     def ingest_paths(self, paths: list[Path], *, force: bool = False, batch_docs: int = 16,
                      progress: Callable[[IngestResult], None] | None = None,
@@ -310,8 +313,7 @@ class Pipeline(Recovery):
                     except CareerKGError as exc:
                         res = IngestResult(doc.doc_id, "failed", str(path), str(exc))
                     pos += len(spans[doc.doc_id])
-                    res = IngestResult(res.doc_id, res.status, str(path), res.reason, res.version, res.chunks,
-                                       res.claims, prep + time.perf_counter() - t0)
+                    res = replace(res, source=str(path), seconds=prep + time.perf_counter() - t0)
                     results.append(res)
                     if progress:
                         progress(res)
@@ -331,7 +333,7 @@ class Pipeline(Recovery):
 
     def _commit(self, doc: Document, raw: bytes, version: int, chunks: list[Chunk],
                 embeddings: list[list[float]], extraction: Extraction, given: dict[str, str],
-                units=None) -> DocRecord:
+                units=None) -> tuple[DocRecord, ClaimChanges | None]:
         m = self.manifest
         old = m.docs.get(doc.doc_id)
         ext = EXTENSION_FOR[doc.media_type]
@@ -343,6 +345,8 @@ class Pipeline(Recovery):
                         ingested_at=_now(), publisher=doc.publisher, source_url=doc.source_url, issued=doc.issued,
                         given=dict(given))
         quads = document_quads(doc, version, chunks, extraction, self.known_iris)
+        new_text = old is not None and old.sha256 != doc.sha256
+        changes = kept = None
         # 1. write-ahead note, then the new version's files (beside the old ones)
         m.pending[doc.doc_id] = {"sha256": doc.sha256, "version": version}
         m.save()
@@ -354,11 +358,16 @@ class Pipeline(Recovery):
                 self._write_file(unit_file(doc.doc_id, doc.sha256), pack(*units))
             # 2. new chunks beside the old (ids carry the hash); readers still filter to the old version
             self.index.add(chunks, embeddings, sha256=doc.sha256, title=doc.title)
+            if new_text:  # the superseded version's graph into the versions store (an orphan until the switch)
+                old_quads = self.history.current_quads(doc.doc_id)
+                changes = self.history.changes(old, old_quads, version, quads)
+                kept = self.history.supersede(old, rec.ingested_at, old_quads)
             # 3. the switch: graph replaced atomically, then the manifest, under the write lock
             with self.lock.write():
                 self.graph.replace_graph(graph_iri(doc.doc_id), quads)
                 switched = True
                 m.docs[doc.doc_id] = rec
+                pruned = self.history.commit(doc.doc_id, kept) if new_text else []
                 m.pending.pop(doc.doc_id, None)
                 m.generation += 1
                 m.save()
@@ -367,14 +376,16 @@ class Pipeline(Recovery):
             if not switched:  # nothing of the new version is visible yet: take it away again
                 self._roll_back(doc, old)
             raise  # after the switch, the pending note lets repair() finish the job
-        # 4. garbage: the old version's chunks and files
+        # 4. garbage: the old version's chunks, files not kept as history, pruned versions
         self.index.delete_doc(doc.doc_id, keep_sha256=doc.sha256)
-        if old and old.sha256 != doc.sha256:
+        self.history.drop(doc.doc_id, pruned)
+        if new_text:
             self._remove_files(doc.doc_id, keep=doc.sha256)
-        return rec
+        return rec, changes
 
     def _roll_back(self, doc: Document, old: DocRecord | None) -> None:
-        """Remove what a failed ``_commit`` wrote before the switch (chunks, files, pending note)."""
+        """Remove what a failed ``_commit`` wrote before the switch (chunks, files, version graph, pending note)."""
+        self.history.drop_unnamed(doc.doc_id)
         if old is None:
             self.index.delete_doc(doc.doc_id)
             self._remove_files(doc.doc_id, keep=None)
@@ -384,37 +395,24 @@ class Pipeline(Recovery):
         self.manifest.pending.pop(doc.doc_id, None)
         self.manifest.save()
 
-    def _write_file(self, rel: str, data: bytes) -> None:
-        path = self.data_dir / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(path)
-
-    def _remove_files(self, doc_id: str, keep: str | None) -> None:
-        for sub in ("sources", "texts", "units"):
-            folder = self.data_dir / sub / doc_id
-            if not folder.is_dir():
-                continue
-            if keep is None:
-                shutil.rmtree(folder, ignore_errors=True)
-                continue
-            for f in folder.iterdir():
-                if not f.name.startswith(keep):
-                    f.unlink(missing_ok=True)
-        for key in [k for k in self._texts if k[0] == doc_id and k[1] != keep]:
-            self._texts.pop(key, None)
-
-    def remove(self, doc_id: str) -> DocRecord:
-        """Remove a document and everything derived from it; raises :class:`NotFound`."""
+    def remove(self, doc_id: str, *, history: str = "purge") -> DocRecord | None:
+        """Remove a guide and everything derived from it; raises :class:`NotFound`. ``history="keep"`` keeps its
+        versions, and the current one as history; ``"purge"`` drops them (also for a removed guide: None)."""
+        if history not in ("keep", "purge"):
+            raise InvalidInput(f"history must be 'keep' or 'purge', not {history!r}")
         with self._write_mutex:
-            rec = self.record(doc_id)
+            rec = self.manifest.docs.get(doc_id) or (self.record(doc_id) if history == "keep" or not
+                                                     self.history.records(doc_id) else None)
+            kept = (self.history.supersede(rec, _now(), self.history.current_quads(doc_id), removed=True)
+                    if rec is not None and history == "keep" else None)
             with self.lock.write():
-                self.manifest.docs.pop(doc_id)
+                self.manifest.docs.pop(doc_id, None)
                 self.manifest.pending.pop(doc_id, None)
+                dropped = self.history.commit(doc_id, kept) if history == "keep" else self.history.purge(doc_id)
                 self.manifest.generation += 1
                 self.manifest.save()
                 self.graph.drop_graph(graph_iri(doc_id))
+            self.history.drop(doc_id, dropped)
             self.index.delete_doc(doc_id)
             self._remove_files(doc_id, keep=None)
             return rec

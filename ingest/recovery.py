@@ -33,6 +33,7 @@ class Recovery:
         notes: list[str] = []
         m = self.manifest
         with self._write_mutex:
+            notes += self.history.repair(self._derive_version)
             for (doc_id, sha), n in self.index.doc_versions().items():
                 rec = m.docs.get(doc_id)
                 if rec is None or rec.sha256 != sha:
@@ -73,6 +74,7 @@ class Recovery:
                     notes.append(f"{doc_id}: rewrote graph")
             for doc_id in list(m.pending):
                 rec = m.docs.get(doc_id)
+                self.history.drop_unnamed(doc_id)
                 self._remove_files(doc_id, keep=rec.sha256 if rec else None)
                 notes.append(f"{doc_id}: rolled back an interrupted ingest")
             if m.pending:
@@ -83,6 +85,36 @@ class Recovery:
             log.warning("repair: %s", n)
         return notes
 
+    def _write_file(self, rel: str, data: bytes) -> None:
+        path = self.data_dir / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(path)
+
+    def _remove_files(self, doc_id: str, keep: str | None) -> None:
+        """Delete a guide's kept files but those of version ``keep`` and of its kept history."""
+        keep_shas = ({keep} if keep else set()) | self.history.kept_shas(doc_id)
+        for sub in ("sources", "texts", "units"):
+            folder = self.data_dir / sub / doc_id
+            if not folder.is_dir():
+                continue
+            if not keep_shas:
+                shutil.rmtree(folder, ignore_errors=True)
+                continue
+            for f in folder.iterdir():
+                if not f.name.startswith(tuple(keep_shas)):
+                    f.unlink(missing_ok=True)
+        for key in [k for k in self._texts if k[0] == doc_id and k[1] not in keep_shas]:
+            self._texts.pop(key, None)
+
+    def _derive_version(self, doc_id: str, h) -> list:
+        """A kept version's graph re-derived from its kept text (the versions store was lost)."""
+        doc = Document(doc_id, h.title, (self.data_dir / h.text_file).read_text("utf-8"), h.sha256,
+                       h.source_name or doc_id, h.media_type, h.publisher, h.source_url, h.issued)
+        chunks, extraction = self._prepare(doc)
+        return document_quads(doc, h.version, chunks, extraction, self.known_iris)
+
     def _remove_stale_files(self) -> list[str]:
         """Delete kept files the manifest does not name (SIGKILL after a switch or mid-removal) and temp files."""
         notes = []
@@ -90,11 +122,11 @@ class Recovery:
             folder = self.data_dir / sub
             for d in sorted(folder.iterdir()) if folder.is_dir() else ():
                 rec = self.manifest.docs.get(d.name)
-                stale = [f for f in d.iterdir()
-                         if rec is None or not f.name.startswith(rec.sha256) or f.name.endswith(".tmp")]
+                keep = tuple(({rec.sha256} if rec else set()) | self.history.kept_shas(d.name))
+                stale = [f for f in d.iterdir() if not keep or not f.name.startswith(keep) or f.name.endswith(".tmp")]
                 for f in stale:
                     f.unlink(missing_ok=True)
-                if rec is None:
+                if not keep:
                     shutil.rmtree(d, ignore_errors=True)
                 if stale:
                     notes.append(f"{d.name}: removed {len(stale)} stale file(s) from {sub}/")

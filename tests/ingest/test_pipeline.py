@@ -52,7 +52,8 @@ def assert_consistent(rt) -> None:
     shas = {r["g"]: r["sha"] for r in rt.graph.select("SELECT ?g ?sha WHERE { GRAPH ?g { ?d ckg:sha256 ?sha } }")}
     assert shas == {graph_iri(d): r.sha256 for d, r in p.manifest.docs.items()}
     for d, r in p.manifest.docs.items():
-        assert snapshot(rt, d)["files"] == sorted([r.source_file, r.text_file])
+        kept = [f for h in p.history.records(d) for f in (h.source_file, h.text_file)]
+        assert snapshot(rt, d)["files"] == sorted({r.source_file, r.text_file, *kept})
         text = (p.data_dir / r.text_file).read_text("utf-8")
         for cid, (chunk, meta) in td.chunk_records(rt.index, d).items():
             assert text[meta["start"]:meta["end"]] == chunk, cid
@@ -150,8 +151,9 @@ def test_changed_document_replaces_exactly_its_chunks_and_graph(rt):
     old_chunk_ids = set(old["chunks"])
     assert not [t for t in new["graph"] if any(c in t[0] or c in t[2] for c in old_chunk_ids)]
     assert p.text("fintech-ml-roles") == CHANGED_TXT
-    # old files gone, new ones kept
-    assert new["files"] == sorted([rec.source_file, rec.text_file])
+    # the new version's files, and the old version's kept as its history (tests/ingest/test_history.py)
+    [kept] = p.history.records("fintech-ml-roles")
+    assert new["files"] == sorted([rec.source_file, rec.text_file, kept.source_file, kept.text_file])
     # other documents untouched: same chunk ids, same chunks, same triples, same files
     for d, snap in others.items():
         assert snapshot(rt, d) == snap, d
@@ -397,7 +399,7 @@ def test_rebuild_from_kept_sources(rt):
 
 def test_manifest_file_is_valid_json_with_records(rt):
     raw = json.loads(rt.pipeline.settings.manifest_path.read_text("utf-8"))
-    assert set(raw) == {"generation", "pending", "docs"}
+    assert set(raw) == {"generation", "pending", "docs", "history"}
     assert raw["pending"] == {}
     assert sorted(raw["docs"]) == ["autonomy-ml-jobs", "fintech-ml-roles", "healthcare-ml-notes"]
     rec = raw["docs"]["healthcare-ml-notes"]
