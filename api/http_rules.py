@@ -1,9 +1,12 @@
-"""HTTP as clients expect it: ``HEAD`` wherever ``GET`` works; media-type and JSON errors told apart.
+"""HTTP as clients expect it: ``HEAD`` wherever ``GET`` works; a full ``Allow``; media-type and JSON errors told apart.
 
 * :class:`HeadAsGet` answers ``HEAD`` on every route that answers ``GET`` (FastAPI routes
   only list the methods they were declared with): the request runs as ``GET`` and the
   body is dropped, so status and headers (``Content-Length`` included) are the ``GET``'s.
   Where ``GET`` is not allowed either, the 405 names ``HEAD`` and lists what is allowed.
+* Every ``405``'s ``Allow`` header lists every method the path answers (RFC 9110 §15.5.6):
+  Starlette names only the methods of the first route whose path matched, so ``PUT /sparql``
+  said ``GET`` although ``POST`` works too; :func:`allowed_methods` gathers all the routes.
 * :func:`body_error` (used by :mod:`careerkg.api.errors`) turns FastAPI's request-validation errors
   about the body itself into 400 (malformed JSON, with the parser's reason and position)
   or 415 (a body that is not JSON sent to a route that reads a JSON model).
@@ -14,16 +17,50 @@ from __future__ import annotations
 import email.message
 
 ORIGINAL_METHOD = "careerkg.original_method"
+_METHOD_ORDER = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+
+
+def allowed_methods(app, scope) -> list[str]:
+    """Every method some route of ``app`` answers on the request's path (``HEAD`` wherever ``GET``), in a fixed order.
+
+    Each method is tried against the routes' own ``matches`` (the request with only its method
+    changed), so routes included from routers count and the HTML pages' ``Accept`` rule holds.
+    Mounted apps (static files) are left out: they answer their own 405s.
+    """
+    from starlette.routing import Match, Mount
+
+    routes = [r for r in getattr(getattr(app, "router", None), "routes", ()) if not isinstance(r, Mount)]
+    methods = {m for m in _METHOD_ORDER
+               if any(r.matches({**scope, "method": m})[0] is Match.FULL for r in routes)}
+    if "GET" in methods:
+        methods.add("HEAD")
+    return [m for m in _METHOD_ORDER if m in methods]
+
+
+def _full_allow(scope, send):
+    """``send`` that rewrites a 405's ``Allow`` header to every method the path answers."""
+    async def send_allow(message):
+        if message["type"] == "http.response.start" and message.get("status") == 405 and "app" in scope:
+            allow = allowed_methods(scope["app"], scope)
+            if allow:
+                headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"allow"]
+                message = {**message, "headers": [*headers, (b"allow", ", ".join(allow).encode())]}
+        await send(message)
+
+    return send_allow
 
 
 class HeadAsGet:
-    """Run ``HEAD`` requests as ``GET`` and send no body."""
+    """Run ``HEAD`` requests as ``GET`` and send no body; give every 405 the full ``Allow`` header."""
 
     def __init__(self, app) -> None:
         self.app = app
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "HEAD":
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        send = _full_allow(scope, send)
+        if scope["method"] != "HEAD":
             return await self.app(scope, receive, send)
 
         async def no_body(message):

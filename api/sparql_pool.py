@@ -50,7 +50,7 @@ from typing import Callable, Protocol
 import careerkg
 from careerkg import errors as E
 from careerkg.settings import child_process_env
-from careerkg.graph.sparql import NotAcceptable
+from careerkg.graph.sparql import NotAcceptable, run_query
 from careerkg.graph.store import RawResult
 
 log = logging.getLogger("careerkg.sparql")
@@ -62,12 +62,21 @@ _ERRORS: dict[str, type[E.CareerKGError]] = {
 
 
 class QueryRunner(Protocol):
-    """Runs a read-only query and returns the serialised result; thread-safe."""
+    """Runs a read-only query and returns the serialised result; thread-safe.
+
+    ``default_graphs`` / ``named_graphs`` are the protocol's ``default-graph-uri`` /
+    ``named-graph-uri`` (``None``: not given); see :func:`careerkg.graph.sparql.run_query`
+    for the dataset they make and the base IRI.
+    """
 
     kind: str
 
     def run(self, query: str, media_type: str, *, timeout: float, row_limit: int | None,
             default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> RawResult: ...
+
+    def graph_names(self) -> list[str]:
+        """The named graphs of the default dataset (for the service description)."""
+        ...
 
     def close(self) -> None: ...
 
@@ -329,6 +338,9 @@ class ProcessPool:
             log.error("SPARQL worker error: %s", reply[2])
         raise cls(reply[2])
 
+    def graph_names(self) -> list[str]:
+        return self._store.graph_names()
+
     def close(self) -> None:
         self._closed = True
         with self._all_lock:
@@ -365,7 +377,7 @@ class ThreadRunner:
             default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> RawResult:
         if not self._slots.acquire(timeout=self.acquire_timeout):
             raise E.Overloaded(f"all {self.size} SPARQL slots are busy; try again shortly")
-        fut = self._executor.submit(self._store.raw_query, query, media_type, default_graphs=default_graphs,
+        fut = self._executor.submit(run_query, self._store, query, media_type, default_graphs=default_graphs,
                                     named_graphs=named_graphs, row_limit=row_limit)
         fut.add_done_callback(lambda _f: self._slots.release())
         try:
@@ -373,6 +385,9 @@ class ThreadRunner:
         except FutureTimeout:
             raise E.QueryTimeout(f"the query ran longer than {timeout:g} s (CAREERKG_SPARQL_TIMEOUT); "
                                  "narrow it or add a LIMIT") from None
+
+    def graph_names(self) -> list[str]:
+        return self._store.graph_names()
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

@@ -39,6 +39,7 @@ def worker_main(fd: int, memory_limit: int | None) -> None:  # pragma: no cover 
             resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
         except (ImportError, ValueError, OSError):
             pass
+    from careerkg.graph.sparql import run_query
     from careerkg.graph.store import OxigraphStore
 
     conn = Connection(fd)
@@ -57,8 +58,8 @@ def worker_main(fd: int, memory_limit: int | None) -> None:  # pragma: no cover 
                 store = None  # close the previous snapshot before opening the next
                 store = OxigraphStore(Path(path), read_only=True)
                 store_path = path
-            res = store.raw_query(query, media_type, default_graphs=default_graphs, named_graphs=named_graphs,
-                                  row_limit=row_limit)
+            res = run_query(store, query, media_type, default_graphs=default_graphs, named_graphs=named_graphs,
+                            row_limit=row_limit)
             reply = ("ok", res.body, res.media_type, res.truncated)
         except E.CareerKGError as exc:
             reply = ("error", type(exc).__name__, str(exc))

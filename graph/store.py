@@ -176,7 +176,7 @@ class OxigraphStore:
         try:
             if kw.get("default_graph") is None:
                 kw.pop("default_graph", None)
-                kw["use_default_graph_as_union"] = True
+                kw.setdefault("use_default_graph_as_union", True)
             return self.store.query(query, **kw)
         except SyntaxError as exc:
             raise InvalidInput(f"SPARQL syntax error: {exc}") from None
@@ -193,12 +193,23 @@ class OxigraphStore:
         return [{n: term_value(sol[n]) for n in names} for sol in res]
 
     def raw_query(self, query: str, media_type: str, *, default_graphs: list[str] | None = None,
-                  named_graphs: list[str] | None = None, row_limit: int | None = None) -> RawResult:
-        kw: dict = {}
-        if default_graphs:
-            kw["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        if named_graphs:
-            kw["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+                  named_graphs: list[str] | None = None, row_limit: int | None = None,
+                  base_iri: str | None = None) -> RawResult:
+        """Run a query for the SPARQL endpoint and serialise the result.
+
+        The dataset (SPARQL 1.1 Protocol): when ``default_graphs`` or ``named_graphs`` is given it
+        is exactly those graphs (the other one, if ``None``, is empty; they override the query's
+        ``FROM``/``FROM NAMED``); else the query's own ``FROM``/``FROM NAMED``; else the union of
+        all graphs as the default graph, with every named graph. ``base_iri`` resolves relative IRIs.
+        """
+        from careerkg.graph.sparql import has_dataset_clause
+
+        kw: dict = {"base_iri": base_iri}
+        if default_graphs is not None or named_graphs is not None:
+            kw["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+            kw["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+        elif has_dataset_clause(query):
+            kw["use_default_graph_as_union"] = False  # pyoxigraph's union flag would override FROM
         res = self._query(query, prefixes=None, **kw)
         return serialize_result(res, media_type, row_limit)
 

@@ -2,14 +2,21 @@
 
 * the query as the ``query`` URL parameter (GET), an urlencoded form field (POST
   ``application/x-www-form-urlencoded``) or the body (POST ``application/sparql-query``);
-* ``default-graph-uri`` / ``named-graph-uri`` (URL or form) set the dataset; without
-  them the default graph is the union of all named graphs;
+* the dataset is strict (SPARQL 1.1 Protocol §2.1.4): ``default-graph-uri`` /
+  ``named-graph-uri`` (URL or form) make it exactly the graphs they name and override
+  ``FROM`` / ``FROM NAMED``; either alone leaves the other part empty; with neither and no
+  ``FROM``, the default graph is the union of all named graphs and every named graph is visible;
+* relative IRIs resolve against ``https://w3id.org/careerkg/id/`` (``<city/london>``);
+* ``GET /sparql`` with no query and an ``Accept`` naming Turtle, N-Triples, JSON-LD or RDF/XML
+  (or ``format=ttl`` ...) is the SPARQL 1.1 Service Description; a browser asking for HTML gets
+  the editor page (``api/web/pages.py``); any other client is told the query is missing (400);
 * results by ``Accept`` (or a ``format``/``output`` parameter when no specific Accept
   is sent): SELECT/ASK as SPARQL JSON (default), XML, CSV or TSV; CONSTRUCT/DESCRIBE
   as Turtle (default), N-Triples, JSON-LD or RDF/XML; 406 otherwise;
 * updates are refused with 403 however they are sent; a syntax error is 400 with the
-  parser's message; federated ``SERVICE`` calls are refused (the endpoint never
-  reaches the network);
+  parser's message; a body in another charset than UTF-8 is 415; federated ``SERVICE``
+  calls are refused (the endpoint never reaches the network); any other method is 405
+  with ``Allow: GET, HEAD, POST`` (:mod:`careerkg.api.http_rules`);
 * each query runs under ``CAREERKG_SPARQL_TIMEOUT`` (504 when it runs past it, and
   it is stopped) and returns at most ``CAREERKG_SPARQL_ROW_LIMIT`` rows or triples:
   ``X-SPARQL-Row-Limit`` states the cap, ``X-SPARQL-Truncated: true`` says it cut.
@@ -28,7 +35,8 @@ from careerkg.api.deps import SettingsDep, SparqlRunnerDep, read_body
 from careerkg.api.errors import UnsupportedMediaType
 from careerkg.api.schemas import error_responses
 from careerkg.errors import Forbidden, InvalidInput
-from careerkg.graph.sparql import check_read_only, negotiate
+from careerkg.graph.sparql import (GRAPH_TYPES, check_read_only, names_rdf, negotiate, serialize_description,
+                                   service_description)
 
 router = APIRouter(tags=["sparql"])
 
@@ -103,6 +111,30 @@ async def _answer(request: Request, runner, settings, query: str | None, params:
     return Response(res.body, media_type=media_type, headers=headers)
 
 
+def _endpoint_url(request: Request) -> str:
+    """The endpoint's absolute URL as the client reached it (scheme, host and path; no query)."""
+    return str(request.url.replace(query="", fragment=""))
+
+
+async def _describe(request: Request, runner, params: dict[str, list[str]]) -> Response:
+    """The service description, when the client names an RDF type (``Accept`` or ``format=``); else 400."""
+    accept, fmt = request.headers.get("accept"), _format_param(params)
+    media = None
+    if names_rdf(accept) or fmt:
+        try:
+            media = _media("CONSTRUCT", accept, fmt)
+        except InvalidInput:  # NotAcceptable too: nothing RDF that we write
+            media = None
+    if media is None:
+        raise InvalidInput("missing SPARQL query: send it as the 'query' parameter, as a form field or as an "
+                           "application/sparql-query body (GET /sparql without one is the service description "
+                           f"for an Accept naming {', '.join(GRAPH_TYPES)})")
+    graphs = await run_in_threadpool(runner.graph_names)
+    body = serialize_description(service_description(_endpoint_url(request), graphs), media)
+    media_type = media + ("; charset=utf-8" if media.startswith("text/") else "")
+    return Response(body, media_type=media_type, headers={"Vary": "Accept", "Cache-Control": "no-store"})
+
+
 def _query_params(request: Request) -> dict[str, list[str]]:
     params: dict[str, list[str]] = {}
     for k, v in request.query_params.multi_items():
@@ -112,18 +144,33 @@ def _query_params(request: Request) -> dict[str, list[str]]:
 
 @router.get("/sparql", summary="SPARQL query (GET)", responses=_RESPONSES,
             openapi_extra={"parameters": [
-                {"name": "query", "in": "query", "required": True, "schema": {"type": "string"},
-                 "example": _EXAMPLE, "description": "A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE)."},
+                {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+                 "example": _EXAMPLE, "description": "A SPARQL 1.1 query (SELECT, ASK, CONSTRUCT, DESCRIBE). "
+                 "Without it (and without graph parameters) the answer is the SPARQL 1.1 Service Description."},
                 {"name": "default-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
-                 "description": "Graphs whose merge is the default graph (default: union of all)."},
+                 "description": "Graphs whose merge is the default graph. Given alone: no named graphs. "
+                                "Neither given: the query's FROM / FROM NAMED, else the union of all graphs."},
                 {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
-                 "description": "Graphs visible to GRAPH (default: all)."}]})
+                 "description": "Graphs visible to GRAPH. Given alone: an empty default graph."}]})
 async def sparql_get(request: Request, runner: SparqlRunnerDep, settings: SettingsDep) -> Response:
-    """Run a read-only query given as the ``query`` URL parameter."""
+    """Run a read-only query given as the ``query`` URL parameter; with none, the service description."""
     params = _query_params(request)
     if "update" in params:
         raise Forbidden(_UPDATE_REFUSED)
+    if "query" not in params and not params.keys() & {"default-graph-uri", "named-graph-uri"}:
+        return await _describe(request, runner, params)
     return await _answer(request, runner, settings, _one(params, "query"), params)
+
+
+def _content_type(header: str | None) -> tuple[str, str | None]:
+    """``("application/sparql-query", "utf-8")`` from ``application/sparql-query; charset=UTF-8``."""
+    media, *params = (header or "").split(";")
+    charset = None
+    for p in params:
+        k, _, v = p.partition("=")
+        if k.strip().lower() == "charset":
+            charset = v.strip().strip('"').lower()
+    return media.strip().lower(), charset
 
 
 def _decode(data: bytes) -> str:
@@ -143,10 +190,12 @@ async def sparql_post(request: Request, runner: SparqlRunnerDep, settings: Setti
 
     ``application/sparql-update`` bodies and ``update`` form fields are refused (403).
     """
-    ctype = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    ctype, charset = _content_type(request.headers.get("content-type"))
     params = _query_params(request)
     if "update" in params or ctype == "application/sparql-update":
         raise Forbidden(_UPDATE_REFUSED)
+    if charset not in (None, "utf-8", "utf8"):
+        raise UnsupportedMediaType(f"unsupported charset {charset[:40]!r}: SPARQL requests are UTF-8")
     if ctype == "application/x-www-form-urlencoded":
         form = parse_qs(_decode(await read_body(request, MAX_QUERY_BYTES)), keep_blank_values=True)
         if "update" in form:

@@ -1,4 +1,5 @@
-"""/sparql through TestClient: the SPARQL 1.1 Protocol, read-only, capped, with a timeout that stops the query."""
+"""/sparql through TestClient: the SPARQL 1.1 Protocol, read-only, capped, with a timeout that stops the query;
+strict datasets, the base IRI, the service description and ``Allow`` on the seeded graph."""
 
 from __future__ import annotations
 
@@ -14,16 +15,25 @@ import pyoxigraph as ox
 import pytest
 from http_testdata import RUNAWAY
 
+from careerkg.graph.sparql import SD, has_dataset_clause
+
 PREFIXES = "PREFIX schema: <https://schema.org/>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
 CITIES = PREFIXES + "SELECT DISTINCT ?c ?label WHERE { ?c a schema:City ; skos:prefLabel ?label } ORDER BY ?label"
 ASK_LONDON = PREFIXES + f"ASK {{ <{ckg_testdata.CITY_LONDON}> a schema:City }}"
 CONSTRUCT = PREFIXES + f"CONSTRUCT {{ ?o schema:location <{ckg_testdata.CITY_LONDON}> }} " \
                        f"WHERE {{ ?o schema:location <{ckg_testdata.CITY_LONDON}> }}"
 SPARQL_JSON = "application/sparql-results+json"
+GUIDE_GRAPH = f"https://w3id.org/careerkg/graph/{ckg_testdata.CAREER_GUIDE}"
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 
 
 def labels(resp) -> list[str]:
     return [b["label"]["value"] for b in resp.json()["results"]["bindings"]]
+
+
+def rows(resp) -> list[dict]:
+    assert resp.status_code == 200, resp.text
+    return resp.json()["results"]["bindings"]
 
 
 def test_get_select_defaults_to_json_with_row_limit_headers(client):
@@ -224,3 +234,79 @@ def test_json_body_is_valid_sparql_results(client):
 def test_invalid_graph_iri_is_400(client, param, value):
     r = client.get("/sparql", params={"query": CITIES, param: value})
     assert r.status_code == 400 and param in r.json()["error"]["message"]
+
+
+# ------------------------------------------------------------ SPARQL 1.1 to the letter on the seeded graph
+# (the W3C protocol and service-description manifests: test_sparql_protocol_w3c.py)
+
+
+def test_seeded_browser_still_gets_the_editor(client):
+    r = client.get("/sparql", headers=BROWSER)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert "yasgui" in r.text.lower()
+
+
+def test_seeded_description_lists_every_graph(client, seeded_runtime):
+    r = client.get("/sparql", headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/n-triples"
+    triples = list(ox.parse(r.content, format=ox.RdfFormat.N_TRIPLES))
+    [endpoint] = [t.object.value for t in triples if t.predicate.value == SD + "endpoint"]
+    assert endpoint == "http://testserver/sparql"
+    names = sorted(t.object.value for t in triples if t.predicate.value == SD + "name")
+    assert names == seeded_runtime.graph.graph_names() and GUIDE_GRAPH in names
+
+
+def test_seeded_union_default_graph_is_the_merge_of_the_named_graphs(client, seeded_runtime):
+    assert not list(seeded_runtime.graph.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    union = rows(client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+                                                         "WHERE { ?s ?p ?o } }"}))
+    merged = rows(client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+                                                          "WHERE { GRAPH ?g { ?s ?p ?o } } }"}))
+    assert int(union[0]["n"]["value"]) == int(merged[0]["n"]["value"]) > 1000
+
+
+def test_seeded_relative_iris_resolve_against_the_resource_namespace(client):
+    ask = PREFIXES + "ASK { <city/london> a schema:City }"
+    assert client.get("/sparql", params={"query": ask}).json()["boolean"] is True
+    own_base = "BASE <http://example.org/>\n" + ask
+    assert client.get("/sparql", params={"query": own_base}).json()["boolean"] is False
+    relative_base = "BASE <city/>\n" + PREFIXES + "ASK { <london> a schema:City }"
+    assert client.get("/sparql", params={"query": relative_base}).json()["boolean"] is True
+
+
+def test_seeded_strict_dataset(client):
+    articles = PREFIXES + "SELECT DISTINCT ?d WHERE { ?d a schema:Article }"
+    assert len(rows(client.get("/sparql", params={"query": articles}))) == len(ckg_testdata.SEED_IDS)
+    assert rows(client.get("/sparql", params={"query": articles, "named-graph-uri": GUIDE_GRAPH})) == []
+    from_guide = articles.replace("WHERE", f"FROM <{GUIDE_GRAPH}> WHERE")
+    [one] = rows(client.get("/sparql", params={"query": from_guide}))
+    assert one["d"]["value"].endswith(ckg_testdata.CAREER_GUIDE)
+    in_graphs = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    assert rows(client.get("/sparql", params={"query": in_graphs, "default-graph-uri": GUIDE_GRAPH})) == []
+    assert rows(client.get("/sparql", params={"query": "SELECT DISTINCT ?g FROM <" + GUIDE_GRAPH + "> WHERE "
+                                              "{ GRAPH ?g { ?s ?p ?o } }"})) == []
+
+
+@pytest.mark.parametrize("method, path, allow", [
+    ("PUT", "/sparql", "GET, HEAD, POST"),
+    ("DELETE", "/sparql", "GET, HEAD, POST"),
+    ("PATCH", f"/documents/{ckg_testdata.CAREER_GUIDE}", "GET, HEAD, PUT, DELETE"),
+    ("POST", "/health", "GET, HEAD"),
+    ("GET", "/ask", "POST"),
+])
+def test_405_lists_every_allowed_method(client, method, path, allow):
+    r = client.request(method, path)
+    assert r.status_code == 405 and r.headers["allow"] == allow
+    assert r.json()["error"]["code"] == "method_not_allowed"
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("SELECT * FROM <g> { ?s ?p ?o }", True),
+    ("select * from named <g> where { graph ?g { ?s ?p ?o } }", True),
+    ("PREFIX from: <http://x/> SELECT * { ?s from:p ?from }", False),
+    ('SELECT * { ?s ?p "FROM <x>" } # FROM <y>', False),
+    ("SELECT * { ?s <http://x/FROM> ?o }", False),
+    ("SELECT * { ?s ?p 'x'@from }", False),
+])
+def test_has_dataset_clause(query, expected):
+    assert has_dataset_clause(query) is expected
