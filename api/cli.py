@@ -140,6 +140,9 @@ def print_result(r) -> None:
         extra = f" ({r.reason})" if r.reason else ""
         console.print(f"{r.status:<9} {r.doc_id}  v{r.version}  {r.chunks} chunks, {r.claims} claims"
                       f"  {r.seconds * 1000:.0f} ms{extra}", markup=False)
+        from careerkg.api.cli_history import print_changes
+
+        print_changes(r.changes)
 
 
 @app.command()
@@ -253,21 +256,30 @@ def docs_show(doc_id: str, text: Annotated[bool, typer.Option("--text", help="Pr
 
 @docs_app.command("remove")
 @guarded
-def docs_remove(doc_ids: list[str]) -> None:
-    """Remove guides and everything derived from them."""
+def docs_remove(doc_ids: list[str],
+                keep_history: Annotated[bool, typer.Option(
+                    "--keep-history/--purge-history",
+                    help="Keep the guides' versions (and the current one) as history, or purge them. Purging a "
+                         "guide removed with --keep-history drops its history.")] = False) -> None:
+    """Remove guides and everything derived from them (their history too unless --keep-history)."""
+    history = "keep" if keep_history else "purge"
     svc = service()
     if svc is not None:
         writes_need_key(svc, "removing")
         c = client(svc)
-        for d in doc_ids:
-            rec = c.json("DELETE", f"/documents/{d}")
-            console.print(f"removed {rec['doc_id']} (v{rec['version']}, {rec['chunks']} chunks, {rec['claims']} claims)",
-                          markup=False)
-        return
-    p = runtime().pipeline
-    for d in doc_ids:
-        rec = p.remove(d)
-        console.print(f"removed {rec.doc_id} (v{rec.version}, {rec.chunks} chunks, {rec.claims} claims)", markup=False)
+        recs = [c.request("DELETE", f"/documents/{d}", params={"history": history}) for d in doc_ids]
+        recs = [r.json() if r.status_code == 200 else None for r in recs]
+    else:
+        from dataclasses import asdict
+
+        p = runtime().pipeline
+        recs = [(lambda r: asdict(r) if r else None)(p.remove(d, history=history)) for d in doc_ids]
+    for d, rec in zip(doc_ids, recs):
+        if rec is None:
+            console.print(f"purged the history of {d}", markup=False)
+            continue
+        console.print(f"removed {rec['doc_id']} (v{rec['version']}, {rec['chunks']} chunks, {rec['claims']} claims"
+                      f"{'; history kept' if keep_history else ''})", markup=False)
 
 
 DUPLICATE_COLUMNS = ["doc_a", "doc_b", "similarity", "kind"]
@@ -368,3 +380,4 @@ def serve(host: Annotated[str | None, typer.Option(help="Interface to listen on.
 
 from careerkg.api import cli_graph as _cli_graph  # noqa: E402,F401  (registers graph commands)
 from careerkg.api import cli_qa as _cli_qa  # noqa: E402,F401  (registers ask/eval)
+from careerkg.api import cli_history as _cli_history  # noqa: E402,F401  (registers docs history)

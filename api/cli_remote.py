@@ -14,6 +14,7 @@ def ingest_via(client, files: list[Path], *, force: bool = False, metadata: dict
                progress: Callable[[IngestResult], None] | None = None,
                allow_duplicate: bool = False) -> list[IngestResult]:
     """PUT each guide (with its sidecar metadata and ``metadata`` over it) to the service."""
+    from careerkg.graph.changes import changes_from_dict
     from careerkg.ingest.load import doc_id_for, media_type_for
     from careerkg.ingest.meta import read_sidecar
 
@@ -36,7 +37,8 @@ def ingest_via(client, files: list[Path], *, force: bool = False, metadata: dict
             body = client.json("PUT", f"/documents/{doc_id}", content=data, params=params,
                                headers={"Content-Type": f"{media_type}; charset=utf-8"})
             res = IngestResult(body["doc_id"], body["status"], str(path), body.get("reason", ""), body["version"],
-                               body["chunks"], body["claims"], time.perf_counter() - t0)
+                               body["chunks"], body["claims"], time.perf_counter() - t0,
+                               changes=changes_from_dict(body.get("changes")))
         except CareerKGError as exc:
             msg = str(exc).replace(f" (from the service at {client.url})", "")
             res = IngestResult(doc_id, "failed", str(path), msg, seconds=time.perf_counter() - t0)

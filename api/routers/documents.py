@@ -3,13 +3,14 @@
 Reads take the pipeline's read lock, so during a re-ingest they see the old or the
 new version of a document, never a mix. Writes need ``Authorization: Bearer
 $CAREERKG_API_KEY`` and run the same atomic pipeline as ``careerkg ingest``.
+Superseded versions are kept (``/versions``, ``/text?version=N``; see ``ingest/history.py``).
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import asdict
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -17,7 +18,8 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 
 from careerkg.api.deps import RuntimeDep, SettingsDep, WriterDep, read_body
 from careerkg.api.errors import UnsupportedMediaType
-from careerkg.api.schemas import DocumentList, DocumentOut, IngestOut, error_responses
+from careerkg.api.schemas import DocumentList, DocumentOut, error_responses
+from careerkg.api.schemas_history import IngestChangesOut, VersionList, VersionOut
 from careerkg.errors import Duplicate, InvalidInput
 from careerkg.ingest.load import EXTENSION_FOR
 
@@ -67,13 +69,34 @@ def get_document(rt: RuntimeDep, doc_id: str = DocId) -> DocumentOut:
                        # errors stay JSON although success is text/plain
                        404: {"description": "Unknown document",
                              "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}}})
-def get_text(rt: RuntimeDep, doc_id: str = DocId) -> PlainTextResponse:
+def get_text(rt: RuntimeDep, doc_id: str = DocId,
+             version: Annotated[int | None, Query(ge=1, description="A kept version's text (see /versions): the "
+                                                  "offsets of that version's citations index it. Default: current.")
+                                ] = None) -> PlainTextResponse:
     p = rt.pipeline
     with p.lock.read():
-        rec = p.record(doc_id)
-        text = p.text(doc_id)
+        if version is None:
+            rec = p.record(doc_id)
+            text, sha, version = p.text(doc_id), rec.sha256, rec.version
+        else:
+            text = p.history.text(doc_id, version)  # NotFound for an unknown version
+            sha = next(v["sha256"] for v in p.history.versions(doc_id) if v["version"] == version)
     return PlainTextResponse(text, media_type="text/plain; charset=utf-8",
-                             headers={"ETag": f'"{rec.sha256}"', "X-Document-Version": str(rec.version)})
+                             headers={"ETag": f'"{sha}"', "X-Document-Version": str(version)})
+
+
+@router.get("/{doc_id}/versions", response_model=VersionList, summary="A guide's versions: current and kept",
+            responses=error_responses(404))
+def list_versions(rt: RuntimeDep, doc_id: str = DocId) -> VersionList:
+    """Newest first. Superseded versions are kept (``CAREERKG_HISTORY_VERSIONS`` per guide) with their text and
+    claims (named graph ``https://w3id.org/careerkg/graph/{doc_id}/v{n}`` in the versions store); a guide
+    removed with ``history=keep`` still lists them."""
+    p = rt.pipeline
+    with p.lock.read():
+        versions = p.history.versions(doc_id)
+    out = [VersionOut(**v, text_url=f"/documents/{doc_id}/text" + ("" if v["current"] else f"?version={v['version']}"))
+           for v in versions]
+    return VersionList(doc_id=doc_id, count=len(out), versions=out)
 
 
 def _media_type(content_type: str | None) -> str:
@@ -96,10 +119,10 @@ _PUT_BODY = {"content": {t: {"schema": {"type": "string"}, "example": "# ML jobs
                          for t in ("text/markdown", "text/plain", "text/html")}, "required": True}
 
 
-@router.put("/{doc_id}", response_model=IngestOut, dependencies=[WriterDep],
+@router.put("/{doc_id}", response_model=IngestChangesOut, dependencies=[WriterDep],
             summary="Add or re-ingest one guide",
             openapi_extra={"requestBody": _PUT_BODY},
-            responses={201: {"model": IngestOut, "description": "Added"},
+            responses={201: {"model": IngestChangesOut, "description": "Added"},
                        **error_responses(400, 401, 403, 413, 415),
                        409: {**error_responses(409)[409],
                              "description": "Same text as another document (the message names its id)"}})
@@ -124,6 +147,8 @@ async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, 
     ``title`` and ``issued`` win over what the guide says about itself and are kept for later re-ingests
     (an empty value clears one). A guide whose extracted text another id already holds is refused
     with 409 (``duplicate``, the message names that id) unless ``allow_duplicate=true``.
+    A new text makes a new version; the one it replaces is kept as history (``/versions``), and
+    ``changes`` lists the claims added, removed and changed (old -> new figure, with both spans).
     """
     _check_id(doc_id)
     metadata = {k: v for k, v in (("source_url", source), ("publisher", publisher), ("title", title),
@@ -141,18 +166,27 @@ async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, 
         raise InvalidInput(res.reason or "the guide could not be ingested")
     with p.lock.read():
         rec = p.manifest.docs.get(doc_id)
-    body = IngestOut(doc_id=res.doc_id, status=res.status, reason=res.reason, version=res.version,
-                     chunks=res.chunks, claims=res.claims, seconds=round(res.seconds, 4),
-                     document=_out(rec) if rec else None)
+    body = IngestChangesOut(doc_id=res.doc_id, status=res.status, reason=res.reason, version=res.version,
+                            chunks=res.chunks, claims=res.claims, seconds=round(res.seconds, 4),
+                            document=_out(rec) if rec else None,
+                            changes=asdict(res.changes) if res.changes else None)
     status = 201 if res.status == "added" else 200
     headers = {"Location": f"/documents/{doc_id}"} if status == 201 else None
     return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
 
 
-@router.delete("/{doc_id}", response_model=DocumentOut, dependencies=[WriterDep],
+@router.delete("/{doc_id}", response_model=DocumentOut | None, dependencies=[WriterDep],
                summary="Remove one guide and everything derived from it",
-               responses=error_responses(401, 403, 404))
-async def delete_document(rt: RuntimeDep, doc_id: str = DocId) -> DocumentOut:
+               responses={**error_responses(401, 403, 404, 422),
+                          204: {"description": "history=purge on a removed guide: its kept history is gone"}})
+async def delete_document(rt: RuntimeDep, doc_id: str = DocId,
+                          history: Annotated[Literal["keep", "purge"], Query(
+                              description="purge (default): its kept versions go too; keep: they stay, with the "
+                                          "current version kept as history (GET /documents/{id}/versions, "
+                                          "/text?version=N). purge on a guide removed with keep drops its "
+                                          "history (204).")] = "purge") -> Response:
     """Returns the record of the removed guide."""
-    rec = await run_in_threadpool(rt.pipeline.remove, doc_id)
-    return _out(rec)
+    rec = await run_in_threadpool(rt.pipeline.remove, doc_id, history=history)
+    if rec is None:
+        return Response(status_code=204)
+    return JSONResponse(_out(rec).model_dump(mode="json"))
