@@ -110,19 +110,53 @@ def _run_here(query: str, media: str, limit: int):
 @guarded
 def export(fmt: Annotated[ExportFormat, typer.Option("--format", help="RDF format (nq, trig keep the named graphs).")
                           ] = ExportFormat.nq,
-           output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout).")]
-           = None) -> None:
-    """Export the whole graph (documents, gazetteer and ontology)."""
+           output: Annotated[Path | None, typer.Option("-o", "--output", help="File to write (default: stdout); "
+                                                       "with --release, the folder the release goes in (default: .).")]
+           = None,
+           release: Annotated[bool, typer.Option("--release", help="Write a citable dated snapshot: the folder "
+                                                 "careerkg-YYYY-MM-DD with careerkg.nq (N-Quads) and void.ttl (VoID: "
+                                                 "issued date, counts of documents, entities and claims, the ESCO "
+                                                 "version used, file checksums).")] = False,
+           history: Annotated[bool, typer.Option("--history", help="With --release: add the kept superseded "
+                                                 "versions' graphs as careerkg-history.nq.")] = False,
+           overwrite: Annotated[bool, typer.Option("--overwrite", help="With --release: replace a release of the "
+                                                   "same date.")] = False) -> None:
+    """Export the whole graph (documents, gazetteer and ontology), or with --release a dated, citable snapshot."""
     import pyoxigraph as ox
 
     from careerkg.graph.store import GRAPH_FORMATS
 
+    if release:
+        _release(output or Path("."), history, overwrite)
+        return
+    if history:
+        fail("--history goes with --release")
     data = graph_store().dump(GRAPH_FORMATS.get(EXPORT_TYPES[_v(fmt)], ox.RdfFormat.N_QUADS))
     if output:
         output.write_bytes(data)
         console.print(f"wrote {len(data):,} bytes to {output}")
     else:
         sys.stdout.buffer.write(data)
+
+
+def _release(target: Path, history: bool, overwrite: bool) -> None:
+    import pyoxigraph as ox
+
+    from careerkg.graph.release import write_release
+    from careerkg.graph.store import OxigraphStore
+
+    s = get_settings()
+    current = graph_store().dump(ox.RdfFormat.N_QUADS)
+    kept = None
+    if history:
+        kept = b""
+        if s.versions_dir.is_dir():  # read-only: a running service may hold the store
+            kept = OxigraphStore(s.versions_dir, read_only=True).dump(ox.RdfFormat.N_QUADS)
+    r = write_release(current, target, history=kept, overwrite=overwrite)
+    console.print(f"wrote release {r.issued} to {r.directory}: {r.quads:,} quads, {r.documents} documents, "
+                  f"{r.entities:,} entities, {r.claims:,} claims, {r.esco_links:,} ESCO links"
+                  + (f"; history: {r.history_graphs} graphs, {r.history_quads:,} quads" if history else ""),
+                  markup=False)
 
 
 @app.command()
