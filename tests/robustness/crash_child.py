@@ -3,9 +3,11 @@
 Usage: ``python crash_child.py < jobs.jsonl`` — one JSON job a line::
 
     {"name": "n", "data_dir": "...", "mode": "ingest", "spec": "after:ChromaIndex.add:1", "args": [FILE, ...]}
-    {"name": "n", "data_dir": "...", "mode": "remove", "spec": "after:Manifest.save:1", "args": [DOC_ID]}
+    {"name": "n", "data_dir": "...", "mode": "remove", "spec": "after:Manifest.save:1", "args": [DOC_ID],
+     "history": "keep"}
     {"name": "n", "data_dir": "...", "mode": "loop", "args": [VARIANTS_DIR], "delay": 1.7}
-    optional: "copy_from": DIR (copied to data_dir first), "barrier": true (wait for earlier jobs first)
+    optional: "copy_from": DIR (copied to data_dir first), "barrier": true (wait for earlier jobs first),
+    "settings": {NAME: VALUE} (over the defaults, e.g. {"history_versions": 1})
 
 ``spec`` is ``WHEN:CLASS.METHOD:N`` (``before``/``after`` the N-th call, counted from the
 moment the runtime is open) or ``none``. At that point the job's process sends itself
@@ -83,7 +85,7 @@ def run_job(job: dict, linker, ready_fd: int) -> None:
     from careerkg.api.runtime import Runtime
 
     torch.set_num_threads(1)  # a forked child: stay out of any OpenMP pool state of the parent
-    rt = Runtime(Settings(data_dir=Path(job["data_dir"])))
+    rt = Runtime(Settings(data_dir=Path(job["data_dir"]), **job.get("settings", {})))
     rt.__dict__["linker"] = linker
     pipeline = rt.pipeline  # opens the stores and runs repair()
     _ = rt.embedder.model
@@ -98,7 +100,7 @@ def run_job(job: dict, linker, ready_fd: int) -> None:
                   flush=True)
     elif mode == "remove":
         for d in args:
-            pipeline.remove(d)
+            pipeline.remove(d, history=job.get("history", "purge"))
             print(json.dumps({"removed": d}), flush=True)
     elif mode == "loop":
         variants = sorted(p for p in Path(args[0]).iterdir() if p.is_dir())

@@ -13,7 +13,11 @@ reopened (Runtime -> pipeline -> repair) and must be consistent:
 - no orphan: no chunk, named graph, quad in the default graph, or kept source/text file
   belongs to anything but a current document version; no pending note is left;
 - the old version still answers (ask cites the old figure, and every quote is the text);
-- ``careerkg rebuild`` restores everything from the kept sources, even with both stores gone.
+- ``careerkg rebuild`` restores everything from the kept sources, even with both stores gone;
+- history (issue 15) is consistent too: the manifest's kept versions, the version graphs of the
+  versions store (each of its version, with its ``prov:`` times) and the kept texts name the same
+  versions, every kept claim's span indexes its version's text, and the history the crash point
+  implies is there (none before the switch, the superseded version after it, pruned versions gone).
 
 The children are forked (two at a time) from one server process that pays the ~5-10 s of
 imports once; each child opens its own stores and model, ingests, and is killed for real.
@@ -28,6 +32,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -36,6 +41,7 @@ from typer.testing import CliRunner
 
 import ckg_testdata as td
 from careerkg.graph.vocab import GAZETTEER_GRAPH, GRAPH_BASE, ONTOLOGY_GRAPH, graph_iri
+from careerkg.ingest.history import version_graph
 from careerkg.ingest.chunk import chunk_text
 from careerkg.ingest.load import load_path
 
@@ -106,10 +112,13 @@ def world(tmp_path_factory):
     in_order = [str(variants / "v2" / s.name) for s in sources]  # fintech first, then healthcare, autonomy
     jobs = [{"name": "base", "data_dir": str(base), "mode": "ingest", "spec": "none",
              "args": [str(variants / "v1" / s.name) for s in sources]}]
+    fintech = [str(variants / f"v{v}" / td.FIXTURE_TXT.name) for v in (2, 3)]
     for name, mode, spec, what, _ in SCENARIOS:
-        args = [what] if mode == "remove" else [str(new_doc)] if what == "new" else in_order
-        jobs.append({"name": name, "data_dir": str(root / name), "copy_from": str(base), "mode": mode,
-                     "spec": spec, "args": args})
+        args = [what] if mode == "remove" else [str(new_doc)] if what == "new" else fintech if what == V23 \
+            else in_order
+        job = {"name": name, "data_dir": str(root / name), "copy_from": str(base), "mode": mode, "spec": spec,
+               "args": args, **JOB_EXTRAS.get(name, {})}
+        jobs.append(job)
     rng = random.Random(20261122)
     for i in range(RANDOM_KILLS):
         jobs.append({"name": f"random-{i}", "data_dir": str(root / f"random-{i}"), "copy_from": str(base),
@@ -169,14 +178,72 @@ def consistency_problems(rt, shas: dict[str, dict[str, int]]) -> list[str]:
         folder = p.data_dir / sub
         for d in sorted(folder.iterdir()) if folder.is_dir() else ():
             rec = m.docs.get(d.name)
+            keep = tuple(({rec.sha256} if rec else set()) | {h.sha256 for h in m.history.get(d.name, [])})
             for f in sorted(d.iterdir()):
-                if rec is None or not f.name.startswith(rec.sha256) or f.name.endswith(".tmp"):
+                if not keep or not f.name.startswith(keep) or f.name.endswith(".tmp"):
                     problems.append(f"orphan file {sub}/{d.name}/{f.name}")
             if rec is not None and not (p.data_dir / (rec.source_file if sub == "sources" else rec.text_file)).is_file():
                 problems.append(f"{d.name}: kept {sub[:-1]} file missing")
     for f in p.data_dir.glob(".manifest-*"):
         problems.append(f"orphan manifest temp file {f.name}")
+    return problems + history_problems(rt, shas)
+
+
+def _when(iso: str) -> datetime:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00"))
+
+
+def history_problems(rt, shas: dict[str, dict[str, int]]) -> list[str]:
+    """Everything that disagrees between the manifest's kept versions, the versions store and the kept texts."""
+    p, problems = rt.pipeline, []
+    m = p.manifest
+    has_store = p.settings.versions_dir.is_dir()
+    if not has_store:
+        return [f"{d}: {len(hs)} kept versions but no versions store" for d, hs in m.history.items() if hs]
+    store = p.history.store
+    wanted = {version_graph(d, h.version): (d, h) for d, hs in m.history.items() for h in hs}
+    have = set(store.graph_names())
+    problems += [f"orphan version graph {g}" for g in sorted(have - set(wanted))]
+    problems += [f"kept version without its graph {g}" for g in sorted(set(wanted) - have)]
+    for d, hs in m.history.items():
+        versions = [h.version for h in hs]
+        if versions != sorted(set(versions)):
+            problems.append(f"{d}: kept versions out of order {versions}")
+        if d in m.docs and versions and versions[-1] >= m.docs[d].version:
+            problems.append(f"{d}: a kept version {versions[-1]} is not older than the current one")
+        if len(hs) > p.settings.history_versions:
+            problems.append(f"{d}: {len(hs)} kept versions, more than {p.settings.history_versions}")
+    for g, (d, h) in sorted(wanted.items()):
+        if h.sha256 not in shas.get(d, {}):
+            problems.append(f"{g}: names an unknown text {h.sha256[:8]}")
+        try:
+            text = (p.data_dir / h.text_file).read_text("utf-8")
+        except OSError:
+            problems.append(f"{g}: kept text missing")
+            continue
+        if not (p.data_dir / h.source_file).is_file():
+            problems.append(f"{g}: kept source missing")
+        quads = list(store.store.quads_for_pattern(None, None, None, ox.NamedNode(g)))
+        by_node: dict = {}
+        for q in quads:
+            by_node.setdefault(q.subject, {})[q.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]] = q.object.value
+        doc = by_node.get(ox.NamedNode(td.doc_iri(d)), {})
+        if (doc.get("sha256"), doc.get("version")) != (h.sha256, str(h.version)):
+            problems.append(f"{g}: graph of {str(doc.get('sha256'))[:8]} v{doc.get('version')}, manifest "
+                            f"{h.sha256[:8]} v{h.version}")
+        meta = by_node.get(ox.NamedNode(g), {})
+        if "invalidatedAtTime" not in meta or _when(meta["invalidatedAtTime"]) != _when(h.invalidated_at) \
+                or _when(meta.get("generatedAtTime", "1970-01-01T00:00:00Z")) != _when(h.generated_at):
+            problems.append(f"{g}: prov times {meta} disagree with the manifest")
+        spans = [(int(v["beginIndex"]), int(v["endIndex"]), v["anchorOf"]) for v in by_node.values()
+                 if "anchorOf" in v and "beginIndex" in v]
+        if not spans or any(text[a:b] != quote for a, b, quote in spans):
+            problems.append(f"{g}: kept claims do not index the kept text")
     return problems
+
+
+def kept_versions(rt) -> dict[str, list[int]]:
+    return {d: [h.version for h in hs] for d, hs in rt.pipeline.manifest.history.items()}
 
 
 def versions(rt, shas) -> dict[str, int]:
@@ -213,10 +280,14 @@ def check_answers_current_version(rt, shas) -> None:
 
 # (name, mode, spec, files-or-doc, expected versions after recovery; None = document absent)
 V2 = "v2"
+V23 = "fintech v2 then v3"
+# in a re-ingest the first OxigraphStore.replace_graph is the superseded version's copy into the versions
+# store, the second the switch of the current graph
 SCENARIOS = [
     ("after-write-ahead-note", "ingest", "after:Manifest.save:1", V2, {"fintech-ml-roles": 1}),
     ("between-vector-and-graph", "ingest", "after:ChromaIndex.add:1", V2, {"fintech-ml-roles": 1}),
-    ("after-graph-switch", "ingest", "after:OxigraphStore.replace_graph:1", V2, {"fintech-ml-roles": 1}),
+    ("after-history-graph", "ingest", "after:OxigraphStore.replace_graph:1", V2, {"fintech-ml-roles": 1}),
+    ("after-graph-switch", "ingest", "after:OxigraphStore.replace_graph:2", V2, {"fintech-ml-roles": 1}),
     ("after-manifest-switch", "ingest", "after:Manifest.save:2", V2, {"fintech-ml-roles": 2}),
     ("after-old-chunks-deleted", "ingest", "after:ChromaIndex.delete_doc:1", V2, {"fintech-ml-roles": 2}),
     ("second-doc-between-vector-and-graph", "ingest", "after:ChromaIndex.add:2", V2,
@@ -224,7 +295,21 @@ SCENARIOS = [
     ("new-doc-between-vector-and-graph", "ingest", "after:ChromaIndex.add:1", "new", {NEW_DOC: None}),
     ("remove-after-manifest-switch", "remove", "after:Manifest.save:1", "fintech-ml-roles",
      {"fintech-ml-roles": None}),
+    ("remove-keeping-history-after-history-graph", "remove", "after:OxigraphStore.replace_graph:1",
+     "fintech-ml-roles", {"fintech-ml-roles": 1}),
+    ("remove-keeping-history-after-manifest-switch", "remove", "after:Manifest.save:1", "fintech-ml-roles",
+     {"fintech-ml-roles": None}),
+    # retention 1: the v3 switch prunes v1; killed before v1's graph and files are gone
+    ("prune-after-manifest-switch", "ingest", "after:Manifest.save:4", V23, {"fintech-ml-roles": 3}),
 ]
+JOB_EXTRAS = {"remove-keeping-history-after-history-graph": {"history": "keep"},
+              "remove-keeping-history-after-manifest-switch": {"history": "keep"},
+              "prune-after-manifest-switch": {"settings": {"history_versions": 1}}}
+# the versions each scenario keeps as history after recovery (none where absent)
+HISTORY = {"after-manifest-switch": {"fintech-ml-roles": [1]}, "after-old-chunks-deleted": {"fintech-ml-roles": [1]},
+           "second-doc-between-vector-and-graph": {"fintech-ml-roles": [1]},
+           "remove-keeping-history-after-manifest-switch": {"fintech-ml-roles": [1]},
+           "prune-after-manifest-switch": {"fintech-ml-roles": [2]}}
 RANDOM_KILLS = 3
 
 
@@ -232,12 +317,13 @@ RANDOM_KILLS = 3
 def test_kill_at_a_precise_point_recovers_consistently(world, runtime_factory, name, mode, spec, what, expected):
     r = world["results"][name]
     assert r["signal"] == signal.SIGKILL, f"child was not killed at {spec}: {r}"
-    rt = runtime_factory(str(world["root"] / name))  # opening the pipeline runs repair()
-    assert consistency_problems(rt, world["shas"]) == []
+    rt = runtime_factory(str(world["root"] / name), **JOB_EXTRAS.get(name, {}).get("settings", {}))
+    assert consistency_problems(rt, world["shas"]) == []  # opening the pipeline ran repair()
     got = versions(rt, world["shas"])
     want = {d: 1 for d in DOCS}
     want.update(expected)
     assert got == {d: v for d, v in want.items() if v is not None}
+    assert kept_versions(rt) == HISTORY.get(name, {})
     check_answers_current_version(rt, world["shas"])
     assert rt.pipeline.repair() == [], "a repaired store needs no second repair"
 
@@ -251,6 +337,9 @@ def test_kill_at_a_random_moment_recovers_consistently(world, runtime_factory, i
     assert consistency_problems(rt, world["shas"]) == []
     got = versions(rt, world["shas"])
     assert set(got) == set(DOCS) and all(v in (1, 2, 3) for v in got.values()), got
+    keep = rt.pipeline.settings.history_versions
+    for d, rec in rt.pipeline.manifest.docs.items():  # every superseded version kept, up to the retention
+        assert kept_versions(rt).get(d, []) == list(range(max(1, rec.version - keep), rec.version)), (d, rec.version)
     check_answers_current_version(rt, world["shas"])
     print(f"random kill {i}: {r.get('delay')} s after READY, {len(done)} ingests completed, versions {got}")
 
