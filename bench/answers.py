@@ -41,6 +41,8 @@ def report(name: str, rt: Runtime, files: list[Path]) -> None:
 def main() -> None:
     data = ROOT / "tests" / "data"
     real = data / "realworld"
+    if "--real" in sys.argv:  # another directory of guides and question files (e.g. a subset)
+        real = Path(sys.argv[sys.argv.index("--real") + 1])
     with tempfile.TemporaryDirectory() as tmp:
         rt = Runtime(Settings(data_dir=Path(tmp) / "seeds"))
         rt.pipeline.ingest_paths(sorted((ROOT / "seeds").glob("*.txt")))
@@ -50,6 +52,9 @@ def main() -> None:
         report("real guides' questions, sets A+B (seeds + real guides)", rt,
                [real / "questions_a.jsonl", real / "questions_b.jsonl"])
         report("real guides' questions, set C (written before careerkg ran on it)", rt, [real / "questions_c.jsonl"])
+        if (real / "questions_d.jsonl").exists():
+            report("real guides' questions, set D (written before careerkg ran on it)", rt,
+                   [real / "questions_d.jsonl"])
 
 
 if __name__ == "__main__":

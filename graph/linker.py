@@ -52,18 +52,35 @@ _CITY_PREV = {"in", "near", "across", "around", "outside", "from", "based", "to"
 _LIST_NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for|and)[ \t]+)?[A-Z](?:[\w'’&\-]|\.(?=\w))*){0,3}"
 _NAME = r"[A-Z][\w'’.&\-]*(?:[ \t]+(?:(?:&|of|for)[ \t]+)?[A-Z][\w'’.&\-]*){0,3}"
 # how a name is used when it names an employer: what comes right after it, or right before it
+_ORG_NOUNS = (r"(?:company|companies|startup|start-up|firm|scale-up|spin-out|spin-off|spinout|unicorn|consultancy|"
+              r"bank|insurer|retailer|employer|chipmaker|manufacturer)")
 _AFTER_CUE = re.compile(
     r"[ \t]*(?:\([^()\n]{1,60}\)[ \t]*)?(?:,[ \t]*(?:an?|the)[ \t]+[^,.;\n]{1,50}?,[ \t]*)?"
     r"(?:(?:is|are|was|has|have|had|also|now|currently|actively|recently|still|which|that|who|will|to)[ \t]+){0,3}"
     r"(?:hir(?:es|ing|ed)|recruit(?:s|ing|ed)|employ(?:s|ing|ed)|pays?|paid|offers?|based|headquartered|"
     r"opened|opens|(?:graduate|apprentice\w*|intern\w*)[ \t]+(?:salary|salaries|scheme|schemes|programmes?|programs?|"
-    r"roles?|jobs?|intake)|careers?[ \t]+(?:site|page)|vacancies)\b", re.I)
+    r"roles?|jobs?|intake)|careers?[ \t]+(?:site|page)|vacancies)\b|"
+    # an apposition that says what it is: "X, a semi-conductor company that ...", "X: an Edinburgh-created unicorn"
+    rf"[ \t]*[,:][ \t]*(?:an?|the)[ \t]+(?:[\w-]+[ \t]+){{0,3}}?{_ORG_NOUNS}\b", re.I)
 _POSS_CUE = re.compile(r"[’']s[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:teams?|offices?|engineers|staff|employees|workforce|"
                        r"graduate|hiring|headquarters|HQ|labs?|careers)\b", re.I)
 _BEFORE_CUE = re.compile(
     r"(?:\b(?:at|join(?:s|ed|ing)?|work(?:s|ed|ing)?[ \t]+(?:at|for)|roles?[ \t]+at|jobs?[ \t]+at|engineers?[ \t]+at|"
-    r"hired[ \t]+by|recruited[ \t]+by|employed[ \t]+by|(?:firm|company|startup|start-up|scale-up|bank|employer|"
-    r"consultancy|retailer|insurer|unicorn|lab))[ \t]+)$", re.I)
+    r"hired[ \t]+by|recruited[ \t]+by|employed[ \t]+by|the[ \t]+likes[ \t]+of|"
+    r"(?:firm|company|startup|start-up|scale-up|"
+    r"bank|employer|consultancy|retailer|insurer|unicorn|lab|spin-out|spin-off|spinout)(?:[ \t]+[–—-])?|"
+    # who runs it: "co-founder and chief executive of X", "the CTO of X"
+    r"(?:founder|co-founder|chief[ \t]+executive|CEO|CTO|COO|CFO|chair(?:man|woman)?|president|managing[ \t]+director)"
+    r"[ \t]+of)[ \t]+)$", re.I)
+_TITLE_OF = re.compile(r"(?:(?:co-)?founder|chief[ \t]+\w+[ \t]+officer|chief[ \t]+executive|CEO|CTO|COO|CFO|CIO|"
+                       r"chair(?:man|woman)?|president|(?:managing[ \t]+)?director|head[ \t]+of[ \t]+\w+)"
+                       r"[ \t]+of[ \t]+",
+                       re.I)
+# "Graphcore, a company that ...", "Skyscanner: an Edinburgh-created unicorn": an apposition that says it is a company
+_APPOS = re.compile(rf"(?P<name>{_NAME})[ \t]*[,:][ \t]*(?:an?|the)[ \t]+(?:[\w-]+[ \t]+){{0,3}}?{_ORG_NOUNS}\b")
+# "startup Five AI", "spin-off – Ultrahaptics": a name right after a noun that says it is a company
+_NOUN_NAME = re.compile(rf"\b(?:startup|start-up|scale-up|spin-out|spin-off|spinout|unicorn)[ \t]+(?:[–—-][ \t]+)?"
+                        rf"(?P<name>{_NAME})", re.I)
 _NAME_CUE = re.compile(rf"(?P<name>{_NAME})(?:[ \t]*\([^()\n]{{1,60}}\))?(?:,[ \t]*an?[ \t]+[^,.;\n]{{1,40}}?,)?"
                        rf"[ \t]+(?:(?:graduate|apprentice\w*|intern\w*)[ \t]+"
                        rf"(?:salary|salaries|scheme|schemes|programmes?)\b|(?:is[ \t]+)?(?:hires|hiring|recruits|employs|"
@@ -77,7 +94,8 @@ _TITLE_HEADS = {"engineer", "engineers", "developer", "developers", "scientist",
                 "manager", "managers", "lead", "leads", "director", "directors", "architect", "architects",
                 "designer", "designers", "consultant", "consultants", "officer", "officers", "head", "intern",
                 "interns", "graduate", "graduates", "apprentice", "apprentices", "programmer", "programmers",
-                "technician", "technicians", "administrator", "administrators", "recruiter", "recruiters"}
+                "technician", "technicians", "administrator", "administrators", "recruiter", "recruiters",
+                "commissioner", "minister", "secretary", "mayor", "ombudsman", "registrar"}
 _NOT_NAME_START = {"our", "your", "their", "the", "this", "that", "these", "those", "its", "his", "her", "my",
                    "average", "typical", "starting", "median", "most", "many", "some", "every", "all", "each",
                    "other", "new", "senior", "junior", "entry", "when", "if", "while", "for", "in", "at", "with",
@@ -86,7 +104,7 @@ _NOT_ORG_NEXT = re.compile(r"^[ \t]*(?:visas?|route|endorsement|criteria|categor
                            r"certificate|degree|apprenticeship standard)\b", re.I)
 _SOURCE_CUE = re.compile(r"\b(?:authored|written|published|compiled|according to|report|survey|data from|"
                          r"research(?:ed)? by|analysis by)\b", re.I)
-_CODE_LINE = re.compile(r"[;{}=`]|\b(?:SELECT|FROM|WHERE|GROUP BY|ORDER BY)\b")
+_CODE_LINE = re.compile(r"[{}=`]|;[ \t]*$|\b(?:SELECT|FROM|WHERE|GROUP BY|ORDER BY)\b")
 _LIST = rf"{_LIST_NAME}(?:(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+){_LIST_NAME})*"
 _LIST_PATTERNS = (
     re.compile(rf"\b(?i:companies|company|firms|employers|startups|scale-ups|organisations|"
@@ -260,7 +278,7 @@ class EntityLinker:
             else:
                 return start, end
 
-    def _org_name_ok(self, name: str, strong: bool = False) -> bool:
+    def _org_name_ok(self, name: str, strong: bool = False, said_company: bool = False) -> bool:
         gaz = self.gazetteer
         low = name.lower()
         words = name.split()
@@ -268,7 +286,10 @@ class EntityLinker:
             return False
         if (any(ch.isdigit() for ch in name) and not strong) or low in gaz.not_org_names or low in _COUNTRIES:
             return False
-        if any(w.lower().strip(",.()'’") in gaz.not_org_words for w in re.split(r"[\s/]+", name)):
+        parts = re.split(r"[\s/]+", name)
+        if said_company and len(parts) > 1:
+            parts = parts[:-1]  # a name the text calls a company may end in a common word ("startup Five AI")
+        if any(w.lower().strip(",.()'’") in gaz.not_org_words for w in parts):
             return False
         if low in self._other_names:
             return False
@@ -299,7 +320,10 @@ class EntityLinker:
             return True
         before = _BEFORE_CUE.search(text[max(0, start - 40):start])
         if before is None:
-            return False
+            poss = re.search(r"(?<![\w'’])([A-Z][a-z]+(?:[ \t][A-Z][a-z]+)?)[’']s[ \t]+$",
+                             text[max(0, start - 30):start])
+            # "Brighton’s Brandwatch": a company of a city (a city's district or landmark is a place, not an ORG)
+            return poss is not None and self._is_place(poss.group(1))
         # "a report authored by A at X": X is where the author works, said of a source, not an employer
         return not (before.group(0).strip().lower() == "at" and _SOURCE_CUE.search(text[max(0, start - 100):start]))
 
@@ -337,15 +361,18 @@ class EntityLinker:
                 end = doc[last - 1].idx + len(doc[last - 1])
             return start, min(end, span.end_char)
 
-        def add(s: int, e: int, how: str, strong: bool = False) -> None:
+        def add(s: int, e: int, how: str, strong: bool = False, said_company: bool = False) -> None:
             s, e = self._clean(text, s, e)
+            title = _TITLE_OF.match(text, s, e)
+            if title and title.end() < e:
+                s = title.end()  # "CTO of Ultrahaptics": the company, not the post
             if s >= e:
                 return
             span = free(s, e, strong)
             if span is None or re.search(r"\b(?:in|near|around|outside|across)\s+$", text[max(0, s - 12):s]):
                 return  # "DeepMind in King's Cross": a place
             s, e = self._clean(text, *span)
-            if s < e and (s, e) not in found and self._org_name_ok(text[s:e], strong) \
+            if s < e and (s, e) not in found and self._org_name_ok(text[s:e], strong, said_company) \
                     and not _NOT_ORG_NEXT.match(text[e:e + 40]):
                 found[(s, e)] = ("org", text[s:e], how)
 
@@ -376,9 +403,12 @@ class EntityLinker:
             if "org" in known and not known & {"city", "skill", "role"}:
                 for s, e in items:
                     add(s, e, "pattern")
-        # 2. a name used as an employer: "X graduate salary", "X hires ..."
+        # 2. a name used as an employer: "X graduate salary", "X hires ...", "startup X"
         for m in _NAME_CUE.finditer(text):
             add(m.start("name"), m.end("name"), "pattern", strong=True)
+        for m in (*_NOUN_NAME.finditer(text), *_APPOS.finditer(text)):
+            if m.group("name")[0].isupper():
+                add(m.start("name"), m.end("name"), "pattern", strong=True, said_company=True)
         # 3. NER organisations, validated by how the name is used somewhere in the text
         usage: dict[str, bool] = {}
         newlines = [m.start() for m in re.finditer("\n", text)]
@@ -390,8 +420,14 @@ class EntityLinker:
             if s >= e or (s, e) in found:
                 continue
             poss = re.search(r"[’']s\b", text[s:e])
-            if ent.label_ == "ORG" and poss and poss.start() > 0:  # "Accenture’s UK Tech Talent Tracker": the owner
-                e = s + poss.start()
+            if ent.label_ == "ORG" and poss and poss.start() > 0:
+                if self._is_place(text[s:s + poss.start()]) and poss.end() < e - s:
+                    place = (s, s + poss.start())  # "Brighton’s Brandwatch": the company of a place
+                    if place not in found and free(*place) == place and self._city_ok(ent, text[place[0]:place[1]]):
+                        found[place] = ("city", text[place[0]:place[1]], "ner")
+                    s += poss.end() + 1
+                else:
+                    e = s + poss.start()  # "Accenture’s UK Tech Talent Tracker": the owner
             name = text[s:e]
             if ent.label_ == "GPE" or self._is_place(name):  # NER reads "a Sheffield startup" as ORG
                 if (s, e) not in found and free(s, e) == (s, e) and self._city_ok(ent, name):

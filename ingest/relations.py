@@ -25,9 +25,10 @@ _CITY_LEAD = re.compile(r"[^—:;.\n]{0,40}?\s*(?:—|–|:)\s")
 _LOC_CUE = re.compile(r"\b(?:based|headquartered|located|offices?|teams?|hub|presence|site|campus|"
                       r"operations)\b(?:\s+\S+){0,3}?\s+in\s+$", re.I)
 _ORG_CITY_GAP = re.compile(r"^(?:[ \t]+|[ \t]*\([ \t]*|[ \t]+in[ \t]+|,[ \t]*(?:(?:which is|is|are)[ \t]+)?"
-                           r"(?:based|headquartered)[ \t]+in[ \t]+|,[ \t]*an?[ \t]+)$", re.I)
-_ORG_NOUN = re.compile(r"[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:startup|start-up|company|firm|scale-up|bank|lab|"
-                       r"consultancy|business|employer|retailer|insurer|unicorn|spin-out)\b", re.I)
+                           r"(?:based|headquartered)[ \t]+in[ \t]+|[,:][ \t]*an?[ \t]+)$", re.I)
+_ORG_NOUN = re.compile(r"(?:-(?:based|born|created|founded|headquartered))?[ \t]+(?:[\w-]+[ \t]+){0,2}?"
+                       r"(?:startup|start-up|company|firm|scale-up|bank|lab|consultancy|business|employer|retailer|"
+                       r"insurer|unicorn|spin-out|spin-off)\b", re.I)
 _HOME_CUE = re.compile(r"\b(?:home to|presence of|headquarters of|headquartered here|base for)\b", re.I)
 _LIST_CUE = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:companies|firms|startups|employers|players|labs|"
                        r"businesses|organisations|organizations|retailers|banks)\s+(?:like|such as|including)\b",
@@ -148,12 +149,18 @@ class RelationExtractor:
         out = []
         cities = self._by_kind["city"]
         for org in self._by_kind["org"]:
+            prev = next((c for c in cities.starting(org.start - 40, org.start)
+                         if re.fullmatch(r"[’']s[ \t]+", self.text[c.end:org.start])), None)
+            if prev is not None:  # "Brighton’s Brandwatch"
+                s, e = self._sentence_of(org)
+                out.append(self._claim("located_in", org.entity.iri, LOCATED_IN, prev.entity.iri,
+                                       (min(s, prev.start), max(e, org.end)), "pattern"))
             nxt = next(iter(cities.starting(org.end, org.end + 41)), None)
             gap = self.text[org.end:nxt.start] if nxt is not None else ""
             if nxt is None or not _ORG_CITY_GAP.match(gap):
                 continue
-            if re.match(r"^,\s*an?\s+$", gap) and not _ORG_NOUN.match(self.text, nxt.end):
-                continue  # "X, a Sheffield startup" but not "X, a London salary"
+            if re.match(r"^[,:]\s*an?\s+$", gap) and not _ORG_NOUN.match(self.text, nxt.end):
+                continue  # "X, a Sheffield startup", "X: an Edinburgh-created unicorn", not "X, a London salary"
             s, e = self._sentence_of(org)
             out.append(self._claim("located_in", org.entity.iri, LOCATED_IN, nxt.entity.iri,
                                    (min(s, org.start), max(e, nxt.end)), "pattern"))

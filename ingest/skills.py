@@ -71,6 +71,18 @@ _TOOL_LIST = re.compile(r"\b(?:using|uses|use|built (?:in|with|on)|written in|ma
                         r"(?P<list>[A-Z][\w.+#-]*(?:(?:,[ \t]*|[ \t]+(?:or|and)[ \t]+|,[ \t]*(?:or|and)[ \t]+)"
                         r"[A-Z][\w.+#-]*)+)")
 # "AI skills", "GenAI skills": an upper-case or CamelCase term right before a lower-case "skills"
+# "the role typically owns X, Y, Z and W": a verb of work followed by an enumeration of three or
+# more short noun phrases names what the work is made of (an em dash or colon may open the list:
+# "own the classical ML lifecycle — training pipelines, model registries, ...")
+# lower case only ("Managing Director" is a title); "their own" is no verb
+_WORK_VERB = re.compile(r"(?<!their )(?<!its )(?<!his )(?<!her )(?<!our )(?<!your )(?<!my )"
+                        r"\b(?:owns?|owning|handles?|handling|covers?|covering|involves?|involving|spans?|"
+                        r"focus(?:es|ing)? on|responsible for|works? on|working on|speciali[sz](?:e|es|ing) in|"
+                        r"maintains?|maintaining|manages?|managing)[ \t]+")
+_WORK_LIST_END = re.compile(r"[.;!?\n]|\s(?:to|for|which|that|who|when|where|because|but|so|is|are|was|were|"
+                            r"will|can|could|should|would|may|might|has|have|had|while|whereas)\b", re.I)
+# "retrieval-augmented generation (RAG)": a lower-case term defined by its acronym
+_DEFINED = re.compile(r"\b(?P<term>[a-z][a-z-]+(?:[ \t]+[a-z][a-z-]+){1,3})[ \t]+\((?P<acr>[A-Z][A-Za-z]{1,5})\)")
 _BEFORE_SKILLS = re.compile(r"\b(?P<name>[A-Z]{2,}[A-Za-z0-9#+]*|[A-Z][a-z]+[A-Z]\w*)[ \t]+skills\b")
 
 
@@ -107,6 +119,15 @@ class SkillFinder:
             self._add(s, m.end("list"), strict=True)
         for m in _BEFORE_SKILLS.finditer(self.text):
             self._add(m.start("name"), m.end("name"), strict=True)
+        for m in _WORK_VERB.finditer(self.text):
+            self._work_list(m.end())
+        for m in _DEFINED.finditer(self.text):
+            words = re.split(r"[ \t-]+", m.group("term"))
+            for k in range(len(words), 1, -1):  # "using machine learning (ML)": the last words that spell it
+                if "".join(w[0] for w in words[-k:]).upper() == m.group("acr").upper():
+                    self._add(m.end("term") - len(" ".join(words[-k:])) if "-" not in m.group("term") else
+                              m.start("term") + m.group("term").find(words[-k]), m.end("term"), strict=False)
+                    break
         self._under_headings()
         out = []
         for (s, e), name in sorted(self.found.items()):
@@ -204,6 +225,36 @@ class SkillFinder:
                 self._add(a, b, strict=False)
             else:
                 self._add(a, b, strict=len(items) < 2)
+
+    def _work_list(self, pos: int) -> None:
+        """An enumeration of at least three short noun phrases after a verb of work."""
+        end_m = _WORK_LIST_END.search(self.text, pos, min(len(self.text), pos + 300))
+        end = end_m.start() if end_m else min(len(self.text), pos + 300)
+        opener = re.search(r"[—:]|\s-\s", self.text[pos:min(end, pos + 60)])
+        if opener:
+            pos += opener.end()
+        close = re.search(r"\s[—–]\s|\s-\s", self.text[pos:end])  # "... drift monitoring — and tend to"
+        if close:
+            end = pos + close.start()
+        items, s = [], pos
+        for m in _ITEM_SPLIT.finditer(self.text, pos, end):
+            if self.text[m.start():m.end()].strip() == "/":
+                continue  # "CI/CD" is one item
+            items.append((s, m.start()))
+            s = m.end()
+        items.append((s, end))
+        short = [(a, b) for a, b in items if 1 <= len(self.text[a:b].split()) <= 4]
+        if len(items) < 3 or len(short) < 3:
+            return
+        for a, b in short:
+            phrase = re.sub(r"\s*\([^)]*\)", "", self.text[a:b]).strip()
+            first = phrase.split()[0] if phrase else ""
+            if not first or (first[0].isupper() and first[1:].islower()):
+                continue  # a proper name ("Monzo", "Leeds"): employers and places are not skills
+            if first.lower() in {"the", "a", "an", "this", "that", "its", "their", "our", "your", "his", "her"}:
+                continue  # "..., and the integration surface where ...": a described thing, not a named skill
+            paren = self.text.find("(", a, b)
+            self._add(a, paren if paren > a else b, strict=False)
 
     def _under_headings(self) -> None:
         """Entries under a skills heading: short lines or list items, until the run ends."""

@@ -332,11 +332,24 @@ def test_phrases_that_are_not_skills(extractor, text):
 
 
 def test_unseen_tools_in_tool_contexts_are_skills(extractor):
-    text = ("ML engineers export models to ONNX, serve them with TorchServe and query usage in BigQuery. "
-            "Demand for GenAI skills grew across UK cities, including Glasgow (150%).")
+    # tool names no list knows (ONNX, TorchServe, BigQuery and GenAI are in the gazetteer now)
+    text = ("ML engineers export models to TensorRT, serve them with BentoML and query usage in ClickHouse. "
+            "Demand for XAI skills grew across UK cities, including Glasgow (150%).")
     got, _ = _skills(extractor, text)
-    assert {"ONNX", "TorchServe", "BigQuery", "GenAI"} <= set(got)
+    assert {"TensorRT", "BentoML", "ClickHouse", "XAI"} <= set(got)
+    assert all(got[n].discovered for n in ("TensorRT", "BentoML", "ClickHouse", "XAI"))
     assert "Glasgow" not in got
+
+
+def test_an_enumeration_after_a_verb_of_work_names_skills(extractor):
+    text = ("The role typically owns prompt tuning, retrieval design, agent orchestration, and the integration "
+            "surface where models meet real product. Platform engineers own the serving lifecycle — feature "
+            "stores, shadow deployments, canary analysis — and sit in platform teams. Their salaries are "
+            "their own business, unlike Leeds, York and Hull. It uses time-series forecasting (TSF) daily.")
+    got, _ = _skills(extractor, text)
+    assert {"prompt tuning", "retrieval design", "agent orchestration", "feature stores", "shadow deployments",
+            "canary analysis", "time-series forecasting"} <= set(got)
+    assert not {"integration surface", "business", "Leeds", "York", "Hull"} & set(got)
 
 
 def test_salary_for_each_city_of_a_list_and_a_city_guide_title(extractor):
@@ -346,3 +359,20 @@ def test_salary_for_each_city_of_a_list_and_a_city_guide_title(extractor):
     got = _salaries(extractor, "Tech salaries in London 2026: what engineers earn in the UK\n"
                                "ML Engineer - £60K-£130K+\nMedian: ~£85K for ML engineers.")
     assert ("machine-learning-engineer", None, LONDON, 60000, 130000, "YEAR", "GBP") in got
+
+
+def test_employers_named_by_how_the_text_describes_them(extractor):
+    # invented names: no list knows them; the words around them say they are companies
+    text = ("Quillfire, a semi-conductor company that designs chips, raised $10m in 2024. Another Leeds "
+            "University spin-off – Brindlebank – raised $2m. The panel will feature Nadia Osei, director of policy "
+            "at robotics startup Tern AI; Sam Lee, the co-founder and CTO of Marrowgate, a company which builds "
+            "sensors; and Ana Ruiz, chief executive of Sheffield’s Hollowmere.\n\n"
+            "Velloway: a Manchester-founded unicorn, now owned abroad.\n")
+    doc = make_doc("scene", text)
+    ex = extractor.extract(doc, chunk_text("scene", text))
+    orgs = {m.entity.label for m in ex.mentions if m.entity.kind == "org"}
+    assert {"Quillfire", "Brindlebank", "Tern AI", "Marrowgate", "Hollowmere", "Velloway"} <= orgs
+    assert not {o for o in orgs if " of " in o or o.startswith(("CTO", "Sheffield"))}, orgs
+    located = {(c.subject.rsplit("/", 1)[-1], c.object.rsplit("/", 1)[-1]) for c in ex.claims
+               if c.kind == "located_in"}
+    assert {("hollowmere", "sheffield"), ("velloway", "manchester")} <= located
