@@ -6,6 +6,7 @@ models only describe what crosses HTTP.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -46,6 +47,25 @@ class AskRequest(BaseModel):
     top_k: int | None = Field(None, ge=1, le=50, description="Passages retrieved (default: CAREERKG_TOP_K).")
     mode: Literal["extractive", "llm"] | None = Field(
         None, description="`extractive` (deterministic, default) or `llm` (needs CAREERKG_LLM_MODEL).")
+    as_of: str | None = Field(None, description="Answer from the guides' versions current at the end of this day "
+                                                "(UTC), `YYYY-MM-DD`; the answer says so in `as_of` and `notes`, "
+                                                "and abstains for a day before any guide existed.",
+                              examples=["2026-05-01"])
+
+    @field_validator("as_of")
+    @classmethod
+    def _iso_date(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        try:
+            if len(v) != 10:
+                raise ValueError
+            return date.fromisoformat(v).isoformat()
+        except ValueError:
+            raise ValueError("as_of must be a date YYYY-MM-DD") from None
+
+    def as_of_date(self) -> date | None:
+        return date.fromisoformat(self.as_of) if self.as_of else None
 
     @field_validator("question")
     @classmethod
@@ -91,6 +111,15 @@ class UnmetOut(BaseModel):
     value: str
 
 
+class AsOfOut(BaseModel):
+    """The date an answer was asked as of, and the version of each guide it was answered from."""
+
+    date: str = Field(examples=["2026-05-01"])
+    versions: dict[str, int] = Field(description="doc_id -> the version current then (its text: "
+                                                 "GET /documents/{doc_id}/text?version=N).")
+    current: bool = Field(description="True when those are all still the current versions.")
+
+
 class AskResponse(BaseModel):
     """An answer whose every statement carries ``[n]`` markers resolved in ``citations``."""
 
@@ -120,6 +149,7 @@ class AskResponse(BaseModel):
     unmet: list[UnmetOut] = Field(default_factory=list, description=(
         "Constraints of the question no evidence meets (empty unless the answer abstains): a place, period,"
         " role, employer or source no guide covers, or the figure / person the question asks for."))
+    as_of: AsOfOut | None = Field(None, description="Asked with `as_of`: the date and the guides' versions used.")
 
 
 # ---------------------------------------------------------------- /documents

@@ -182,6 +182,7 @@ class Answer:
     notes: list[str] = field(default_factory=list)
     timings_ms: dict[str, float] = field(default_factory=dict)
     unmet: list[dict[str, str]] = field(default_factory=list)  # [{"constraint": "place", "value": "Inverness"}]
+    as_of: dict | None = None  # asked as of a date: {"date", "versions": {doc_id: version}, "current": bool}
 
 
 @dataclass(frozen=True)

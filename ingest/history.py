@@ -114,7 +114,7 @@ class History:
                 "graph": version_graph(doc_id, h.version)} for h in hist]
         if rec is not None:
             out.append({"version": rec.version, "current": True, "sha256": rec.sha256, "title": rec.title,
-                        "generated_at": rec.ingested_at, "invalidated_at": None,
+                        "generated_at": rec.generated_at or rec.ingested_at, "invalidated_at": None,
                         "revision_of": hist[-1].version if hist else None, "chunks": rec.chunks,
                         "claims": rec.claims, "chars": rec.chars, "issued": rec.issued, "removed": False,
                         "graph": graph_iri(doc_id)})
@@ -161,7 +161,8 @@ class History:
             return None
         hist = self.manifest.history.get(old.doc_id, [])
         vrec = VersionRecord(version=old.version, sha256=old.sha256, title=old.title, media_type=old.media_type,
-                             source_file=old.source_file, text_file=old.text_file, generated_at=old.ingested_at,
+                             source_file=old.source_file, text_file=old.text_file,
+                             generated_at=old.generated_at or old.ingested_at,
                              invalidated_at=at, revision_of=hist[-1].version if hist else None, chunks=old.chunks,
                              claims=old.claims, chars=old.chars, issued=old.issued, source_name=old.source_name,
                              publisher=old.publisher, source_url=old.source_url, removed=removed)

@@ -36,6 +36,7 @@ class DocRecord:
     source_url: str | None = None
     issued: str | None = None  # ISO date
     given: dict[str, str] = field(default_factory=dict)  # metadata given explicitly (kept across re-ingests)
+    generated_at: str = ""  # when this version (this text) became current; ingested_at changes with metadata
 
 
 @dataclass

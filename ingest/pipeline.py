@@ -343,7 +343,8 @@ class Pipeline(Recovery):
                         text_file=f"texts/{doc.doc_id}/{doc.sha256}.txt", chunks=len(chunks),
                         claims=len(extraction.claims), mentions=len(extraction.mentions), chars=len(doc.text),
                         ingested_at=_now(), publisher=doc.publisher, source_url=doc.source_url, issued=doc.issued,
-                        given=dict(given))
+                        given=dict(given), generated_at=old.generated_at if old and old.sha256 == doc.sha256 else "")
+        rec.generated_at = rec.generated_at or rec.ingested_at
         quads = document_quads(doc, version, chunks, extraction, self.known_iris)
         new_text = old is not None and old.sha256 != doc.sha256
         changes = kept = None

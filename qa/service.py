@@ -55,9 +55,22 @@ class QAService:
         self.composer = Composer(GraphLookups(graph), policy)
         self._per_generation: tuple | None = None  # (generation, speller, guides, word index)
         self._units: UnitMatrix | None = None
+        from careerkg.qa.asof import AsOfAnswers
         from careerkg.qa.llm import LLMClient
 
         self.llm = LLMClient(settings)  # tests swap in a client with litellm's mock_response
+        self.as_of = AsOfAnswers(self)
+
+    def over(self, corpus) -> "QAService":
+        """The same service (understanding, policy, LLM) answering from another corpus: the guides as they
+        were at a date (:class:`careerkg.ingest.asof.AsOfCorpus`)."""
+        qa = object.__new__(QAService)
+        qa.settings, qa.pipeline, qa.embedder, qa.policy = self.settings, corpus, self.embedder, self.policy
+        qa.understanding, qa.llm, qa.as_of = self.understanding, self.llm, None
+        qa.retriever = Retriever(corpus.index, corpus.graph, qa._current)
+        qa.composer = Composer(GraphLookups(corpus.graph), self.policy)
+        qa._per_generation, qa._units = None, None
+        return qa
 
     def _current(self):
         m = self.pipeline.manifest
@@ -101,12 +114,14 @@ class QAService:
         self._per_generation = (corpus.generation, speller, docs, words)
         return speller, docs
 
-    def ask(self, question: str, *, top_k: int | None = None, mode: str | None = None) -> Answer:
-        """Answer a question.
+    def ask(self, question: str, *, top_k: int | None = None, mode: str | None = None, as_of=None) -> Answer:
+        """Answer a question (``as_of``: a date; from the guides' versions current then, see :mod:`careerkg.qa.asof`).
 
         Raises:
             InvalidInput: empty or over-long question, unknown mode.
         """
+        if as_of is not None and self.as_of is not None:
+            return self.as_of.ask(question, as_of, top_k=top_k, mode=mode)
         question = (question or "").strip()
         if not question:
             raise InvalidInput("question is empty")

@@ -16,7 +16,7 @@ from careerkg.api import schemas
 from careerkg.api.deps import RuntimeDep
 from careerkg.api.errors import public_message
 from careerkg.api.schemas import AskResponse, error_responses
-from careerkg.errors import CareerKGError, StoreError
+from careerkg.errors import CareerKGError, InvalidInput, StoreError
 
 router = APIRouter(tags=["ask"])
 log = logging.getLogger("careerkg.api")
@@ -137,9 +137,12 @@ With `"stream": true` or `Accept: text/event-stream`: """ + STREAM_DOC
                                 ' "citations": [1]}\n\n')}}}})
 async def ask(body: AskRequest, rt: RuntimeDep, request: Request):
     qa = qa_of(rt)
-    if body.stream or wants_events(request):
+    if (body.stream or wants_events(request)) and body.as_of is None:
         prepared = await prepare_stream(qa, body.question, body.top_k, body.mode, request)
         return event_response(event_bytes(prepared.events()))
-    answer = await compute(request, qa.ask, body.question, top_k=body.top_k, mode=body.mode)
+    if body.stream:  # as_of answers come whole (JSON), not streamed
+        raise InvalidInput("an as_of answer is not streamed: ask without stream")
+    answer = await compute(request, qa.ask, body.question, top_k=body.top_k, mode=body.mode,
+                           as_of=body.as_of_date())
     return to_response(answer)
 
