@@ -41,6 +41,27 @@ ENTITY_CLASSES = {"schema:Occupation": "roles", "schema:DefinedTerm": "skills", 
 CLAIM_CLASSES = {"ckg:SalaryClaim": "salary claims", "ckg:StatisticClaim": "statistic claims",
                  "ckg:Claim": "claims (relations and statistics)"}
 
+#: How a figure moved between versions, on a release loaded with its history (careerkg.nq + careerkg-history.nq):
+#: every senior ML engineer salary in London that one guide stated, per version, with the time each version
+#: was current (the current version has no prov times: it is the guide's own graph).
+FIGURE_OVER_VERSIONS = """\
+PREFIX ckg: <https://w3id.org/careerkg/ontology#>
+PREFIX schema: <https://schema.org/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
+SELECT ?version ?from ?until ?min ?max ?quote WHERE {
+  GRAPH ?g {
+    ?c a ckg:SalaryClaim ; ckg:role <https://w3id.org/careerkg/id/role/machine-learning-engineer> ;
+       ckg:seniority ckg:Senior ; ckg:location <https://w3id.org/careerkg/id/city/london> ;
+       schema:minValue ?min ; schema:maxValue ?max ; nif:anchorOf ?quote .
+    <https://w3id.org/careerkg/id/doc/fintech-ml-roles> ckg:version ?version .
+  }
+  FILTER(?g = <https://w3id.org/careerkg/graph/fintech-ml-roles> ||
+         STRSTARTS(STR(?g), "https://w3id.org/careerkg/graph/fintech-ml-roles/v"))
+  OPTIONAL { GRAPH ?g { ?g prov:generatedAtTime ?from ; prov:invalidatedAtTime ?until } }
+} ORDER BY ?version
+"""
+
 _COUNT_DISTINCT = "SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {pattern} }}"
 _ENTITY = f'?x a ?t . VALUES ?t {{ {" ".join(ENTITY_CLASSES)} skos:Concept }} FILTER(STRSTARTS(STR(?x), "{ID_BASE}"))'
 _CLAIM = f'?x a ?t . VALUES ?t {{ {" ".join(CLAIM_CLASSES)} }}'

@@ -119,6 +119,14 @@ def test_release_loads_into_fresh_stores_with_the_counts_of_its_void(tmp_path, c
     hist = rdflib.URIRef(f"https://w3id.org/careerkg/release/{day}/history")
     assert _void_value(void, hist, "triples") == len(g)
 
+    # loaded together, the release answers how a figure moved between versions
+    from careerkg.graph.release import FIGURE_OVER_VERSIONS
+
+    store.load(path=str(rel / "careerkg-history.nq"), format=ox.RdfFormat.N_QUADS)
+    rows = [(int(r["version"].value), float(r["min"].value), r["until"] is not None)
+            for r in store.query(FIGURE_OVER_VERSIONS)]
+    assert rows == [(1, 95000.0, True), (2, 100000.0, False)], rows
+
     # checksums, and a second release of the same day needs --overwrite
     import hashlib
 
