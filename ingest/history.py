@@ -24,7 +24,7 @@ graphs and files afterwards, so a crash in between leaves only orphans that repa
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict
+import threading
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -74,14 +74,16 @@ class History:
         self.graph = graph
         self.manifest = manifest
         self._store: OxigraphStore | None = None
+        self._opening = threading.Lock()  # a reader (as-of answers) and the writer may both open it first
 
     # ------------------------------------------------------------------ the versions store
     @property
     def store(self) -> OxigraphStore:
         """The versions store, opened on first use (a data dir without history never creates it)."""
-        if self._store is None:
-            self._store = OxigraphStore(self.settings.versions_dir)
-        return self._store
+        with self._opening:
+            if self._store is None:
+                self._store = OxigraphStore(self.settings.versions_dir)
+            return self._store
 
     def _has_store(self) -> bool:
         return self._store is not None or self.settings.versions_dir.is_dir()
@@ -252,9 +254,5 @@ class History:
         return notes
 
     def summary(self) -> dict:
-        """Counts for health/listing: guides with history, versions kept."""
+        """Counts: guides with kept versions, versions kept."""
         return {"guides": len(self.manifest.history), "versions": sum(len(v) for v in self.manifest.history.values())}
-
-
-def version_dict(h: VersionRecord) -> dict:
-    return asdict(h)
