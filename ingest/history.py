@@ -150,10 +150,36 @@ class History:
     def changes(self, old: DocRecord, old_quads: list[ox.Quad], new_version: int,
                 new_quads: list[ox.Quad]) -> ClaimChanges:
         """The claims ``new_quads`` add, remove and change against the current version."""
-        iris = claim_iris(old_quads) | claim_iris(new_quads)
-        query = label_query(iris)
-        labels = {r["e"]: str(r["label"]) for r in self.graph.select(query)} if query else {}
-        return diff_claims(old_quads, new_quads, from_version=old.version, to_version=new_version, labels=labels)
+        return diff_claims(old_quads, new_quads, from_version=old.version, to_version=new_version,
+                           labels=self._labels(old_quads, new_quads))
+
+    def _labels(self, *quads: list[ox.Quad]) -> dict[str, str]:
+        query = label_query(set().union(*(claim_iris(q) for q in quads)))
+        return {r["e"]: str(r["label"]) for r in self.graph.select(query)} if query else {}
+
+    def version_quads(self, doc_id: str, version: int) -> list[ox.Quad]:
+        """The quads of one version (current, or kept in the versions store) as triples; raises :class:`NotFound`."""
+        known = {v["version"]: v for v in self.versions(doc_id)}
+        if version not in known:
+            raise NotFound(f"{doc_id!r} has no version {version} (kept: {', '.join(map(str, sorted(known)))})")
+        if known[version]["current"]:
+            return self.current_quads(doc_id)
+        g = ox.NamedNode(version_graph(doc_id, version))
+        return [ox.Quad(q.subject, q.predicate, q.object) for q in self.store.store.quads_for_pattern(None, None, None, g)
+                if q.subject != g]
+
+    def compare(self, doc_id: str, old: int | None = None, new: int | None = None) -> ClaimChanges:
+        """What version ``new`` (default: the newest) changed in the claims of version ``old`` (default: the
+        kept version before it); raises :class:`NotFound` for a version not kept."""
+        numbers = [v["version"] for v in self.versions(doc_id)]  # newest first
+        new = numbers[0] if new is None else new
+        if old is None:
+            old = next((n for n in numbers if n < new), None)
+            if old is None:
+                raise NotFound(f"{doc_id!r} has no kept version before version {new}")
+        old_quads, new_quads = self.version_quads(doc_id, old), self.version_quads(doc_id, new)
+        return diff_claims(old_quads, new_quads, from_version=old, to_version=new,
+                           labels=self._labels(old_quads, new_quads))
 
     def supersede(self, old: DocRecord, at: str, old_quads: list[ox.Quad], *,
                   removed: bool = False) -> VersionRecord | None:

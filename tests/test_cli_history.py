@@ -49,6 +49,12 @@ def test_ingest_prints_changes_and_docs_history_lists_versions(tmp_path, cli_env
     assert r.code == 0 and "between £95,000 and £140,000" in r.out
     assert_one_line_error(run("docs", "history", DOC, "--version", "7"), "no version 7")
     assert_one_line_error(run("docs", "history", "nope"), "no document 'nope'")
+    r = run("docs", "changes", DOC, "--from", "1", "--to", "3")
+    assert r.code == 0, r.err
+    assert "v1 -> v3: 0 added, 0 removed, 1 changed" in r.out and "-> £104,000 – £156,000 a year" in r.out
+    c = json.loads(run("docs", "changes", DOC, "--json").out)
+    assert (c["from_version"], c["to_version"]) == (2, 3)
+    assert_one_line_error(run("docs", "changes", DOC, "--from", "7"), "no version 7")
     r = run("docs", "remove", DOC, "--keep-history")
     assert r.code == 0 and "history kept" in r.out
     rows = json.loads(run("docs", "history", DOC, "--json").out)

@@ -19,7 +19,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse
 from careerkg.api.deps import RuntimeDep, SettingsDep, WriterDep, read_body
 from careerkg.api.errors import UnsupportedMediaType
 from careerkg.api.schemas import DocumentList, DocumentOut, error_responses
-from careerkg.api.schemas_history import IngestChangesOut, VersionList, VersionOut
+from careerkg.api.schemas_history import ClaimChangesOut, IngestChangesOut, VersionList, VersionOut
 from careerkg.errors import Duplicate, InvalidInput
 from careerkg.ingest.load import EXTENSION_FOR
 
@@ -97,6 +97,21 @@ def list_versions(rt: RuntimeDep, doc_id: str = DocId) -> VersionList:
     out = [VersionOut(**v, text_url=f"/documents/{doc_id}/text" + ("" if v["current"] else f"?version={v['version']}"))
            for v in versions]
     return VersionList(doc_id=doc_id, count=len(out), versions=out)
+
+
+@router.get("/{doc_id}/changes", response_model=ClaimChangesOut, summary="What a version changed in the claims",
+            responses=error_responses(404, 422))
+def get_changes(rt: RuntimeDep, doc_id: str = DocId,
+                old: Annotated[int | None, Query(alias="from", ge=1, description="The older version (default: the "
+                                                 "kept version before `to`).")] = None,
+                new: Annotated[int | None, Query(alias="to", ge=1, description="The newer version (default: the "
+                                                 "newest).")] = None) -> ClaimChangesOut:
+    """The claims version ``to`` added, removed and changed against version ``from`` (old -> new figure, each
+    with its span in its own version's text), as a re-ingest reports them; both must be kept (``/versions``)."""
+    p = rt.pipeline
+    with p.lock.read():
+        changes = p.history.compare(doc_id, old, new)
+    return ClaimChangesOut.model_validate(asdict(changes))
 
 
 def _media_type(content_type: str | None) -> str:

@@ -46,6 +46,12 @@ def test_three_versions_over_http(writer):
         missing = writer.get(f"/documents/{DOC}/text", params={"version": 9})
         assert missing.status_code == 404 and "no version 9" in missing.json()["error"]["message"]
         assert writer.get(f"/documents/{DOC}/text", params={"version": 0}).status_code == 422
+        c = writer.get(f"/documents/{DOC}/changes").json()  # v2 -> v3
+        assert (c["from_version"], c["to_version"]) == (2, 3)
+        assert [x["new"]["figure"] for x in c["changed"] if x["kind"] == "salary"] == ["£104,000 – £156,000 a year"]
+        c = writer.get(f"/documents/{DOC}/changes", params={"from": 1, "to": 2}).json()
+        assert c == ch
+        assert writer.get(f"/documents/{DOC}/changes", params={"from": 1, "to": 9}).status_code == 404
         # current answers see only version 3
         hits = writer.post("/sparql", data={"query": 'SELECT ?q WHERE { ?c <http://persistence.uni-leipzig.org/'
                                                      'nlp2rdf/ontologies/nif-core#anchorOf> ?q '

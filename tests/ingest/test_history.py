@@ -122,6 +122,20 @@ def test_history_graphs_are_kept_with_provenance_and_current_answers_do_not_see_
     assert FIGURES[1][0] not in a.answer and FIGURES[2][0] not in a.answer
 
 
+def test_compare_any_two_kept_versions(three):
+    rt, (_, r2, r3) = three
+    h = rt.pipeline.history
+    assert h.compare(DOC) == r3.changes  # the newest against the one before: what the re-ingest reported
+    assert h.compare(DOC, 1, 2) == r2.changes
+    c = h.compare(DOC, 1, 3)
+    [salary] = [x for x in c.changed if x.kind == "salary"]
+    assert (salary.old.figure, salary.new.figure) == ("£95,000 – £140,000 a year", "£104,000 – £156,000 a year")
+    with pytest.raises(NotFound, match="no kept version before version 1"):
+        h.compare(DOC, None, 1)
+    with pytest.raises(NotFound, match="no version 5"):
+        h.compare(DOC, 1, 5)
+
+
 def test_versions_list_and_old_texts(three):
     rt, _ = three
     h = rt.pipeline.history
