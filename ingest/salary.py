@@ -44,7 +44,9 @@ _MULT = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "bn": 1e9, "billio
 
 _SENIORITY = (
     ("Junior", re.compile(r"\b(?:junior|entry[- ]?level|entry|graduates?|grad)\b", re.I)),
-    ("Mid", re.compile(r"\bmid\b|\bintermediate\b", re.I)),
+    # "mid" but not a time ("as of mid-2026", "mid-March", "mid year")
+    ("Mid", re.compile(r"\bmid\b(?![- ]?(?:\d|year|month|week|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|"
+                       r"spring|summer|autumn|winter|decade|century))|\bintermediate\b", re.I)),
     ("Senior", re.compile(r"\bsenior\b", re.I)),
     ("Lead", re.compile(r"\bleads?\b(?!\s+to\b)", re.I)),
     ("Principal", re.compile(r"\b(?:principal|staff)\b", re.I)),
@@ -89,7 +91,9 @@ _SKIP = re.compile(r"\breach\w*\s+(?:well\s+)?(?:over|above|beyond)?\s*$|\bpremi
 _DAY = re.compile(r"^\+?\s*(?:per|a|/)\s*day|^\s*p/?d\b|^\s*daily", re.I)
 _OTHER_UNIT = re.compile(r"^\+?\s*(?:per|an?|/)\s*(?:hour|hr|month|week)", re.I)
 _YEARS = re.compile(r"(\d+)\s*(?:\+|(?:–|-|to)\s*\d+)\s*(?:years?|yrs)", re.I)
-_PREP = re.compile(r"^\s*\+?\s*(?:at|in|for|outside|across)\b", re.I)
+# what a figure is for, written after it: "£550 for a general data scientist", "£400 a day for juniors"
+_PREP = re.compile(r"^\s*\+?\s*(?:(?:a|an|per)\s+(?:day|year|annum|month|hour)\s+)?(?:at|in|for|outside|across)\b",
+                   re.I)
 
 
 @dataclass(frozen=True)
@@ -582,7 +586,11 @@ class SalaryExtractor:
                 elif location is None:  # "In London, seniors are paid £A to £B, while principals start at £C"
                     location = self._location_in(ws, min(we, max(ws, ranges[0].start)))
                 location = location or list_location
-                role = self._role_in(ws, we, before=r.start)
+                after = self.roles.within(r.end, r.end + len(right_clause)) if use_right else []
+                role = after[0].entity.iri if after else self._role_in(ws, we, before=r.start)
+                if after and i:  # "..., to £550 for a general data scientist": the words before it belong to
+                    # the last figure; the sentence's lead ("graduate salary: £35,000 for ..., £45,000 for ...") to all
+                    levels = seniorities(right_clause) or seniorities(self.text[max(s, ws):ranges[0].start])
                 unit = self._unit(r, e, self.text[ws:we])
                 if unit:
                     how = "list" if line.kind == "item" else "prose"

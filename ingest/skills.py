@@ -39,7 +39,7 @@ _HEADING = re.compile(r"\b(?:skills|tools|tech stack|technologies|languages|fram
 _GENERIC = {"data", "tools", "tool", "skills", "skill", "things", "others", "more", "etc", "the like", "it", "them",
             "this", "that", "these", "those", "other", "various", "many", "several", "some", "all", "any", "both",
             "technology", "technologies", "experience", "knowledge", "software", "systems", "work", "a", "an",
-            "the", "you", "your", "our", "their", "we", "they", "production", "teams", "people", "business"}
+            "the", "you", "your", "our", "their", "we", "they", "production", "teams", "people", "business", "tech"}
 _TRAILING = re.compile(r"\s+(?:fundamentals|principles|concepts|basics|skills|techniques|knowledge|experience)$", re.I)
 _LEADING = re.compile(r"^(?:(?:a|an|the|strong|solid|good|deep|basic|hands-on|practical|some|modern|core|"
                       r"big data technologies like|tools like|technologies like)\s+)+", re.I)
@@ -51,7 +51,8 @@ _NOT_HEAD = {"sector", "sectors", "industry", "industries", "field", "fields", "
              "engineer", "engineers", "developer", "developers", "scientist", "scientists", "analyst", "analysts",
              "architect", "architects", "manager", "managers", "lead", "leads", "director", "designer", "consultant",
              "specialist", "specialists", "officer", "researcher", "researchers", "head", "intern", "graduate",
-             "framework", "frameworks", "concept", "concepts", "language", "languages"}
+             "framework", "frameworks", "concept", "concepts", "language", "languages", "visa", "visas", "route",
+             "routes", "qualification", "qualifications", "degree", "degrees", "scheme", "schemes", "certificate"}
 _SKILL_ING = re.compile(r"(?:learn|engineer|programm|test|comput|model|process|min|network|schedul|cach|stream|"
                         r"tun|debugg|cod|deploy|monitor|profil|visualis|visualiz|forecast|label|scal|build)ing$")
 _FIGURE_WORDS = {"salary", "salaries", "median", "average", "pay", "rate", "rates", "score", "percentile", "total",

@@ -369,6 +369,15 @@ class Scope:
                 ok = self._place_ok(c, context, about, location)
             elif c.kind == "period":
                 ok = self._mentions(context + "\n" + v.title, c)
+            elif c.kind == "skill":  # a skill the question names is named by the evidence or its heading; of
+                # several ("MLOps tools for experiment tracking"), any one (the others may be a category)
+                skills = self.request.of("skill")
+                if c is not skills[0]:
+                    continue
+                ok = any(self._mentions(context, k) for k in skills)
+                if not ok:
+                    failed.extend(skills)
+                continue
             else:  # an employer: the evidence, its section or the guide as a whole is about it
                 ok = self._mentions(context + "\n" + about, c) or \
                     re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id))

@@ -26,7 +26,8 @@ class Constraint:
     """Something the question asks the answer to hold to.
 
     Attributes:
-        kind: role | seniority | place | employer | period | source | person.
+        kind: role | seniority | place | employer | skill | period | source | publisher | name | basis | unit
+            | person (what the evidence must hold; "figure" and "person" also name what an abstention lacks).
         value: the value as the question states it ("Inverness", "2019", "Applyo").
         iri: the linked entity, when the graph knows it.
     """
@@ -70,9 +71,11 @@ _DATE_Q = re.compile(r"^\s*when\b|\bwhat (year|date|month|time)\b|\bwhich (year|
 _AMOUNT_Q = re.compile(r"£|\$|€|\bsalar|\bpay\b|\bpays\b|\bpaid\b|\bearn|\bcompensation|\bday rates?\b|\bwages?\b"
                        r"|\bincome\b|\bremuneration|\bhow much (do|does|did|will|would|can|could|is|are|should)\b"
                        r"|\bpackage\b|\bcomp\b|\bgoing rate|\bthreshold\b|\bcharge\b|\btake home\b"
-                       r"|\bcost\b|\bfees?\b|\bbonus|\bmoney\b|\bmake\b", _Q)
-_PERSON_Q = re.compile(r"\bwho (founded|runs|leads|owns|heads|started|created|manages|co-founded|is the (ceo|founder|"
-                       r"head|director|chief))\b|\b(ceo|founders?|chief executive|managing director)\b", _Q)
+                       r"|\bcost\b|\bfees?\b|\bbonus|\bmoney\b|\bmake\b|\binvest(ment|ed)?\b|\bfunding\b|\bfunds?\b"
+                       r"|\braised?\b|\bturnover\b|\brevenue\b|\bspend\b|\bprice\b|\bworth\b|\bvalued?\b|\bbudget\b", _Q)
+_PERSON_Q = re.compile(r"\bwho (founded|runs|leads|owns|heads|started|created|manages|co-founded|wrote|authored|said|"
+                       r"chairs|(is|was) the (ceo|founder|head|director|chief|author|writer|editor|chair\w*|president))\b|"
+                       r"\b(ceo|founders?|chief executive|managing director)\b", _Q)
 _PLACE_Q = re.compile(r"^\s*where\b|\bwhich (city|cities|town|towns|region|regions|country|countries|location|"
                       r"locations|hub|hubs|area|areas)\b|\bwhat (city|town|region|country|location)\b", _Q)
 _LIST_Q = re.compile(r"\b(which|what|name|list)\b(?: \w+){0,3}? (companies|employers|firms|organi[sz]ations|"
@@ -337,3 +340,29 @@ def publisher_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
     """Names used for a source ("the ObiTech MLOps salary figures", "in the Applyo table", "what does
     Applyo say"): a source when a guide's title, publisher or site is named so, else just a word."""
     return [(m.group("name"), m.span("name")) for rx in (_PUBLISHER, _SAYS) for m in rx.finditer(question)]
+
+
+# how a person is tied to a thing, by family: a "who founded X" question is answered by a sentence that
+# says who founded something, not by one that names X's head of insights (a word joined by a hyphen,
+# as in "Edinburgh-created", is part of an adjective, not the relation)
+_PERSON_RELATIONS = {
+    "founded": r"found(?:ed|er|ers|ing)?|co-?found\w*|started|set up|established",
+    "leads": r"ceo|chief|director|head(?:s|ed)?|led|leads?|runs?|ran|managing|president|chair\w*|boss|owner\w*|owns?",
+    "wrote": r"author\w*|wrote|writes|written|by|editor|reporter|journalist",  # AUTHORSHIP
+    "said": r"said|says|told|according to|quoted",
+}
+_PERSON_ANY = "|".join(_PERSON_RELATIONS.values())
+AUTHORSHIP = _PERSON_RELATIONS["wrote"]  # "who wrote X": X is a guide, so X need not be in the sentence
+
+
+def person_relation(question: str) -> str:
+    """The pattern of the relation a "who ..." question asks about (any known relation when it names none)."""
+    for pat in _PERSON_RELATIONS.values():
+        if re.search(rf"(?<![\w-])(?:{pat})(?![\w-])", question, re.I):
+            return pat
+    return _PERSON_ANY
+
+
+def states_relation(pattern: str, text: str) -> bool:
+    """``text`` states the relation ``pattern`` (as a word of its own)."""
+    return re.search(rf"(?<![\w-])(?:{pattern})(?![\w-])", text, re.I) is not None

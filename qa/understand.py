@@ -16,8 +16,10 @@ import numpy as np
 
 from careerkg.model import Entity, Mention
 from careerkg.graph.vocab import CKG
+from careerkg.graph.places import get_places
 from careerkg.qa.request import (SENIORITY, Constraint, Request, answer_types, count_unit, pay_basis, places_in,
                                   publisher_spans, source_spans, unknown_roles)
+from careerkg.qa.spelling import english_counts
 
 INTENT_EXAMPLES: dict[str, list[str]] = {
     "salary": [
@@ -173,6 +175,8 @@ class QuestionUnderstanding:
                 add("role", m.entity.label, m.entity.iri)
             elif m.entity.kind == "org":
                 add("employer", m.entity.label, m.entity.iri)
+            elif m.entity.kind == "skill" and not m.entity.discovered and not _excluded_place(text, m.surface):
+                add("skill", m.entity.label, m.entity.iri)  # "job ads that mention Snowflake": evidence names it
         for r in unknown_roles(text, [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "skill")]):
             add("role", r)
         if seniority:
@@ -221,6 +225,18 @@ class QuestionUnderstanding:
             if a == 0 or any(x < b and a < y for x, y in taken):
                 continue  # a sentence's first word is capitalised anyway; a name already a constraint
             add("name", m.group(0))
+        # one capitalised word that is no English word, no place and nothing linked ("Joblift", "Be.EV"):
+        # a name too (a sentence's first word and short acronyms like "ML" are not)
+        taken += [m.span() for m in _NAME_RUN.finditer(text)]
+        for m in _ONE_NAME.finditer(text):
+            a, b = m.span()
+            word = m.group(0).rstrip(".")
+            if a == 0 or re.search(r"[.?!:]\s*$", text[:a]) or any(x < b and a < y for x, y in taken):
+                continue
+            if (len(word) <= 3 and word.isupper()) or re.search(r"-[a-z]", word) or word.lower() in english_counts() \
+                    or get_places().lookup(word) is not None:
+                continue
+            add("name", word)
         # a named source is not also an employer constraint ("according to the Accenture Tracker")
         cons = [c for c in cons if not (c.kind == "employer" and any(
             c.value.lower() in text[a:b].lower() for _, (a, b) in spans))]
@@ -280,11 +296,13 @@ class QuestionUnderstanding:
 
 
 _NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)+(?![\w'’])")
+_ONE_NAME = re.compile(r"(?<![\w'’.-])[A-Z][\w&.-]*[\w](?![\w'’-])")
 
 
 def _excluded_place(text: str, place: str) -> bool:
-    """The question names ``place`` only to exclude it ("outside London", "other than Leeds")."""
-    return re.search(rf"\b(?:outside|beyond|except|excluding|other than|apart from|not in)\s+(?:of\s+)?(?:the\s+)?"
+    """The question names ``place`` (or a skill) only to exclude it ("outside London", "besides Python")."""
+    return re.search(rf"\b(?:outside|beyond|except|excluding|other than|apart from|aside from|besides|instead of|not in)"
+                     rf"\s+(?:of\s+)?(?:the\s+)?"
                      rf"{re.escape(place)}\b", text, re.I) is not None and \
         re.search(rf"\b(?:in|at|for|near)\s+(?:the\s+)?{re.escape(place)}\b", text, re.I) is None
 

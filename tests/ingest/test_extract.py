@@ -376,3 +376,16 @@ def test_employers_named_by_how_the_text_describes_them(extractor):
     located = {(c.subject.rsplit("/", 1)[-1], c.object.rsplit("/", 1)[-1]) for c in ex.claims
                if c.kind == "located_in"}
     assert {("hollowmere", "sheffield"), ("velloway", "manchester")} <= located
+
+
+def test_a_figure_takes_the_level_and_role_written_after_it(extractor):
+    got = _salaries(extractor, "Contract rates\nAs of mid-2026, UK contractor day rates typically run from around "
+                               "£400 a day for junior contractors, to a median near £550 for a general data "
+                               "scientist, and about £700 for a machine learning engineer.")
+    levels = {(role, lvl, lo) for role, lvl, _, lo, *_ in got}
+    assert ("data-scientist", "Junior", 400) in levels
+    assert ("machine-learning-engineer", "Contractor", 700) in levels
+    assert not {x for x in levels if x[1] in ("Mid", "Junior") and x[2] != 400}, levels  # "mid-2026" is a time
+    got = _salaries(extractor, "Graduate pay\nAcme graduate salary: £35,000 for the software engineering scheme "
+                               "and £45,000 for the data scientist scheme.")
+    assert ("data-scientist", "Junior", 45000) in {(r, lvl, lo) for r, lvl, _, lo, *_ in got}

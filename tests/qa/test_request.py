@@ -242,3 +242,56 @@ def test_a_name_no_guide_mentions_is_unmet_and_one_they_mention_is_not():
     sc = Scope(Request("q", "q", "duration", [Constraint("name", "Skilled Worker")]), docs, {})
     assert not sc.unmet and sc.allowed == {"b"}
     assert sc.satisfies("b", 0, 10) == []  # a name narrows the guides; it does not bind each sentence
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("how much tech investment did the city get in 2022", "amount"),  # money without a pay word
+    ("How much funding did the startup raise?", "amount"),
+    ("Who wrote the report on AI vacancies?", "person"),
+    ("How much data do analysts handle?", "count"),
+])
+def test_quantities_of_money_and_authorship_questions(question, kind):
+    assert answer_type(question) == kind
+
+
+def test_a_person_question_is_answered_by_the_relation_it_asks_for():
+    from careerkg.qa.request import AUTHORSHIP, person_relation, states_relation
+
+    founded = person_relation("Who founded Quillfire?")
+    assert states_relation(founded, "Quillfire was co-founded by Ada Obi in 2019.")
+    assert not states_relation(founded, "It was hosted by Quillfire's head of insights Ada Obi.")
+    assert not states_relation(founded, "Quillfire: an Edinburgh-created unicorn (pic: Ada Obi)")  # an adjective
+    assert states_relation(person_relation("Who is the chief executive of Quillfire?"), "Ada Obi, CEO of Quillfire")
+    assert person_relation("Who wrote the Quillfire report?") == AUTHORSHIP
+    assert states_relation(AUTHORSHIP, "By Ada Obi")
+
+
+def test_one_word_names_and_skills_the_question_names_are_constraints(shared_linker):
+    from careerkg.qa.understand import QuestionUnderstanding
+
+    qu = QuestionUnderstanding.__new__(QuestionUnderstanding)  # request() needs the linker and NER only
+    qu.linker = shared_linker
+    qu._ner = None
+
+    def cons(q):
+        mentions = shared_linker.link(q, discover=False)
+        return {(c.kind, c.value) for c in qu.request(q, q, mentions, None, []).constraints}
+
+    # a name no list knows: an employer when NER reads it so, else a name (no English word, no place)
+    assert {k for k, v in cons("Who is the chief executive of Quillfire?") if v == "Quillfire"} & {"name", "employer"}
+    qu._ner_doc = shared_linker.nlp.make_doc  # when NER misses it, the word is still a name
+    assert ("name", "Quorvexa") in cons("who is the chief executive of Quorvexa")
+    assert not {k for k, _ in cons("Who runs the Graduate scheme in Leeds?")} & {"name"}  # English words, a place
+    assert not {k for k, _ in cons("How much more do engineers get in London than the UK-wide bands?")} & {"name"}
+    assert ("skill", "Snowflake") in cons("What share of data engineering ads mention Snowflake?")
+    assert ("skill", "Python") not in cons("Which languages besides Python should analysts learn?")
+
+
+def test_a_skill_constraint_binds_sentences_and_several_are_met_by_any():
+    text = "MLflow is standard for experiment tracking. Snowflake appears in 30% of ads."
+    cut = text.index("Snowflake")
+    sc = Scope(Request("q", "q", "percent", [Constraint("skill", "Snowflake")]), {"a": _doc("a", text)}, {})
+    assert sc.satisfies("a", 0, cut - 1) != [] and sc.satisfies("a", cut, len(text)) == []
+    two = [Constraint("skill", "MLOps"), Constraint("skill", "Experiment tracking")]
+    sc = Scope(Request("q", "q", "list", two), {"a": _doc("a", "MLOps tools. " + text)}, {})
+    assert sc.satisfies("a", 13, 13 + cut - 1) == []  # names experiment tracking, not MLOps
