@@ -79,7 +79,10 @@ important essential key good great big biggest leading known work works working 
 """.split())
 
 _MONEY = re.compile(r"[£$€]\s?\d|\d\s?(k|K)\b|\b\d{2,3},\d{3}\b|\b\d+(\.\d+)?\s?(pounds|per hour|an hour|p/h)\b")
-_PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent", re.I)
+# a share: "12%", "seven per cent", "one in five", "a third of"
+_PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent|\b(?:one|two|three|four|\d+) in (?:two|three|four|five|six|"
+                      r"seven|eight|nine|ten|twenty|a hundred|\d+)\b|\b(?:a|one|two) (?:half|third|quarter|fifth|tenth)s?"
+                      r" of\b", re.I)
 _NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|"
                      r"thousand|million|half|third|quarter)\b", re.I)
 _DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|a|an|few|several)"

@@ -228,10 +228,11 @@ class QAService:
                                               else [])
             return None, unmet
         for _, p, a, b in chosen:
-            b = continue_enumeration(self.understanding.linker, self.pipeline.text(p.doc_id), a, b)
+            doc_text = self.pipeline.text(p.doc_id)
+            b = continue_enumeration(self.understanding.linker, doc_text, a, b)
             n = cites.add(p.doc_id, p.chunk_id, a, b)
-            if n is not None:
-                draft.statements.append(Statement(f"{p.text[a - p.start:b - p.start]} [{n}]", [n]))
+            if n is not None:  # the guide's text: a list continued past the chunk's end is said in full
+                draft.statements.append(Statement(f"{doc_text[a:b]} [{n}]", [n]))
         answer = self._finish(u, draft, cites, abstained=False)
         timings["compose"] = (time.perf_counter() - t) * 1000
         return answer, []

@@ -295,3 +295,9 @@ def test_a_skill_constraint_binds_sentences_and_several_are_met_by_any():
     two = [Constraint("skill", "MLOps"), Constraint("skill", "Experiment tracking")]
     sc = Scope(Request("q", "q", "list", two), {"a": _doc("a", "MLOps tools. " + text)}, {})
     assert sc.satisfies("a", 13, 13 + cut - 1) == []  # names experiment tracking, not MLOps
+
+
+def test_a_share_in_words_is_a_percentage():
+    assert fits_type("percent", "One in five job vacancies advertised in the city is in the tech sector.")
+    assert fits_type("percent", "A third of postings ask for Python.")
+    assert not fits_type("percent", "Five job vacancies were advertised in one week.")
