@@ -60,8 +60,11 @@ def graph_store():
 def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query, or a file (.rq .sparql .txt) holding one.")],
            fmt: Annotated[SparqlFormat, typer.Option("--format", help="Output format (table is TSV when piped).")
                           ] = SparqlFormat.table,
-           limit: Annotated[int, typer.Option(help="Rows shown at most.")] = 1000) -> None:
-    """Run a read-only SPARQL query over the union of all graphs."""
+           limit: Annotated[int, typer.Option(help="Rows shown at most.")] = 1000,
+           history: Annotated[bool, typer.Option("--history", help="Also query the superseded versions' graphs "
+                                                 "(https://w3id.org/careerkg/graph/{doc_id}/v{n}), as /sparql does "
+                                                 "with history=true.")] = False) -> None:
+    """Run a read-only SPARQL query over the union of all graphs (current ones; with --history past ones too)."""
     from careerkg.graph.sparql import check_read_only
 
     p = Path(query)
@@ -73,11 +76,12 @@ def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query, or a file 
     svc = service()
     if svc is not None:
         accept = f"{media}, text/turtle;q=0.5" if fmt == "table" else media
-        r = client(svc).request("POST", "/sparql", data={"query": query}, headers={"Accept": accept})
+        data = {"query": query, **({"history": "true"} if history else {})}
+        r = client(svc).request("POST", "/sparql", data=data, headers={"Accept": accept})
         body, media_type = r.content, r.headers.get("content-type", media).split(";")[0]
         truncated = r.headers.get("x-sparql-truncated") == "true"
     else:
-        body, media_type, truncated = _run_here(query, media, limit)
+        body, media_type, truncated = _run_here(query, media, limit, history)
     if fmt != "table" or media_type != "application/sparql-results+json":
         sys.stdout.write(body.decode("utf-8"))
         return
@@ -92,11 +96,26 @@ def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query, or a file 
         console.print(f"{len(bindings)} rows{' (truncated)' if truncated else ''}")
 
 
-def _run_here(query: str, media: str, limit: int):
+def _run_here(query: str, media: str, limit: int, history: bool = False):
+    if not history:
+        return _run_on(graph_store(), query, media, limit)
+    import tempfile
+
+    from careerkg.graph.sparql import build_history_view
+    from careerkg.graph.store import OxigraphStore
+
+    store = graph_store()
+    if not isinstance(store, OxigraphStore) or store.path is None:
+        fail("--history needs the embedded graph store (not CAREERKG_SPARQL_ENDPOINT)")
+    with tempfile.TemporaryDirectory(prefix="careerkg-history-") as tmp:
+        build_history_view(store, get_settings().versions_dir, Path(tmp) / "view")
+        return _run_on(OxigraphStore(Path(tmp) / "view", read_only=True), query, media, limit)
+
+
+def _run_on(store, query: str, media: str, limit: int):
     from careerkg.errors import InvalidInput
     from careerkg.graph.sparql import run_query
 
-    store = graph_store()
     try:
         res = run_query(store, query, media, row_limit=limit)
     except InvalidInput as exc:

@@ -17,7 +17,11 @@ read-only RocksDB checkpoint of the store:
 * workers run at a lower CPU priority (``nice``) and under an address-space limit,
   so a heavy query slows ``/ask`` as little as possible and an exploding one dies
   alone;
-* snapshots nobody uses any more are deleted; so are those of dead processes.
+* snapshots nobody uses any more are deleted; so are those of dead processes;
+* a query asked with ``history`` runs on a *history view* instead: a checkpoint of the store
+  into which the versions store's graphs (``DATA_DIR/versions``, superseded versions) are
+  bulk-loaded, made once per write generation on the first such query (~0.4 s for 100k + 20k
+  quads here) and then queried like any snapshot; queries without ``history`` take the usual path.
 
 Workers are fresh interpreters (``python -c``, talking over a socket pair): never
 ``fork`` (the parent holds torch, tokenizer and RocksDB threads), and unlike
@@ -34,23 +38,19 @@ import logging
 import os
 import queue
 import shutil
-import socket
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Callable, Protocol
 
-import careerkg
 from careerkg import errors as E
-from careerkg.settings import child_process_env
-from careerkg.graph.sparql import NotAcceptable, run_query
+from careerkg.api.sparql_worker import Worker as _Worker
+from careerkg.graph.sparql import NotAcceptable, build_history_view, run_query
 from careerkg.graph.store import RawResult
 
 log = logging.getLogger("careerkg.sparql")
@@ -72,63 +72,16 @@ class QueryRunner(Protocol):
     kind: str
 
     def run(self, query: str, media_type: str, *, timeout: float, row_limit: int | None,
-            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> RawResult: ...
+            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+            history: bool = False) -> RawResult:
+        """``history``: the dataset also holds the superseded versions' graphs (``.../graph/{doc_id}/v{n}``)."""
+        ...
 
     def graph_names(self) -> list[str]:
         """The named graphs of the default dataset (for the service description)."""
         ...
 
     def close(self) -> None: ...
-
-
-# ---------------------------------------------------------------- worker process
-# the folder holding the careerkg package: the checkout (whose api/ folder is careerkg.api), or site-packages
-_PROJECT_ROOT = str(Path(careerkg.__file__).resolve().parents[1])
-
-
-class _Worker:
-    """A worker process (``python -c``, not multiprocessing: nothing of the parent is re-imported or forked)."""
-
-    def __init__(self, memory_limit: int | None) -> None:
-        ours, theirs = socket.socketpair()
-        env = child_process_env(_PROJECT_ROOT)
-        code = ("import sys; from careerkg.api.sparql_worker import worker_main; "
-                "worker_main(int(sys.argv[1]), int(sys.argv[2]))")
-        try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-c", code, str(theirs.fileno()), str(memory_limit or 0)],
-                pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, env=env,
-                cwd=_PROJECT_ROOT, close_fds=True)
-        finally:
-            theirs.close()
-        self.conn = Connection(ours.detach())
-        self.pid = self.proc.pid
-
-    def wait_ready(self, timeout: float) -> bool:
-        try:
-            return self.conn.poll(timeout) and self.conn.recv()[0] == "ready"
-        except (EOFError, OSError):
-            return False
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def kill(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.kill()  # SIGKILL: the query stops consuming CPU now
-        try:
-            self.proc.wait(5)
-        except subprocess.TimeoutExpired:
-            log.error("SPARQL worker %d did not exit after SIGKILL", self.pid)
-        self.conn.close()
-
-    def stop(self) -> None:
-        try:
-            self.conn.send(None)
-            self.proc.wait(1)
-        except (OSError, ValueError, subprocess.TimeoutExpired):
-            pass
-        self.kill()
 
 
 @dataclass
@@ -160,13 +113,17 @@ class ProcessPool:
         lock: the pipeline's readers-writer lock; a checkpoint is taken under its read side.
         acquire_timeout: seconds to wait for a free worker before :class:`Overloaded`.
         memory_limit: address-space limit per worker in bytes (``None``: no limit).
+        versions_dir: the versions store (history) read by ``history`` queries; default: the
+            ``versions`` folder beside ``snapshots_root`` (``DATA_DIR/versions``).
     """
 
     kind = "processes"
 
     def __init__(self, store, snapshots_root: Path, *, workers: int = 2, generation: Callable[[], int],
-                 lock=None, acquire_timeout: float = 2.0, memory_limit: int | None = DEFAULT_MEMORY_LIMIT) -> None:
+                 lock=None, acquire_timeout: float = 2.0, memory_limit: int | None = DEFAULT_MEMORY_LIMIT,
+                 versions_dir: Path | None = None) -> None:
         self._store = store
+        self._versions_dir = versions_dir if versions_dir is not None else snapshots_root.parent / "versions"
         self._generation = generation
         self._lock = lock
         self.size = workers
@@ -177,6 +134,8 @@ class ProcessPool:
         self._all_lock = threading.Lock()
         self._snap_lock = threading.Lock()
         self._current: _Snapshot | None = None
+        self._hist_lock = threading.Lock()  # builds of the history view; never held by plain queries
+        self._current_hist: _Snapshot | None = None
         self._seq = itertools.count(1)
         self._closed = False
         self._starting = 0
@@ -253,34 +212,59 @@ class ProcessPool:
             if d.is_dir() and pid.isdigit() and not _pid_alive(int(pid)):
                 shutil.rmtree(d, ignore_errors=True)
 
-    def _take_snapshot(self) -> _Snapshot:
-        if self._lock is not None:
-            with self._lock.read():
-                gen = self._generation()
-                path = self._dir / f"gen-{gen}-{next(self._seq)}"
-                self._store.backup(path)
-        else:
+    def _take_snapshot(self, history: bool = False) -> _Snapshot:
+        def take() -> _Snapshot:
             gen = self._generation()
-            path = self._dir / f"gen-{gen}-{next(self._seq)}"
-            self._store.backup(path)
-        return _Snapshot(path, gen)
+            path = self._dir / f"{'hist' if history else 'gen'}-{gen}-{next(self._seq)}"
+            if history:
+                build_history_view(self._store, self._versions_dir, path)
+            else:
+                self._store.backup(path)
+            return _Snapshot(path, gen)
 
-    def _checkout(self) -> _Snapshot:
+        if self._lock is None:
+            return take()
+        with self._lock.read():  # exactly one generation of both stores
+            return take()
+
+    def _checkout(self, history: bool = False) -> _Snapshot:
+        if history:
+            return self._checkout_history()
         with self._snap_lock:
             cur = self._current
             if cur is None or cur.generation != self._generation():
-                t0 = time.perf_counter()
-                try:
-                    new = self._take_snapshot()
-                except OSError as exc:
-                    raise E.StoreError(f"cannot snapshot the graph store: {exc}") from exc
-                log.info("SPARQL snapshot gen %d in %.1f ms", new.generation, (time.perf_counter() - t0) * 1000)
+                new = self._timed_snapshot(False)
                 if cur is not None:
                     cur.retired = True
                     self._maybe_delete(cur)
                 self._current = cur = new
             cur.users += 1
             return cur
+
+    def _checkout_history(self) -> _Snapshot:
+        """The history view of the current generation; built outside ``_snap_lock`` (plain queries go on)."""
+        with self._hist_lock:  # one build at a time
+            cur = self._current_hist
+            if cur is None or cur.generation != self._generation():
+                new = self._timed_snapshot(True)
+                with self._snap_lock:
+                    if cur is not None:
+                        cur.retired = True
+                        self._maybe_delete(cur)
+                    self._current_hist = cur = new
+            with self._snap_lock:
+                cur.users += 1
+            return cur
+
+    def _timed_snapshot(self, history: bool) -> _Snapshot:
+        t0 = time.perf_counter()
+        try:
+            new = self._take_snapshot(history)
+        except OSError as exc:
+            raise E.StoreError(f"cannot snapshot the graph store: {exc}") from exc
+        log.info("SPARQL %s gen %d in %.1f ms", "history view" if history else "snapshot", new.generation,
+                 (time.perf_counter() - t0) * 1000)
+        return new
 
     def _checkin(self, snap: _Snapshot) -> None:
         with self._snap_lock:
@@ -297,12 +281,13 @@ class ProcessPool:
 
     # ------------------------------------------------------------ queries
     def run(self, query: str, media_type: str, *, timeout: float, row_limit: int | None,
-            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> RawResult:
+            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+            history: bool = False) -> RawResult:
         """Run one query; raises QueryTimeout, Overloaded, InvalidInput (parser message) or StoreError."""
         worker = self._acquire()
         snap = None
         try:
-            snap = self._checkout()
+            snap = self._checkout(history)
             deadline = time.monotonic() + timeout
             worker.conn.send((str(snap.path), query, media_type, default_graphs, named_graphs, row_limit))
             if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
@@ -374,7 +359,11 @@ class ThreadRunner:
         self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="careerkg-sparql")
 
     def run(self, query: str, media_type: str, *, timeout: float, row_limit: int | None,
-            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> RawResult:
+            default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+            history: bool = False) -> RawResult:
+        if history:
+            raise E.InvalidInput("history=true needs the embedded on-disk graph store; this service reads a "
+                                 "SPARQL server (CAREERKG_SPARQL_ENDPOINT) or an in-memory store")
         if not self._slots.acquire(timeout=self.acquire_timeout):
             raise E.Overloaded(f"all {self.size} SPARQL slots are busy; try again shortly")
         fut = self._executor.submit(run_query, self._store, query, media_type, default_graphs=default_graphs,

@@ -9,6 +9,8 @@
   (``https://w3id.org/careerkg/id/``, the namespace of every resource: ``<city/london>``
   is London), unless the query states its own ``BASE``.
 * **Service description** (SPARQL 1.1 Service Description): :func:`service_description`.
+* **History** (``history=true``): :func:`build_history_view` makes one store of the current graphs and
+  the superseded versions' graphs (``.../graph/{doc_id}/v{n}``), on which the same dataset rules hold.
 
 >>> query_form("PREFIX x: <http://x/> # comment\\nselect * { ?s ?p ?o }")
 'SELECT'
@@ -21,11 +23,12 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from careerkg.errors import Forbidden, InvalidInput
+from careerkg.errors import Forbidden, InvalidInput, StoreError
 from careerkg.graph.store import GRAPH_FORMATS, RESULT_FORMATS, GraphStore, OxigraphStore, RawResult
 from careerkg.graph.vocab import ID_BASE
 
@@ -173,6 +176,29 @@ def run_query(store: GraphStore, query: str, media_type: str, *, row_limit: int 
         query = f"BASE <{base_iri}> {query}"  # same line: error positions keep their line numbers
     return store.raw_query(query, media_type, default_graphs=default_graphs, named_graphs=named_graphs,
                            row_limit=row_limit)
+
+
+def build_history_view(store: OxigraphStore, versions_dir: Path, target: Path) -> None:
+    """Write at ``target`` a store holding ``store``'s graphs and those of the versions store (history).
+
+    A checkpoint of ``store`` (hard links, milliseconds) into which the versions store's quads are
+    bulk-loaded: its cost is the size of the history, not of the current graphs, and it is queried at
+    the speed of any store (open it with ``OxigraphStore(target, read_only=True)``). ``store`` and the
+    versions store are only read (both may be read-only views); without ``versions_dir`` the view is
+    the current graphs alone.
+    """
+    store.backup(target)
+    if not versions_dir.is_dir():
+        return
+    try:
+        versions = ox.Store.read_only(str(versions_dir))
+        view = ox.Store(str(target))
+        view.bulk_extend(iter(versions))
+        view.flush()
+    except (OSError, RuntimeError) as exc:
+        raise StoreError(f"cannot combine the versions store {versions_dir} with the graph store: {exc}") from None
+    finally:
+        view = versions = None  # noqa: F841 - closes both RocksDB handles now
 
 
 _TOKENS = re.compile(r"(?P<s>\"\"\"[\s\S]*?\"\"\"|'''[\s\S]*?'''|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*')"

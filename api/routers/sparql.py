@@ -6,6 +6,10 @@
   ``named-graph-uri`` (URL or form) make it exactly the graphs they name and override
   ``FROM`` / ``FROM NAMED``; either alone leaves the other part empty; with neither and no
   ``FROM``, the default graph is the union of all named graphs and every named graph is visible;
+* ``history=true`` (URL or form) adds the superseded versions' graphs
+  (``https://w3id.org/careerkg/graph/{doc_id}/v{n}``, from ``DATA_DIR/versions``) to the dataset, with
+  the same rules: the union default graph then merges current and past graphs, so ``GRAPH ?g`` (or
+  ``named-graph-uri``) is how a query tells versions apart; without it only current graphs are seen;
 * relative IRIs resolve against ``https://w3id.org/careerkg/id/`` (``<city/london>``);
 * ``GET /sparql`` with no query and an ``Accept`` naming Turtle, N-Triples, JSON-LD or RDF/XML
   (or ``format=ttl`` ...) is the SPARQL 1.1 Service Description; a browser asking for HTML gets
@@ -51,6 +55,12 @@ _EXAMPLE = ("PREFIX schema: <https://schema.org/>\nPREFIX skos: <http://www.w3.o
             "SELECT ?org ?name ?city WHERE {\n  ?org a schema:Organization ; skos:prefLabel ?name ;"
             " schema:location ?c .\n  ?c skos:prefLabel ?city .\n} LIMIT 20")
 
+_HISTORY_DOC = ("true: the dataset also holds the superseded versions' graphs "
+                "(https://w3id.org/careerkg/graph/{doc_id}/v{n}, with prov:generatedAtTime / prov:invalidatedAtTime); "
+                "default false: current graphs only.")
+_HISTORY_PARAM = {"name": "history", "in": "query", "schema": {"type": "boolean", "default": False},
+                  "description": _HISTORY_DOC}
+
 _RESULT_CONTENT = {t: {} for t in ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                                    "text/tab-separated-values", "text/turtle", "application/n-triples",
                                    "application/ld+json", "application/rdf+xml")}
@@ -83,6 +93,15 @@ def _media(form: str, accept: str | None, fmt_values: list[str]) -> str:
     return negotiate(form, accept)
 
 
+def _history(params: dict[str, list[str]]) -> bool:
+    value = (_one(params, "history") or "false").strip().lower()
+    if value in ("true", "1", "yes", "on"):
+        return True
+    if value in ("false", "0", "no", "off", ""):
+        return False
+    raise InvalidInput(f"history must be true or false, not {value[:40]!r}")
+
+
 def _graphs(params: dict[str, list[str]], name: str) -> list[str] | None:
     values = params.get(name) or []
     for v in values:
@@ -99,11 +118,12 @@ async def _answer(request: Request, runner, settings, query: str | None, params:
                            "application/sparql-query body")
     form = check_read_only(query)
     default_graphs, named_graphs = _graphs(params, "default-graph-uri"), _graphs(params, "named-graph-uri")
+    history = _history(params)
     media = _media(form, request.headers.get("accept"), _format_param(params))
     t0 = time.perf_counter()
     res = await run_in_threadpool(runner.run, query, media, timeout=settings.sparql_timeout,
                                   row_limit=settings.sparql_row_limit,
-                                  default_graphs=default_graphs, named_graphs=named_graphs)
+                                  default_graphs=default_graphs, named_graphs=named_graphs, history=history)
     ms = (time.perf_counter() - t0) * 1000
     headers = {ROW_LIMIT_HEADER: str(settings.sparql_row_limit), TRUNCATED_HEADER: "true" if res.truncated else "false",
                "X-SPARQL-Query-Ms": f"{ms:.1f}", "Vary": "Accept", "Cache-Control": "no-store"}
@@ -151,7 +171,8 @@ def _query_params(request: Request) -> dict[str, list[str]]:
                  "description": "Graphs whose merge is the default graph. Given alone: no named graphs. "
                                 "Neither given: the query's FROM / FROM NAMED, else the union of all graphs."},
                 {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}},
-                 "description": "Graphs visible to GRAPH. Given alone: an empty default graph."}]})
+                 "description": "Graphs visible to GRAPH. Given alone: an empty default graph."},
+                _HISTORY_PARAM]})
 async def sparql_get(request: Request, runner: SparqlRunnerDep, settings: SettingsDep) -> Response:
     """Run a read-only query given as the ``query`` URL parameter; with none, the service description."""
     params = _query_params(request)
@@ -181,10 +202,11 @@ def _decode(data: bytes) -> str:
 
 
 @router.post("/sparql", summary="SPARQL query (POST form or body)", responses=_RESPONSES,
-             openapi_extra={"requestBody": {"required": True, "content": {
+             openapi_extra={"parameters": [_HISTORY_PARAM], "requestBody": {"required": True, "content": {
                  "application/sparql-query": {"schema": {"type": "string"}, "example": _EXAMPLE},
                  "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["query"],
-                                                                  "properties": {"query": {"type": "string"}}}}}}})
+                                                                  "properties": {"query": {"type": "string"}, "history": {
+                                                                      "type": "boolean", "description": _HISTORY_DOC}}}}}}})
 async def sparql_post(request: Request, runner: SparqlRunnerDep, settings: SettingsDep) -> Response:
     """Run a read-only query sent as an urlencoded ``query`` field or as an ``application/sparql-query`` body.
 

@@ -28,7 +28,7 @@ from starlette.routing import Match
 from careerkg.api.errors import public_message, status_for
 from careerkg.api.web import views
 from careerkg.api.web.data import document_claims, nearest_passages
-from careerkg.api.web.sparql_examples import EXAMPLES, PREFIXES
+from careerkg.api.web.sparql_examples import EXAMPLES, HISTORY_EXAMPLES, PREFIXES
 from careerkg.errors import CareerKGError, NotFound
 
 log = logging.getLogger("careerkg.api")
@@ -260,7 +260,7 @@ async def entity_page(request: Request, kind: str, slug: str) -> HTMLResponse:
 # ------------------------------------------------------------------------------- SPARQL editor
 async def sparql_editor(request: Request) -> HTMLResponse:
     """YASGUI pointed at this service's ``/sparql``, with the researcher queries as examples."""
-    examples = [{"name": k, "title": t, "query": q} for k, (t, q) in EXAMPLES.items()]
+    examples = [{"name": k, "title": t, "query": q, "history": k in HISTORY_EXAMPLES} for k, (t, q) in EXAMPLES.items()]
     default = EXAMPLES["salaries_by_city"][1]
     return page(request, "sparql.html", nav="sparql", title="SPARQL", examples=examples, default_query=default)
 

@@ -26,7 +26,7 @@
       var ex = examples.filter(function (e) { return e.name === b.getAttribute("data-name"); })[0];
       var t = yasgui.getTab();
       if (!ex || !t) return;
-      t.setEndpoint(endpoint);
+      t.setEndpoint(ex.history ? endpoint + "?history=true" : endpoint);  // past versions' graphs too
       t.setQuery(ex.query);
       t.query();
     });
