@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from dataclasses import asdict
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +14,21 @@ import typer
 
 from careerkg.api.cli import app, client, console, default_of, guarded, runtime, service
 from careerkg.api.cli_output import print_json
+
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _as_of(value: str | None) -> date | None:
+    """``--as-of``: a calendar date written ``YYYY-MM-DD``; anything else is a usage error (exit 2)."""
+    if value is None:
+        return None
+    try:
+        if not _ISO_DAY.fullmatch(value.strip()):
+            raise ValueError
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise typer.BadParameter(f"{value[:40]!r} is not a date: write it YYYY-MM-DD (e.g. 2026-05-01)") from None
+
 
 Mode = enum.Enum("Mode", {"extractive": "extractive", "llm": "llm"}, type=str)
 
@@ -27,13 +44,19 @@ def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")
                                                   show_default=default_of("top_k"))] = None,
         stream: Annotated[bool, typer.Option("--stream", help="Print the answer as it arrives (statements, or the"
                                                               " LLM's sentences once checked), then its sources.")]
-        = False) -> None:
+        = False,
+        as_of: Annotated[date | None, typer.Option("--as-of", metavar="YYYY-MM-DD", parser=_as_of,
+                                                   help="Answer from the guides' versions current at the end of "
+                                                        "this day (UTC), as POST /ask does with as_of.")] = None
+        ) -> None:
     """Answer a question with numbered sources.
 
     Through the running service when there is one (answers in milliseconds), else
     in this process (loads the model and stores first).
     """
     mode = mode.value if mode is not None else None
+    if as_of is not None and stream:
+        raise typer.BadParameter("not with --stream: an as-of answer comes whole", param_hint="'--as-of'")
     svc = service()
     if stream:
         events = (_remote_events(client(svc), question, top_k, mode) if svc is not None
@@ -41,10 +64,11 @@ def ask(question: Annotated[str, typer.Argument(help="The question, in quotes.")
         _print_stream(events, as_json)
         return
     if svc is not None:
-        body = {k: v for k, v in (("question", question), ("top_k", top_k), ("mode", mode)) if v is not None}
+        body = {k: v for k, v in (("question", question), ("top_k", top_k), ("mode", mode),
+                                  ("as_of", as_of.isoformat() if as_of else None)) if v is not None}
         ans = client(svc).json("POST", "/ask", json=body)
     else:
-        ans = asdict(runtime().qa.ask(question, top_k=top_k, mode=mode))
+        ans = asdict(runtime().qa.ask(question, top_k=top_k, mode=mode, as_of=as_of))
     if as_json:
         print_json(ans)
         return
