@@ -64,7 +64,10 @@ def sparql(query: Annotated[str, typer.Argument(help="A SPARQL query, or a file 
            history: Annotated[bool, typer.Option("--history", help="Also query the superseded versions' graphs "
                                                  "(https://w3id.org/careerkg/graph/{doc_id}/v{n}), as /sparql does "
                                                  "with history=true.")] = False) -> None:
-    """Run a read-only SPARQL query over the union of all graphs (current ones; with --history past ones too)."""
+    """Run a read-only SPARQL query over the union of all graphs.
+
+    The current graphs; with --history also the superseded versions' graphs.
+    """
     from careerkg.graph.sparql import check_read_only
 
     p = Path(query)
