@@ -291,6 +291,60 @@ class LoadTest:
         return out
 
 
+def _tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (the server's SPARQL and ingest worker processes)."""
+    kids: dict[int, list[int]] = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                ppid = int(Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            kids.setdefault(ppid, []).append(int(d))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += kids.get(p, [])
+    return out
+
+
+def resources(pid: int) -> tuple[float, int]:
+    """(RSS in MiB, open file descriptors) of a process and its descendants, from /proc."""
+    rss, fds = 0.0, 0
+    for p in _tree(pid):
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    rss += int(line.split()[1]) / 1024
+            fds += len(os.listdir(f"/proc/{p}/fd"))
+        except OSError:
+            continue
+    return rss, fds
+
+
+class Sampler(threading.Thread):
+    """Samples the server's RSS and file descriptors every ``every`` seconds while the load runs."""
+
+    def __init__(self, pid: int, every: float = 5.0) -> None:
+        super().__init__(daemon=True)
+        self.pid, self.every, self.samples, self.stop = pid, every, [], threading.Event()
+
+    def run(self) -> None:
+        while not self.stop.wait(self.every):
+            self.samples.append(resources(self.pid))
+
+    def report(self) -> dict:
+        if len(self.samples) < 4:
+            return {}
+        rss, fds = [x[0] for x in self.samples], [x[1] for x in self.samples]
+        k = max(1, len(rss) // 10)  # first and last tenth of the run (warm-up excluded from the base)
+        base, end = statistics.median(rss[k:2 * k]), statistics.median(rss[-k:])
+        return {"rss_mib_first": round(base, 1), "rss_mib_last": round(end, 1), "rss_mib_max": round(max(rss), 1),
+                "rss_growth_pct": round(100 * (end - base) / base, 1), "fds_first": fds[k], "fds_last": fds[-1],
+                "fds_max": max(fds), "samples": len(rss)}
+
+
 def questions() -> list[str]:
     from careerkg.qa.evaluate import load_cases
 
@@ -344,7 +398,11 @@ def main(argv: list[str] | None = None) -> int:
               flush=True)
         lt = LoadTest(server.url, api_key=key, mutate=mutate, stable=stable, questions=questions(),
                       queries=research_queries(), seconds=a.seconds, clients=a.clients, put_every=a.put_every)
+        sampler = Sampler(server.proc.pid)
+        sampler.start()
         out = lt.run()
+        sampler.stop.set()
+        out["resources"] = sampler.report()
         health = httpx.get(server.url + "/health", timeout=10)
         out["alive_after"] = server.alive() and health.status_code == 200
         docs = httpx.get(server.url + "/documents", timeout=10).json()["documents"]
@@ -357,6 +415,10 @@ def main(argv: list[str] | None = None) -> int:
           f"{out['status_other_non_2xx']}, transport errors {sum(out['transport_errors'].values())}; "
           f"inconsistent answers {out['inconsistent_answers']} of {out['citations_checked']} citations checked; "
           f"unknown texts {out['unknown_texts']}; PUTs {out['puts']['ok']}/{out['puts']['count']} ok")
+    r = out.get("resources") or {}
+    if r:
+        print(f"server RSS {r['rss_mib_first']} -> {r['rss_mib_last']} MiB ({r['rss_growth_pct']:+.1f} %, max "
+              f"{r['rss_mib_max']}); file descriptors {r['fds_first']} -> {r['fds_last']} (max {r['fds_max']})")
     if a.json:
         a.json.write_text(json.dumps(out, indent=1))
     bad = out["status_5xx"] or out["transport_errors"] or out["inconsistent_answers"] or out["unknown_texts"] \
