@@ -1,4 +1,9 @@
-"""Sentences and evidence units of a text, with exact offsets (one splitter for ingest and answers).
+"""The one text model: lines, sentences and evidence units of a text, with exact offsets.
+
+:func:`line_kind` says what a line is (table row, list item, heading, prose) and
+:func:`sentence_cuts` splits a line into sentences; the chunker (``ingest/chunk.py``), the
+extractors' :class:`~careerkg.ingest.layout.Layout` and the answer composer all use these two,
+so chunks, claim evidence and answer sentences agree.
 
 An evidence unit is a span a citation may quote whole: a sentence of a paragraph, a table
 row, a list item or a heading line. :func:`evidence_units` gives them for a whole document
@@ -16,13 +21,49 @@ from __future__ import annotations
 import re
 
 _SENT = re.compile(r"(?<=[.!?])[\"')\u201d\u2019]?\s+(?=[\"'(\u201c\u2018]?[A-Z0-9\u00a3])")
-_ABBREV = re.compile(r"\b(e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No)\.$", re.I)
+_ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No)\.$", re.I)
 MAX_UNITS = 5000  # units kept per document (a 10,000-row table is cut here, not the ingest)
 MAX_UNIT_CHARS = 1000  # a longer "sentence" (a 1 MB line) is cut into pieces of this size
 
 
+# a list bullet: "- ", "* ", "• ", "· ", "1. ", "2) "
+BULLET = re.compile(r"^(?:[-*+•–·]\s+|\d{1,3}[.)]\s+)")
+
+
+def line_kind(line: str) -> str:
+    """What one line of a guide is: ``table`` (a pipe-table row), ``item`` (a bulleted or numbered list
+    item), ``heading`` (:func:`is_heading_line`) or ``prose``. The chunker, the extractors' layout and
+    the answer composer all read lines this way."""
+    s = line.strip()
+    if s.startswith("|") and s.count("|") >= 2:
+        return "table"
+    if BULLET.match(s):
+        return "item"
+    return "heading" if is_heading_line(s) else "prose"
+
+
+def sentence_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Sentence spans of ``text[start:end]`` (one line), trimmed, a closing quote or bracket kept with its
+    sentence ("... said: “Pay rose.”"). An abbreviation ("e.g.", "Dr.") ends no sentence."""
+    out, a = [], start
+    for m in _SENT.finditer(text, start, end):
+        if _ABBREV.search(text, max(start, m.start() - 8), m.start()):
+            continue
+        out.append((a, m.start() + len(m.group(0).rstrip())))
+        a = m.end()
+    out.append((a, end))
+    trimmed = []
+    for x, y in out:
+        seg = text[x:y]
+        x2, y2 = x + len(seg) - len(seg.lstrip()), y - (len(seg) - len(seg.rstrip()))
+        if y2 > x2:
+            trimmed.append((x2, y2))
+    return trimmed
+
+
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
-    """Sentence spans of a text (lines, then sentence ends), as offsets plus ``offset``."""
+    """Sentence spans of a text (lines, then sentence ends), as offsets plus ``offset``; a table row is
+    one unit, whatever its cells say, and a fragment under three characters is no unit."""
     out: list[tuple[int, int]] = []
     pos = 0
     for line in text.split("\n"):
@@ -30,21 +71,13 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         pos += len(line) + 1
         if not line.strip():
             continue
-        a = 0
-        cuts = []
-        if not line.lstrip().startswith("|"):  # a table row is one unit, whatever its cells say
-            for m in _SENT.finditer(line):
-                if _ABBREV.search(line[a:m.start()]):
-                    continue
-                cuts.append((a, m.start()))
-                a = m.end()
-        cuts.append((a, len(line)))
+        cuts = [(start, start + len(line))] if line.lstrip().startswith("|") else \
+            sentence_cuts(text, start, start + len(line))
         for x, y in cuts:
-            seg = line[x:y]
-            x2 = x + len(seg) - len(seg.lstrip())
-            y2 = y - (len(seg) - len(seg.rstrip()))
+            seg = text[x:y]
+            x2, y2 = x + len(seg) - len(seg.lstrip()), y - (len(seg) - len(seg.rstrip()))
             if y2 - x2 >= 3:
-                out.append((offset + start + x2, offset + start + y2))
+                out.append((offset + x2, offset + y2))
     return out
 
 
@@ -107,9 +140,11 @@ _STATES_FIGURE = re.compile(r"[£$€%]|\w:\s*[~≈]?\d|\d[\d,.]*\s*(?:k\b|years
 
 
 def is_heading_line(line: str) -> bool:
-    """A short unpunctuated line that names a section ("Scotland", "Entry Level"), not a list item
+    """A short unpunctuated line, or a short question, naming a section ("Scotland", "Entry Level"), not a list item
     (bulleted, or a bare one starting in lower case: "using Python for data mining"), a table row or a
     line stating a figure ("Salary: £28,500", "Data Analyst avg: £34,000")."""
     s = line.strip()
+    if s.endswith("?") and len(s.split()) <= 12 and s[:1].isupper():
+        s = s[:-1]  # a section asked as a question ("What Skills Do ML Engineers Need in 2026?")
     return 0 < len(s) < 80 and not s[0].islower() and not re.search(r"[.!?:;,)]$", s) \
         and not s.startswith(("|", "-", "•", "*")) and not re.match(r"\d+[.)]\s", s) and not _STATES_FIGURE.search(s)

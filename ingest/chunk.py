@@ -1,23 +1,18 @@
 """Sentence-aware chunking with exact ``[start, end)`` offsets.
 
 A document is split into *units*: each table row, list item and heading is one
-unit (kept whole); prose lines are split into sentences by spaCy's rule-based
-``sentencizer``. Units are packed into chunks of a few sentences with a small
+unit (kept whole); prose lines are split into sentences. Lines and sentences come from
+the one text model, :mod:`careerkg.text`. Units are packed into chunks of a few sentences with a small
 overlap; a heading starts a new chunk, and a table stays in one chunk where it fits.
 Every chunk satisfies ``text[chunk.start:chunk.end] == chunk.text``.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from careerkg.model import Chunk
-
-_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)])\s+")
-_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
-_SENT_END = re.compile(r"[.!?:;\"”’]\s*$")
+from careerkg.text import line_kind, sentence_cuts
 
 
 @dataclass(frozen=True)
@@ -27,60 +22,29 @@ class Unit:
     kind: str  # sentence | item | row | heading
 
 
-@lru_cache(maxsize=1)
-def _sentencizer():
-    import spacy
-
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.max_length = 50_000_000
-    return nlp
-
-
-def _is_heading(line: str) -> bool:
-    s = line.strip()
-    return 0 < len(s) <= 90 and not _SENT_END.search(s) and not _LIST_ITEM.match(s) and len(s.split()) <= 12
+_KIND = {"table": "row", "item": "item", "heading": "heading"}
 
 
 def split_units(text: str) -> list[Unit]:
-    """Split a text into units (sentences, list items, table rows, headings) with offsets."""
+    """Split a text into units (sentences, list items, table rows, headings) with offsets: lines are
+    read by :func:`careerkg.text.line_kind` and prose lines cut by :func:`careerkg.text.sentence_cuts`,
+    as the extractors and the answer composer read them."""
     units: list[Unit] = []
-    prose: list[tuple[int, int]] = []  # (start, end) of prose lines, sentence-split in one batch
     pos = 0
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
-        stripped = line.strip()
-        if not stripped:
+        if not line.strip():
             continue
         lstart = start + (len(line) - len(line.lstrip()))
         lend = start + len(line.rstrip())
-        if _TABLE_ROW.match(line):
-            units.append(Unit(lstart, lend, "row"))
-        elif _LIST_ITEM.match(line):
-            units.append(Unit(lstart, lend, "item"))
-        elif _is_heading(line):
-            units.append(Unit(lstart, lend, "heading"))
+        kind = line_kind(line)
+        if kind == "prose":
+            units += [Unit(a, b, "sentence") for a, b in sentence_cuts(text, lstart, lend)] or \
+                [Unit(lstart, lend, "sentence")]
         else:
-            units.append(Unit(lstart, lend, "prose"))
-            prose.append((lstart, lend))
-    if not prose:
-        return units
-    nlp = _sentencizer()
-    sentences: dict[int, list[Unit]] = {}
-    for (lstart, lend), doc in zip(prose, nlp.pipe(text[s:e] for s, e in prose)):
-        out = []
-        for sent in doc.sents:
-            chunk = sent.text
-            a = lstart + sent.start_char + (len(chunk) - len(chunk.lstrip()))
-            b = lstart + sent.start_char + len(chunk.rstrip())
-            if b > a:
-                out.append(Unit(a, b, "sentence"))
-        sentences[lstart] = out or [Unit(lstart, lend, "sentence")]
-    result: list[Unit] = []
-    for u in units:
-        result.extend(sentences[u.start] if u.kind == "prose" else [u])
-    return result
+            units.append(Unit(lstart, lend, _KIND[kind]))
+    return units
 
 
 def chunk_text(doc_id: str, text: str, *, sha256: str = "", sentences: int = 4, overlap: int = 1,

@@ -17,9 +17,8 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import cached_property
 
-_BULLET = re.compile(r"^(?:[-*•–]\s+|\d{1,2}[.)]\s+)")
-_SENT_END = re.compile(r"(?<=[.!?])[\"”’)]?\s+(?=[A-Z£\"“(0-9])")
-_NO_SPLIT_BEFORE = re.compile(r"(?:\b(?:e\.g|i\.e|vs|etc|Dr|Mr|Ms|Mrs|St|approx|No)\.)$")
+from careerkg.text import BULLET, line_kind, sentence_cuts
+
 # a figure line holds only figures: money, percentages, counts, with ~ + ( ) and a unit word at most
 _FIGURE = r"(?:[£$€]|US\$)?[ ]?\d[\d,.]*(?:[ ]?(?:k|K|m|M|bn|million|billion))?(?:[ ]?%)?"
 _FIGURE_LINE = re.compile(rf"^[~≈+\-−(]*[ ]?{_FIGURE}(?:[ ]?(?:–|—|-|to)[ ]?[~≈]?{_FIGURE})?\+?"
@@ -59,13 +58,6 @@ class Line:
     heading: int | None  # index (into Layout.lines) of the heading this line sits under
 
 
-def _is_heading(content: str) -> bool:
-    words = content.split()
-    if not words or len(words) > 12 or "£" in content:
-        return False
-    return not content.endswith((".", ",", ";")) and not content.startswith("|")
-
-
 class Layout:
     """Lines and sentences of a text.
 
@@ -85,15 +77,9 @@ class Layout:
                 continue
             s = line_start + (len(raw) - len(raw.lstrip()))
             e = s + len(stripped)
-            if stripped.startswith("|") and stripped.count("|") >= 2:
-                kind = "table"
-            elif _BULLET.match(stripped):
-                kind = "item"
-                s += _BULLET.match(stripped).end()
-            elif _is_heading(stripped):
-                kind = "heading"
-            else:
-                kind = "prose"
+            kind = line_kind(stripped)
+            if kind == "item":
+                s += BULLET.match(stripped).end()
             idx = len(self.lines)
             self.lines.append(Line(idx, s, e, kind, text[s:e], heading if kind != "heading" else None))
             if kind == "heading":
@@ -174,16 +160,7 @@ class Layout:
         """Sentence spans of one line (a table row or heading is one sentence)."""
         if line.kind in ("table", "heading"):
             return [(line.start, line.end)]
-        out, s = [], line.start
-        for m in _SENT_END.finditer(self.text, line.start, line.end):
-            if _NO_SPLIT_BEFORE.search(self.text, max(line.start, m.start() - 8), m.start()):
-                continue
-            end = m.start() + len(m.group(0).rstrip())  # keep closing quote/bracket
-            out.append((s, end))
-            s = m.end()
-        if s < line.end:
-            out.append((s, line.end))
-        return [(a, b) for a, b in out if b > a]
+        return sentence_cuts(self.text, line.start, line.end)
 
     @cached_property
     def all_sentences(self) -> list[tuple[int, int, Line]]:

@@ -260,7 +260,10 @@ class SkillFinder:
     def _under_headings(self) -> None:
         """Entries under a skills heading: short lines or list items, until the run ends."""
         lines = self.layout.lines
-        for head in (ln for ln in lines if ln.kind == "heading" and _HEADING.search(ln.content)):
+        # a skills heading, or a list's lead-in ("Machine Learning Soft Skills Include:")
+        heads = (ln for ln in lines if _HEADING.search(ln.content) and (
+            ln.kind == "heading" or ln.kind == "prose" and ln.content.endswith(":") and len(ln.content.split()) <= 8))
+        for head in heads:
             run = []
             for ln in lines[head.index + 1:head.index + 80]:
                 if ln.kind == "prose" and len(ln.content.split()) > 8:

@@ -35,3 +35,21 @@ def test_headings_are_short_unpunctuated_lines_that_state_no_figure():
     assert not is_heading_line("Data engineers earn more.")
     assert not is_heading_line("| Level | Pay |")
     assert not is_heading_line("using programming languages like Python for data mining")
+
+
+def test_chunker_layout_and_composer_cut_text_the_same_way():
+    from careerkg.ingest.chunk import split_units
+    from careerkg.ingest.layout import Layout
+    from careerkg.text import line_kind
+
+    text = ("What Skills Do Analysts Need?\nMost ads ask for SQL, e.g. joins. Dr. Obi said: “Pay rose.” It fell.\n"
+            "- Python: essential\n| Level | Pay |\nSoft Skills Include:\nSenior Analyst: £65,000\n")
+    lay = Layout(text)
+    assert [ln.kind for ln in lay.lines] == ["heading", "prose", "item", "table", "prose", "prose"]
+    assert [line_kind(ln) for ln in text.splitlines()] == ["heading", "prose", "item", "table", "prose", "prose"]
+    layout_sents = [(a, b) for ln in lay.lines if ln.kind == "prose" for a, b in lay.sentences(ln)]
+    chunk_sents = [(u.start, u.end) for u in split_units(text) if u.kind == "sentence"]
+    assert layout_sents == chunk_sents
+    assert set(layout_sents) <= set(sentence_spans(text))  # the composer's candidate sentences
+    said = [text[a:b] for a, b in layout_sents]
+    assert "Dr. Obi said: “Pay rose.”" in said and "Most ads ask for SQL, e.g. joins." in said  # quote kept
