@@ -16,6 +16,7 @@ from careerkg.graph.claims import (IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSI
 from careerkg.graph.vocab import CKG
 from careerkg.ingest.salary import implausible_money
 from careerkg.qa.citations import CitationSet
+from careerkg.qa.request import PERSON, person_relation, states_relation
 from careerkg.qa.retrieve import Passage
 from careerkg.qa.text import QUESTION_WORDS, token_set, tokens
 from careerkg.qa.understand import Understanding
@@ -265,6 +266,9 @@ class Composer:
         total = sum(weights.values()) or 1.0
         names = [m.surface.lower() for m in u.mentions]
         w_sem = self.policy.similarity_weight
+        # "who wrote / founded / runs X": a sentence stating that relation ("By Elaine Burke") is a candidate
+        # however few of the question's words it shares
+        relation = person_relation(u.request.text) if u.request.answer_type == PERSON else None
 
         def cover(text: str, context: str = "") -> float:
             st = token_set(text)
@@ -307,6 +311,8 @@ class Composer:
                 if is_heading_line(s):
                     continue
                 ent = sum(1 for n in names if n and n in s.lower())
+                if relation is not None and states_relation(relation, s):
+                    ent += 4
                 scored.append((covs[i] + w_sem * sims[i] + prior + 0.05 * ent, covs[i], sims[i], p, a, b))
                 if i + 1 < len(spans) and _same_paragraph(p, b, spans[i + 1][0]) \
                         and not texts[i + 1].endswith("?") and not is_heading_line(texts[i + 1]):
