@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import threading
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 from urllib.parse import urlparse
 
-from careerkg.errors import StoreError
+from careerkg.errors import InvalidInput, StoreError
 from careerkg.model import Chunk
 from careerkg.ingest.embed import Embedder
 
@@ -43,7 +44,9 @@ class VectorIndex(Protocol):
     ``add`` upserts (the same chunk id twice keeps one copy); ``delete_doc`` with
     ``keep_sha256`` removes a document's chunks of every *other* version; deleting
     what is not there is a no-op. ``query`` may return chunks of any version: the
-    caller filters by the manifest.
+    caller filters by the manifest. Unusable input (as many vectors as chunks, one
+    dimension, ``k >= 1``) raises ``InvalidInput`` and writes nothing; a failing store
+    (a Chroma server gone away) raises ``StoreError``, embedded and server alike.
     """
 
     def add(self, chunks: list[Chunk], embeddings: list[list[float]], *, sha256: str, title: str) -> None: ...
@@ -114,6 +117,7 @@ class ChromaIndex:
         from chromadb.config import Settings as ChromaSettings
 
         self.embedder = embedder
+        self.where = url or str(path)
         # the chunk count, cached between this object's own writes when embedded (only this process
         # writes an embedded index); every query needs it and Chroma's count() is a SQLite round trip
         self._cache_count = not url
@@ -135,49 +139,74 @@ class ChromaIndex:
         except Exception as exc:  # chromadb raises many unrelated types; report one clear error
             raise StoreError(f"cannot open the Chroma vector index ({url or path}): {exc}") from exc
 
+    @contextmanager
+    def _errors(self, what: str):
+        """Chroma's errors as ours: the same types whether embedded or over HTTP."""
+        import httpx
+        from chromadb.errors import ChromaError, DuplicateIDError, InvalidArgumentError
+
+        try:
+            yield
+        except (InvalidArgumentError, DuplicateIDError) as exc:
+            raise InvalidInput(f"vector index: cannot {what}: {exc}") from exc
+        except (ChromaError, httpx.HTTPError, OSError) as exc:  # a server gone away, a disk failing
+            raise StoreError(f"the Chroma vector index ({self.where}) failed to {what}: {exc}") from exc
+
     def add(self, chunks: list[Chunk], embeddings: list[list[float]], *, sha256: str, title: str) -> None:
+        if len(embeddings) != len(chunks):
+            raise InvalidInput(f"vector index: {len(chunks)} chunks but {len(embeddings)} vectors")
         if not chunks:
             return
+        if len({len(v) for v in embeddings}) != 1 or len({c.chunk_id for c in chunks}) != len(chunks):
+            raise InvalidInput("vector index: the vectors of one add differ in dimension, or a chunk id repeats")
         self._changed()
-        step = 1000
+        step = 1000  # below Chroma's max batch (5461 embedded and served)
         for i in range(0, len(chunks), step):
             part = chunks[i:i + step]
-            self.collection.upsert(
-                ids=[c.chunk_id for c in part],
-                embeddings=embeddings[i:i + step],
-                documents=[c.text for c in part],
-                metadatas=[{"doc_id": c.doc_id, "sha256": sha256, "start": c.start, "end": c.end,
-                            "index": c.index, "title": title} for c in part],
-            )
+            with self._errors("add vectors"):
+                self.collection.upsert(
+                    ids=[c.chunk_id for c in part],
+                    embeddings=embeddings[i:i + step],
+                    documents=[c.text for c in part],
+                    metadatas=[{"doc_id": c.doc_id, "sha256": sha256, "start": c.start, "end": c.end,
+                                "index": c.index, "title": title} for c in part],
+                )
         self._changed()
 
     def delete_doc(self, doc_id: str, keep_sha256: str | None = None) -> int:
         where: dict = {"doc_id": doc_id}
         if keep_sha256:
             where = {"$and": [{"doc_id": doc_id}, {"sha256": {"$ne": keep_sha256}}]}
-        ids = self.collection.get(where=where, include=[])["ids"]
-        if ids:
-            self._changed()
-            self.collection.delete(ids=ids)
-            self._changed()
+        with self._errors("delete a document's vectors"):
+            ids = self.collection.get(where=where, include=[])["ids"]
+            if ids:
+                self._changed()
+                self.collection.delete(ids=ids)
+                self._changed()
         return len(ids)
 
     def query(self, embedding: list[float], k: int) -> list[Hit]:
+        if k < 1:
+            raise InvalidInput(f"vector index: k must be at least 1, not {k}")
         n = self.count()
         if n == 0:
             return []
-        res = self.collection.query(query_embeddings=[embedding], n_results=min(k, n),
-                                    include=["metadatas", "documents", "distances"])
+        with self._errors("query"):
+            res = self.collection.query(query_embeddings=[embedding], n_results=min(k, n),
+                                        include=["metadatas", "documents", "distances"])
         return [_hit(cid, meta, text, 1.0 - float(dist)) for cid, meta, text, dist in
                 zip(res["ids"][0], res["metadatas"][0], res["documents"][0], res["distances"][0])]
 
     def all_chunks(self) -> list[Hit]:
-        res = self.collection.get(include=["metadatas", "documents"])
+        with self._errors("read the chunks"):
+            res = self.collection.get(include=["metadatas", "documents"])
         return [_hit(cid, meta, text, 0.0) for cid, meta, text in zip(res["ids"], res["metadatas"], res["documents"])]
 
     def doc_versions(self) -> dict[tuple[str, str], int]:
         counts: dict[tuple[str, str], int] = {}
-        for meta in self.collection.get(include=["metadatas"])["metadatas"]:
+        with self._errors("read the versions"):
+            metas = self.collection.get(include=["metadatas"])["metadatas"]
+        for meta in metas:
             key = (meta["doc_id"], meta["sha256"])
             counts[key] = counts.get(key, 0) + 1
         return counts
@@ -192,7 +221,8 @@ class ChromaIndex:
         if n is not None:
             return n
         seen = self._writes
-        n = int(self.collection.count())
+        with self._errors("count"):
+            n = int(self.collection.count())
         with self._count_lock:
             if self._cache_count and seen == self._writes:  # no write of ours began meanwhile
                 self._count = n
