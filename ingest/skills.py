@@ -79,11 +79,20 @@ _TOOL_LIST = re.compile(r"\b(?:using|uses|use|built (?:in|with|on)|written in|ma
 _WORK_VERB = re.compile(r"(?<!their )(?<!its )(?<!his )(?<!her )(?<!our )(?<!your )(?<!my )"
                         r"\b(?:owns?|owning|handles?|handling|covers?|covering|involves?|involving|spans?|"
                         r"focus(?:es|ing)? on|responsible for|works? on|working on|speciali[sz](?:e|es|ing) in|"
-                        r"maintains?|maintaining|manages?|managing)[ \t]+")
+                        r"maintains?|maintaining|manages?|managing|using|applying|applies|apply)[ \t]+")
 _WORK_LIST_END = re.compile(r"[.;!?\n]|\s(?:to|for|which|that|who|when|where|because|but|so|is|are|was|were|"
                             r"will|can|could|should|would|may|might|has|have|had|while|whereas)\b", re.I)
 # "retrieval-augmented generation (RAG)": a lower-case term defined by its acronym
 _DEFINED = re.compile(r"\b(?P<term>[a-z][a-z-]+(?:[ \t]+[a-z][a-z-]+){1,3})[ \t]+\((?P<acr>[A-Z][A-Za-z]{1,5})\)")
+# "communication skills", "coding skills": a lower-case noun right before "skills" (adjectives such as
+# "technical", "essential", "soft" and "new" name no skill)
+_NOUN_SKILLS = re.compile(r"(?<![\w-])(?P<name>[a-z][a-z-]{2,}(?<!al)(?<!ive)(?<!ous)(?<!ful)(?<!ic)(?<!able)(?<!ible)(?<!ent)"
+                          r"(?<!ant)(?<!ed)(?<!est)(?<!er))[ \t]+skills\b")
+_NOT_SKILL_NOUN = {"soft", "hard", "key", "core", "new", "specialist", "required", "good", "strong", "basic", "top",
+                   "these", "those", "other", "your", "their", "our", "the", "and", "or", "of", "with", "in", "for",
+                   "what", "which", "many", "more", "most", "some", "any", "all", "such", "same", "right", "wrong",
+                   "job", "work", "life", "people", "data", "tech", "entry", "desirable", "emerging", "must-have",
+                   "boost", "improve", "develop", "build", "learn", "gain", "upgrade", "refresh", "sharpen", "hone"}
 _BEFORE_SKILLS = re.compile(r"\b(?P<name>[A-Z]{2,}[A-Za-z0-9#+]*|[A-Z][a-z]+[A-Z]\w*)[ \t]+skills\b")
 
 
@@ -122,6 +131,9 @@ class SkillFinder:
             self._add(m.start("name"), m.end("name"), strict=True)
         for m in _WORK_VERB.finditer(self.text):
             self._work_list(m.end())
+        for m in _NOUN_SKILLS.finditer(self.text):
+            if m.group("name") not in _NOT_SKILL_NOUN:
+                self._add(m.start("name"), m.end("name"), strict=False)
         for m in _DEFINED.finditer(self.text):
             words = re.split(r"[ \t-]+", m.group("term"))
             for k in range(len(words), 1, -1):  # "using machine learning (ML)": the last words that spell it
@@ -245,8 +257,8 @@ class SkillFinder:
             s = m.end()
         items.append((s, end))
         short = [(a, b) for a, b in items if 1 <= len(self.text[a:b].split()) <= 4]
-        if len(items) < 3 or len(short) < 3:
-            return
+        if len(items) < 3 or len(short) < 3 or re.search(r"\b(?:like|such as|e\.g\.)\s", self.text[pos:end]):
+            return  # "using key metrics like latency, throughput, and cost": examples of metrics, not skills
         for a, b in short:
             phrase = re.sub(r"\s*\([^)]*\)", "", self.text[a:b]).strip()
             first = phrase.split()[0] if phrase else ""

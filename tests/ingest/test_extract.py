@@ -389,3 +389,12 @@ def test_a_figure_takes_the_level_and_role_written_after_it(extractor):
     got = _salaries(extractor, "Graduate pay\nAcme graduate salary: £35,000 for the software engineering scheme "
                                "and £45,000 for the data scientist scheme.")
     assert ("data-scientist", "Junior", 45000) in {(r, lvl, lo) for r, lvl, _, lo, *_ in got}
+
+
+def test_skills_named_before_the_word_skills_and_listed_after_using(extractor):
+    text = ("Engineers need excellent mathematical and communication skills, sound coding skills and NLP-heavy "
+            "skills. They work using data structures, algorithms and computer architecture. Practise framing "
+            "answers using key metrics like latency, throughput, and cost. Boost skills with essential skills.")
+    got, _ = _skills(extractor, text)
+    assert {"communication", "coding", "algorithms", "computer architecture"} <= set(got)
+    assert not {"mathematical", "heavy", "latency", "throughput", "cost", "boost", "essential"} & set(got), got
