@@ -39,7 +39,10 @@ _AFTER_CUE = re.compile(
     r"(?:(?:is|are|was|has|have|had|also|now|currently|actively|recently|still|which|that|who|will|to)[ \t]+){0,3}"
     r"(?:hir(?:es|ing|ed)|recruit(?:s|ing|ed)|employ(?:s|ing|ed)|pays?|paid|offers?|based|headquartered|"
     r"opened|opens|(?:graduate|apprentice\w*|intern\w*)[ \t]+(?:salary|salaries|scheme|schemes|programmes?|programs?|"
-    r"roles?|jobs?|intake)|careers?[ \t]+(?:site|page)|vacancies)\b|"
+    r"roles?|jobs?|intake)|careers?[ \t]+(?:site|page)|vacancies|"
+    # where it put its offices: "X chose Manchester as the site for its northern headquarters"
+    r"(?:chose|picked|selected|moved[ \t]+to|relocated[ \t]+to)[^.;\n]{1,60}?\b(?:headquarters|HQ|offices?|base|"
+    r"hub|campus))\b|"
     # an apposition that says what it is: "X, a semi-conductor company that ...", "X: an Edinburgh-created unicorn"
     rf"[ \t]*[,:][ \t]*(?:an?|the)[ \t]+(?:[\w-]+[ \t]+){{0,3}}?{_ORG_NOUNS}\b", re.I)
 _POSS_CUE = re.compile(r"[’']s[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:teams?|offices?|engineers|staff|employees|workforce|"

@@ -29,6 +29,9 @@ _ORG_CITY_GAP = re.compile(r"^(?:[ \t]+|[ \t]*\([ \t]*|[ \t]+in[ \t]+|,[ \t]*(?:
 _ORG_NOUN = re.compile(r"(?:-(?:based|born|created|founded|headquartered))?[ \t]+(?:[\w-]+[ \t]+){0,2}?"
                        r"(?:startup|start-up|company|firm|scale-up|bank|lab|consultancy|business|employer|retailer|"
                        r"insurer|unicorn|spin-out|spin-off)\b", re.I)
+# "X chose Manchester as the site for its northern headquarters": the city before an office word
+_CHOSE_CUE = re.compile(r"\b(?:chose|picked|selected|moved\s+(?:\w+\s+)?to|relocated\s+(?:\w+\s+)?to)\s+$", re.I)
+_OFFICE_AFTER = re.compile(r"[^.;\n]{1,50}?\b(?:headquarters|HQ|offices?|base|hub|campus)\b", re.I)
 _HOME_CUE = re.compile(r"\b(?:home to|presence of|headquarters of|headquartered here|base for)\b", re.I)
 _LIST_CUE = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:companies|firms|startups|employers|players|labs|"
                        r"businesses|organisations|organizations|retailers|banks)\s+(?:like|such as|including)\b",
@@ -127,8 +130,10 @@ class RelationExtractor:
                 if not orgs or not s_cities:
                     continue
                 prev_end = s
-                for city in s_cities:  # "... team in Cambridge", "based in London"
-                    if _LOC_CUE.search(self.text, max(prev_end, city.start - 60), city.start):
+                for city in s_cities:  # "... team in Cambridge", "based in London", "chose Leeds as its base"
+                    if _LOC_CUE.search(self.text, max(prev_end, city.start - 60), city.start) or (
+                            _CHOSE_CUE.search(self.text, max(prev_end, city.start - 30), city.start)
+                            and _OFFICE_AFTER.match(self.text, city.end, e)):
                         for org in orgs:
                             if prev_end <= org.start < city.start:
                                 out.append(self._claim("located_in", org.entity.iri, LOCATED_IN,

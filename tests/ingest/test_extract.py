@@ -367,7 +367,8 @@ def test_employers_named_by_how_the_text_describes_them(extractor):
             "University spin-off – Brindlebank – raised $2m. The panel will feature Nadia Osei, director of policy "
             "at robotics startup Tern AI; Sam Lee, the co-founder and CTO of Marrowgate, a company which builds "
             "sensors; and Ana Ruiz, chief executive of Sheffield’s Hollowmere.\n\n"
-            "Velloway: a Manchester-founded unicorn, now owned abroad.\n")
+            "Velloway: a Manchester-founded unicorn, now owned abroad.\n\n"
+            "In 2019, Ostrafell chose Leeds as the site for its northern headquarters.\n")
     doc = make_doc("scene", text)
     ex = extractor.extract(doc, chunk_text("scene", text))
     orgs = {m.entity.label for m in ex.mentions if m.entity.kind == "org"}
@@ -375,7 +376,7 @@ def test_employers_named_by_how_the_text_describes_them(extractor):
     assert not {o for o in orgs if " of " in o or o.startswith(("CTO", "Sheffield"))}, orgs
     located = {(c.subject.rsplit("/", 1)[-1], c.object.rsplit("/", 1)[-1]) for c in ex.claims
                if c.kind == "located_in"}
-    assert {("hollowmere", "sheffield"), ("velloway", "manchester")} <= located
+    assert {("hollowmere", "sheffield"), ("velloway", "manchester"), ("ostrafell", "leeds")} <= located
 
 
 def test_a_figure_takes_the_level_and_role_written_after_it(extractor):
