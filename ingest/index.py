@@ -104,6 +104,8 @@ class _EF:
         return None
 
 
+_PAGE = 5000  # records per get/delete call (SQLite allows 32,766 variables per statement)
+
 def _hit(cid: str, meta: dict, text: str, score: float) -> Hit:
     return Hit(chunk_id=cid, doc_id=meta["doc_id"], sha256=meta["sha256"], start=int(meta["start"]),
                end=int(meta["end"]), text=text, title=meta.get("title", ""), score=score)
@@ -178,12 +180,24 @@ class ChromaIndex:
         if keep_sha256:
             where = {"$and": [{"doc_id": doc_id}, {"sha256": {"$ne": keep_sha256}}]}
         with self._errors("delete a document's vectors"):
-            ids = self.collection.get(where=where, include=[])["ids"]
+            ids = [i for page in self._pages(where=where, include=[]) for i in page["ids"]]
             if ids:
                 self._changed()
-                self.collection.delete(ids=ids)
+                for k in range(0, len(ids), _PAGE):
+                    self.collection.delete(ids=ids[k:k + _PAGE])
                 self._changed()
         return len(ids)
+
+    def _pages(self, **kw):
+        """``collection.get`` a page at a time: one call for 100,000 records overflows SQLite's
+        variable limit ("too many SQL variables") in the embedded backend."""
+        offset = 0
+        while True:
+            page = self.collection.get(limit=_PAGE, offset=offset, **kw)
+            yield page
+            if len(page["ids"]) < _PAGE:
+                return
+            offset += _PAGE
 
     def query(self, embedding: list[float], k: int) -> list[Hit]:
         if k < 1:
@@ -199,13 +213,13 @@ class ChromaIndex:
 
     def all_chunks(self) -> list[Hit]:
         with self._errors("read the chunks"):
-            res = self.collection.get(include=["metadatas", "documents"])
-        return [_hit(cid, meta, text, 0.0) for cid, meta, text in zip(res["ids"], res["metadatas"], res["documents"])]
+            return [_hit(cid, meta, text, 0.0) for page in self._pages(include=["metadatas", "documents"])
+                    for cid, meta, text in zip(page["ids"], page["metadatas"], page["documents"])]
 
     def doc_versions(self) -> dict[tuple[str, str], int]:
         counts: dict[tuple[str, str], int] = {}
         with self._errors("read the versions"):
-            metas = self.collection.get(include=["metadatas"])["metadatas"]
+            metas = [m for page in self._pages(include=["metadatas"]) for m in page["metadatas"]]
         for meta in metas:
             key = (meta["doc_id"], meta["sha256"])
             counts[key] = counts.get(key, 0) + 1
