@@ -64,6 +64,10 @@ _APPOS = re.compile(rf"(?P<name>{_NAME})[ \t]*[,:][ \t]*(?:an?|the)[ \t]+(?:[\w-
 # "startup Five AI", "spin-off – Ultrahaptics": a name right after a noun that says it is a company
 _NOUN_NAME = re.compile(rf"\b(?:startup|start-up|scale-up|spin-out|spin-off|spinout|unicorn)[ \t]+(?:[–—-][ \t]+)?"
                         rf"(?P<name>{_NAME})", re.I)
+# "Some of these Manchester start-ups ... The likes of Be.EV, which ...": examples of companies just named
+_LIKES_OF = re.compile(rf"\b(?i:the likes of)[ \t]+(?P<list>{_LIST_NAME}(?:(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|"
+                       rf"[ \t]+(?:and|or)[ \t]+){_LIST_NAME})*)")
+_COMPANY_WORDS = re.compile(r"\b(?:companies|firms|start-?ups|scale-?ups|employers|unicorns|businesses)\b", re.I)
 _NAME_CUE = re.compile(rf"(?P<name>{_NAME})(?:[ \t]*\([^()\n]{{1,60}}\))?(?:,[ \t]*an?[ \t]+[^,.;\n]{{1,40}}?,)?"
                        rf"[ \t]+(?:(?:graduate|apprentice\w*|intern\w*)[ \t]+"
                        rf"(?:salary|salaries|scheme|schemes|programmes?)\b|(?:is[ \t]+)?(?:hires|hiring|recruits|employs|"
@@ -260,6 +264,10 @@ class Discovery:
         for m in (*_NOUN_NAME.finditer(text), *_APPOS.finditer(text)):
             if m.group("name")[0].isupper():
                 add(m.start("name"), m.end("name"), "pattern", strong=True, said_company=True)
+        for m in _LIKES_OF.finditer(text):  # only where the sentence before names companies
+            if _COMPANY_WORDS.search(text, max(0, m.start() - 160), m.start()):
+                for s, e in self._list_items(text, m.start("list"), m.end("list")):
+                    add(s, e, "pattern", strong=True, said_company=True)
         # 3. NER organisations, validated by how the name is used somewhere in the text
         usage: dict[str, bool] = {}
         newlines = [m.start() for m in re.finditer("\n", text)]

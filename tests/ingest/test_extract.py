@@ -368,11 +368,14 @@ def test_employers_named_by_how_the_text_describes_them(extractor):
             "at robotics startup Tern AI; Sam Lee, the co-founder and CTO of Marrowgate, a company which builds "
             "sensors; and Ana Ruiz, chief executive of Sheffield’s Hollowmere.\n\n"
             "Velloway: a Manchester-founded unicorn, now owned abroad.\n\n"
-            "In 2019, Ostrafell chose Leeds as the site for its northern headquarters.\n")
+            "In 2019, Ostrafell chose Leeds as the site for its northern headquarters.\n\n"
+            "Some of these start-ups are pitched as future unicorns. The likes of Be.Qu, which builds chargers, "
+            "lead the pack. Skills are in demand, the likes of Python.\n")
     doc = make_doc("scene", text)
     ex = extractor.extract(doc, chunk_text("scene", text))
     orgs = {m.entity.label for m in ex.mentions if m.entity.kind == "org"}
-    assert {"Quillfire", "Brindlebank", "Tern AI", "Marrowgate", "Hollowmere", "Velloway"} <= orgs
+    assert {"Quillfire", "Brindlebank", "Tern AI", "Marrowgate", "Hollowmere", "Velloway", "Be.Qu"} <= orgs
+    assert "Python" not in orgs
     assert not {o for o in orgs if " of " in o or o.startswith(("CTO", "Sheffield"))}, orgs
     located = {(c.subject.rsplit("/", 1)[-1], c.object.rsplit("/", 1)[-1]) for c in ex.claims
                if c.kind == "located_in"}
