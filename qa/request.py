@@ -366,3 +366,16 @@ def person_relation(question: str) -> str:
 def states_relation(pattern: str, text: str) -> bool:
     """``text`` states the relation ``pattern`` (as a word of its own)."""
     return re.search(rf"(?<![\w-])(?:{pattern})(?![\w-])", text, re.I) is not None
+
+
+def names_person(req: Request, text: str, ner) -> bool:
+    """``text`` names a person (``ner(text).ents``) in the relation the question asks about (founder,
+    chief executive, author ...), in the same sentence as the organisation or name it asks about ("who
+    founded X"; for "who wrote X", X is the guide itself)."""
+    relation = person_relation(req.text)
+    if not states_relation(relation, text):
+        return False
+    named = [c.value.lower() for c in req.constraints if c.kind in ("employer", "name")]
+    if relation != AUTHORSHIP and any(v not in text.lower() for v in named):
+        return False
+    return any(e.label_ == "PERSON" for e in ner(text).ents)

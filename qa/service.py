@@ -20,7 +20,7 @@ from careerkg.qa.compose import Composer, Draft, Statement, continue_enumeration
 from careerkg.graph.claims import GraphLookups
 from careerkg.qa.policy import (DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, DocView, Scope, fits_any, fits_type,
                                word_keys)
-from careerkg.qa.request import AUTHORSHIP, PERSON, TYPED, Constraint, person_relation, states_relation
+from careerkg.qa.request import PERSON, TYPED, Constraint, names_person
 from careerkg.ingest.units import UnitMatrix
 from careerkg.qa.retrieve import Passage, Retriever
 from careerkg.qa.spelling import Speller, english_counts
@@ -213,7 +213,8 @@ class QAService:
                 miss = scope.satisfies(p.doc_id, a, b)
                 if not miss and not fits_any(req.answer_types, p.text[a - p.start:b - p.start]):
                     miss = [Constraint("figure", req.answer_type)]
-                if not miss and req.answer_type == PERSON and not self._names_person(req, p.text[a - p.start:b - p.start]):
+                if not miss and req.answer_type == PERSON and not names_person(req, p.text[a - p.start:b - p.start],
+                                                                               self.understanding._ner_doc):
                     miss = [Constraint("person", "a person")]
                 if miss:
                     failed.append(miss)
@@ -358,18 +359,6 @@ class QAService:
         docs = len(self.pipeline.manifest.docs)
         return (f"The {docs} guides cover ML and data roles in the UK: salaries by level and location, employers,"
                 f" skills, and how to move into these roles.")
-
-    def _names_person(self, req, text: str) -> bool:
-        """A person named in the relation the question asks about (founder, chief executive, author ...), in
-        the same sentence as the organisation or name it asks about."""
-        relation = person_relation(req.text)
-        if not states_relation(relation, text):
-            return False
-        named = [c.value.lower() for c in req.constraints if c.kind in ("employer", "name")]
-        if relation != AUTHORSHIP and any(v not in text.lower() for v in named):
-            return False  # "who founded X": the person and X in one sentence ("who wrote X": X is the guide)
-        doc = self.understanding._ner_doc(text)
-        return any(e.label_ == "PERSON" for e in doc.ents)
 
     def _aliases(self, u) -> dict[str, tuple[str, ...]]:
         out = {}
