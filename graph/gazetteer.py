@@ -147,6 +147,12 @@ def _entry_forms(entry: dict, kind: str, iri: str) -> list[SurfaceForm]:
         if key not in seen:
             seen.add(key)
             forms.append(SurfaceForm(t, iri, cs, ambiguous))
+    if kind in ("skill", "role", "sector"):  # "infrastructure as code" is also written "infrastructure-as-code"
+        for f in list(forms):
+            joined = f.text.replace(" ", "-")
+            if joined != f.text and (joined, f.case_sensitive) not in seen:
+                seen.add((joined, f.case_sensitive))
+                forms.append(SurfaceForm(joined, iri, f.case_sensitive, ambiguous))
     return forms
 
 

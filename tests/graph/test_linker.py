@@ -100,3 +100,14 @@ def test_seed_employers_and_no_junk_orgs(shared_linker):
 def test_link_many_matches_link(shared_linker):
     texts = ["Darktrace is based in Cambridge.", "Senior MLE in London"]
     assert shared_linker.link_many(texts) == [shared_linker.link(t) for t in texts]
+
+
+def test_multi_word_aliases_also_match_hyphenated():
+    from careerkg.graph.gazetteer import parse_gazetteer
+    from careerkg.graph.linker import EntityLinker, get_nlp
+
+    gaz = parse_gazetteer({"skills": [{"label": "Feature stores", "aliases": ["feature store"]}],
+                           "cities": [{"label": "Milton Keynes"}]})
+    linker = EntityLinker(gaz, get_nlp())
+    got = {m.surface: m.entity.label for m in linker.link("A feature-store team near Milton-Keynes.", discover=False)}
+    assert got == {"feature-store": "Feature stores"}  # a skill's compound, not a place's name
