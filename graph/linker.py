@@ -35,6 +35,9 @@ _R_OK_NEIGHBOURS = {",", "and", "or", "(", ")", "/", "in", "like", "as", "with",
                     "language", "programming", "Studio"}
 _R_BAD_NEXT = {"&", "²", "-", ".", "'s", "’s", "+"}
 _BLOCK = 100_000
+# a bracket opened right after a word, closed right before one, a currency sign right after a word
+_GLUE_INFIXES = [r"(?<=[A-Za-z]{2})[(\[](?=[\w£$€%])", r"(?<=[\w%])[)\]](?=[A-Za-z])",
+                 r"(?<=[A-Za-z%)])[£$€](?=\d)"]
 
 
 def _blocks(text: str, size: int) -> Iterable[tuple[int, str]]:
@@ -54,8 +57,15 @@ def _blocks(text: str, size: int) -> Iterable[tuple[int, str]]:
 
 @lru_cache(maxsize=1)
 def get_nlp():
-    """The spaCy pipeline, loaded once per process."""
-    return spacy.load(SPACY_MODEL)
+    """The spaCy pipeline, loaded once per process.
+
+    Its tokenizer also cuts where text flattened from HTML or written tersely glues a name to a
+    bracket or a currency sign ("Python(66%)", "Engineer£44K"): the name is a token of its own,
+    so the gazetteer and NER see it."""
+    nlp = spacy.load(SPACY_MODEL)
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex(
+        [*nlp.Defaults.infixes, *_GLUE_INFIXES]).finditer
+    return nlp
 
 
 def _sentence_initial(tok: Token) -> bool:

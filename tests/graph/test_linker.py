@@ -111,3 +111,15 @@ def test_multi_word_aliases_also_match_hyphenated():
     linker = EntityLinker(gaz, get_nlp())
     got = {m.surface: m.entity.label for m in linker.link("A feature-store team near Milton-Keynes.", discover=False)}
     assert got == {"feature-store": "Feature stores"}  # a skill's compound, not a place's name
+
+
+def test_names_glued_to_brackets_or_currency_are_linked(shared_linker):
+    """Text flattened from HTML glues a name to what follows it: the name is still a mention,
+    and a word with brackets inside it (a formula) is left whole."""
+    text = "Most ads mention Python(66%) and SQL(56%); a Data Engineer£44K post. f(x) stays."
+    found = shared_linker.link(text, discover=False)
+    surfaces = {m.surface for m in found}
+    assert {"Python", "SQL"} <= surfaces
+    assert mint("skill", "Python") in iris(found, "skill")
+    assert all(text[m.start:m.end] == m.surface for m in found)
+    assert "f" not in surfaces
