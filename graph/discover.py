@@ -30,7 +30,7 @@ _COUNTRIES = {"uk", "u.k.", "united kingdom", "the united kingdom", "britain", "
 _CITY_PREV = {"in", "near", "across", "around", "outside", "from", "based", "to"}
 # a capitalised name of up to four words; a dot only inside a word ("Checkout.com", not "ElevenLabs. No")
 _LIST_NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for|and)[ \t]+)?[A-Z](?:[\w'’&\-]|\.(?=\w))*){0,3}"
-_NAME = r"[A-Z][\w'’.&\-]*(?:[ \t]+(?:(?:&|of|for)[ \t]+)?[A-Z][\w'’.&\-]*){0,3}"
+_NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for)[ \t]+)?[A-Z](?:[\w'’&\-]|\.(?=\w))*){0,3}"
 # how a name is used when it names an employer: what comes right after it, or right before it
 _ORG_NOUNS = (r"(?:company|companies|startup|start-up|firm|scale-up|spin-out|spin-off|spinout|unicorn|consultancy|"
               r"bank|insurer|retailer|employer|chipmaker|manufacturer)")
@@ -100,8 +100,12 @@ _LIST_PATTERNS = (
     re.compile(rf"\b(?:especially|particularly|notably|including)?[ \t]*\bat[ \t]+(?P<list>{_LIST})"),
 )
 _PAREN = re.compile(rf"\((?P<list>{_LIST})\)")
-_NAME_RUN = re.compile(rf"(?<![\w'’.&-])(?P<list>{_LIST_NAME}(?:,[ \t]*{_LIST_NAME}){{1,}}(?:,?[ \t]+(?:and|or)[ \t]+"
-                       rf"{_LIST_NAME})?)")
+# "Anthropic's London office" in a list of employers: the item names Anthropic
+_POSS_OFFICE = (r"[’'][sS][ \t]+(?:[A-Z][\w-]*[ \t]+)?(?:office|offices|team|teams|lab|labs|hub|headquarters|HQ|arm|"
+                r"unit|division|studio)\b")
+_RUN_NAME = rf"(?:{_LIST_NAME}{_POSS_OFFICE}|{_LIST_NAME})"
+_NAME_RUN = re.compile(rf"(?<![\w'’.&-])(?P<list>{_RUN_NAME}(?:,[ \t]*{_RUN_NAME}){{1,}}(?:,?[ \t]+(?:and|or)[ \t]+"
+                       rf"{_RUN_NAME})?)")
 _ITEM_SPLIT = re.compile(r",[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+")
 
 
@@ -350,6 +354,8 @@ class Discovery:
             items.append((pos, m.start()))
             pos = m.end()
         items.append((pos, end))
+        owner = re.compile(_POSS_OFFICE + r"\s*$")
+        items = [(s, m.start()) if (m := owner.search(text, s, e)) else (s, e) for s, e in items]
         return [(s, e) for s, e in items if e > s]
 
     def _city_ok(self, ent: Span, name: str) -> bool:

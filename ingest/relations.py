@@ -32,6 +32,14 @@ _ORG_NOUN = re.compile(r"(?:-(?:based|born|created|founded|headquartered))?[ \t]
 # "X chose Manchester as the site for its northern headquarters": the city before an office word
 _CHOSE_CUE = re.compile(r"\b(?:chose|picked|selected|moved\s+(?:\w+\s+)?to|relocated\s+(?:\w+\s+)?to)\s+$", re.I)
 _OFFICE_AFTER = re.compile(r"[^.;\n]{1,50}?\b(?:headquarters|HQ|offices?|base|hub|campus)\b", re.I)
+# "Anthropic's London office": the city between an employer's possessive and an office word
+_OFFICE_NEXT = re.compile(r"[ \t]+(?:[\w-]+[ \t]+)?(?:office|offices|headquarters|HQ|hub|campus|base|lab|labs|"
+                          r"studio|site)\b", re.I)
+# "X, a company that has spun out of Bristol University": the city in an apposition's origin clause
+_ORIGIN_GAP = re.compile(r"^,[ \t]*an?[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:startup|start-up|company|firm|scale-up|business|"
+                         r"spin-out|spin-off|unicorn)[ \t]+(?:that|which)[ \t]+(?:has[ \t]+|was[ \t]+)?"
+                         r"(?:spun[ \t]+out[ \t]+of|founded[ \t]+in|started[ \t]+in|born[ \t]+in|grew[ \t]+out[ \t]+of|"
+                         r"emerged[ \t]+from|came[ \t]+out[ \t]+of)[ \t]+(?:the[ \t]+)?$", re.I)
 _HOME_CUE = re.compile(r"\b(?:home to|presence of|headquarters of|headquartered here|base for)\b", re.I)
 _LIST_CUE = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:companies|firms|startups|employers|players|labs|"
                        r"businesses|organisations|organizations|retailers|banks)\s+(?:like|such as|including)\b",
@@ -156,13 +164,19 @@ class RelationExtractor:
         for org in self._by_kind["org"]:
             prev = next((c for c in cities.starting(org.start - 40, org.start)
                          if re.fullmatch(r"[’']s[ \t]+", self.text[c.end:org.start])), None)
+            if prev is None:  # "Another Bristol University spin-off – Ultrahaptics"
+                prev = next((c for c in cities.starting(org.start - 60, org.start)
+                             if (n := _ORG_NOUN.match(self.text, c.end)) and n.end() < org.start
+                             and re.fullmatch(r"[ \t]*[–—:-][ \t]*", self.text[n.end():org.start])), None)
             if prev is not None:  # "Brighton’s Brandwatch"
                 s, e = self._sentence_of(org)
                 out.append(self._claim("located_in", org.entity.iri, LOCATED_IN, prev.entity.iri,
                                        (min(s, prev.start), max(e, org.end)), "pattern"))
-            nxt = next(iter(cities.starting(org.end, org.end + 41)), None)
+            nxt = next(iter(cities.starting(org.end, org.end + 81)), None)
             gap = self.text[org.end:nxt.start] if nxt is not None else ""
-            if nxt is None or not _ORG_CITY_GAP.match(gap):
+            if nxt is None or not (
+                    len(gap) <= 40 and _ORG_CITY_GAP.match(gap) or _ORIGIN_GAP.match(gap)
+                    or re.fullmatch(r"[’']s[ \t]+", gap) and _OFFICE_NEXT.match(self.text, nxt.end)):
                 continue
             if re.match(r"^[,:]\s*an?\s+$", gap) and not _ORG_NOUN.match(self.text, nxt.end):
                 continue  # "X, a Sheffield startup", "X: an Edinburgh-created unicorn", not "X, a London salary"

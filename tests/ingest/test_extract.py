@@ -277,6 +277,17 @@ def test_unknown_employer_with_its_city_and_never_a_generic_word_of_it(extractor
     assert {("two-sigma", "london"), ("graphcore", "bristol")} <= located
 
 
+def test_an_employers_city_from_its_office_or_its_origin(extractor):
+    """"X's Leeds office" in a list of employers, "a company that has spun out of <City> University",
+    "a <City> University spin-off – X" (invented names: no list knows them)."""
+    orgs, located = _orgs(extractor, "For LLM work think Wayve, Quillmore's Leeds office, Cohere and Synthesia. "
+                                     "Harrowgate AI, a company that has spun out of Nottingham University, raised "
+                                     "$8m. Another Manchester University spin-off – Brindlewick – raised $3m.")
+    assert {"Quillmore", "Harrowgate AI", "Brindlewick"} <= orgs
+    assert {("quillmore", "leeds"), ("harrowgate-ai", "nottingham"), ("brindlewick", "manchester")} <= located
+    assert not any(o.endswith("office") for o in orgs)
+
+
 @pytest.mark.parametrize("text, bad", [
     ("Data engineers query BigQuery every day. A typical query:\nSELECT team, COUNT(*) FROM hires GROUP BY team;",
      {"BigQuery", "GROUP BY", "SELECT", "COUNT"}),
