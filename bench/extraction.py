@@ -10,7 +10,9 @@ kind       an extracted item matches an annotated fact when
 salary     a salary claim of the same document has the same min and max (``max`` None for an
            open-ended figure) and its evidence span overlaps the fact's evidence
 employer   an organisation entity mentioned in the document has a fuzzy-equal name; when the
-           fact gives a city, a ``schema:location`` claim of that document puts it there
+           fact gives a city, a ``schema:location`` claim of that document puts it there (an
+           organisation each of whose mentions is in a ``ckg:citedAsSource`` claim, "according
+           to X", is a data source, not an employer)
 skill      a skill entity mentioned in the document has the fact's name (or an alias),
            case-insensitive (for precision, also a whole-word part of a composite fact name:
            "PyTorch" of "TensorFlow or PyTorch")
@@ -138,11 +140,16 @@ def _place_label(res: DocResult, iri: str | None) -> str | None:
 
 
 def _entities(res: DocResult, kind: str) -> dict[str, list[str]]:
-    """IRI -> [label, *aliases] of the entities of one kind mentioned in a document."""
+    """IRI -> [label, *aliases] of the entities of one kind mentioned in a document (for ``org``: an
+    organisation the document only ever names as the source of its figures is no employer)."""
     out: dict[str, list[str]] = {}
-    for m in res.extraction.mentions:
-        if m.entity.kind == kind:
-            out[m.entity.iri] = [m.entity.label, *m.entity.aliases]
+    sources = [c for c in res.extraction.claims if c.kind == "cited_as_source"]
+    mentions = [m for m in res.extraction.mentions if m.entity.kind == kind]
+    for m in mentions:
+        if kind == "org" and all(any(c.subject == n.entity.iri and c.start <= n.start and n.end <= c.end
+                                     for c in sources) for n in mentions if n.entity.iri == m.entity.iri):
+            continue
+        out[m.entity.iri] = [m.entity.label, *m.entity.aliases]
     return out
 
 

@@ -48,6 +48,7 @@ class CKG(DefinedNamespace):
     inSector: URIRef
     requiresSkill: URIRef
     transitionsTo: URIRef
+    citedAsSource: URIRef
     minMonths: URIRef
     maxMonths: URIRef
     sha256: URIRef

@@ -19,6 +19,7 @@ LOCATED_IN = str(SCHEMA.location)
 IN_SECTOR = str(CKG.inSector)
 REQUIRES_SKILL = str(CKG.requiresSkill)
 TRANSITIONS_TO = str(CKG.transitionsTo)
+CITED_AS_SOURCE = str(CKG.citedAsSource)
 CAREER_CHANGER = mint("role", "Career Changer")
 
 _CITY_LEAD = re.compile(r"[^—:;.\n]{0,40}?\s*(?:—|–|:)\s")
@@ -40,6 +41,16 @@ _ORIGIN_GAP = re.compile(r"^,[ \t]*an?[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:startup|sta
                          r"spin-out|spin-off|unicorn)[ \t]+(?:that|which)[ \t]+(?:has[ \t]+|was[ \t]+)?"
                          r"(?:spun[ \t]+out[ \t]+of|founded[ \t]+in|started[ \t]+in|born[ \t]+in|grew[ \t]+out[ \t]+of|"
                          r"emerged[ \t]+from|came[ \t]+out[ \t]+of)[ \t]+(?:the[ \t]+)?$", re.I)
+# an organisation named as where the figures come from: "according to (a report by) X", "research by X",
+# "X's Bright Tech report", "X report", "X found / reveals / estimates"
+_SOURCE_WORDS = r"(?:report|reports|research|study|survey|data|dataset|analysis|figures|index|list|ranking|tracker|insights|findings|statistics)"
+_SOURCE_BEFORE = re.compile(
+    r"(?:\baccording\s+to\s+(?:(?:a|an|the|new|recent|latest)\s+)*(?:" + _SOURCE_WORDS + r"\s+(?:by|from)\s+)?|"
+    r"\b" + _SOURCE_WORDS + r"\s+(?:by|from)\s+|\b(?:published|compiled|produced|authored|conducted|commissioned)\s+by\s+"
+    r"(?:[\w.-]+\s+){0,3}?(?:at\s+)?|\brefer\s+to\s+|\bsource:\s*)$", re.I)
+_SOURCE_AFTER = re.compile(r"^(?:[’']s\s+(?:[\w/-]+\s+){0,4}?" + _SOURCE_WORDS + r"\b|\s+" + _SOURCE_WORDS +
+                           r"\b|\s+(?:found|finds|reveals?|revealed|estimates?|estimated|reported|shows?|showed|"
+                           r"analy[sz]ed|identified|determined|ranks?|ranked)\b)", re.I)
 _HOME_CUE = re.compile(r"\b(?:home to|presence of|headquarters of|headquartered here|base for)\b", re.I)
 _LIST_CUE = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:companies|firms|startups|employers|players|labs|"
                        r"businesses|organisations|organizations|retailers|banks)\s+(?:like|such as|including)\b",
@@ -91,7 +102,8 @@ class RelationExtractor:
 
     def extract(self) -> list[Claim]:
         """All relation claims, deduplicated."""
-        claims = self.located_in() + self.in_sector() + self.requires_skill() + self.transitions()
+        claims = (self.located_in() + self.in_sector() + self.requires_skill() + self.transitions()
+                  + self.cited_sources())
         seen, out = set(), []
         for c in claims:
             key = (c.kind, c.subject, c.object, c.start, c.end)
@@ -183,6 +195,20 @@ class RelationExtractor:
             s, e = self._sentence_of(org)
             out.append(self._claim("located_in", org.entity.iri, LOCATED_IN, nxt.entity.iri,
                                    (min(s, org.start), max(e, nxt.end)), "pattern"))
+        return out
+
+    def cited_sources(self) -> list[Claim]:
+        """An organisation the guide names as the source of its figures ("according to X", "a report
+        by X", "X's Tech Talent Tracker", "X found"): a claim with the cue and the name as evidence, so
+        a data source or publisher is told apart from an employer."""
+        out = []
+        for org in self._by_kind["org"]:
+            before = _SOURCE_BEFORE.search(self.text, max(0, org.start - 60), org.start)
+            after = _SOURCE_AFTER.match(self.text, org.end, min(len(self.text), org.end + 60))
+            if before or after:
+                s = before.start() if before else org.start
+                e = after.end() if after else org.end
+                out.append(self._claim("cited_as_source", org.entity.iri, CITED_AS_SOURCE, None, (s, e), "pattern"))
         return out
 
     # -- in_sector ------------------------------------------------------------------------

@@ -413,3 +413,17 @@ def test_skills_named_before_the_word_skills_and_listed_after_using(extractor):
     got, _ = _skills(extractor, text)
     assert {"communication", "coding", "algorithms", "computer architecture"} <= set(got)
     assert not {"mathematical", "heavy", "latency", "throughput", "cost", "boost", "essential"} & set(got), got
+
+
+def test_an_organisation_named_as_the_source_of_figures_is_a_cited_source(extractor):
+    """"according to a report by X", "X's Talent Tracker", "X found": a data source, claimed as such
+    with the cue as evidence; an employer named in the same text is not."""
+    text = ("ML salaries rose 12%, according to a report by Tech Nation. Tech Nation found that London leads, "
+            "and Harrowgate Robotics, a Leeds startup, hires ML engineers.")
+    doc = make_doc("sources", text)
+    ex = extractor.extract(doc, chunk_text("sources", text))
+    cited = [c for c in ex.claims if c.kind == "cited_as_source"]
+    assert {c.subject.rsplit("/", 1)[-1] for c in cited} == {"tech-nation"}
+    assert all(text[c.start:c.end] == c.evidence and c.object is None for c in cited)
+    assert any(c.evidence.startswith("according to a report by") for c in cited)
+    assert not any(c.subject.endswith("/harrowgate-robotics") for c in cited)
