@@ -52,9 +52,10 @@ def main() -> None:
         report("real guides' questions, sets A+B (seeds + real guides)", rt,
                [real / "questions_a.jsonl", real / "questions_b.jsonl"])
         report("real guides' questions, set C (written before careerkg ran on it)", rt, [real / "questions_c.jsonl"])
-        if (real / "questions_d.jsonl").exists():
-            report("real guides' questions, set D (written before careerkg ran on it)", rt,
-                   [real / "questions_d.jsonl"])
+        for s in "de":
+            if (real / f"questions_{s}.jsonl").exists():
+                report(f"real guides' questions, set {s.upper()} (written before careerkg ran on it)", rt,
+                       [real / f"questions_{s}.jsonl"])
 
 
 if __name__ == "__main__":
