@@ -148,3 +148,16 @@ def is_heading_line(line: str) -> bool:
         s = s[:-1]  # a section asked as a question ("What Skills Do ML Engineers Need in 2026?")
     return 0 < len(s) < 80 and not s[0].islower() and not re.search(r"[.!?:;,)]$", s) \
         and not s.startswith(("|", "-", "•", "*")) and not re.match(r"\d+[.)]\s", s) and not _STATES_FIGURE.search(s)
+
+
+# a sentence that opens by pointing back ("The latter ...", "This role ...", "They ...") is about what
+# the sentence before it names
+ANAPHOR = re.compile(r"\s*(?:the (?:latter|former)|this|these|those|they|it|its|their|both|such|he|she)\b", re.I)
+
+
+def previous_sentence(text: str, start: int) -> str:
+    """The sentence (or line) ending right before ``start``."""
+    before = text[max(0, start - 400):start].rstrip()
+    cut = max(before.rfind("\n"), *(before.rfind(p, 0, len(before) - 1) for p in (". ", "! ", "? ")))
+    return before[cut + 1:].strip()
+

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from careerkg.model import Conflict, Fact
-from careerkg.text import is_heading_line, sentence_spans
+from careerkg.text import ANAPHOR, is_heading_line, previous_sentence, sentence_spans
 from careerkg.graph.claims import (IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow,
                                    SalaryRow)
 from careerkg.graph.vocab import CKG
@@ -324,6 +324,18 @@ class Composer:
             scored = [x for x in scored if fits(x[3].text[x[4] - x[3].start:x[5] - x[3].start])]
         scored.sort(key=lambda x: -x[0])
         return [(cov, sim, p, a, b) for _, cov, sim, p, a, b in scored[:limit * 6]]
+
+
+def antecedent_start(text: str, a: int) -> int:
+    """Where a span starting with a pointer back ("The latter ...", "They ...") should start: at the
+    sentence it points to, when that sentence is in the same paragraph; else ``a``."""
+    if not ANAPHOR.match(text, a, a + 12):
+        return a
+    prev = previous_sentence(text, a)
+    pos = text.rfind(prev, max(0, a - 400), a) if prev else -1
+    if pos < 0 or "\n\n" in text[pos:a] or is_heading_line(prev):
+        return a
+    return pos
 
 
 def continue_enumeration(linker, text: str, a: int, b: int) -> int:

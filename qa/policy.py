@@ -16,7 +16,7 @@ from functools import cached_property, lru_cache
 from rapidfuzz import fuzz
 
 from careerkg.graph.places import fold
-from careerkg.text import is_heading_line
+from careerkg.text import ANAPHOR, is_heading_line, previous_sentence, sentence_spans
 from careerkg.qa.request import (AMOUNT, BASIS_TEXT, CHANGE, COUNT, DATE, DURATION, PERCENT, UNIT_TEXT, Constraint,
                                  Request, levels_named)
 
@@ -97,6 +97,24 @@ _GENERIC = frozenset("""the a an of and for in on uk guide article table report 
 post data figures salary salaries pay analysis tracker research study""".split())
 _DATE = re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|"
                    r"november|december)\b|\b\d{1,2}:\d\d\b|\b\d{1,2}\s?[ap]\.?m\b|\bnoon\b|\bmidday\b", re.I)
+
+
+_FIGURE_TYPES = frozenset({AMOUNT, PERCENT, COUNT, DURATION, CHANGE})
+# every money figure of a text given per day or per hour ("£450–650/day; £500–750/day")
+_MONEY_FIG = re.compile(r"[£$€]\s?\d[\d,.]*\s?[kK]?(?:\s?(?:–|-|to)\s?[£$€]?\d[\d,.]*\s?[kK]?)?(?:\s?(?:/\s?(?:day|d|hr|hour)"
+                        r"|per (?:day|hour)|an? (?:day|hour)|p/?[dh]\b))?", re.I)
+_RATE = re.compile(r"[£$€]\S*?(?:\s?(?:–|-|to)\s?\S+?)?\s?(?:/\s?(?:day|d|hr|hour)|per (?:day|hour)|an? (?:day|hour)|"
+                   r"p/?[dh]\b)", re.I)
+_ONLY_RATES = re.compile(r"\s*")
+# a question about pay, and a text that speaks of pay (not of funding, fees or prices)
+_PAY_Q = re.compile(r"\b(?:salar\w*|pay|pays|paid|earn\w*|wages?|income|compensation|remuneration|stipend)\b", re.I)
+_PAY_TEXT = re.compile(r"\b(?:salar\w*|pay\w*|paid|earn\w*|wages?|income|compensation|remuneration|stipends?|"
+                       r"package|bonus\w*|rates?|p\.?a\.?|per (?:year|annum|day|hour|month)|a (?:year|day|month)|"
+                       r"base|OTE|gross|starting|median|average|typical|band|range)\b", re.I)
+
+# money that is not pay: funding rounds, investment, revenue, prices and fees
+_NOT_PAY = re.compile(r"\b(?:rais\w*|fund\w*|invest\w*|revenue|turnover|valu\w*|fees?|costs?|price\w*|grants?|"
+                      r"seed|series [a-e]|acquir\w*|bought|sold)\b", re.I)
 
 
 def fits_type(answer_type: str, text: str) -> bool:
@@ -313,7 +331,11 @@ class Scope:
     def context(self, doc_id: str, start: int) -> str:
         """The section heading above a span and its guide's title (what scopes the span's meaning)."""
         v = self.docs.get(doc_id)
-        return f"{v.heading(start)}\n{v.title}" if v else ""
+        if v is None:
+            return ""
+        if ANAPHOR.match(v.text, start, start + 12):  # "The latter pays more": the sentence it points back to
+            return f"{v.heading(start)}\n{v.title}\n{previous_sentence(v.text, start)}"
+        return f"{v.heading(start)}\n{v.title}"
 
     def satisfies(self, doc_id: str, start: int, end: int, *, role_iri: str | None = None,
                   location: str | None = None, unit: str | None = None,
@@ -334,7 +356,21 @@ class Scope:
             return list(self.request.of("source")) + self.narrowed_by or [Constraint("source", doc_id)]
         v = self.docs[doc_id]
         sentence = v.text[start:end]
+        figure_type = self.request.answer_type if self.request.answer_type in _FIGURE_TYPES else None
+        if figure_type and role_iri is None:
+            # sentences quoted together: a sentence after the last figure, on its line, does not qualify it
+            # ("... Analytics Engineer £75–110k. London product roles top end."); a caption on the next line
+            # of a card does ("£550–750" / "Senior contractor/day")
+            parts = sentence_spans(sentence)
+            last = max((b for a, b in parts if fits_type(figure_type, sentence[a:b])), default=None)
+            if last is not None and "\n" not in sentence[last:]:
+                sentence = sentence[:last]
+            if not self.request.of("basis") and _PAY_Q.search(self.request.text) and _ONLY_RATES.fullmatch(
+                    _RATE.sub("", " ".join(m.group(0) for m in _MONEY_FIG.finditer(sentence)) or "x")):
+                return [Constraint("basis", "year")]  # "what salary range ...": day rates do not answer it
         context = f"{sentence}\n{v.heading(start)}"
+        if ANAPHOR.match(sentence):  # "The latter pays 15-25% more": what it refers to is the sentence before
+            context += "\n" + previous_sentence(v.text, start)
         about = f"{v.title}\n{v.doc_id.replace('-', ' ')}"  # what the whole guide is about
         failed = []
         places = self.request.of("place")
@@ -386,4 +422,7 @@ class Scope:
                     re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id))
             if not ok:
                 failed.append(c)
+        if figure_type == AMOUNT and role_iri is None and _PAY_Q.search(self.request.text) \
+                and not _PAY_TEXT.search(context) and (_NOT_PAY.search(sentence) or not _PAY_TEXT.search(v.title)):
+            failed.append(Constraint("figure", "pay"))  # "median salary ...": a seed-funding round is no pay figure
         return failed

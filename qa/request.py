@@ -120,6 +120,8 @@ def answer_type(question: str) -> str:
         return EXPLANATION
     if _PERSON_Q.search(q):
         return PERSON
+    if re.match(r"\s*who\b", q, _Q):  # "who funds / decides / hires ...": not a figure, whatever words follow
+        return EXPLANATION
     if _CHANGE_Q.search(q) and (_AMOUNT_Q.search(q) or re.search(
             r"\b(demand|jobs?|vacanc|postings?|ads?|roles?|equity|bonus|package)|\bhow much (more|less|extra)\b",
             q, _Q)):
@@ -303,7 +305,9 @@ def _common_lower() -> frozenset[str]:
 
 
 _NOT_MODIFIER = frozenset("""what which who do does did how is are was for of to as an and or with at in on by from
-can could should would will my i me we you they it that this there as be being become becoming hire hires hiring""".split())
+can could should would will my i me we you they it that this there as be being become becoming hire hires hiring
+than then more less most least much many earn earns pay paid get gets make makes newer older younger young old new
+better best worse worst higher highest lower lowest bigger biggest larger largest smaller smallest""".split())
 
 
 def unknown_roles(question: str, known_spans: list[tuple[int, int]]) -> list[str]:

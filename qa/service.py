@@ -16,7 +16,7 @@ from careerkg.model import Answer, EntityRef
 from careerkg.settings import Settings
 from careerkg.graph.places import get_places
 from careerkg.qa.citations import CitationSet
-from careerkg.qa.compose import Composer, Draft, Statement, continue_enumeration
+from careerkg.qa.compose import Composer, Draft, Statement, antecedent_start, continue_enumeration
 from careerkg.graph.claims import GraphLookups
 from careerkg.qa.policy import (DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, DocView, Scope, fits_any, fits_type,
                                word_keys)
@@ -231,6 +231,7 @@ class QAService:
         for _, p, a, b in chosen:
             doc_text = self.pipeline.text(p.doc_id)
             b = continue_enumeration(self.understanding.linker, doc_text, a, b)
+            a = antecedent_start(doc_text, a)  # "The latter pays more": said with what it points back to
             n = cites.add(p.doc_id, p.chunk_id, a, b)
             if n is not None:  # the guide's text: a list continued past the chunk's end is said in full
                 draft.statements.append(Statement(f"{doc_text[a:b]} [{n}]", [n]))

@@ -308,9 +308,9 @@ def _excluded_place(text: str, place: str) -> bool:
 
 
 def _name_like(text: str) -> bool:
-    """An organisation name, not an acronym of the field ("ML", "AI") or a lower-case phrase."""
-    words = text.split()
-    return any(w[:1].isupper() for w in words) and not (len(words) == 1 and len(text) <= 3 and text.isupper())
+    """An organisation name, not acronyms of the field ("ML", "AI / ML") or a lower-case phrase."""
+    words = re.findall(r"[\w&.'-]+", text)
+    return any(w[:1].isupper() for w in words) and not all(len(w) <= 3 and w.isupper() for w in words)
 
 
 def _abbreviation_patterns(linker) -> list[tuple[re.Pattern, Entity]]:

@@ -301,3 +301,48 @@ def test_a_share_in_words_is_a_percentage():
     assert fits_type("percent", "One in five job vacancies advertised in the city is in the tech sector.")
     assert fits_type("percent", "A third of postings ask for Python.")
     assert not fits_type("percent", "Five job vacancies were advertised in one week.")
+
+
+def test_who_questions_and_role_phrases_are_read_for_what_they_ask():
+    from careerkg.qa.understand import _name_like
+
+    assert answer_type("Who funds many PhD studentships?") == "explanation"  # not an amount for "funds"
+    assert answer_type("Who founded Featurespace?") == "person"
+    assert unknown_roles("How much more do product/growth analysts earn than BI/reporting analysts?", []) == \
+        ["product/growth analyst", "BI/reporting analyst"]
+    assert unknown_roles("Do most newer NHS analysts get funded CPD?", []) == ["NHS analyst"]
+    assert not _name_like("AI / ML") and _name_like("Quorvane Analytics")
+
+
+def test_a_pay_question_needs_pay_evidence_on_the_right_basis_and_the_figure_qualified_by_its_sentence():
+    text = ("Kestrel AI, a startup in Dundee, raised £1.5m in seed funding.\n"
+            "Analysts earn £40k–£55k. Dundee product roles top end.\n"
+            "Contract analysts charge £400–£500/day.\n"
+            "£550–750\n\nSenior contractor/day\n")
+    docs = {"a": _doc("a", text)}
+    funding, pay, rates = text.index("Kestrel"), text.index("Analysts earn"), text.index("Contract analysts")
+    q = "What is the median salary in Dundee?"
+    sc = Scope(Request(q, q, "amount", [Constraint("place", "Dundee")]), docs, {})
+    assert [c.value for c in sc.satisfies("a", funding, text.index("\n"))] == ["pay"]  # funding is no pay
+    line = text.index("\n", pay)
+    assert [c.value for c in sc.satisfies("a", pay, line)] == ["Dundee"]  # "Dundee" qualifies no figure
+    q = "What salary range do analysts get?"
+    sc = Scope(Request(q, q, "amount", []), docs, {})
+    assert [c.kind for c in sc.satisfies("a", rates, text.index("\n", rates))] == ["basis"]  # day rates
+    q = "What day rate can a senior contractor charge?"
+    sc = Scope(Request(q, q, "amount", [Constraint("basis", "day")]), docs, {})
+    card = text.index("£550")
+    assert sc.satisfies("a", card, len(text) - 1) == []  # the caption below a card's figure qualifies it
+
+
+def test_a_sentence_pointing_back_is_read_and_quoted_with_its_antecedent():
+    from careerkg.qa.compose import antecedent_start
+
+    text = "Analyst jobs split into BI analyst and growth analyst tracks. The latter pays 15–25% more.\n"
+    docs = {"a": _doc("a", text)}
+    latter = text.index("The latter")
+    sc = Scope(Request("q", "q", "change", [Constraint("role", "growth analyst")]), docs, {})
+    assert sc.satisfies("a", latter, len(text) - 1) == []
+    assert "growth analyst" in sc.context("a", latter)
+    assert antecedent_start(text, latter) == 0
+    assert antecedent_start(text, text.index("BI analyst")) == text.index("BI analyst")
