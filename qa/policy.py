@@ -107,7 +107,18 @@ _RATE = re.compile(r"[£$€]\S*?(?:\s?(?:–|-|to)\s?\S+?)?\s?(?:/\s?(?:day|d|h
                    r"p/?[dh]\b)", re.I)
 _ONLY_RATES = re.compile(r"\s*")
 # a question about pay, and a text that speaks of pay (not of funding, fees or prices)
-_PAY_Q = re.compile(r"\b(?:salar\w*|pay|pays|paid|earn\w*|wages?|income|compensation|remuneration|stipend)\b", re.I)
+_PAY_Q = re.compile(r"\b(?:salar\w*|pay|pays|paid|earn\w*|wages?|income|compensation|remuneration)\b", re.I)
+# other kinds of money a question may ask about, and the words evidence of that kind uses
+_MONEY_KINDS = [
+    (re.compile(r"\b(?:stipends?|bursar(?:y|ies)|living allowance|allowances?)\b", re.I),
+     re.compile(r"\b(?:stipends?|bursar\w*|allowances?|studentships?|living costs?)\b", re.I)),
+    (re.compile(r"\b(?:fees?|tuition|how much (?:does|do|is) .{0,40}\bcost)\b", re.I),
+     re.compile(r"\b(?:fees?|tuition|costs?|costing|price\w*|charges?|pay|paid|£\d[\d,]*\s?(?:upfront|to apply))\b", re.I)),
+    (re.compile(r"\b(?:funding|investment|invested|raised?|funds?|capital)\b", re.I),
+     re.compile(r"\b(?:fund\w*|invest\w*|rais\w*|capital|venture|VC|rounds?|backing|backed|grants?)\b", re.I)),
+    (re.compile(r"\b(?:revenue|turnover|sales)\b", re.I),
+     re.compile(r"\b(?:revenue|turnover|sales|worth|GVA|output)\b", re.I)),
+]
 _PAY_TEXT = re.compile(r"\b(?:salar\w*|pay\w*|paid|earn\w*|wages?|income|compensation|remuneration|stipends?|"
                        r"package|bonus\w*|rates?|p\.?a\.?|per (?:year|annum|day|hour|month)|a (?:year|day|month)|"
                        r"base|OTE|gross|starting|median|average|typical|band|range)\b", re.I)
@@ -425,4 +436,10 @@ class Scope:
         if figure_type == AMOUNT and role_iri is None and _PAY_Q.search(self.request.text) \
                 and not _PAY_TEXT.search(context) and (_NOT_PAY.search(sentence) or not _PAY_TEXT.search(v.title)):
             failed.append(Constraint("figure", "pay"))  # "median salary ...": a seed-funding round is no pay figure
+        elif figure_type == AMOUNT and role_iri is None:
+            for asked, said in _MONEY_KINDS:  # "what's the stipend ...": a salary table is no stipend
+                if asked.search(self.request.text):
+                    if not said.search(context):
+                        failed.append(Constraint("figure", asked.search(self.request.text).group(0).lower()))
+                    break
         return failed

@@ -67,12 +67,14 @@ _CHANGE_Q = re.compile(r"\bby how much\b|\bhow much (more|less|higher|lower|fast
                        r"|\b(grow|grew|grown|growing|growth|risen|rise|rising|rose|increase[ds]?|increasing|drop(ped)?|fall|fell|"
                        r"falling|declined?|declining)\b", _Q)
 _COUNT_Q = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much demand\b", _Q)
-_DATE_Q = re.compile(r"^\s*when\b|\bwhat (year|date|month|time)\b|\bwhich (year|month)\b|\bsince when\b", _Q)
+_DATE_Q = re.compile(r"^\s*when\b|\bwhat (year|date|month|time)\b|\bwhich (year|month)\b|\bsince when\b"
+                     r"|\b(deadline|closing date|start date|cut-?off date)\b", _Q)
 _AMOUNT_Q = re.compile(r"£|\$|€|\bsalar|\bpay\b|\bpays\b|\bpaid\b|\bearn|\bcompensation|\bday rates?\b|\bwages?\b"
                        r"|\bincome\b|\bremuneration|\bhow much (do|does|did|will|would|can|could|is|are|should)\b"
                        r"|\bpackage\b|\bcomp\b|\bgoing rate|\bthreshold\b|\bcharge\b|\btake home\b"
                        r"|\bcost\b|\bfees?\b|\bbonus|\bmoney\b|\bmake\b|\binvest(ment|ed)?\b|\bfunding\b|\bfunds?\b"
-                       r"|\braised?\b|\bturnover\b|\brevenue\b|\bspend\b|\bprice\b|\bworth\b|\bvalued?\b|\bbudget\b", _Q)
+                       r"|\braised?\b|\bturnover\b|\brevenue\b|\bspend\b|\bprice\b|\bworth\b|\bvalued?\b|\bbudget\b"
+                       r"|\bstipends?\b|\ballowances?\b|\bbursar(y|ies)\b|\bgrants?\b", _Q)
 _PERSON_Q = re.compile(r"\bwho (founded|runs|leads|owns|heads|started|created|manages|co-founded|wrote|authored|said|"
                        r"chairs|(is|was) the (ceo|founder|head|director|chief|author|writer|editor|chair\w*|president))\b|"
                        r"\b(ceo|founders?|chief executive|managing director)\b", _Q)
@@ -97,7 +99,7 @@ _ROLE_HEAD = re.compile(
     r"\b((?:[A-Za-z][\w/+-]*\s+){0,3})(engineers?|scientists?|analysts?|developers?|architects?|researchers?|"
     r"managers?|consultants?|specialists?|designers?|administrators?|technicians?|apprentices?|programmers?|auditors?|"
     r"officers?|strategists?|ethicists?)\b", _Q)
-_PREP_PLACE = re.compile(r"\b(?<!outside )(?:in|at|near|around|for|from|to|across|within|based in|live in|"
+_PREP_PLACE = re.compile(r"\b(?<!outside )(?:in|at|near|around|for|from|(?<!according )to|across|within|based in|live in|"
                          r"compared (?:with|to)|versus|vs\.?|than|relative to)\s+"
                          r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|upon|on|of|and the|the))*)")
 _AND_PLACE = re.compile(r"(?:,|\band\b|\bor\b)\s+([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)")
@@ -254,11 +256,15 @@ def places_in(question: str, ner_places: list[str], known_city_labels: set[str])
         for n in range(min(len(words), table.max_words), 0, -1):  # longest first: "New York", "North East"
             cands.append(" ".join(words[:n]))
     loose: list[str] = []
-    if question == question.lower():  # no capitals at all: lower-case place names after a preposition
+    named_sources = {x.lower() for x in source_phrases(question)}  # "according to Harnham" is no place
+    cands = [c for c in cands if c.strip(" .,'’").lower() not in named_sources]
+    # no capitals but acronyms ("the newcastle AI phd"): lower-case place names after a preposition
+    if re.sub(r"\b[A-Z]{2,5}s?\b", "", question) == re.sub(r"\b[A-Z]{2,5}s?\b", "", question).lower():
         for m in _LOWER_PREP_PLACE.finditer(question):
             cands += [m.group(1), m.group(1).split()[0]]
         # ... or anywhere ("ml eng pay newcastle"), when the word is no common English word
-        loose = [w for w in re.findall(r"[a-z][a-z'-]{3,}", question) if w not in _common_lower()]
+        loose = [w for w in re.findall(r"[a-z][a-z'-]{3,}", question) if w not in _common_lower()
+                 and w not in named_sources]
     for c in cands:
         c = c.strip(" .,'’")
         p = table.lookup(c) or (table.near(c) if c[:1].isupper() and " " not in c else None)

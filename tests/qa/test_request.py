@@ -346,3 +346,16 @@ def test_a_sentence_pointing_back_is_read_and_quoted_with_its_antecedent():
     assert "growth analyst" in sc.context("a", latter)
     assert antecedent_start(text, latter) == 0
     assert antecedent_start(text, text.index("BI analyst")) == text.index("BI analyst")
+
+
+def test_a_named_source_is_no_place_and_money_of_another_kind_is_no_answer():
+    assert places_in("According to Harnham, what is the key reason people leave?", ["Harnham"], set()) == []
+    assert answer_type("deadline to apply for the phd?") == "date"
+    assert answer_type("what's the stipend for the phd") == "amount"
+    text = "Senior AI engineers earn £115,000.\nThe studentship pays a living allowance of £21,805.\n"
+    docs = {"a": _doc("a", text, "PhD studentship")}
+    q = "what's the stipend for the phd"
+    sc = Scope(Request(q, q, "amount", []), docs, {})
+    first = text.index("\n")
+    assert [c.value for c in sc.satisfies("a", 0, first)] == ["stipend"]
+    assert sc.satisfies("a", first + 1, len(text) - 1) == []
