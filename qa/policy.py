@@ -128,6 +128,22 @@ _NOT_PAY = re.compile(r"\b(?:rais\w*|fund\w*|invest\w*|revenue|turnover|valu\w*|
                       r"seed|series [a-e]|acquir\w*|bought|sold)\b", re.I)
 
 
+_UK_WIDE = re.compile(r"\b(?:UK|U\.K\.|United Kingdom|Britain|British|England|Scotland|Wales|nationwide|nationally|"
+                      r"across the country|national average)\b")
+
+
+def _names_place(text: str) -> bool:
+    """The text names a place of its own (a city, region or country GeoNames knows, or the UK as a whole)."""
+    if _UK_WIDE.search(text):
+        return True
+    from careerkg.graph.places import get_places
+
+    table = get_places()
+    words = re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?", text)
+    return any((p := table.lookup(w)) is not None and p.kind in ("city", "region", "country")
+               and (p.kind != "city" or p.population >= 50_000) for w in words)
+
+
 def fits_type(answer_type: str, text: str) -> bool:
     """Whether a text can answer a question wanting ``answer_type`` (a number of the right kind ...)."""
     text = re.sub(r"\[\d+\]", "", text)
@@ -326,9 +342,22 @@ class Scope:
         return self._in_text(v, c) or self._mentions(v.title + "\n" + v.doc_id.replace("-", " "), c) or \
             re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id))
 
-    def _place_ok(self, c: Constraint, context: str, about: str, location: str | None) -> bool:
-        return (location is not None and any(contains(location, n) for n in self._names(c))) or \
-            (location is None and self._mentions(context + "\n" + about, c))
+    def _place_ok(self, c: Constraint, context: str, about: str, location: str | None,
+                  v: DocView | None = None) -> bool:
+        if location is not None:
+            return any(contains(location, n) for n in self._names(c))
+        if self._mentions(context + "\n" + about, c):
+            return True
+        # a guide about one place ("... in Northern Ireland" from its opening on, again and again): its
+        # sentences that name no place of their own are about that place
+        return v is not None and self._main_place(v, c) and not _names_place(context)
+
+    def _main_place(self, v: DocView, c: Constraint) -> bool:
+        names = [n for n in self._names(c) if len(n) >= 3]
+        opening = v.text[:400]
+        if not any(contains(opening, n) for n in names):
+            return False
+        return sum(len(_needle(fold(n)).findall(v.folded)) for n in names) >= 3
 
     def places_met(self, doc_id: str, start: int, end: int, location: str | None = None) -> set[str]:
         """The asked places a piece of evidence is about (for a question naming several)."""
@@ -337,7 +366,7 @@ class Scope:
             return set()
         context = f"{v.text[start:end]}\n{v.heading(start)}"
         about = f"{v.title}\n{v.doc_id.replace('-', ' ')}"
-        return {c.value for c in self.request.of("place") if self._place_ok(c, context, about, location)}
+        return {c.value for c in self.request.of("place") if self._place_ok(c, context, about, location, v)}
 
     def context(self, doc_id: str, start: int) -> str:
         """The section heading above a span and its guide's title (what scopes the span's meaning)."""
@@ -397,7 +426,7 @@ class Scope:
             elif c.kind == "place" and len(places) > 1:
                 if c is not places[0]:
                     continue  # the places are tested together, once
-                ok = any(self._place_ok(p, context, about, location) for p in places)
+                ok = any(self._place_ok(p, context, about, location, v) for p in places)
                 if not ok:
                     failed.extend(places)
                 continue
@@ -416,7 +445,7 @@ class Scope:
                         # ("comparable LLMOps roles") once its guide names the whole role
                         ok = all(contains(context, w) for w in c.value.split()[:-1]) and self._in_text(v, c)
             elif c.kind == "place":
-                ok = self._place_ok(c, context, about, location)
+                ok = self._place_ok(c, context, about, location, v)
             elif c.kind == "period":
                 ok = self._mentions(context + "\n" + v.title, c)
             elif c.kind == "skill":  # a skill the question names is named by the evidence or its heading; of

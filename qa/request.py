@@ -98,7 +98,8 @@ _GENERIC_TAIL = re.compile(r"(?:['’]s?|\s+(?:salary|salaries|pay|data|figures|
 _ROLE_HEAD = re.compile(
     r"\b((?:[A-Za-z][\w/+-]*\s+){0,3})(engineers?|scientists?|analysts?|developers?|architects?|researchers?|"
     r"managers?|consultants?|specialists?|designers?|administrators?|technicians?|apprentices?|programmers?|auditors?|"
-    r"officers?|strategists?|ethicists?)\b", _Q)
+    r"officers?|strategists?|ethicists?|directors?)\b", _Q)
+_HEAD_OF = re.compile(r"\b(?:head|director|vp|vice president) of ([A-Za-z][\w/+&-]*(?:\s+(?!in\b|at\b|for\b)[A-Za-z][\w/+&-]*)?)", _Q)
 _PREP_PLACE = re.compile(r"\b(?<!outside )(?:in|at|near|around|for|from|(?<!according )to|across|within|based in|live in|"
                          r"compared (?:with|to)|versus|vs\.?|than|relative to)\s+"
                          r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|upon|on|of|and the|the))*)")
@@ -222,7 +223,8 @@ def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
 
 # the levels a question (or a piece of evidence) names, in order of precedence
 SENIORITY = [
-    (re.compile(r"\b(junior|jr\.?|entry[- ]level|graduate|grad|beginner|starting out|just starting|newly qualified|first job)s?\b", re.I), "Junior"),
+    (re.compile(r"\b(junior|jr\.?|entry[- ]level|graduate|grad|beginner|starting out|just starting|newly qualified|first job|"
+                r"starting (?:salary|salaries|pay|level|point|rate)|starter)s?\b", re.I), "Junior"),
     (re.compile(r"\b(mid[- ]?level|mid|intermediate)\b", re.I), "Mid"),
     (re.compile(r"\b(senior|sr\.?)\b", re.I), "Senior"),
     (re.compile(r"\b(lead|leads|head of)\b", re.I), "Lead"),
@@ -333,6 +335,9 @@ def unknown_roles(question: str, known_spans: list[tuple[int, int]]) -> list[str
         if head.lower().endswith("s") and not head.lower().endswith("ss"):
             head = head[:-1]  # "LLMOps engineers": the role is "LLMOps engineer"
         out.append(" ".join(words + [head]))
+    for m in _HEAD_OF.finditer(question):  # "Head of ML": a post no list knows is a role too
+        if not any(a < m.end() and m.start() < b for a, b in known_spans):
+            out.append(m.group(0)[0].upper() + m.group(0)[1:])
     return out
 
 

@@ -359,3 +359,20 @@ def test_a_named_source_is_no_place_and_money_of_another_kind_is_no_answer():
     first = text.index("\n")
     assert [c.value for c in sc.satisfies("a", 0, first)] == ["stipend"]
     assert sc.satisfies("a", first + 1, len(text) - 1) == []
+
+
+def test_a_guide_about_one_place_answers_for_it_and_posts_are_roles():
+    text = ("Tech jobs in Northern Ireland grew 10% this year, and Northern Ireland leads the regions.\n"
+            "Northern Ireland firms are hiring. Software developers start at £27,500.\n"
+            "Across the UK, developers earn £40,000.\n")
+    docs = {"a": _doc("a", text, "Tech pay report")}
+    q = "What starting salary can a software developer expect in Northern Ireland?"
+    sc = Scope(Request(q, q, "amount", [Constraint("place", "Northern Ireland")]), docs, {})
+    start = text.index("Software developers")
+    assert sc.satisfies("a", start, text.index("\n", start)) == []  # no place of its own: the guide's place
+    uk = text.index("Across the UK")
+    assert [c.value for c in sc.satisfies("a", uk, len(text) - 1)] == ["Northern Ireland"]
+    assert unknown_roles("What salary does Adlib quote for a Head of ML?", []) == ["Head of ML"]
+    assert unknown_roles("What day rate does a contract data director charge?", []) == ["data director"]
+    from careerkg.qa.request import levels_named
+    assert levels_named("What starting salary can a developer expect?") == {"Junior"}
