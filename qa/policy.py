@@ -342,6 +342,12 @@ class Scope:
         return self._in_text(v, c) or self._mentions(v.title + "\n" + v.doc_id.replace("-", " "), c) or \
             re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id))
 
+    def _distinctive(self, word: str) -> bool:
+        """A word at most a third of the current guides use (every word is, without the word index)."""
+        if self.words is None or not self.docs:
+            return True
+        return len(self.words.get(fold(word), ())) * 3 <= len(self.docs)
+
     def _place_ok(self, c: Constraint, context: str, about: str, location: str | None,
                   v: DocView | None = None) -> bool:
         if location is not None:
@@ -442,8 +448,10 @@ class Scope:
                     ok = self._mentions(context + "\n" + v.title, c) or (c.iri is not None and v.main_role == c.iri)
                     if not ok and c.iri is None and len(c.value.split()) > 1:
                         # a role no list knows ("LLMOps engineer") is named by its distinctive words
-                        # ("comparable LLMOps roles") once its guide names the whole role
-                        ok = all(contains(context, w) for w in c.value.split()[:-1]) and self._in_text(v, c)
+                        # ("comparable LLMOps roles") once its guide names the whole role; a word most
+                        # guides use ("data" of "data director") distinguishes nothing
+                        words = [w for w in c.value.split()[:-1] if self._distinctive(w)]
+                        ok = bool(words) and all(contains(context, w) for w in words) and self._in_text(v, c)
             elif c.kind == "place":
                 ok = self._place_ok(c, context, about, location, v)
             elif c.kind == "period":

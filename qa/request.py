@@ -72,7 +72,7 @@ _DATE_Q = re.compile(r"^\s*when\b|\bwhat (year|date|month|time)\b|\bwhich (year|
 _AMOUNT_Q = re.compile(r"£|\$|€|\bsalar|\bpay\b|\bpays\b|\bpaid\b|\bearn|\bcompensation|\bday rates?\b|\bwages?\b"
                        r"|\bincome\b|\bremuneration|\bhow much (do|does|did|will|would|can|could|is|are|should)\b"
                        r"|\bpackage\b|\bcomp\b|\bgoing rate|\bthreshold\b|\bcharge\b|\btake home\b"
-                       r"|\bcost\b|\bfees?\b|\bbonus|\bmoney\b|\bmake\b|\binvest(ment|ed)?\b|\bfunding\b|\bfunds?\b"
+                       r"|\bcost\b|\bfees?\b|\bbonus|\bmoney\b|\bhow much\b.{0,40}\bmake\b|\bmake\b.{0,25}\b(a|per) (year|month|day|week)\b|\binvest(ment|ed)?\b|\bfunding\b|\bfunds?\b"
                        r"|\braised?\b|\bturnover\b|\brevenue\b|\bspend\b|\bprice\b|\bworth\b|\bvalued?\b|\bbudget\b"
                        r"|\bstipends?\b|\ballowances?\b|\bbursar(y|ies)\b|\bgrants?\b", _Q)
 _PERSON_Q = re.compile(r"\bwho (founded|runs|leads|owns|heads|started|created|manages|co-founded|wrote|authored|said|"

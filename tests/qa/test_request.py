@@ -376,3 +376,15 @@ def test_a_guide_about_one_place_answers_for_it_and_posts_are_roles():
     assert unknown_roles("What day rate does a contract data director charge?", []) == ["data director"]
     from careerkg.qa.request import levels_named
     assert levels_named("What starting salary can a developer expect?") == {"Junior"}
+
+
+def test_make_is_pay_only_as_how_much_and_a_common_modifier_does_not_name_a_role():
+    assert answer_type("Whats the most common mistake ppl make in interviews?") == "explanation"
+    assert answer_type("how much do data scientists make?") == "amount"
+    text = "Data roles\nContract analysts charge £450–650/day.\nA Data Director earns £110–160k.\n"
+    docs = {k: _doc(k, text if k == "a" else f"Data jobs guide {k}.") for k in "abcd"}
+    words = {"data": set("abcd"), "director": {"a"}}
+    q = "What day rate does a contract data director charge?"
+    sc = Scope(Request(q, q, "amount", [Constraint("role", "data director")]), docs, {}, words=words)
+    start = text.index("Contract")
+    assert [c.value for c in sc.satisfies("a", start, text.index("\n", start))] == ["data director"]
