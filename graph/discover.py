@@ -33,7 +33,8 @@ _LIST_NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for|and)[ \t]+)
 _NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for)[ \t]+)?[A-Z](?:[\w'’&\-]|\.(?=\w))*){0,3}"
 # how a name is used when it names an employer: what comes right after it, or right before it
 _ORG_NOUNS = (r"(?:company|companies|startup|start-up|firm|scale-up|spin-out|spin-off|spinout|unicorn|consultancy|"
-              r"bank|insurer|retailer|employer|chipmaker|manufacturer)")
+              r"bank|insurer|retailer|employer|chipmaker|manufacturer|platform|provider|marketplace|agency|"
+              r"broadcaster|charity|organisation|organization)")
 _AFTER_CUE = re.compile(
     r"[ \t]*(?:\([^()\n]{1,60}\)[ \t]*)?(?:,[ \t]*(?:an?|the)[ \t]+[^,.;\n]{1,50}?,[ \t]*)?"
     r"(?:(?:is|are|was|has|have|had|also|now|currently|actively|recently|still|which|that|who|will|to)[ \t]+){0,3}"
@@ -145,7 +146,7 @@ class Discovery:
             return False
         parts = re.split(r"[\s/]+", name)
         if said_company and len(parts) > 1:
-            parts = parts[:-1]  # a name the text calls a company may end in a common word ("startup Five AI")
+            parts = parts[:1]  # a name the text calls a company may go on in common words ("startup Five AI")
         if any(w.lower().strip(",.()'’") in gaz.not_org_words for w in parts):
             return False
         if low in self._other_names:
@@ -214,7 +215,7 @@ class Discovery:
                 last -= 1
             inner = set(range(span.start, last)) & taken
             if last == span.start or inner and not (strong and span.start not in inner
-                                                    and all(kinds.get(i) == "sector" for i in inner)):
+                                                    and all(kinds.get(i) in ("sector", "skill") for i in inner)):
                 return None
             if last < span.end:
                 end = doc[last - 1].idx + len(doc[last - 1])
@@ -244,8 +245,8 @@ class Discovery:
                 items = self._list_items(text, m.start("list"), m.end("list"))
                 if pat is _LIST_PATTERNS[1] and len(items) < 2 and not (items and items[0] in ner_orgs):
                     continue
-                for s, e in items:
-                    add(s, e, "pattern")
+                for s, e in items:  # after "companies like": "Samsung AI Centre" is a name with "AI" in it
+                    add(s, e, "pattern", strong=pat is _LIST_PATTERNS[0], said_company=pat is _LIST_PATTERNS[0])
         # 1b. a run of three or more names one of which is a known employer ("Cohere, Google DeepMind,
         # Synthesia and ElevenLabs"): the others are employers too, unless one of them is known as
         # something else (a place, a skill, a role: then the run is not a list of employers)

@@ -29,7 +29,7 @@ _ORG_CITY_GAP = re.compile(r"^(?:[ \t]+|[ \t]*\([ \t]*|[ \t]+in[ \t]+|,[ \t]*(?:
                            r"(?:based|headquartered)[ \t]+in[ \t]+|[,:][ \t]*an?[ \t]+)$", re.I)
 _ORG_NOUN = re.compile(r"(?:-(?:based|born|created|founded|headquartered))?[ \t]+(?:[\w-]+[ \t]+){0,2}?"
                        r"(?:startup|start-up|company|firm|scale-up|bank|lab|consultancy|business|employer|retailer|"
-                       r"insurer|unicorn|spin-out|spin-off)\b", re.I)
+                       r"insurer|unicorn|spin-out|spin-off|platform|provider|marketplace|agency|charity)\b", re.I)
 # "X chose Manchester as the site for its northern headquarters": the city before an office word
 _CHOSE_CUE = re.compile(r"\b(?:chose|picked|selected|moved\s+(?:\w+\s+)?to|relocated\s+(?:\w+\s+)?to)\s+$", re.I)
 _OFFICE_AFTER = re.compile(r"[^.;\n]{1,50}?\b(?:headquarters|HQ|offices?|base|hub|campus)\b", re.I)
@@ -51,6 +51,10 @@ _SOURCE_BEFORE = re.compile(
 _SOURCE_AFTER = re.compile(r"^(?:[’']s\s+(?:[\w/-]+\s+){0,4}?" + _SOURCE_WORDS + r"\b|\s+" + _SOURCE_WORDS +
                            r"\b|\s+(?:found|finds|reveals?|revealed|estimates?|estimated|reported|shows?|showed|"
                            r"analy[sz]ed|identified|determined|ranks?|ranked)\b)", re.I)
+# "Kariostech, an elite sports management platform in Belfast": the city of the apposition's company noun
+_APPOS_IN = re.compile(r"^,[ \t]*an?[ \t]+(?:[\w-]+[ \t]+){0,4}?(?:startup|start-up|company|firm|scale-up|business|"
+                       r"platform|provider|consultancy|agency|lab|spin-out|spin-off)[ \t]+(?:(?:based|headquartered)[ \t]+)?"
+                       r"in[ \t]+$", re.I)
 _HOME_CUE = re.compile(r"\b(?:home to|presence of|headquarters of|headquartered here|base for)\b", re.I)
 _LIST_CUE = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:companies|firms|startups|employers|players|labs|"
                        r"businesses|organisations|organizations|retailers|banks)\s+(?:like|such as|including)\b",
@@ -187,7 +191,7 @@ class RelationExtractor:
             nxt = next(iter(cities.starting(org.end, org.end + 81)), None)
             gap = self.text[org.end:nxt.start] if nxt is not None else ""
             if nxt is None or not (
-                    len(gap) <= 40 and _ORG_CITY_GAP.match(gap) or _ORIGIN_GAP.match(gap)
+                    len(gap) <= 40 and _ORG_CITY_GAP.match(gap) or _ORIGIN_GAP.match(gap) or _APPOS_IN.match(gap)
                     or re.fullmatch(r"[’']s[ \t]+", gap) and _OFFICE_NEXT.match(self.text, nxt.end)):
                 continue
             if re.match(r"^[,:]\s*an?\s+$", gap) and not _ORG_NOUN.match(self.text, nxt.end):

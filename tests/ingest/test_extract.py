@@ -427,3 +427,12 @@ def test_an_organisation_named_as_the_source_of_figures_is_a_cited_source(extrac
     assert all(text[c.start:c.end] == c.evidence and c.object is None for c in cited)
     assert any(c.evidence.startswith("according to a report by") for c in cited)
     assert not any(c.subject.endswith("/harrowgate-robotics") for c in cited)
+
+
+def test_employers_in_a_list_of_labs_and_in_an_apposition_naming_a_platform(extractor):
+    """"labs like X, Y and Samsung AI Centre" (a field word inside a listed name), "X, an elite sports
+    platform in Belfast" (the apposition's company noun and its city); invented names."""
+    orgs, located = _orgs(extractor, "Industry labs like Wayve, Quillmore Research, and Brindle AI Centre hire PhDs. "
+                                     "Harrowgate, an elite sports management platform in Belfast, raised £1.5m.")
+    assert {"Brindle AI Centre", "Harrowgate"} <= orgs
+    assert ("harrowgate", "belfast") in located
