@@ -29,9 +29,36 @@ def _stemmer():
     return Stemmer.Stemmer("english")
 
 
+# British and American spellings (and the British verb/noun pair practise/practice) meet before stemming
+_SPELLING = [
+    (re.compile(r"^(practi|licen|defen|offen)s(e|es|ed|ing)$"), r"\1c\2"),
+    (re.compile(r"^(\w{2,})ys(e|es|ed|ing|er|ers)$"), r"\1yz\2"),
+    (re.compile(r"^(\w{3,})is(ation|ations|e|es|ed|ing|er|ers)$"), r"\1iz\2"),
+    (re.compile(r"^(\w{2,}[^o])our(s|ed|ing|ite|ites|able)?$"), r"\1or\2"),
+    (re.compile(r"^(\w{2,}[tb])re(s|d)?$"), r"\1er\2"),
+    (re.compile(r"^(program|catalog|dialog)(?:me|ue)(s)?$"), r"\1\2"),
+]
+# common words in -ise / -our / -re that are spelt so on both sides of the Atlantic
+_SAME_SPELLING = frozenset("""advise advised advises advising advisor advisers adviser exercise exercised exercises
+expertise promise promised promises premise premises otherwise enterprise enterprises wise rise rises raised raise
+raises raising noise compromise surprise surprised surprises franchise cruise praise praised concise precise
+revise revised revising supervise supervised supervising televise improvise disguise comprise comprises comprised
+arise arises arising devise devised despise apprise chastise excise merchandise paradise poise reprise treatise
+analysis synthesis basis crisis thesis emphasis diagnosis hypothesis
+detour contour devour velour
+genre acre massacre mediocre ogre lucre""".split())
+
+
 def stem(word: str) -> str:
-    """Snowball English stem: 'languages' and 'language' meet."""
-    return _stemmer().stemWord(word.lower())
+    """Snowball English stem: 'languages' and 'language' meet (so do 'practise' and 'practice',
+    'optimise' and 'optimize', 'centre' and 'center')."""
+    w = word.lower()
+    if w not in _SAME_SPELLING:
+        for rx, rep in _SPELLING:
+            if rx.match(w):
+                w = rx.sub(rep, w)
+                break
+    return _stemmer().stemWord(w)
 
 
 def tokens(text: str) -> list[str]:

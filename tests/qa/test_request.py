@@ -388,3 +388,14 @@ def test_make_is_pay_only_as_how_much_and_a_common_modifier_does_not_name_a_role
     sc = Scope(Request(q, q, "amount", [Constraint("role", "data director")]), docs, {}, words=words)
     start = text.index("Contract")
     assert [c.value for c in sc.satisfies("a", start, text.index("\n", start))] == ["data director"]
+
+
+def test_british_and_american_spellings_meet_in_lexical_tokens():
+    from careerkg.qa.text import stem, token_set
+
+    for uk, us in [("practise", "practice"), ("analyse", "analyze"), ("organisation", "organization"),
+                   ("optimising", "optimizing"), ("colour", "color"), ("centre", "center"), ("programme", "program")]:
+        assert stem(uk) == stem(us), (uk, us)
+    # words spelt the same on both sides are left alone
+    assert stem("advise") != stem("advize") and stem("hour") == "hour" and stem("expertise") == "expertis"
+    assert token_set("Where should I practise SQL?") & token_set("Practice on StrataScratch")
