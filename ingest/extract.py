@@ -80,13 +80,13 @@ class Extractor:
             chunks: its chunks (doc offsets), used to set each claim's ``chunk_id``.
 
         Returns:
-            The :class:`Extraction`; empty when the text names no entity.
+            The :class:`Extraction`; empty for an empty text.
         """
         text = doc.text
         mentions = self.linker.link(text, discover=True)
-        if not mentions:
+        if not text.strip():
             return Extraction()
-        layout = Layout(text)
+        layout = Layout(text)  # a guide no list or NER entity names may still state skills and figures
         found = SkillFinder(text, layout, mentions, self.linker.gazetteer).find()
         if found:
             mentions = sorted(mentions + found, key=lambda m: (m.start, -m.end))

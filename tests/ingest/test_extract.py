@@ -132,6 +132,16 @@ def test_text_without_entities_yields_nothing(extractor):
     assert ex.claims == [] and ex.mentions == []
 
 
+def test_a_guide_no_list_or_ner_names_still_yields_its_skills_and_figures(extractor):
+    """An advert naming no known entity (no gazetteer city, role or employer) still states skills and
+    figures: they are extracted, not dropped with the empty mention list."""
+    text = ("Studentship in Explainability\n\nApplicants need strong verbal and written communication skills. "
+            "Only 21% of applicants were funded last year.\n")
+    ex = extractor.extract(make_doc("advert", text), chunk_text("advert", text))
+    assert "communication" in {m.entity.label for m in ex.mentions if m.entity.kind == "skill"}
+    assert any(c.kind == "statistic" and c.value == 21 for c in ex.claims)
+
+
 def test_employers_cities_and_sectors(seeds):
     located = triples(seeds, "located_in")
     cam, bristol = td.CITY_CAMBRIDGE, mint("city", "Bristol")
