@@ -16,9 +16,9 @@ from functools import cached_property, lru_cache
 from rapidfuzz import fuzz
 
 from careerkg.graph.places import fold
-from careerkg.text import ANAPHOR, is_heading_line, previous_sentence, sentence_spans
-from careerkg.qa.request import (AMOUNT, BASIS_TEXT, CHANGE, COUNT, DATE, DURATION, PERCENT, UNIT_TEXT, Constraint,
-                                 Request, levels_named)
+from careerkg.text import ANAPHOR, is_heading_line, previous_sentence
+from careerkg.qa.figures import FIGURE_TYPES, asks_pay, figure_sentences, money_kind_missing, names_place, only_rates
+from careerkg.qa.request import AMOUNT, BASIS_TEXT, UNIT_TEXT, Constraint, Request, levels_named
 
 
 @dataclass(frozen=True)
@@ -78,94 +78,8 @@ move switch become transition take takes long career path get into well top best
 important essential key good great big biggest leading known work works working ask asks demand demanded
 """.split())
 
-_MONEY = re.compile(r"[£$€]\s?\d|\d\s?(k|K)\b|\b\d{2,3},\d{3}\b|\b\d+(\.\d+)?\s?(pounds|per hour|an hour|p/h)\b")
-# a share: "12%", "seven per cent", "one in five", "a third of"
-_PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent|\b(?:one|two|three|four|\d+) in (?:two|three|four|five|six|"
-                      r"seven|eight|nine|ten|twenty|a hundred|\d+)\b|\b(?:a|one|two) (?:half|third|quarter|fifth|tenth)s?"
-                      r" of\b", re.I)
-_NUMBER = re.compile(r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|"
-                     r"thousand|million|half|third|quarter)\b", re.I)
-_DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|a|an|few|several)"
-                       r"(\s?(–|-|to)\s?\d+)?[\s-]*(\+\s*)?(years?|months?|weeks?|days?|hours?|yrs?|minutes?|mins?)\b", re.I)
-_MONEY_SPAN = re.compile(r"[£$€]\s?\d[\d,.]*\s?[kKmMbn]*(\s?(–|-|to)\s?[£$€]?\d[\d,.]*\s?[kKmMbn]*)?"
-                         r"|\b\d[\d,.]*\s?[kK]\b")
-_PERCENT_SPAN = re.compile(r"\d[\d.,]*\s?(%|per ?cent|percent)", re.I)
-_NOT_A_COUNT = re.compile(r"\b\d+(\s?(–|-|to)\s?\d+)?\s*(years?|months?|weeks?|days?|hours?|minutes?)\b|\b\d{1,2}\s+"
-                          r"(january|february|march|april|may|june|july|august|september|october|november|december)"
-                          r"\b|\b(19|20)\d\d\b|\[\d+\]", re.I)
 _GENERIC = frozenset("""the a an of and for in on uk guide article table report survey site website page list blog
 post data figures salary salaries pay analysis tracker research study""".split())
-_DATE = re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|"
-                   r"november|december)\b|\b\d{1,2}:\d\d\b|\b\d{1,2}\s?[ap]\.?m\b|\bnoon\b|\bmidday\b", re.I)
-
-
-_FIGURE_TYPES = frozenset({AMOUNT, PERCENT, COUNT, DURATION, CHANGE})
-# every money figure of a text given per day or per hour ("£450–650/day; £500–750/day")
-_MONEY_FIG = re.compile(r"[£$€]\s?\d[\d,.]*\s?[kK]?(?:\s?(?:–|-|to)\s?[£$€]?\d[\d,.]*\s?[kK]?)?(?:\s?(?:/\s?(?:day|d|hr|hour)"
-                        r"|per (?:day|hour)|an? (?:day|hour)|p/?[dh]\b))?", re.I)
-_RATE = re.compile(r"[£$€]\S*?(?:\s?(?:–|-|to)\s?\S+?)?\s?(?:/\s?(?:day|d|hr|hour)|per (?:day|hour)|an? (?:day|hour)|"
-                   r"p/?[dh]\b)", re.I)
-_ONLY_RATES = re.compile(r"\s*")
-# a question about pay, and a text that speaks of pay (not of funding, fees or prices)
-_PAY_Q = re.compile(r"\b(?:salar\w*|pay|pays|paid|earn\w*|wages?|income|compensation|remuneration)\b", re.I)
-# other kinds of money a question may ask about, and the words evidence of that kind uses
-_MONEY_KINDS = [
-    (re.compile(r"\b(?:stipends?|bursar(?:y|ies)|living allowance|allowances?)\b", re.I),
-     re.compile(r"\b(?:stipends?|bursar\w*|allowances?|studentships?|living costs?)\b", re.I)),
-    (re.compile(r"\b(?:fees?|tuition|how much (?:does|do|is) .{0,40}\bcost)\b", re.I),
-     re.compile(r"\b(?:fees?|tuition|costs?|costing|price\w*|charges?|pay|paid|£\d[\d,]*\s?(?:upfront|to apply))\b", re.I)),
-    (re.compile(r"\b(?:funding|investment|invested|raised?|funds?|capital)\b", re.I),
-     re.compile(r"\b(?:fund\w*|invest\w*|rais\w*|capital|venture|VC|rounds?|backing|backed|grants?)\b", re.I)),
-    (re.compile(r"\b(?:revenue|turnover|sales)\b", re.I),
-     re.compile(r"\b(?:revenue|turnover|sales|worth|GVA|output)\b", re.I)),
-]
-_PAY_TEXT = re.compile(r"\b(?:salar\w*|pay\w*|paid|earn\w*|wages?|income|compensation|remuneration|stipends?|"
-                       r"package|bonus\w*|rates?|p\.?a\.?|per (?:year|annum|day|hour|month)|a (?:year|day|month)|"
-                       r"base|OTE|gross|starting|median|average|typical|band|range)\b", re.I)
-
-# money that is not pay: funding rounds, investment, revenue, prices and fees
-_NOT_PAY = re.compile(r"\b(?:rais\w*|fund\w*|invest\w*|revenue|turnover|valu\w*|fees?|costs?|price\w*|grants?|"
-                      r"seed|series [a-e]|acquir\w*|bought|sold)\b", re.I)
-
-
-_UK_WIDE = re.compile(r"\b(?:UK|U\.K\.|United Kingdom|Britain|British|England|Scotland|Wales|nationwide|nationally|"
-                      r"across the country|national average)\b")
-
-
-def _names_place(text: str) -> bool:
-    """The text names a place of its own (a city, region or country GeoNames knows, or the UK as a whole)."""
-    if _UK_WIDE.search(text):
-        return True
-    from careerkg.graph.places import get_places
-
-    table = get_places()
-    words = re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?", text)
-    return any((p := table.lookup(w)) is not None and p.kind in ("city", "region", "country")
-               and (p.kind != "city" or p.population >= 50_000) for w in words)
-
-
-def fits_type(answer_type: str, text: str) -> bool:
-    """Whether a text can answer a question wanting ``answer_type`` (a number of the right kind ...)."""
-    text = re.sub(r"\[\d+\]", "", text)
-    if answer_type == AMOUNT:
-        return bool(_MONEY.search(text))
-    if answer_type == PERCENT:
-        return bool(_PERCENT.search(text))
-    if answer_type == COUNT:  # a number that is not a date, a year, a duration, money or a percentage
-        rest = _NOT_A_COUNT.sub(" ", _MONEY_SPAN.sub(" ", _PERCENT_SPAN.sub(" ", text)))
-        return bool(re.search(r"\d", rest))
-    if answer_type == CHANGE:
-        return bool(_PERCENT.search(text) or _MONEY.search(text) or re.search(r"\d", _NOT_A_COUNT.sub(" ", text)))
-    if answer_type == DURATION:
-        return bool(_DURATION.search(text))
-    if answer_type == DATE:
-        return bool(_DATE.search(text))
-    return True
-
-
-def fits_any(answer_types: tuple[str, ...], text: str) -> bool:
-    """Whether a text can answer one part of a question (:func:`fits_type` of any part's type)."""
-    return any(fits_type(t, text) for t in answer_types)
 
 
 def contains(haystack: str, needle: str, *, folded: bool = False) -> bool:
@@ -356,7 +270,7 @@ class Scope:
             return True
         # a guide about one place ("... in Northern Ireland" from its opening on, again and again): its
         # sentences that name no place of their own are about that place
-        return v is not None and self._main_place(v, c) and not _names_place(context)
+        return v is not None and self._main_place(v, c) and not names_place(context)
 
     def _main_place(self, v: DocView, c: Constraint) -> bool:
         names = [n for n in self._names(c) if len(n) >= 3]
@@ -402,17 +316,10 @@ class Scope:
             return list(self.request.of("source")) + self.narrowed_by or [Constraint("source", doc_id)]
         v = self.docs[doc_id]
         sentence = v.text[start:end]
-        figure_type = self.request.answer_type if self.request.answer_type in _FIGURE_TYPES else None
+        figure_type = self.request.answer_type if self.request.answer_type in FIGURE_TYPES else None
         if figure_type and role_iri is None:
-            # sentences quoted together: a sentence after the last figure, on its line, does not qualify it
-            # ("... Analytics Engineer £75–110k. London product roles top end."); a caption on the next line
-            # of a card does ("£550–750" / "Senior contractor/day")
-            parts = sentence_spans(sentence)
-            last = max((b for a, b in parts if fits_type(figure_type, sentence[a:b])), default=None)
-            if last is not None and "\n" not in sentence[last:]:
-                sentence = sentence[:last]
-            if not self.request.of("basis") and _PAY_Q.search(self.request.text) and _ONLY_RATES.fullmatch(
-                    _RATE.sub("", " ".join(m.group(0) for m in _MONEY_FIG.finditer(sentence)) or "x")):
+            sentence = figure_sentences(figure_type, sentence)
+            if not self.request.of("basis") and asks_pay(self.request.text) and only_rates(sentence):
                 return [Constraint("basis", "year")]  # "what salary range ...": day rates do not answer it
         context = f"{sentence}\n{v.heading(start)}"
         if ANAPHOR.match(sentence):  # "The latter pays 15-25% more": what it refers to is the sentence before
@@ -470,13 +377,8 @@ class Scope:
                     re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id))
             if not ok:
                 failed.append(c)
-        if figure_type == AMOUNT and role_iri is None and _PAY_Q.search(self.request.text) \
-                and not _PAY_TEXT.search(context) and (_NOT_PAY.search(sentence) or not _PAY_TEXT.search(v.title)):
-            failed.append(Constraint("figure", "pay"))  # "median salary ...": a seed-funding round is no pay figure
-        elif figure_type == AMOUNT and role_iri is None:
-            for asked, said in _MONEY_KINDS:  # "what's the stipend ...": a salary table is no stipend
-                if asked.search(self.request.text):
-                    if not said.search(context):
-                        failed.append(Constraint("figure", asked.search(self.request.text).group(0).lower()))
-                    break
+        if figure_type == AMOUNT and role_iri is None:
+            kind = money_kind_missing(self.request.text, sentence, context, v.title)
+            if kind:
+                failed.append(Constraint("figure", kind))  # a seed round is no salary, a salary table no stipend
         return failed

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from careerkg.graph.places import get_places
-from careerkg.qa.policy import DocView, Scope, contains, fits_type, heading_before
+from careerkg.qa.figures import fits_type
+from careerkg.qa.policy import DocView, Scope, contains, heading_before
 from careerkg.qa.request import Constraint, Request, answer_type, places_in, source_phrases, unknown_roles
 from careerkg.qa.spelling import Speller
 

@@ -1,0 +1,135 @@
+"""What kind of figure a text holds, and whether it is the kind of money a question asks about.
+
+:func:`fits_type` tells whether a text can answer a question wanting an amount, a percentage, a count,
+a duration or a date; :func:`figure_sentences`, :func:`only_rates` and :func:`money_kind_missing` hold a
+pay question's evidence to the sentence carrying the figure, to a yearly basis and to the kind of money
+asked (pay, a stipend, a fee, funding, revenue); :func:`names_place` tells whether a text names a place
+of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from careerkg.text import sentence_spans
+from careerkg.qa.request import AMOUNT, CHANGE, COUNT, DATE, DURATION, PERCENT
+
+_MONEY = re.compile(r"[£$€]\s?\d|\d\s?(k|K)\b|\b\d{2,3},\d{3}\b|\b\d+(\.\d+)?\s?(pounds|per hour|an hour|p/h)\b")
+# a share: "12%", "seven per cent", "one in five", "a third of"
+_PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent|\b(?:one|two|three|four|\d+) in (?:two|three|four|five|six|"
+                      r"seven|eight|nine|ten|twenty|a hundred|\d+)\b|\b(?:a|one|two) (?:half|third|quarter|fifth|tenth)s?"
+                      r" of\b", re.I)
+_DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|a|an|few|several)"
+                       r"(\s?(–|-|to)\s?\d+)?[\s-]*(\+\s*)?(years?|months?|weeks?|days?|hours?|yrs?|minutes?|mins?)\b", re.I)
+_MONEY_SPAN = re.compile(r"[£$€]\s?\d[\d,.]*\s?[kKmMbn]*(\s?(–|-|to)\s?[£$€]?\d[\d,.]*\s?[kKmMbn]*)?"
+                         r"|\b\d[\d,.]*\s?[kK]\b")
+_PERCENT_SPAN = re.compile(r"\d[\d.,]*\s?(%|per ?cent|percent)", re.I)
+_NOT_A_COUNT = re.compile(r"\b\d+(\s?(–|-|to)\s?\d+)?\s*(years?|months?|weeks?|days?|hours?|minutes?)\b|\b\d{1,2}\s+"
+                          r"(january|february|march|april|may|june|july|august|september|october|november|december)"
+                          r"\b|\b(19|20)\d\d\b|\[\d+\]", re.I)
+_DATE = re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|"
+                   r"november|december)\b|\b\d{1,2}:\d\d\b|\b\d{1,2}\s?[ap]\.?m\b|\bnoon\b|\bmidday\b", re.I)
+
+
+FIGURE_TYPES = frozenset({AMOUNT, PERCENT, COUNT, DURATION, CHANGE})
+# every money figure of a text given per day or per hour ("£450–650/day; £500–750/day")
+_MONEY_FIG = re.compile(r"[£$€]\s?\d[\d,.]*\s?[kK]?(?:\s?(?:–|-|to)\s?[£$€]?\d[\d,.]*\s?[kK]?)?(?:\s?(?:/\s?(?:day|d|hr|hour)"
+                        r"|per (?:day|hour)|an? (?:day|hour)|p/?[dh]\b))?", re.I)
+_RATE = re.compile(r"[£$€]\S*?(?:\s?(?:–|-|to)\s?\S+?)?\s?(?:/\s?(?:day|d|hr|hour)|per (?:day|hour)|an? (?:day|hour)|"
+                   r"p/?[dh]\b)", re.I)
+_ONLY_RATES = re.compile(r"\s*")
+# a question about pay, and a text that speaks of pay (not of funding, fees or prices)
+_PAY_Q = re.compile(r"\b(?:salar\w*|pay|pays|paid|earn\w*|wages?|income|compensation|remuneration)\b", re.I)
+# other kinds of money a question may ask about, and the words evidence of that kind uses
+_MONEY_KINDS = [
+    (re.compile(r"\b(?:stipends?|bursar(?:y|ies)|living allowance|allowances?)\b", re.I),
+     re.compile(r"\b(?:stipends?|bursar\w*|allowances?|studentships?|living costs?)\b", re.I)),
+    (re.compile(r"\b(?:fees?|tuition|how much (?:does|do|is) .{0,40}\bcost)\b", re.I),
+     re.compile(r"\b(?:fees?|tuition|costs?|costing|price\w*|charges?|pay|paid|£\d[\d,]*\s?(?:upfront|to apply))\b", re.I)),
+    (re.compile(r"\b(?:funding|investment|invested|raised?|funds?|capital)\b", re.I),
+     re.compile(r"\b(?:fund\w*|invest\w*|rais\w*|capital|venture|VC|rounds?|backing|backed|grants?)\b", re.I)),
+    (re.compile(r"\b(?:revenue|turnover|sales)\b", re.I),
+     re.compile(r"\b(?:revenue|turnover|sales|worth|GVA|output)\b", re.I)),
+]
+_PAY_TEXT = re.compile(r"\b(?:salar\w*|pay\w*|paid|earn\w*|wages?|income|compensation|remuneration|stipends?|"
+                       r"package|bonus\w*|rates?|p\.?a\.?|per (?:year|annum|day|hour|month)|a (?:year|day|month)|"
+                       r"base|OTE|gross|starting|median|average|typical|band|range)\b", re.I)
+
+# money that is not pay: funding rounds, investment, revenue, prices and fees
+_NOT_PAY = re.compile(r"\b(?:rais\w*|fund\w*|invest\w*|revenue|turnover|valu\w*|fees?|costs?|price\w*|grants?|"
+                      r"seed|series [a-e]|acquir\w*|bought|sold)\b", re.I)
+
+
+_UK_WIDE = re.compile(r"\b(?:UK|U\.K\.|United Kingdom|Britain|British|England|Scotland|Wales|nationwide|nationally|"
+                      r"across the country|national average)\b")
+
+
+def names_place(text: str) -> bool:
+    """The text names a place of its own (a city, region or country GeoNames knows, or the UK as a whole)."""
+    if _UK_WIDE.search(text):
+        return True
+    from careerkg.graph.places import get_places
+
+    table = get_places()
+    words = re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?", text)
+    return any((p := table.lookup(w)) is not None and p.kind in ("city", "region", "country")
+               and (p.kind != "city" or p.population >= 50_000) for w in words)
+
+
+def fits_type(answer_type: str, text: str) -> bool:
+    """Whether a text can answer a question wanting ``answer_type`` (a number of the right kind ...)."""
+    text = re.sub(r"\[\d+\]", "", text)
+    if answer_type == AMOUNT:
+        return bool(_MONEY.search(text))
+    if answer_type == PERCENT:
+        return bool(_PERCENT.search(text))
+    if answer_type == COUNT:  # a number that is not a date, a year, a duration, money or a percentage
+        rest = _NOT_A_COUNT.sub(" ", _MONEY_SPAN.sub(" ", _PERCENT_SPAN.sub(" ", text)))
+        return bool(re.search(r"\d", rest))
+    if answer_type == CHANGE:
+        return bool(_PERCENT.search(text) or _MONEY.search(text) or re.search(r"\d", _NOT_A_COUNT.sub(" ", text)))
+    if answer_type == DURATION:
+        return bool(_DURATION.search(text))
+    if answer_type == DATE:
+        return bool(_DATE.search(text))
+    return True
+
+
+def fits_any(answer_types: tuple[str, ...], text: str) -> bool:
+    """Whether a text can answer one part of a question (:func:`fits_type` of any part's type)."""
+    return any(fits_type(t, text) for t in answer_types)
+
+
+def figure_sentences(figure_type: str, text: str) -> str:
+    """Sentences quoted together, cut after the last one holding a figure when what follows is on the same
+    line ("... Analytics Engineer £75–110k. London product roles top end."); a caption on the next line of a
+    card stays ("£550–750" / "Senior contractor/day")."""
+    last = max((b for a, b in sentence_spans(text) if fits_type(figure_type, text[a:b])), default=None)
+    return text[:last] if last is not None and "\n" not in text[last:] else text
+
+
+def asks_pay(question: str) -> bool:
+    """The question is about pay (salary, earnings, wages ...)."""
+    return _PAY_Q.search(question) is not None
+
+
+def only_rates(text: str) -> bool:
+    """Every money figure of the text is per day or per hour ("£450–650/day; £500–750/day")."""
+    figures = " ".join(m.group(0) for m in _MONEY_FIG.finditer(text))
+    return _ONLY_RATES.fullmatch(_RATE.sub("", figures or "x")) is not None
+
+
+def money_kind_missing(question: str, sentence: str, context: str, title: str) -> str | None:
+    """The kind of money a question asks about that the evidence does not speak of, or None: "pay" for a
+    pay question answered by a funding round, "stipend" for a stipend question answered by a salary table.
+    A pay figure may take its kind from the guide's title ("Data analyst pay in ...") unless its own
+    sentence speaks of another kind of money."""
+    if asks_pay(question):
+        if _PAY_TEXT.search(context) or (not _NOT_PAY.search(sentence) and _PAY_TEXT.search(title)):
+            return None
+        return "pay"
+    for asked, said in _MONEY_KINDS:
+        m = asked.search(question)
+        if m:
+            return None if said.search(context) else m.group(0).lower()
+    return None
