@@ -145,6 +145,15 @@ class DocView:
     source_url: str = ""
     main_role: str | None = None  # the role IRI the guide mentions most
     _headings: dict[int, str] = field(default_factory=dict, repr=False)
+    _counts: dict[str, int] = field(default_factory=dict, repr=False)  # folded name -> times the text names it
+
+    def count(self, name: str) -> int:
+        """How often the text names ``name`` (whole words, plural tolerated), remembered per version."""
+        key = fold(name)
+        n = self._counts.get(key)
+        if n is None:
+            n = self._counts[key] = len(_needle(key).findall(self.folded))
+        return n
 
     @cached_property
     def folded(self) -> str:
@@ -277,7 +286,7 @@ class Scope:
         opening = v.text[:400]
         if not any(contains(opening, n) for n in names):
             return False
-        return sum(len(_needle(fold(n)).findall(v.folded)) for n in names) >= 3
+        return sum(v.count(n) for n in names) >= 3
 
     def places_met(self, doc_id: str, start: int, end: int, location: str | None = None) -> set[str]:
         """The asked places a piece of evidence is about (for a question naming several)."""
