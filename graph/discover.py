@@ -55,7 +55,7 @@ _BEFORE_CUE = re.compile(
     r"bank|employer|consultancy|retailer|insurer|unicorn|lab|spin-out|spin-off|spinout)(?:[ \t]+[–—-])?|"
     # who runs it: "co-founder and chief executive of X", "the CTO of X"
     r"(?:founder|co-founder|chief[ \t]+executive|CEO|CTO|COO|CFO|chair(?:man|woman)?|president|managing[ \t]+director)"
-    r"[ \t]+of)[ \t]+)$", re.I)
+    r"[ \t]+of)[ \t]+(?:the[ \t]+)?)$", re.I)
 _TITLE_OF = re.compile(r"(?:(?:co-)?founder|chief[ \t]+\w+[ \t]+officer|chief[ \t]+executive|CEO|CTO|COO|CFO|CIO|"
                        r"chair(?:man|woman)?|president|(?:managing[ \t]+)?director|head[ \t]+of[ \t]+\w+)"
                        r"[ \t]+of[ \t]+",
@@ -65,6 +65,10 @@ _APPOS = re.compile(rf"(?P<name>{_NAME})[ \t]*[,:][ \t]*(?:an?|the)[ \t]+(?:[\w-
 # "startup Five AI", "spin-off – Ultrahaptics": a name right after a noun that says it is a company
 _NOUN_NAME = re.compile(rf"\b(?:startup|start-up|scale-up|spin-out|spin-off|spinout|unicorn)[ \t]+(?:[–—-][ \t]+)?"
                         rf"(?P<name>{_NAME})", re.I)
+# "trading group XTX Markets", "quant hedge funds A and B": names right after a lower-case noun that says
+# they are companies
+_GROUP_LIST = re.compile(rf"\b(?:groups?|funds?|firms?|houses?|conglomerates?|lenders?|insurers?|fintechs?)[ \t]+"
+                         rf"(?P<list>{_NAME}(?:(?:,[ \t]*(?:and[ \t]+)?|[ \t]+and[ \t]+){_NAME})*)")
 # "Some of these Manchester start-ups ... The likes of Be.EV, which ...": examples of companies just named
 _LIKES_OF = re.compile(rf"\b(?i:the likes of)[ \t]+(?P<list>{_LIST_NAME}(?:(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|"
                        rf"[ \t]+(?:and|or)[ \t]+){_LIST_NAME})*)")
@@ -96,7 +100,7 @@ _CODE_LINE = re.compile(r"[{}=`]|;[ \t]*$|\b(?:SELECT|FROM|WHERE|GROUP BY|ORDER 
 _LIST = rf"{_LIST_NAME}(?:(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+){_LIST_NAME})*"
 _LIST_PATTERNS = (
     re.compile(rf"\b(?i:companies|company|firms|employers|startups|scale-ups|organisations|"
-               rf"organizations|labs|players|banks|retailers|businesses)[ \t]+"
+               rf"organizations|labs|players|banks|retailers|businesses),?[ \t]+"
                rf"(?:[^.;:\n]{{0,40}}?[ \t])?(?:like|such as|including|include|includes)[ \t]+(?P<list>{_LIST})"),
     re.compile(rf"\b(?:especially|particularly|notably|including)?[ \t]*\bat[ \t]+(?P<list>{_LIST})"),
 )
@@ -108,6 +112,21 @@ _RUN_NAME = rf"(?:{_LIST_NAME}{_POSS_OFFICE}|{_LIST_NAME})"
 _NAME_RUN = re.compile(rf"(?<![\w'’.&-])(?P<list>{_RUN_NAME}(?:,[ \t]*{_RUN_NAME}){{1,}}(?:,?[ \t]+(?:and|or)[ \t]+"
                        rf"{_RUN_NAME})?)")
 _ITEM_SPLIT = re.compile(r",[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t]+")
+
+
+def _abbreviates(text: str, m: re.Match) -> bool:
+    """``(GES)`` after "Government Economic Service", ``(GORS)`` after "Government Operational Research":
+    an acronym of the capitalised words right before it, not a list of examples."""
+    inner = m.group("list")
+    if not inner.isupper() or " " in inner or len(inner) < 2:
+        return False
+    caps = ""
+    for w in reversed(re.findall(r"[\w'’&-]+", text[max(0, m.start() - 80):m.start()])):
+        if w[0].isupper():
+            caps = w[0] + caps
+        elif w not in ("of", "for", "and", "&", "the"):
+            break
+    return any(inner.startswith(caps[k:]) for k in range(len(caps) - 1))
 
 
 class Discovery:
@@ -240,7 +259,7 @@ class Discovery:
         ner_orgs = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "ORG"}
         for pat in (*_LIST_PATTERNS, _PAREN):
             for m in pat.finditer(text):
-                if pat is _PAREN and not self._after_sector(doc, m.start()):
+                if pat is _PAREN and (not self._after_sector(doc, m.start()) or _abbreviates(text, m)):
                     continue
                 items = self._list_items(text, m.start("list"), m.end("list"))
                 if pat is _LIST_PATTERNS[1] and len(items) < 2 and not (items and items[0] in ner_orgs):
@@ -269,6 +288,9 @@ class Discovery:
         for m in (*_NOUN_NAME.finditer(text), *_APPOS.finditer(text)):
             if m.group("name")[0].isupper():
                 add(m.start("name"), m.end("name"), "pattern", strong=True, said_company=True)
+        for m in _GROUP_LIST.finditer(text):
+            for s, e in self._list_items(text, m.start("list"), m.end("list")):
+                add(s, e, "pattern", strong=True, said_company=True)
         for m in _LIKES_OF.finditer(text):  # only where the sentence before names companies
             if _COMPANY_WORDS.search(text, max(0, m.start() - 160), m.start()):
                 for s, e in self._list_items(text, m.start("list"), m.end("list")):

@@ -29,6 +29,7 @@ from careerkg.graph.linker import EntityLinker, get_linker
 from careerkg.graph.vocab import mint
 from careerkg.ingest.layout import Layout
 from careerkg.ingest.relations import CAREER_CHANGER, RelationExtractor
+from careerkg.ingest.roles import RoleFinder
 from careerkg.ingest.salary import SalaryExtractor
 from careerkg.ingest.skills import SkillFinder
 from careerkg.ingest.statistics import StatisticExtractor
@@ -53,8 +54,10 @@ def chunk_for(chunks: list[Chunk], start: int, end: int) -> str:
 
 
 def main_role(mentions: list[Mention]) -> str | None:
-    """The role a guide is about: its most-mentioned role (ties: Machine Learning Engineer first)."""
-    counts = Counter(m.entity.iri for m in mentions if m.entity.kind == "role" and m.entity.iri != CAREER_CHANGER)
+    """The role a guide is about: its most-mentioned known role (ties: Machine Learning Engineer first), or
+    when it names none, its most-mentioned discovered title ("Java developer")."""
+    roles = [m for m in mentions if m.entity.kind == "role" and m.entity.iri != CAREER_CHANGER]
+    counts = Counter(m.entity.iri for m in roles if not m.entity.discovered) or Counter(m.entity.iri for m in roles)
     if not counts:
         return None
     top = max(counts.values())
@@ -88,6 +91,7 @@ class Extractor:
             return Extraction()
         layout = Layout(text)  # a guide no list or NER entity names may still state skills and figures
         found = SkillFinder(text, layout, mentions, self.linker.gazetteer).find()
+        found += RoleFinder(text, mentions + found).find()
         if found:
             mentions = sorted(mentions + found, key=lambda m: (m.start, -m.end))
         role = main_role(mentions)

@@ -59,7 +59,7 @@ _SALARY_CUE = re.compile(r"salar|earn|\bpay|\bpaid|command|compensation|package|
                          r"\branges?\b|income|per (?:year|annum|day)|a year|p\.a\.|\bmedian\b|\baverage\b|"
                          r"\boffer(?:s|ed)?\b|\bbase\b|\bcharg\w*|/\s*day\b|\bper day\b|\ba day\b", re.I)
 _NOT_SALARY = re.compile(r"revenue|turnover|funding|invest|valuation|raised|market (?:size|worth)|"
-                         r"budget|cost|price|fees?\b|grant|bonus", re.I)
+                         r"budget|cost(?![- ]of[- ]living)|price|fees?\b|grant|bonus", re.I)
 # pay thresholds of immigration rules are not what a role pays
 _NOT_PAY_CONTEXT = re.compile(r"going rates?|salary (?:threshold|requirement|floor)|new entrant|\bvisa\b|"
                               r"\bsponsor(?:ship|ed|s)?\b|\bSOC\b|certificate of sponsorship|immigration", re.I)
@@ -241,6 +241,8 @@ class SalaryExtractor:
         self.stated = [(m.start(), "USD" if m.group("usd") else "EUR" if m.group("eur") else "GBP")
                        for m in _STATED_CURRENCY.finditer(text)]
         self.used: set[tuple[int, int]] = set()  # spans of the figures that became salary claims
+        self.title_about_pay = bool(layout.lines) and layout.lines[0].index == 0 and \
+            re.search(r"salar|\bpay\b|\bwages?\b|earnings", layout.lines[0].content, re.I) is not None
 
     def extract(self) -> list[Claim]:
         """All salary claims (deduplicated; impossible values dropped)."""
@@ -314,6 +316,15 @@ class SalaryExtractor:
         if _UK.search(chunk):
             return UK
         return None
+
+    def _nearest_location(self, s: int, e: int) -> str | None:
+        """The place of a figure from the words before it: the city nearest to it when several cities
+        that are no coordinated list come first ("not London but rather Oxford ... at £88,108")."""
+        location = self._location_in(s, e)
+        cities = self.cities.within(s, e)
+        if len(cities) > 1 and location == cities[0].entity.iri and len(self._city_list(s, e, location)) == 1:
+            return cities[-1].entity.iri
+        return location
 
     def _city_list(self, s: int, e: int, location: str | None) -> list[str | None]:
         """Every city of a coordinated list before a figure ("Manchester, Edinburgh, and Cambridge
@@ -543,6 +554,9 @@ class SalaryExtractor:
     def _sentences(self, line: Line) -> list[Claim]:
         heading = self.layout.heading_of(line)
         in_salary_section = bool(heading and _SALARY_CUE.search(heading.content))
+        # a guide whose title is about pay ("Tech workers ... see average salary jump to £80,000") states pay
+        # in sentences that do not repeat the cue ("... followed by £87,976 in Cambridge")
+        about_pay = in_salary_section or self.title_about_pay
         list_location = self._lead_in_location(line) if line.kind == "item" else None
         if list_location is None and len(line.content.split()) <= 12:
             list_location = self._heading_location(line)
@@ -559,7 +573,7 @@ class SalaryExtractor:
                 if not (in_salary_section or seniorities(self.text[s:label_end]) or _SALARY_CUE.search(sent)
                         or self.roles.starting(s, label_end)):
                     continue
-            elif not _SALARY_CUE.search(sent):
+            elif not (_SALARY_CUE.search(sent) or about_pay and line.kind == "prose"):
                 continue
             for i, r in enumerate(ranges):
                 ws, we = self.layout.window(s, e, r.start, r.end)  # the sentence, or a window of a huge one
@@ -580,7 +594,7 @@ class SalaryExtractor:
                 level_after = _LEVEL_AFTER.match(right_clause)
                 levels = (seniorities(right_clause) if use_right or level_after else []) or seniorities(left)
                 location = (self._location_in(r.end, r.end + len(right_clause)) if use_right else None) \
-                    or self._location_in(left_s, r.start)
+                    or self._nearest_location(left_s, r.start)
                 if location is None and len(ranges) == 1:
                     location = self._location_in(ws, we)
                 elif location is None:  # "In London, seniors are paid £A to £B, while principals start at £C"

@@ -446,3 +446,42 @@ def test_employers_in_a_list_of_labs_and_in_an_apposition_naming_a_platform(extr
                                      "Harrowgate, an elite sports management platform in Belfast, raised £1.5m.")
     assert {"Brindle AI Centre", "Harrowgate"} <= orgs
     assert ("harrowgate", "belfast") in located
+
+
+def test_pay_of_job_titles_no_list_knows(extractor):
+    """A guide about developers' pay names titles the gazetteer does not know: each becomes a discovered role
+    and the subject of its figure; a level before a bare head ("Senior developer") names no new role."""
+    text = ("Developer pay in Scotland\n\nAverage salaries being paid in Scotland:\n\n"
+            "  • Java developer – £33k-35k\n  • Software architect – £50k-55k\n  • Senior developer – £40k-45k\n")
+    ex = extractor.extract(make_doc("devpay", text), chunk_text("devpay", text))
+    roles = {m.entity.label for m in ex.mentions if m.entity.kind == "role"}
+    assert {"Java Developer", "Software Architect"} <= roles and "Senior Developer" not in roles
+    got = {(c.subject.rsplit("/", 1)[-1], c.min_value) for c in ex.claims if c.kind == "salary"}
+    assert ("java-developer", 33000) in got and ("software-architect", 50000) in got
+    assert any(v == 40000 for _, v in got)
+
+
+def test_a_known_role_stays_the_main_role_beside_discovered_titles(extractor):
+    got = _salaries(extractor, "Machine learning engineer salaries in the UK\n\nMost ML engineers earn £70,000. "
+                               "Backend engineers and platform teams work next to them.\n")
+    assert {s[0] for s in got} == {"machine-learning-engineer"}
+
+
+def test_a_guide_about_pay_states_figures_without_repeating_the_cue(extractor):
+    """Under a title about pay, "... rather Bristol at £65,000, followed by £62,000 in Manchester" are
+    salaries, each of the city nearest to it (not the first city of the sentence)."""
+    text = ("Tech workers in Leeds see average salary rise to £60,000\n\n"
+            "The highest figure was not Leeds but rather Bristol at £65,000, followed by £62,000 in Manchester.\n")
+    got = {(s[2].rsplit("/", 1)[-1] if s[2] else None, s[3]) for s in _salaries(extractor, text)}
+    assert ("bristol", 65000) in got and ("manchester", 62000) in got, got
+
+
+def test_employers_named_after_a_company_noun_and_acronyms_that_are_not_examples(extractor):
+    text = ("Algorithmic trading group Zentrix Markets and quant hedge funds Orvane Capital and Pellow Research "
+            "each reported record revenue. Other players, such as Q-Labs, also continue to expand.\n"
+            "Analysts belong to professions including the Government Economic Service (GES) and Government Social "
+            "Research (GSR).\n")
+    ex = extractor.extract(make_doc("quant", text), chunk_text("quant", text))
+    orgs = {m.entity.label for m in ex.mentions if m.entity.kind == "org"}
+    assert {"Zentrix Markets", "Orvane Capital", "Pellow Research", "Q-Labs"} <= orgs, orgs
+    assert not orgs & {"GES", "GSR"}, orgs
