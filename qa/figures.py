@@ -56,7 +56,7 @@ _PAY_TEXT = re.compile(r"\b(?:salar\w*|pay\w*|paid|earn\w*|wages?|income|compens
                        r"base|OTE|gross|starting|median|average|typical|band|range)\b", re.I)
 
 # money that is not pay: funding rounds, investment, revenue, prices and fees
-_NOT_PAY = re.compile(r"\b(?:rais\w*|fund\w*|invest\w*|revenue|turnover|valu\w*|fees?|costs?|price\w*|grants?|"
+_NOT_PAY = re.compile(r"\b(?:rais\w*|fund\w*|invest\w*|revenue|turnover|valu\w*|fees?|costs?(?![- ]of[- ]living)|price\w*|grants?|"
                       r"seed|series [a-e]|acquir\w*|bought|sold)\b", re.I)
 
 

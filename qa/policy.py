@@ -18,7 +18,7 @@ from rapidfuzz import fuzz
 from careerkg.graph.places import fold
 from careerkg.text import ANAPHOR, is_heading_line, previous_sentence
 from careerkg.qa.figures import FIGURE_TYPES, asks_pay, figure_sentences, money_kind_missing, names_place, only_rates
-from careerkg.qa.request import AMOUNT, BASIS_TEXT, UNIT_TEXT, Constraint, Request, levels_named
+from careerkg.qa.request import AMOUNT, BASIS_TEXT, UNIT_TEXT, YEAR, Constraint, Request, levels_named
 
 
 @dataclass(frozen=True)
@@ -134,6 +134,9 @@ def _plain_heading(lines: list[str]) -> str:
     return ""
 
 
+_REFERENCE_YEAR = re.compile(r"\b(?:since|before|after|until|till|from|by|to|than)\s+$", re.I)
+
+
 @dataclass
 class DocView:
     """What the scope needs of one current guide."""
@@ -154,6 +157,29 @@ class DocView:
         if n is None:
             n = self._counts[key] = len(_needle(key).findall(self.folded))
         return n
+
+    @cached_property
+    def year(self) -> str | None:
+        """The year the guide is about: the one its title names, else the one its text names most often, not
+        counting a year named as a point of reference ("since 2019"); None on a tie (a guide comparing 2021
+        with 2022 is about neither alone)."""
+        named = YEAR.findall(self.title)
+        if len(set(named)) == 1:
+            return named[0]
+        counts: dict[str, int] = {}
+        for m in YEAR.finditer(self.text):  # "since 2019", "up from 2021": a point of reference, not the period
+            if not _REFERENCE_YEAR.search(self.text, max(0, m.start() - 8), m.start()):
+                counts[m.group(0)] = counts.get(m.group(0), 0) + 1
+        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+        if not ranked or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+            return None
+        return ranked[0][0]
+
+    def names_as_name(self, name: str) -> bool:
+        """The text writes ``name`` capitalised inside a sentence ("the job site Indeed"), as a name and not
+        as the common word ("indeed", or "Indeed," opening a sentence)."""
+        rx = re.compile(rf"(?<=[\w,’'] )(?-i:{re.escape(name[:1].upper() + name[1:])})\b")
+        return name[:1].isalpha() and rx.search(self.text) is not None
 
     @cached_property
     def folded(self) -> str:
@@ -199,7 +225,8 @@ class Scope:
                 self.unmet.append(c)
         for c in self.request.of("publisher"):  # a name used for a source: narrows when a guide is it
             hit = {d for d in self.allowed if self._source_matches(c.value, self.docs[d])} or \
-                ({d for d in self.allowed if self._in_text(self.docs[d], c)} if " " in c.value else set())
+                ({d for d in self.allowed if self._in_text(self.docs[d], c)} if " " in c.value else
+                 {d for d in self.allowed if self._in_text(self.docs[d], c) and self.docs[d].names_as_name(c.value)})
             if hit:
                 self.allowed &= hit
         if not self.unmet:
@@ -370,8 +397,9 @@ class Scope:
                         ok = bool(words) and all(contains(context, w) for w in words) and self._in_text(v, c)
             elif c.kind == "place":
                 ok = self._place_ok(c, context, about, location, v)
-            elif c.kind == "period":
-                ok = self._mentions(context + "\n" + v.title, c)
+            elif c.kind == "period":  # the evidence names the year, or names none in a guide about that year
+                ok = self._mentions(context + "\n" + v.title, c) or \
+                    (YEAR.search(context) is None and v.year == c.value)
             elif c.kind == "skill":  # a skill the question names is named by the evidence or its heading; of
                 # several ("MLOps tools for experiment tracking"), any one (the others may be a category)
                 skills = self.request.of("skill")

@@ -87,11 +87,12 @@ _LIST_Q = re.compile(r"\b(which|what|name|list)\b(?: \w+){0,3}? (companies|emplo
                      r"benefits|ways)\b|\bwho (hires|employs|recruits|is hiring)\b|\bname (some|a few)\b", _Q)
 _YESNO_Q = re.compile(r"^\s*(is|are|do|does|did|can|could|should|will|would|has|have|must|am)\b", _Q)
 
-_YEAR = re.compile(r"\b(19[5-9]\d|20[0-9]\d)\b")
+YEAR = re.compile(r"\b(19[5-9]\d|20[0-9]\d)\b")
 _SOURCE = re.compile(
-    r"\b(?:according to|per|as per|based on|says?|said by|from)\s+(?:the\s+)?(?P<a>[^,?;:]+?)"
+    r"\b(?:according to|per|as per|based on|(?<!does )(?<!do )(?<!did )says?|said by|from)\s+"
+    r"(?:the\s+)?(?P<a>[^,?;:]+?)"
     r"(?:'s)?(?:\s+(?:guide|article|table|report|survey|site|website|page|data|figures|post|blog))?\s*(?:[,?;:]|$)"
-    r"|\bin\s+(?:the\s+)?(?P<b>[^,?;:]+?)(?:'s|’s)?\s+(?:guide|article|table|report|survey|site|website|page|blog"
+    r"|\bin\s+(?:the\s+)?(?P<b>(?:(?!\bin\s)[^,?;:])+?)(?:'s|’s)?\s+(?:guide|article|table|report|survey|site|website|page|blog"
     r"|post|list)\b", _Q)
 _GENERIC_TAIL = re.compile(r"(?:['’]s?|\s+(?:salary|salaries|pay|data|figures|guide|article|table|report|survey|site|"
                            r"website|page|list|blog|post|analysis|tracker|research|study))+\s*$", _Q)
@@ -201,9 +202,12 @@ def source_phrases(question: str) -> list[str]:
 
 
 def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
-    """Named sources with the span of the phrase that names them."""
+    """Named sources with the span of the phrase that names them ("what does X say the ... is": X is the
+    source, named by :func:`publisher_spans`; what follows "say" is the question)."""
     out = []
     for m in _SOURCE.finditer(question):
+        if re.match(r"says?\b", m.group(0), _Q) and _SAYS.search(question[:m.start() + 4]):
+            continue
         name = (m.group("a") or m.group("b") or "").strip(" .'\"")
         if re.search(r"\baccording to\b", name, _Q):
             name = re.split(r"\baccording to\b", name, flags=_Q)[-1].strip()
@@ -212,7 +216,7 @@ def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
                         name, maxsplit=1, flags=_Q)[0].strip()
         name = re.sub(r"^(the|a)\s+", "", name, flags=_Q)
         name = _GENERIC_TAIL.sub("", name).strip(" '’")
-        if not name or _NOT_SOURCE.match(name) or len(name) > 60 or _YEAR.fullmatch(name):
+        if not name or _NOT_SOURCE.match(name) or len(name) > 60 or YEAR.fullmatch(name):
             continue
         if m.group("a") and not re.match(r"(?i)according|per|as per|said|says?", m.group(0).strip()) \
                 and not re.search(r"(guide|article|table|report|survey|site|website|page|blog)\b", m.group(0), _Q):

@@ -104,6 +104,8 @@ class QAService:
             except Exception:  # noqa: BLE001 - a guide being replaced right now is skipped, not fatal
                 continue
             counts = role_counts.get(doc_id, {})
+            # a known role is the guide's main role before a title discovered in it (as at ingest)
+            counts = {i: n for i, n in counts.items() if linker.gazetteer.get(i) is not None} or counts
             docs[doc_id] = DocView(doc_id, rec.title or doc_id, text, getattr(rec, "publisher", None) or "",
                                    getattr(rec, "source_url", None) or "",
                                    max(counts, key=counts.get) if counts else None)

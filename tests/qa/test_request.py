@@ -400,3 +400,24 @@ def test_british_and_american_spellings_meet_in_lexical_tokens():
     # words spelt the same on both sides are left alone
     assert stem("advise") != stem("advize") and stem("hour") == "hour" and stem("expertise") == "expertis"
     assert token_set("Where should I practise SQL?") & token_set("Practice on StrataScratch")
+
+
+def test_a_guide_about_one_year_answers_for_it_and_a_site_it_names_narrows_to_it():
+    """A sentence naming no year is of the year its guide is about (its title's, else the one it names most);
+    a one-word source written as a name inside a sentence ("the job site Fennick") narrows to the guide
+    citing it, while the common word ("Indeed, ...") does not; what follows "does X say" is no source."""
+    from careerkg.qa.request import source_spans
+
+    survey = _doc("s", "The 2022 report gives the average. Tech pay in Leeds came in at £60,000.\n"
+                       "In 2022 the sample grew; 2021 was smaller.", "Tech salaries survey")
+    assert survey.year == "2022" and _doc("t", "Pay in 2021 and in 2022.").year is None
+    docs = {"s": survey, "o": _doc("o", "In 2019 pay in Leeds was £50,000.", "Other")}
+    sc = Scope(Request("q", "q", "amount", [Constraint("period", "2022")]), docs, {})
+    start = survey.text.index("Tech pay")
+    assert sc.satisfies("s", start, survey.text.index(".", start) + 1) == []
+    cited = _doc("c", "A study by the job listing site Fennick rated seven cities.", "Affordable tech hubs")
+    common = _doc("d", "Cities are compared. " * 30 + "Fennick, the cities are close.", "Other hubs")
+    sc = Scope(Request("q", "q", "amount", [Constraint("publisher", "Fennick")]), {"c": cited, "d": common}, {})
+    assert sc.allowed == {"c"}
+    assert source_spans("What does Fennick say the average tech salary is in Leeds?") == []
+    assert [n for n, _ in source_spans("how much did pay in leeds go up in fennick's 2022 report?")] == ["fennick's 2022"]
