@@ -51,39 +51,33 @@ def test_real_guides_answered_and_unanswerable_abstained(world):
     assert sum(r.passed for r in answered) / len(answered) >= 0.6, totals
 
 
-def test_fresh_set_c_answered_and_unanswerable_abstained(world):
-    """Set C was written after sets A and B had shaped the policy, before careerkg ran on it (measured
-    34/54 on first run, 46/54 after the changes it prompted: it is no longer untouched either)."""
-    cases = _cases("questions_c.jsonl")
-    assert len(cases) >= 40 and sum(not c.answerable for c in cases) >= 8
+# Each later set was written by a helper who never ran careerkg, then measured (first run -> after the changes
+# it prompted; it is no longer untouched either):
+#   C 34/54 -> 46/54 (after A and B had shaped the policy);
+#   D 44/62 -> 50/62 (person questions bound to the relation asked, one-word names and named skills as
+#     constraints, levels and roles written after a figure);
+#   E 46/63, 9 false abstentions -> 55/63 (money of the kind asked, a sentence pointing back read with its
+#     antecedent, a guide about one place, posts such as "Head of ML" as roles);
+#   F 36/64, 8 false abstentions, unanswerable 9/15 -> 41/64, 3 false, 10/15 (job titles no list knows,
+#     a guide's year, sources cited as names inside a sentence).
+# Floors: pass rate, abstention recall, most false abstentions, fewest cases, fewest unanswerable.
+HELD_OUT = {
+    "questions_c.jsonl": (0.78, 0.8, 3, 40, 8),
+    "questions_d.jsonl": (0.74, 0.75, 4, 40, 10),
+    "questions_e.jsonl": (0.8, 0.85, 5, 40, 10),
+    "questions_f.jsonl": (0.6, 0.6, 5, 40, 12),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HELD_OUT))
+def test_held_out_sets_answered_and_unanswerable_abstained(world, name):
+    pass_rate, recall, false_abstentions, n, unanswerable = HELD_OUT[name]
+    cases = _cases(name)
+    assert len(cases) >= n and sum(not c.answerable for c in cases) >= unanswerable
     results, totals = run_eval(world.qa, cases, world.pipeline.text)
     assert totals["citation_integrity"] == 1.0
-    assert totals["pass_rate"] >= 0.78, totals
-    assert totals["abstention_recall"] >= 0.8 and totals["false_abstentions"] <= 3, totals
-
-
-def test_held_out_set_d_answered_and_unanswerable_abstained(world):
-    """Set D was written by a helper who never ran careerkg (measured 44/62 on first run, 50/62 after the
-    changes it prompted: person questions bound to the relation asked, one-word names and named skills as
-    constraints, levels and roles written after a figure)."""
-    cases = _cases("questions_d.jsonl")
-    assert len(cases) >= 40 and sum(not c.answerable for c in cases) >= 10
-    results, totals = run_eval(world.qa, cases, world.pipeline.text)
-    assert totals["citation_integrity"] == 1.0
-    assert totals["pass_rate"] >= 0.74, totals
-    assert totals["abstention_recall"] >= 0.75 and totals["false_abstentions"] <= 4, totals
-
-
-def test_held_out_set_e_answered_and_unanswerable_abstained(world):
-    """Set E was written by a helper who never ran careerkg (measured 46/63 on first run, 9 false
-    abstentions; 55/63 after the changes it prompted: money of the kind asked, a sentence pointing back
-    read with its antecedent, a guide about one place, posts such as "Head of ML" as roles)."""
-    cases = _cases("questions_e.jsonl")
-    assert len(cases) >= 40 and sum(not c.answerable for c in cases) >= 10
-    results, totals = run_eval(world.qa, cases, world.pipeline.text)
-    assert totals["citation_integrity"] == 1.0
-    assert totals["pass_rate"] >= 0.8, totals
-    assert totals["abstention_recall"] >= 0.85 and totals["false_abstentions"] <= 5, totals
+    assert totals["pass_rate"] >= pass_rate, totals
+    assert totals["abstention_recall"] >= recall and totals["false_abstentions"] <= false_abstentions, totals
 
 
 def test_unmet_constraints_are_named(world):
