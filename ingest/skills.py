@@ -96,6 +96,19 @@ _NOT_SKILL_NOUN = {"soft", "hard", "key", "core", "new", "specialist", "required
 _BEFORE_SKILLS = re.compile(r"\b(?P<name>[A-Z]{2,}[A-Za-z0-9#+]*|[A-Z][a-z]+[A-Z]\w*)[ \t]+skills\b")
 
 
+_ORG_BEFORE = re.compile(r"\b(?:recruiters?|compan(?:y|ies)|firms?|employers?|banks?|agencies|providers?|consultancies|"
+                         r"organi[sz]ations?|universities|players|start-?ups|businesses|cities|places|countries|"
+                         r"regions|funds?)\b[^.;:\n]{0,30}$", re.I)
+_CUE_NOUNS = re.compile(r"\b(?:tools|technologies|stack|languages|frameworks|libraries|platforms|databases|skills|"
+                        r"tooling|experience|expertise|proficiency|knowledge)\b", re.I)
+# a coordinated run of names ("Java, Ruby, Python and PHP", "HTML/CSS/XML", "R, or C/C++"): when one of them
+# is a known skill, the others are skills too
+_TECH_NAME = r"(?:[A-Z][\w.+#]*(?:-[A-Za-z]\w*)*|[a-z]+[A-Z]\w*)"
+_NAME_RUN = re.compile(rf"(?<![\w.+#/-])(?P<list>{_TECH_NAME}(?:(?:,[ \t]*(?:or[ \t]+|and[ \t]+)?|[ \t]+(?:or|and|&)[ \t]+|"
+                       rf"[ \t]*/[ \t]*){_TECH_NAME})+)(?![\w+#])")
+_RUN_SPLIT = re.compile(r",[ \t]*(?:or[ \t]+|and[ \t]+)?|[ \t]+(?:or|and|&)[ \t]+|[ \t]*/[ \t]*")
+
+
 class SkillFinder:
     """Skill mentions the gazetteer does not know, in one document.
 
@@ -109,12 +122,16 @@ class SkillFinder:
     def __init__(self, text: str, layout: Layout, mentions: list[Mention], gazetteer: Gazetteer) -> None:
         self.text, self.layout, self.gazetteer = text, layout, gazetteer
         self.spans = sorted((m.start, m.end) for m in mentions)
+        self.skill_spans = {(m.start, m.end) for m in mentions if m.entity.kind == "skill"}
         self.found: dict[tuple[int, int], str] = {}
         self._found: list[tuple[int, int]] = []
 
     def find(self) -> list[Mention]:
         """New skill mentions, in text order."""
         for m in _CUE.finditer(self.text):
+            if _ORG_BEFORE.search(self.text, max(0, m.start() - 60), m.start()) and \
+                    not _CUE_NOUNS.search(self.text, m.start(), m.end()):
+                continue  # "tech recruiters – such as Hays, ...": examples of organisations, not skills
             self._list_after(m.end())
         for m in _TECH_TOKEN.finditer(self.text):
             g = "name" if m.group("name") else "tool" if m.group("tool") else "camel"
@@ -142,6 +159,7 @@ class SkillFinder:
                               m.start("term") + m.group("term").find(words[-k]), m.end("term"), strict=False)
                     break
         self._under_headings()
+        self._runs_with_a_known_skill()
         out = []
         for (s, e), name in sorted(self.found.items()):
             out.append(Mention(self._entity(name), s, e, self.text[s:e], "pattern"))
@@ -268,6 +286,22 @@ class SkillFinder:
                 continue  # "..., and the integration surface where ...": a described thing, not a named skill
             paren = self.text.find("(", a, b)
             self._add(a, paren if paren > a else b, strict=False)
+
+    def _runs_with_a_known_skill(self) -> None:
+        """The other names of a coordinated run holding a known or found skill ("with Java, Ruby, Python and
+        PHP expertise": Ruby and PHP); "C/C++" stays one name when the run knows neither half."""
+        known = self.skill_spans | set(self.found)
+        for m in _NAME_RUN.finditer(self.text):
+            items, s = [], m.start("list")
+            for sep in _RUN_SPLIT.finditer(self.text, s, m.end("list")):
+                items.append((s, sep.start()))
+                s = sep.end()
+            items.append((s, m.end("list")))
+            if not any(k in known for k in items):
+                continue
+            for a, b in items:
+                if (a, b) not in known:
+                    self._add(a, b, strict=True)
 
     def _under_headings(self) -> None:
         """Entries under a skills heading: short lines or list items, until the run ends."""

@@ -485,3 +485,13 @@ def test_employers_named_after_a_company_noun_and_acronyms_that_are_not_examples
     orgs = {m.entity.label for m in ex.mentions if m.entity.kind == "org"}
     assert {"Zentrix Markets", "Orvane Capital", "Pellow Research", "Q-Labs"} <= orgs, orgs
     assert not orgs & {"GES", "GSR"}, orgs
+
+
+def test_names_coordinated_with_a_known_skill_are_skills_and_organisations_as_examples_are_not(extractor):
+    """"with Java, Zorblang, Python and Quillex expertise": a run holding a known skill names skills; "tech
+    recruiters such as Hays, Harvey Nash or Experis" names organisations, not skills."""
+    text = ("Developer salaries have been rising, with Java, Zorblang, Python and Quillex expertise in demand. "
+            "Salary surveys are run by tech recruiters – such as Fennick, Harvey Nash or Experis.")
+    got, _ = _skills(extractor, text)
+    assert {"Zorblang", "Quillex"} <= set(got), set(got)
+    assert not {"Fennick", "Harvey Nash", "Experis"} & set(got), set(got)
