@@ -37,9 +37,12 @@ _ORG_NOUNS = (r"(?:company|companies|startup|start-up|firm|scale-up|spin-out|spi
               r"broadcaster|charity|organisation|organization)")
 _AFTER_CUE = re.compile(
     r"[ \t]*(?:\([^()\n]{1,60}\)[ \t]*)?(?:,[ \t]*(?:an?|the)[ \t]+[^,.;\n]{1,50}?,[ \t]*)?"
+    r"(?:,[ \t]*(?=which|that|who))?"
     r"(?:(?:is|are|was|has|have|had|also|now|currently|actively|recently|still|which|that|who|will|to)[ \t]+){0,3}"
-    r"(?:hir(?:es|ing|ed)|recruit(?:s|ing|ed)|employ(?:s|ing|ed)|pays?|paid|offers?|based|headquartered|"
-    r"opened|opens|(?:graduate|apprentice\w*|intern\w*)[ \t]+(?:salary|salaries|scheme|schemes|programmes?|programs?|"
+    r"(?:hir(?:es|ing|ed)|recruit(?:s|ing|ed)|employ(?:s|ing|ed)|pays?|paid|offer(?:s|ed)?|based|headquartered|"
+    r"rais(?:es|ed)[ \t]+(?:[$£€]|US\$)|secured[ \t]+(?:[$£€]|US\$)|"
+    r"opened|opens|(?:graduate|apprentice\w*|intern\w*|school[ \t]+leaver|trainee)[ \t]+(?:salary|salaries|scheme|schemes|"
+    r"programmes?|programs?|"
     r"roles?|jobs?|intake)|careers?[ \t]+(?:site|page)|vacancies|"
     # where it put its offices: "X chose Manchester as the site for its northern headquarters"
     r"(?:chose|picked|selected|moved[ \t]+to|relocated[ \t]+to)[^.;\n]{1,60}?\b(?:headquarters|HQ|offices?|base|"
@@ -47,9 +50,10 @@ _AFTER_CUE = re.compile(
     # an apposition that says what it is: "X, a semi-conductor company that ...", "X: an Edinburgh-created unicorn"
     rf"[ \t]*[,:][ \t]*(?:an?|the)[ \t]+(?:[\w-]+[ \t]+){{0,3}}?{_ORG_NOUNS}\b", re.I)
 _POSS_CUE = re.compile(r"[’']s[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:teams?|offices?|engineers|staff|employees|workforce|"
-                       r"graduate|hiring|headquarters|HQ|labs?|careers)\b", re.I)
+                       r"graduate|hiring|headquarters|HQ|labs?|careers|trainee|apprentice\w*|school[ \t]+leaver)\b",
+                       re.I)
 _BEFORE_CUE = re.compile(
-    r"(?:\b(?:at|join(?:s|ed|ing)?|work(?:s|ed|ing)?[ \t]+(?:at|for)|roles?[ \t]+at|jobs?[ \t]+at|engineers?[ \t]+at|"
+    r"(?:\b(?:at|join(?:s|ed|ing)?|work(?:s|ed|ing)?[ \t]+(?:at|for|in)|roles?[ \t]+at|jobs?[ \t]+at|engineers?[ \t]+at|"
     r"hired[ \t]+by|recruited[ \t]+by|employed[ \t]+by|the[ \t]+likes[ \t]+of|"
     r"(?:firm|company|startup|start-up|scale-up|"
     r"bank|employer|consultancy|retailer|insurer|unicorn|lab|spin-out|spin-off|spinout)(?:[ \t]+[–—-])?|"
@@ -103,6 +107,9 @@ _LIST_PATTERNS = (
                rf"organizations|labs|players|banks|retailers|businesses),?[ \t]+"
                rf"(?:[^.;:\n]{{0,40}}?[ \t])?(?:like|such as|including|include|includes)[ \t]+(?P<list>{_LIST})"),
     re.compile(rf"\b(?:especially|particularly|notably|including)?[ \t]*\bat[ \t]+(?P<list>{_LIST})"),
+    # "the technical apprenticeship with A, B and C": who runs the programme
+    re.compile(rf"\b(?i:apprenticeships?|schemes?|programmes?|programs?|placements?|internships?)[ \t]+"
+               rf"(?i:with|at|run by|offered by)[ \t]+(?P<list>{_LIST})"),
 )
 _PAREN = re.compile(rf"\((?P<list>{_LIST})\)")
 # "Anthropic's London office" in a list of employers: the item names Anthropic
@@ -265,7 +272,8 @@ class Discovery:
                 if pat is _LIST_PATTERNS[1] and len(items) < 2 and not (items and items[0] in ner_orgs):
                     continue
                 for s, e in items:  # after "companies like": "Samsung AI Centre" is a name with "AI" in it
-                    add(s, e, "pattern", strong=pat is _LIST_PATTERNS[0], said_company=pat is _LIST_PATTERNS[0])
+                    add(s, e, "pattern", strong=pat is not _LIST_PATTERNS[1] and pat is not _PAREN,
+                        said_company=pat is _LIST_PATTERNS[0])
         # 1b. a run of three or more names one of which is a known employer ("Cohere, Google DeepMind,
         # Synthesia and ElevenLabs"): the others are employers too, unless one of them is known as
         # something else (a place, a skill, a role: then the run is not a list of employers)

@@ -25,7 +25,7 @@ from careerkg.graph.vocab import mint
 # heads that make a title on their own with a modifier; collective heads need a field word before them
 _HEADS = (r"developers?|engineers?|architects?|programmers?|analysts?|scientists?|statisticians?|researchers?|"
           r"designers?|testers?|administrators?|technicians?|consultants?|economists?|actuaries|actuary|"
-          r"ethicists?|quants?|traders?|modellers?|modelers?")
+          r"ethicists?|quants?|traders?|modellers?|modelers?|officers?")
 _COLLECTIVE = r"workers?|professionals?|specialists?|staff"
 _TITLE = re.compile(rf"\b((?:[A-Za-z][\w/+#.-]*[ \t]+){{1,3}})({_HEADS}|{_COLLECTIVE})\b")
 _FIELDS = re.compile(r"^(?:tech|technology|it|digital|data|software|cyber|cybersecurity|security|ai|ml|analytics|"

@@ -66,13 +66,15 @@ _NOT_PAY_CONTEXT = re.compile(r"going rates?|salary (?:threshold|requirement|flo
 # a past or future value in a change: "up from £62,000", "rose by 38% from £53,449 to £73,559",
 # "typically increasing to £33,000 in the second year"
 _CHANGE = re.compile(r"\b(?:up|down|increase[sd]?|increasing|rise|rising|rose|risen|grew|grown|growth|jump\w*|"
-                     r"fell|fallen|falling|drop\w*|decrease\w*|declin\w*|climb\w*|surge\w*)\b[^.;:£$€]{0,40}?"
+                     r"fell|fallen|falling|drop\w*|decrease\w*|declin\w*|climb\w*|surge\w*)\b(?:[^.;:£$€]|\.(?=\d)){0,40}?"
                      r"\bfrom\s*[~≈]?\s*$|\b(?:increasing|rising|growing|going up|moving up|climbing)\s+to\s*$", re.I)
 # a benchmark across all jobs named right before a figure: "the UK average of £28,600", "the national
 # median salary is £35,000"
 _ALL_JOBS_AVERAGE = re.compile(r"\b(?:UK|U\.K\.|national|nationwide|country's|overall|UK-wide|British)\s+"
                                r"(?:average|median|mean)(?:\s+(?:salary|wage|pay|earnings|income))?\s+"
-                               r"(?:of|is|was|at|stands at|sits at)\s*[~≈]?\s*$", re.I)
+                               r"(?:of|is|was|at|stands at|sits at)\s*[~≈]?\s*$|"
+                               r"\b(?:average|median|mean)\s+(?:UK|U\.K\.|national|British)\s+"
+                               r"(?:salary|wage|pay|earnings|income)\s+(?:of|is|was|at)\s*[~≈]?\s*$", re.I)
 # "£69K mid-level", "£92K senior": the level written right after the figure
 _LEVEL_AFTER = re.compile(r"^\s*(?:for\s+)?(?:a\s+|an\s+)?(?:junior|entry[- ]level|graduate|mid(?:-level)?|senior|"
                           r"lead|principal|staff)\b", re.I)
@@ -86,6 +88,7 @@ _DAY_LABEL = re.compile(r"/\s*day\b|\bper day\b|\bday[- ]rates?\b|\bdaily\b", re
 _OPEN_MIN = re.compile(r"(?:exceed\w*|over|above|more than|upwards of|in excess of|at least|from|break\w*|"
                        r"top(?:s|ping|ped)|surpass\w*|north of|"
                        r"start\w*\s+at(?:\s+around)?|beyond)\s*$", re.I)
+_MINIMUM = re.compile(r"\bminimum\b|\bat least\b|\bno less than\b", re.I)
 _UP_TO = re.compile(r"up to\s*$", re.I)
 _SKIP = re.compile(r"\breach\w*\s+(?:well\s+)?(?:over|above|beyond)?\s*$|\bpremium\b", re.I)
 _DAY = re.compile(r"^\+?\s*(?:per|a|/)\s*day|^\s*p/?d\b|^\s*daily", re.I)
@@ -590,6 +593,8 @@ class SalaryExtractor:
                     continue  # "above the UK average of £28,600": every job's average, not the role's pay
                 if not self.roles.starting(ws, we) and self._skill_pay(left_s, r.start):
                     continue  # "jobs citing Kubernetes pay an average of £85,000": a skill's pay
+                if r.lo is not None and r.lo == r.hi and _MINIMUM.search(left):
+                    r = MoneyRange(r.start, r.end, r.lo, None, True, r.invalid, r.currency)  # "the minimum ... is £X"
                 use_right = bool(_PREP.match(right_clause))
                 level_after = _LEVEL_AFTER.match(right_clause)
                 levels = (seniorities(right_clause) if use_right or level_after else []) or seniorities(left)

@@ -258,11 +258,17 @@ class Composer:
         half (a line "Salary: £28,500" in a guide titled "TfL Software Development Graduate").
         """
         units = units or {}
+        # the words naming a source ("according to Hired's 2022 report") chose the guides: they count a third,
+        # so that a sentence about how the report was made does not outrank the figure asked for, while a
+        # sentence quoting a source the guide cites ("SJD Accountancy found ...") still gains from it
+        named = u.request.of("source") + u.request.of("publisher")
+        source_words = set(tokens(" ".join(c.value for c in named) + (" report survey guide" if named else "")))
         q = [t for t in dict.fromkeys(tokens(u.question)) if t not in QUESTION_WORDS]
         if not q:
             q = list(dict.fromkeys(tokens(u.question)))
         unknown_idf = max((idf(t) for t in vocab), default=5.0) if vocab else 5.0
-        weights = {t: (idf(t) if t in vocab else unknown_idf) for t in q}
+        weights = {t: (idf(t) if t in vocab else unknown_idf) * (self.policy.source_word_weight
+                                                                  if t in source_words else 1.0) for t in q}
         total = sum(weights.values()) or 1.0
         names = [m.surface.lower() for m in u.mentions]
         w_sem = self.policy.similarity_weight

@@ -42,6 +42,10 @@ class AnswerPolicy:
         similarity_floor: a unit cosine below this adds no support.
         similarity_support: a unit cosine at which a span is supported on its own (``support_min``).
         unit_candidates: spans found by their own vectors (besides the retrieved passages' sentences).
+        source_word_weight: weight of the words naming a source in a sentence's lexical coverage (they
+            chose the guides already; a sentence about the report itself is no answer).
+        common_skill_share: a skill the question names that at least this share of the guides name (a third) is
+            their common ground ("machine learning"), not a constraint.
         source_match: fuzzy score (0-100) a named source needs against a guide's title,
             publisher, host or id to select it.
         salary_rows: most salary claims listed in one answer.
@@ -57,6 +61,8 @@ class AnswerPolicy:
     coverage_weight: float = 0.6
     text_statements: int = 3
     graph_statements: int = 2
+    source_word_weight: float = 0.33
+    common_skill_share: float = 0.33
     source_match: float = 85.0
     similarity_weight: float = 0.5
     similarity_floor: float = 0.3
@@ -213,9 +219,11 @@ class Scope:
     allowed: set[str] = field(default_factory=set)
     unmet: list[Constraint] = field(default_factory=list)
     narrowed_by: list[Constraint] = field(default_factory=list)  # constraints that left guides out
+    common: set[int] = field(default_factory=set)  # ids of skill constraints most guides meet (no constraint)
 
     def __post_init__(self) -> None:
         self.allowed = set(self.docs)
+        self.common = self._common_skills()
         for c in self.request.of("source"):
             hit = {d for d, v in self.docs.items() if self._source_matches(c.value, v)} or \
                 {d for d, v in self.docs.items() if self._in_text(v, c)}  # a source the guide cites
@@ -236,7 +244,7 @@ class Scope:
             several = len(places) > 1
             any_place: set[str] = set()
             for c in self.request.constraints:
-                if c.kind in ("source", "seniority", "person", "publisher"):
+                if c.kind in ("source", "seniority", "person", "publisher") or id(c) in self.common:
                     continue
                 texts = BASIS_TEXT if c.kind == "basis" else UNIT_TEXT if c.kind == "unit" else None
                 hit = {d for d in self.allowed if (texts[c.value].search(self.docs[d].text) is not None
@@ -253,6 +261,22 @@ class Scope:
                 self.allowed &= any_place
 
     # -- constraints ----------------------------------------------------------------------
+
+    def _common_skills(self) -> set[int]:
+        """Skills the question names that most guides name too ("machine learning" in a corpus about machine
+        learning jobs): the common ground of the corpus, which distinguishes no evidence (ids of constraints)."""
+        out: set[int] = set()
+        skills = self.request.of("skill")
+        if not skills or self.words is None or len(self.docs) < 4:
+            return out
+        for c in skills:
+            keys = re.findall(r"\w+", fold(c.value))
+            holding = set(self.docs)
+            for k in keys:
+                holding &= self.words.get(k, set())
+            if keys and len(holding) >= self.policy.common_skill_share * len(self.docs):
+                out.add(id(c))
+        return out
 
     def _names(self, c: Constraint) -> tuple[str, ...]:
         return self.aliases.get(c.iri, ()) + (c.value,) if c.iri else (c.value,)
@@ -402,7 +426,9 @@ class Scope:
                     (YEAR.search(context) is None and v.year == c.value)
             elif c.kind == "skill":  # a skill the question names is named by the evidence or its heading; of
                 # several ("MLOps tools for experiment tracking"), any one (the others may be a category)
-                skills = self.request.of("skill")
+                skills = [k for k in self.request.of("skill") if id(k) not in self.common]
+                if not skills:
+                    continue
                 if c is not skills[0]:
                     continue
                 ok = any(self._mentions(context, k) for k in skills)

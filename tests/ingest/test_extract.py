@@ -495,3 +495,25 @@ def test_names_coordinated_with_a_known_skill_are_skills_and_organisations_as_ex
     got, _ = _skills(extractor, text)
     assert {"Zorblang", "Quillex"} <= set(got), set(got)
     assert not {"Fennick", "Harvey Nash", "Experis"} & set(got), set(got)
+
+
+def test_a_change_from_one_figure_to_another_a_minimum_and_the_all_jobs_wage(extractor):
+    """"grew by 8.9% from £45,930 to £50,000" is a change (past and present figures, no range); "the minimum salary ...
+    is £19,500" is open-ended; "the average UK wage of £27,600" is every job's, not the title's."""
+    got = _salaries(extractor, "Data protection officer pay in the UK\n\nData protection officers in London saw "
+                               "pay that grew by 8.9% from £45,930 to £50,000. The minimum salary for a junior "
+                               "data protection officer is £19,500. The average salary is £47,483, nearly double "
+                               "the average UK wage of £27,600.\n")
+    values = {(s[3], s[4]) for s in got}
+    assert (45930, 50000) not in values and (50000, 50000) not in values, values
+    assert (19500, None) in values and (47483, 47483) in values and not any(s[3] == 27600 for s in got), values
+    assert {s[0] for s in got} == {"data-protection-officer"}
+
+
+def test_employers_that_run_programmes_or_raise_money(extractor):
+    text = ("The technical apprenticeship with Zentrix, Orvane Labs and Pellow runs for two years. "
+            "The Quarrow Audit Office school leaver programme pays £21,000. "
+            "Tessaline Robotics Ltd, which raised $60 million last year, is growing fast.\n")
+    ex = extractor.extract(make_doc("progs", text), chunk_text("progs", text))
+    orgs = {m.entity.label for m in ex.mentions if m.entity.kind == "org"}
+    assert {"Zentrix", "Orvane Labs", "Pellow", "Quarrow Audit Office", "Tessaline Robotics Ltd"} <= orgs, orgs

@@ -27,11 +27,13 @@ REALWORLD = ROOT / "tests" / "data" / "realworld"
 # salary 0.13 / 0.75 -- pay of developers and "tech workers", roles no list knew -- employer 0.40 / 0.36, skill
 # 0.45 / 0.67, statistic 0.86 / 0.61), after discovered job titles and the quant-firm / acronym rules, all 56
 # guides: salary 0.91 / 0.87, employer 0.69 (names 0.87) / 0.81, skill 0.50 / 0.76, statistic 0.86 / 0.83
-# (the floors sit just under these)
+# With held-out set G (10 more guides, first run: salary 0.62 / 0.57, employer 0.27 / 0.50, skill 0.06 / 0.13,
+# statistic 0.83 / 0.89), after its changes, all 66 guides: salary 0.91 / 0.87, employer 0.68 (names 0.84) /
+# 0.78, skill 0.53 / 0.75, statistic 0.86 / 0.84 (the floors sit just under these)
 FLOORS = {
     "salary": {"recall": 0.90, "precision": 0.85},
-    "employer": {"recall": 0.68, "recall_name": 0.84, "precision": 0.80},
-    "skill": {"recall": 0.48, "precision": 0.74},
+    "employer": {"recall": 0.66, "recall_name": 0.82, "precision": 0.76},
+    "skill": {"recall": 0.50, "precision": 0.72},
     "statistic": {"recall": 0.84, "precision": 0.81},
 }
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from careerkg.graph.places import get_places
@@ -421,3 +423,20 @@ def test_a_guide_about_one_year_answers_for_it_and_a_site_it_names_narrows_to_it
     assert sc.allowed == {"c"}
     assert source_spans("What does Fennick say the average tech salary is in Leeds?") == []
     assert [n for n, _ in source_spans("how much did pay in leeds go up in fennick's 2022 report?")] == ["fennick's 2022"]
+
+
+def test_a_skill_most_guides_name_is_their_common_ground_not_a_constraint():
+    """"what kind of machine learning" over guides about machine learning: the skill names no guide apart,
+    so the evidence need not repeat it; a skill few guides name still binds."""
+    texts = {f"g{i}": f"Machine learning roles in city {i} pay well." for i in range(5)}
+    texts["r"] = "Rustacean teams use Rust for machine learning serving."
+    docs = {d: _doc(d, t) for d, t in texts.items()}
+    words: dict[str, set[str]] = {}
+    for d, v in docs.items():
+        for w in re.findall(r"\w+", v.text.lower()):
+            words.setdefault(w, set()).add(d)
+    ml, rust = Constraint("skill", "Machine learning"), Constraint("skill", "Rust")
+    sc = Scope(Request("q", "q", "explanation", [ml]), docs, {}, words=words)
+    assert sc.common == {id(ml)} and sc.satisfies("g0", 0, 10) == []
+    sc = Scope(Request("q", "q", "explanation", [rust]), docs, {}, words=words)
+    assert not sc.common and sc.allowed == {"r"}
