@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from careerkg.graph.places import get_places
 from careerkg.text import sentence_spans
 from careerkg.qa.request import AMOUNT, CHANGE, COUNT, DATE, DURATION, PERCENT
 
@@ -48,6 +49,8 @@ _MONEY_KINDS = [
      re.compile(r"\b(?:fees?|tuition|costs?|costing|price\w*|charges?|pay|paid|£\d[\d,]*\s?(?:upfront|to apply))\b", re.I)),
     (re.compile(r"\b(?:funding|investment|invested|raised?|funds?|capital)\b", re.I),
      re.compile(r"\b(?:fund\w*|invest\w*|rais\w*|capital|venture|VC|rounds?|backing|backed|grants?)\b", re.I)),
+    (re.compile(r"\b(?:acqui\w*|bought|buy|pa(?:y|id) for (?:the )?(?-i:[A-Z]))", re.I),
+     re.compile(r"\b(?:acqui\w*|bought|buy\w*|paid|deal|price\w*|takeover|purchase\w*)\b", re.I)),
     (re.compile(r"\b(?:revenue|turnover|sales)\b", re.I),
      re.compile(r"\b(?:revenue|turnover|sales|worth|GVA|output)\b", re.I)),
 ]
@@ -109,8 +112,13 @@ def figure_sentences(figure_type: str, text: str) -> str:
 
 
 def asks_pay(question: str) -> bool:
-    """The question is about pay (salary, earnings, wages ...)."""
-    return _PAY_Q.search(question) is not None
+    """The question is about pay (salary, earnings, wages ...); "how much did Google pay for DeepMind" is a
+    price, not pay."""
+    for m in _PAY_Q.finditer(question):
+        bought = re.match(r"\s+for\s+(?:the\s+)?([A-Z][\w.&-]*)", question[m.end():])
+        if bought is None or get_places().lookup(bought.group(1)) is not None:
+            return True  # "median pay for London jobs": pay in a place
+    return False
 
 
 def only_rates(text: str) -> bool:

@@ -15,10 +15,11 @@ from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz
 
-from careerkg.graph.places import fold
+from careerkg.graph.places import fold, get_places
 from careerkg.text import ANAPHOR, is_heading_line, previous_sentence
 from careerkg.qa.figures import FIGURE_TYPES, asks_pay, figure_sentences, money_kind_missing, names_place, only_rates
-from careerkg.qa.request import AMOUNT, BASIS_TEXT, UNIT_TEXT, YEAR, Constraint, Request, levels_named
+from careerkg.qa.request import (AMOUNT, BASIS_TEXT, DEMONYMS, LIST, UNIT_TEXT, YEAR, Constraint, Request,
+                                 asks_organisations, levels_named)
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,9 @@ def _plain_heading(lines: list[str]) -> str:
     return ""
 
 
+_MID_NAME = re.compile(r"(?<=[\w,;’'(] )[A-Z][\w&.’'-]*")
+_CALENDAR = frozenset("""January February March April May June July August September October November December
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split())
 _REFERENCE_YEAR = re.compile(r"\b(?:since|before|after|until|till|from|by|to|than)\s+$", re.I)
 
 
@@ -220,6 +224,7 @@ class Scope:
     unmet: list[Constraint] = field(default_factory=list)
     narrowed_by: list[Constraint] = field(default_factory=list)  # constraints that left guides out
     common: set[int] = field(default_factory=set)  # ids of skill constraints most guides meet (no constraint)
+    org_names: dict[str, tuple[str, ...]] | None = None  # folded org names by first word (None: unchecked)
 
     def __post_init__(self) -> None:
         self.allowed = set(self.docs)
@@ -261,6 +266,32 @@ class Scope:
                 self.allowed &= any_place
 
     # -- constraints ----------------------------------------------------------------------
+
+    def _names_org(self, text: str) -> bool:
+        """The text names an organisation the guides name (an employer, a lab, a startup ...)."""
+        folded = fold(text)
+        if any(contains(folded, n, folded=True)
+               for w in set(re.findall(r"\w+", folded)) for n in self.org_names.get(w, ())):
+            return True
+        # a name no list or discovery knows ("We've had Burberry, Channel 4 ..."): a capitalised word inside a
+        # sentence that is no place, no month and no short acronym
+        places = get_places()
+        skip_to = 0
+        for m in _MID_NAME.finditer(text):
+            word = m.group(0).rstrip(".")
+            if m.start() < skip_to or (word.isupper() and len(word) <= 3) or word in _CALENDAR or \
+                    word.lower() in DEMONYMS:
+                continue
+            after = text[m.end():m.end() + 40].split()
+            k = next((k for k in range(2, -1, -1)
+                      if places.lookup(" ".join([word, *after[:k]]).strip(" ,.;:()")) is not None), None)
+            if k is not None:  # a place ("Cardiff", "United Kingdom"): its words are no name
+                skip_to = m.end() + len(" ".join(after[:k])) + 1
+                continue
+            if re.match(r"\s+in\s+[A-Z]", text[m.end():]) or re.search(r"\bin\s+$", text[:m.start()]):
+                continue  # "Bude in Cornwall", "in Leeds": a place no gazetteer lists
+            return True
+        return False
 
     def _common_skills(self) -> set[int]:
         """Skills the question names that most guides name too ("machine learning" in a corpus about machine
@@ -440,6 +471,9 @@ class Scope:
                     re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id))
             if not ok:
                 failed.append(c)
+        if self.request.answer_type == LIST and self.org_names is not None and asks_organisations(self.request.text) \
+                and not self._names_org(sentence):
+            failed.append(Constraint("employer", "named organisations"))  # "which companies ...": names, not a count
         if figure_type == AMOUNT and role_iri is None:
             kind = money_kind_missing(self.request.text, sentence, context, v.title)
             if kind:

@@ -124,6 +124,8 @@ def answer_type(question: str) -> str:
         return EXPLANATION
     if _PERSON_Q.search(q):
         return PERSON
+    if re.search(r"\b(?:pay|wage|salary|earnings|bonus)\s+gaps?\b", q, _Q):
+        return CHANGE  # a gap is a difference: a percentage, or an amount
     if re.match(r"\s*who\b", q, _Q):  # "who funds / decides / hires ...": not a figure, whatever words follow
         return EXPLANATION
     if _CHANGE_Q.search(q) and (_AMOUNT_Q.search(q) or re.search(
@@ -151,6 +153,16 @@ def answer_type(question: str) -> str:
 
 
 _PART = re.compile(r",?\s+and\s+(?=(?:how|what|when|which|who|where|why|in (?:how many|what|which))\b)", _Q)
+
+
+_ORGS_Q = re.compile(r"\b(?:which|what|name|list)\b(?: [\w-]+){0,3}? (?:companies|employers|firms|organi[sz]ations|"
+                     r"businesses|start-?ups|scale-?ups|banks|labs|recruiters|agencies|consultancies)\b|"
+                     r"\bwho (?:hires|employs|recruits|is hiring)\b", _Q)
+
+
+def asks_organisations(question: str) -> bool:
+    """The question asks for organisations by name ("which companies ...", "which AI startups ...")."""
+    return _ORGS_Q.search(question) is not None
 
 
 def answer_types(question: str) -> tuple[str, tuple[str, ...]]:
@@ -252,6 +264,15 @@ def levels_named(text: str) -> set[str]:
     return found
 
 
+# the adjective of a nation or country names the place ("Scottish tech firms", "German salaries")
+DEMONYMS = {"scottish": "Scotland", "welsh": "Wales", "northern irish": "Northern Ireland", "irish": "Ireland",
+             "american": "United States", "german": "Germany", "french": "France", "dutch": "Netherlands",
+             "spanish": "Spain", "italian": "Italy", "indian": "India", "canadian": "Canada",
+             "australian": "Australia", "polish": "Poland", "swiss": "Switzerland", "swedish": "Sweden"}
+_DEMONYM = re.compile(r"\b(?:northern[ -]irish|" + "|".join(k for k in DEMONYMS if " " not in k) + r")\b(?!\s+(?:language|"
+                      r"speakers?|speaking|translat\w*|cit(?:y|ies)|towns?))", re.I)  # "which Scottish city": the answer
+
+
 def places_in(question: str, ner_places: list[str], known_city_labels: set[str]) -> list[Place]:
     """Places the question names: after a preposition, tagged GPE/LOC by NER, or a known city."""
     table = get_places()
@@ -271,6 +292,8 @@ def places_in(question: str, ner_places: list[str], known_city_labels: set[str])
         # ... or anywhere ("ml eng pay newcastle"), when the word is no common English word
         loose = [w for w in re.findall(r"[a-z][a-z'-]{3,}", question) if w not in _common_lower()
                  and w not in named_sources]
+    for m in _DEMONYM.finditer(question):  # "Scottish tech firms": Scotland
+        cands.append(DEMONYMS[m.group(0).lower().replace("-", " ")])
     for c in cands:
         c = c.strip(" .,'’")
         p = table.lookup(c) or (table.near(c) if c[:1].isupper() and " " not in c else None)

@@ -14,7 +14,7 @@ from functools import lru_cache
 from careerkg.errors import InvalidInput
 from careerkg.model import Answer, EntityRef
 from careerkg.settings import Settings
-from careerkg.graph.places import get_places
+from careerkg.graph.places import fold, get_places
 from careerkg.qa.citations import CitationSet
 from careerkg.qa.compose import Composer, Draft, Statement, antecedent_start, continue_enumeration
 from careerkg.graph.claims import GraphLookups
@@ -113,7 +113,14 @@ class QAService:
         for doc_id, v in docs.items():
             for w in word_keys(v.text):
                 words.setdefault(w, set()).add(doc_id)
-        self._per_generation = (corpus.generation, speller, docs, words)
+        orgs: dict[str, tuple[str, ...]] = {}
+        for iri, names in corpus.labels.items():
+            if "/id/org/" in iri:
+                for n in names:
+                    key = re.findall(r"\w+", fold(n))
+                    if key:
+                        orgs[key[0]] = orgs.get(key[0], ()) + (fold(n),)
+        self._per_generation = (corpus.generation, speller, docs, words, orgs)
         return speller, docs
 
     def ask(self, question: str, *, top_k: int | None = None, mode: str | None = None, as_of=None) -> Answer:
@@ -155,7 +162,8 @@ class QAService:
     # ------------------------------------------------------------------ the answer
     def _answer(self, u, qvec, k: int, timings: dict[str, float], docs: dict[str, DocView]) -> Answer:
         t = time.perf_counter()
-        scope = Scope(u.request, docs, self._aliases(u), self.policy, self._per_generation[3])
+        scope = Scope(u.request, docs, self._aliases(u), self.policy, self._per_generation[3],
+                      org_names=self._per_generation[4])
         if scope.unmet:  # a constraint no guide (of the named source) mentions at all
             timings["graph"] = (time.perf_counter() - t) * 1000
             return self._abstain(u, scope.unmet, qvec, k, docs, timings)
@@ -286,7 +294,8 @@ class QAService:
             saved = req.constraints
             req.constraints = kept
             try:
-                scope = Scope(req, docs, self._aliases(u), self.policy, self._per_generation[3])
+                scope = Scope(req, docs, self._aliases(u), self.policy, self._per_generation[3],
+                              org_names=self._per_generation[4])
                 if not scope.unmet:
                     nearest, _ = self._compose(u, qvec, k, scope, {})
             finally:

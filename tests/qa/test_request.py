@@ -440,3 +440,32 @@ def test_a_skill_most_guides_name_is_their_common_ground_not_a_constraint():
     assert sc.common == {id(ml)} and sc.satisfies("g0", 0, 10) == []
     sc = Scope(Request("q", "q", "explanation", [rust]), docs, {}, words=words)
     assert not sc.common and sc.allowed == {"r"}
+
+
+def test_a_question_for_organisations_needs_evidence_naming_one_and_demonyms_are_places():
+    """"Which companies hire in Cardiff?" is not answered by a sentence naming none ("The city's main jobs
+    include data scientists"); "Scottish tech firms" asks about Scotland."""
+    from careerkg.qa.request import asks_organisations
+
+    assert asks_organisations("Which companies are hiring data scientists in Leeds?")
+    assert asks_organisations("which ai startups in york raised money?") and not asks_organisations(
+        "Which skills do data scientists need?")
+    docs = {"a": _doc("a", "The city's main jobs include data scientists. Firms such as Zentrix Labs hire here.")}
+    req = Request("Which companies hire data scientists?", "Which companies hire data scientists?", "list", [])
+    sc = Scope(req, docs, {}, org_names={"zentrix": ("zentrix labs",)})
+    text = docs["a"].text
+    first = text.index(".") + 1
+    assert [c.value for c in sc.satisfies("a", 0, first)] == ["named organisations"]
+    assert sc.satisfies("a", first + 1, len(text)) == []
+    assert [p.name for p in places_in("what % of scottish tech firms offer hybrid working", [], set())] == ["Scotland"]
+
+
+def test_a_price_paid_for_a_company_is_no_pay_and_a_pay_gap_is_a_difference():
+    from careerkg.qa.figures import asks_pay, money_kind_missing
+
+    q = "How much did Zentrix reportedly pay for Orvane?"
+    assert not asks_pay(q) and asks_pay("How much do they pay for a senior ML engineer?")
+    bought, paid = "Orvane, bought for a reported £40 million, moves soon.", "Orvane pays engineers £60,000."
+    assert money_kind_missing(q, bought, bought, "") is None and money_kind_missing(q, paid, paid, "") is not None
+    assert asks_pay("What's the median pay for London jobs that need machine learning?")
+    assert answer_type("whats the median hourly gender pay gap at big tech firms?") == "change"
