@@ -318,7 +318,10 @@ class Scope:
     def _source_matches(self, name: str, v: DocView) -> bool:
         """A named source matches a guide whose title, publisher, site or id holds its distinctive words
         (fuzzy, case- and space-insensitive), or whose text cites it by that name."""
-        words = [w for w in re.findall(r"\w+", fold(name)) if w not in _GENERIC]
+        # a year or a quarter names the edition, not the source ("Hired's 2022 report", "Experis' Q2 2015
+        # report"); "'s" is no word of it
+        words = [w for w in re.findall(r"\w+", fold(re.sub(r"['’]s\b", "", name)))
+                 if w not in _GENERIC and not YEAR.fullmatch(w) and not re.fullmatch(r"[qh][1-4]", w)]
         if not words:
             return False
         head = "\n".join([v.title, v.publisher, v.doc_id.replace("-", " "), v.source_url, v.text[:400]])

@@ -85,7 +85,7 @@ _LIST_Q = re.compile(r"\b(which|what|name|list)\b(?: \w+){0,3}? (companies|emplo
                      r"platforms|certifications|certificates|qualifications|courses|degrees|sectors|industries|"
                      r"roles|jobs|titles|techniques|topics|projects|requirements|steps|options|routes|schemes|"
                      r"benefits|ways)\b|\bwho (hires|employs|recruits|is hiring)\b|\bname (some|a few)\b", _Q)
-_YESNO_Q = re.compile(r"^\s*(is|are|do|does|did|can|could|should|will|would|has|have|must|am)\b", _Q)
+_YESNO_Q = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|must|am)\b", _Q)
 
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-9]\d)\b")
 _SOURCE = re.compile(

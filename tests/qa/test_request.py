@@ -469,3 +469,12 @@ def test_a_price_paid_for_a_company_is_no_pay_and_a_pay_gap_is_a_difference():
     assert money_kind_missing(q, bought, bought, "") is None and money_kind_missing(q, paid, paid, "") is not None
     assert asks_pay("What's the median pay for London jobs that need machine learning?")
     assert answer_type("whats the median hourly gender pay gap at big tech firms?") == "change"
+
+
+def test_a_year_or_quarter_in_a_source_name_is_its_edition_and_was_questions_are_yes_no():
+    docs = {"a": _doc("fennick-tech-cities-2015", "Fennick's Tech Cities report for 2015 Q2 ranks Leeds third."),
+            "b": _doc("other-guide-2015", "In 2015 Q2 adverts fell.")}
+    for name in ("Fennick's 2015", "Fennick' Q2 2015"):
+        sc = Scope(Request("q", "q", "place", [Constraint("source", name)]), docs, {})
+        assert sc.allowed == {"a"} and not sc.unmet, name
+    assert answer_type("Was London the best-paid city in the 2022 report?") == "yesno"
