@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz
 
-from careerkg.graph.places import fold, get_places
-from careerkg.text import ANAPHOR, is_heading_line, previous_sentence
+from careerkg.graph.places import fold
+from careerkg.text import ANAPHOR, previous_sentence
 from careerkg.qa.figures import FIGURE_TYPES, asks_pay, figure_sentences, money_kind_missing, names_place, only_rates
-from careerkg.qa.request import (AMOUNT, BASIS_TEXT, DEMONYMS, LIST, UNIT_TEXT, YEAR, Constraint, Request,
-                                 asks_organisations, levels_named)
+from careerkg.qa.guides import DocView, contains, names_organisation
+from careerkg.qa.request import (AMOUNT, BASIS_TEXT, LIST, UNIT_TEXT, YEAR, Constraint, Request, asks_organisations,
+                                 levels_named)
 
 
 @dataclass(frozen=True)
@@ -89,121 +89,6 @@ _GENERIC = frozenset("""the a an of and for in on uk guide article table report 
 post data figures salary salaries pay analysis tracker research study""".split())
 
 
-def contains(haystack: str, needle: str, *, folded: bool = False) -> bool:
-    """Whole-word, case- and accent-insensitive containment (plural 's' tolerated).
-
-    ``folded=True`` says the haystack is already :func:`fold`-ed (a guide's cached text)."""
-    return _needle(fold(needle)).search(haystack if folded else fold(haystack)) is not None
-
-
-@lru_cache(maxsize=4096)
-def _needle(folded: str) -> re.Pattern:
-    n = re.escape(folded).replace(r"\ ", r"[\s-]+")
-    return re.compile(rf"(?<![\w]){n}(s|es)?(?![\w])")
-
-
-def word_keys(text: str) -> set[str]:
-    """The folded words of a text, each also without a plural 's'/'es' (for the guides' word index)."""
-    out = set()
-    for w in re.findall(r"\w+", fold(text)):
-        out.add(w)
-        if w.endswith("es"):
-            out.add(w[:-2])
-        if w.endswith("s"):
-            out.add(w[:-1])
-    return out
-
-
-def heading_before(text: str, pos: int, reach: int = 3000) -> str:
-    """The nearest heading line above ``pos`` (a Markdown heading or a short unpunctuated line)."""
-    start = max(0, pos - reach)
-    lines = text[start:pos].split("\n")[:-1]
-    if text[pos:pos + 1] == "|":  # a table row: its table's header row is its context
-        header = ""
-        for line in reversed(lines):
-            if not line.startswith("|"):
-                break
-            header = line
-        if header:
-            return header + "\n" + _plain_heading(lines)
-    return _plain_heading(lines)
-
-
-def _plain_heading(lines: list[str]) -> str:
-    for line in reversed(lines):
-        s = line.strip()
-        if not s:
-            continue
-        if s.startswith("#"):
-            return s.lstrip("# ")
-        if is_heading_line(s) and s[:1].isupper():
-            return s
-    return ""
-
-
-_MID_NAME = re.compile(r"(?<=[\w,;’'(] )[A-Z][\w&.’'-]*")
-_CALENDAR = frozenset("""January February March April May June July August September October November December
-Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split())
-_REFERENCE_YEAR = re.compile(r"\b(?:since|before|after|until|till|from|by|to|than)\s+$", re.I)
-
-
-@dataclass
-class DocView:
-    """What the scope needs of one current guide."""
-
-    doc_id: str
-    title: str
-    text: str
-    publisher: str = ""
-    source_url: str = ""
-    main_role: str | None = None  # the role IRI the guide mentions most
-    _headings: dict[int, str] = field(default_factory=dict, repr=False)
-    _counts: dict[str, int] = field(default_factory=dict, repr=False)  # folded name -> times the text names it
-
-    def count(self, name: str) -> int:
-        """How often the text names ``name`` (whole words, plural tolerated), remembered per version."""
-        key = fold(name)
-        n = self._counts.get(key)
-        if n is None:
-            n = self._counts[key] = len(_needle(key).findall(self.folded))
-        return n
-
-    @cached_property
-    def year(self) -> str | None:
-        """The year the guide is about: the one its title names, else the one its text names most often, not
-        counting a year named as a point of reference ("since 2019"); None on a tie (a guide comparing 2021
-        with 2022 is about neither alone)."""
-        named = YEAR.findall(self.title)
-        if len(set(named)) == 1:
-            return named[0]
-        counts: dict[str, int] = {}
-        for m in YEAR.finditer(self.text):  # "since 2019", "up from 2021": a point of reference, not the period
-            if not _REFERENCE_YEAR.search(self.text, max(0, m.start() - 8), m.start()):
-                counts[m.group(0)] = counts.get(m.group(0), 0) + 1
-        ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-        if not ranked or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
-            return None
-        return ranked[0][0]
-
-    def names_as_name(self, name: str) -> bool:
-        """The text writes ``name`` capitalised inside a sentence ("the job site Indeed"), as a name and not
-        as the common word ("indeed", or "Indeed," opening a sentence)."""
-        rx = re.compile(rf"(?<=[\w,’'] )(?-i:{re.escape(name[:1].upper() + name[1:])})\b")
-        return name[:1].isalpha() and rx.search(self.text) is not None
-
-    @cached_property
-    def folded(self) -> str:
-        """The text :func:`fold`-ed once (offsets may shift; used only to test containment)."""
-        return fold(self.text)
-
-    def heading(self, start: int) -> str:
-        """:func:`heading_before` a span, remembered for this version of the guide."""
-        h = self._headings.get(start)
-        if h is None:
-            h = self._headings[start] = heading_before(self.text, start)
-        return h
-
-
 @dataclass
 class Scope:
     """A request's constraints held against the current guides.
@@ -268,30 +153,8 @@ class Scope:
     # -- constraints ----------------------------------------------------------------------
 
     def _names_org(self, text: str) -> bool:
-        """The text names an organisation the guides name (an employer, a lab, a startup ...)."""
-        folded = fold(text)
-        if any(contains(folded, n, folded=True)
-               for w in set(re.findall(r"\w+", folded)) for n in self.org_names.get(w, ())):
-            return True
-        # a name no list or discovery knows ("We've had Burberry, Channel 4 ..."): a capitalised word inside a
-        # sentence that is no place, no month and no short acronym
-        places = get_places()
-        skip_to = 0
-        for m in _MID_NAME.finditer(text):
-            word = m.group(0).rstrip(".")
-            if m.start() < skip_to or (word.isupper() and len(word) <= 3) or word in _CALENDAR or \
-                    word.lower() in DEMONYMS:
-                continue
-            after = text[m.end():m.end() + 40].split()
-            k = next((k for k in range(2, -1, -1)
-                      if places.lookup(" ".join([word, *after[:k]]).strip(" ,.;:()")) is not None), None)
-            if k is not None:  # a place ("Cardiff", "United Kingdom"): its words are no name
-                skip_to = m.end() + len(" ".join(after[:k])) + 1
-                continue
-            if re.match(r"\s+in\s+[A-Z]", text[m.end():]) or re.search(r"\bin\s+$", text[:m.start()]):
-                continue  # "Bude in Cornwall", "in Leeds": a place no gazetteer lists
-            return True
-        return False
+        """The text names an organisation (:func:`names_organisation`)."""
+        return names_organisation(text, self.org_names or {})
 
     def _common_skills(self) -> set[int]:
         """Skills the question names that most guides name too ("machine learning" in a corpus about machine

@@ -19,7 +19,8 @@ from careerkg.qa.citations import CitationSet
 from careerkg.qa.compose import Composer, Draft, Statement, antecedent_start, continue_enumeration
 from careerkg.graph.claims import GraphLookups
 from careerkg.qa.figures import fits_any, fits_type
-from careerkg.qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, DocView, Scope, word_keys
+from careerkg.qa.guides import DocView, word_keys
+from careerkg.qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, Scope
 from careerkg.qa.request import PERSON, TYPED, Constraint, names_person
 from careerkg.ingest.units import UnitMatrix
 from careerkg.qa.retrieve import Passage, Retriever

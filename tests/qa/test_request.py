@@ -8,7 +8,8 @@ import pytest
 
 from careerkg.graph.places import get_places
 from careerkg.qa.figures import fits_type
-from careerkg.qa.policy import DocView, Scope, contains, heading_before
+from careerkg.qa.guides import DocView, contains, heading_before
+from careerkg.qa.policy import Scope
 from careerkg.qa.request import Constraint, Request, answer_type, places_in, source_phrases, unknown_roles
 from careerkg.qa.spelling import Speller
 
