@@ -139,15 +139,20 @@ def card_spans(text: str) -> list[tuple[int, int]]:
 _STATES_FIGURE = re.compile(r"[£$€%]|\w:\s*[~≈]?\d|\d[\d,.]*\s*(?:k\b|years?|months?|weeks?|days?|hours?|minutes?|mins?)")
 
 
+_CLAUSE = re.compile(r",\s+(?:there\s+(?:are|is|were|was)|(?:it|this|they|we|[a-z]+)\s+(?:is|are|was|were|has|have|had))\b")
+
+
 def is_heading_line(line: str) -> bool:
     """A short unpunctuated line, or a short question, naming a section ("Scotland", "Entry Level"), not a list item
     (bulleted, or a bare one starting in lower case: "using Python for data mining"), a table row or a
-    line stating a figure ("Salary: £28,500", "Data Analyst avg: £34,000")."""
+    line stating a figure ("Salary: £28,500", "Data Analyst avg: £34,000"), or a sentence cut before its full
+    stop, a clause with a verb after a comma and a figure ("As at May 2019, there are 270 ...")."""
     s = line.strip()
     if s.endswith("?") and len(s.split()) <= 12 and s[:1].isupper():
         s = s[:-1]  # a section asked as a question ("What Skills Do ML Engineers Need in 2026?")
     return 0 < len(s) < 80 and not s[0].islower() and not re.search(r"[.!?:;,)]$", s) \
-        and not s.startswith(("|", "-", "•", "*")) and not re.match(r"\d+[.)]\s", s) and not _STATES_FIGURE.search(s)
+        and not s.startswith(("|", "-", "•", "*")) and not re.match(r"\d+[.)]\s", s) and not _STATES_FIGURE.search(s) \
+        and not (_CLAUSE.search(s) and re.search(r"\d", s))  # "As at May 2019, there are 270 ...": a clause
 
 
 # a sentence that opens by pointing back ("The latter ...", "This role ...", "They ...") is about what

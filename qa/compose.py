@@ -26,6 +26,12 @@ SENIORITY_WORDS = {"Junior": "junior", "Mid": "mid-level", "Senior": "senior", "
 UK, OUTSIDE = str(CKG.UK), str(CKG.UKOutsideLondon)
 
 
+# a superlative or a ranking a question asks about
+_RANKING = re.compile(r"\b(?:most|least)\s+[a-z][\w-]+|\b(?:first|second|third|fourth|fifth)[- ](?:highest|largest|biggest|"
+                      r"best|most|lowest)\b|\b(?:highest|lowest|largest|biggest|smallest|best|worst|fastest|"
+                      r"slowest|cheapest|best-paid|highest-paid|top-paying)\b", re.I)
+
+
 @dataclass
 class Statement:
     text: str
@@ -276,6 +282,14 @@ class Composer:
         # however few of the question's words it shares
         relation = person_relation(u.request.text) if u.request.answer_type == PERSON else None
 
+        # a superlative or ranking the question asks about ("the most affordable", "third-highest", "best-paid")
+        # is what the answering sentence must say: a sentence that says it ranks above one that only shares words
+        ranks = [r.lower() for r in _RANKING.findall(u.request.text)]
+
+        def ranked(text: str) -> float:
+            low = text.lower()
+            return self.policy.ranking_bonus if ranks and any(r in low for r in ranks) else 0.0
+
         def cover(text: str, context: str = "") -> float:
             st = token_set(text)
             ct = token_set(context) - st if context else frozenset()
@@ -319,7 +333,7 @@ class Composer:
                 ent = sum(1 for n in names if n and n in s.lower())
                 if relation is not None and states_relation(relation, s):
                     ent += 4
-                scored.append((covs[i] + w_sem * sims[i] + prior + 0.05 * ent, covs[i], sims[i], p, a, b))
+                scored.append((covs[i] + w_sem * sims[i] + prior + 0.05 * ent + ranked(s), covs[i], sims[i], p, a, b))
                 if i + 1 < len(spans) and _same_paragraph(p, b, spans[i + 1][0]) \
                         and not texts[i + 1].endswith("?") and not is_heading_line(texts[i + 1]):
                     pair = cover(s + " " + texts[i + 1]) * 0.9

@@ -43,6 +43,8 @@ class AnswerPolicy:
         similarity_floor: a unit cosine below this adds no support.
         similarity_support: a unit cosine at which a span is supported on its own (``support_min``).
         unit_candidates: spans found by their own vectors (besides the retrieved passages' sentences).
+        ranking_bonus: added to the rank of a sentence that says the superlative or ranking the question
+            asks about ("the most affordable", "third-highest").
         source_word_weight: weight of the words naming a source in a sentence's lexical coverage (they
             chose the guides already; a sentence about the report itself is no answer).
         common_skill_share: a skill the question names that at least this share of the guides name (a third) is
@@ -62,6 +64,7 @@ class AnswerPolicy:
     coverage_weight: float = 0.6
     text_statements: int = 3
     graph_statements: int = 2
+    ranking_bonus: float = 0.15
     source_word_weight: float = 0.33
     common_skill_share: float = 0.33
     source_match: float = 85.0

@@ -35,6 +35,9 @@ def test_headings_are_short_unpunctuated_lines_that_state_no_figure():
     assert not is_heading_line("Data engineers earn more.")
     assert not is_heading_line("| Level | Pay |")
     assert not is_heading_line("using programming languages like Python for data mining")
+    # a sentence cut before its full stop is no heading; a standfirst naming a level is one
+    assert not is_heading_line("As at May 2019, there are 270 Government Statistical Group sta")
+    assert is_heading_line("Hear from Sam Reed, a Level 6 Data Science apprentice working in Ofwat…")
 
 
 def test_chunker_layout_and_composer_cut_text_the_same_way():

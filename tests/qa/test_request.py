@@ -479,3 +479,7 @@ def test_a_year_or_quarter_in_a_source_name_is_its_edition_and_was_questions_are
         sc = Scope(Request("q", "q", "place", [Constraint("source", name)]), docs, {})
         assert sc.allowed == {"a"} and not sc.unmet, name
     assert answer_type("Was London the best-paid city in the 2022 report?") == "yesno"
+
+
+def test_durations_written_with_a_non_breaking_hyphen_are_durations():
+    assert fits_type("duration", "Join our two\u2011year scheme across three eight\u2011month placements.")
