@@ -58,7 +58,7 @@ def test_real_guides_answered_and_unanswerable_abstained(world):
 #     constraints, levels and roles written after a figure);
 #   E 46/63, 9 false abstentions -> 55/63 (money of the kind asked, a sentence pointing back read with its
 #     antecedent, a guide about one place, posts such as "Head of ML" as roles);
-#   F 36/64, 8 false abstentions, unanswerable 9/15 -> 43/64, 4 false, 10/15 (job titles no list knows,
+#   F 36/64, 8 false abstentions, unanswerable 9/15 -> 46/64, 3 false, 10/15 (job titles no list knows,
 #     a guide's year, sources cited as names inside a sentence);
 #   G 40/65, 9 false abstentions, unanswerable 8/14 -> 45/65, 6 false, 10/14 (a question for organisations
 #     needs evidence naming one, demonyms are places, a price is no pay, a pay gap is a difference).
@@ -67,7 +67,7 @@ HELD_OUT = {
     "questions_c.jsonl": (0.78, 0.8, 3, 40, 8),
     "questions_d.jsonl": (0.74, 0.75, 4, 40, 10),
     "questions_e.jsonl": (0.8, 0.85, 5, 40, 10),
-    "questions_f.jsonl": (0.62, 0.6, 5, 40, 12),
+    "questions_f.jsonl": (0.66, 0.6, 5, 40, 12),
     "questions_g.jsonl": (0.64, 0.65, 7, 40, 12),
 }
 
