@@ -88,6 +88,9 @@ move switch become transition take takes long career path get into well top best
 important essential key good great big biggest leading known work works working ask asks demand demanded
 """.split())
 
+# the words that say a source is a document ("the X report"), and determiners: no part of the source's name
+_DOC_NOUNS = frozenset("""the a an guide guides article table report survey site website page list blog post figures
+analysis tracker research study""".split())
 _GENERIC = frozenset("""the a an of and for in on uk guide article table report survey site website page list blog
 post data figures salary salaries pay analysis tracker research study""".split())
 
@@ -186,13 +189,17 @@ class Scope:
         (fuzzy, case- and space-insensitive), or whose text cites it by that name."""
         # a year or a quarter names the edition, not the source ("Hired's 2022 report", "Experis' Q2 2015
         # report"); "'s" is no word of it
-        words = [w for w in re.findall(r"\w+", fold(re.sub(r"['’]s\b", "", name)))
-                 if w not in _GENERIC and not YEAR.fullmatch(w) and not re.fullmatch(r"[qh][1-4]", w)]
+        raw = [w for w in re.findall(r"\w+", fold(re.sub(r"['’]s\b", "", name)))
+               if w not in _DOC_NOUNS and not YEAR.fullmatch(w) and not re.fullmatch(r"[qh][1-4]", w)]
+        words = [w for w in raw if w not in _GENERIC]
         if not words:
             return False
         head = "\n".join([v.title, v.publisher, v.doc_id.replace("-", " "), v.source_url, v.text[:400]])
         tokens = set(re.findall(r"\w+", fold(head)))
-        compact = re.sub(r"\W+", "", fold(head))
+        compact = re.sub(r"\W+", "", re.sub(r"['’]s\b", "", fold(head)))
+        if len(raw) > 1 and len(words) < len(raw):
+            # a name made partly of common words ("Women in Data"): the whole name, not its one rare word
+            return "".join(raw) in compact
         found = sum(1 for w in words if w in tokens or (len(w) >= 4 and w in compact) or
                     (len(w) >= 5 and any(fuzz.ratio(w, t) >= self.policy.source_match for t in tokens)))
         if "".join(words) in compact and len("".join(words)) >= 4:

@@ -110,6 +110,7 @@ GENERIC_ROLE_WORDS = frozenset("""a an the my your our their this that these tho
 mid mid-level lead principal staff graduate entry entry-level experienced new good top best average typical
 contract freelance uk london british""".split())
 _NOT_SOURCE = re.compile(r"^(a|an|my|your|their|scratch|home|today|now|here|there|\d+|what|which|how|when|where|who|"
+                         r"day|days|year|annum|hour|month|week|cent|head|person|capita|"
                          r"about|that|on|to|for|in|it|this|so|yes|no|"
                          r"data science|software engineering|academia|research|uni|university|school|\w+ing|"
                          r"another|other|one|two)\b", _Q)
@@ -227,7 +228,14 @@ def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
         name = re.split(r"\s+(?:what|whats|what's|how|hows|which|who|where|when|is|are|do|does|did|can|should)\b",
                         name, maxsplit=1, flags=_Q)[0].strip()
         name = re.sub(r"^(the|a)\s+", "", name, flags=_Q)
-        name = _GENERIC_TAIL.sub("", name).strip(" '’")
+        stripped = _GENERIC_TAIL.sub("", name).strip(" '’")
+        # "Women in Data": a tail word after a preposition is part of the name
+        if re.search(r"\s(?:in|of|for|and|&)$", stripped, _Q):
+            g = "a" if m.group("a") else "b"
+            tail = re.match(r"\s+([\w-]+)", question[m.end(g):])
+            name = (name.strip(" '’") + (" " + tail.group(1) if tail and not name.endswith(tail.group(1)) else ""))
+        else:
+            name = stripped
         if not name or _NOT_SOURCE.match(name) or len(name) > 60 or YEAR.fullmatch(name):
             continue
         if m.group("a") and not re.match(r"(?i)according|per|as per|said|says?", m.group(0).strip()) \

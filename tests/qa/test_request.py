@@ -483,3 +483,17 @@ def test_a_year_or_quarter_in_a_source_name_is_its_edition_and_was_questions_are
 
 def test_durations_written_with_a_non_breaking_hyphen_are_durations():
     assert fits_type("duration", "Join our two\u2011year scheme across three eight\u2011month placements.")
+
+
+def test_a_source_named_partly_in_common_words_needs_its_whole_name():
+    """"according to Women in Data": a guide whose opening says "women in the sector" is not that source; the
+    guide that cites the network by its name is."""
+    from careerkg.qa.request import source_spans
+
+    q = "What share of AI jobs did women hold in 2019, according to Women in Data?"
+    assert [n for n, _ in source_spans(q)] == ["Women in Data"]
+    docs = {"a": _doc("a", "Women in the sector earn less per hour than men.", "Gender pay gap"),
+            "b": _doc("b", "The Women in Data network says the share of women fell to 20% in 2019.", "Data jobs")}
+    sc = Scope(Request(q, q, "percent", [Constraint("source", "Women in Data")]), docs, {})
+    assert sc.allowed == {"b"} and not sc.unmet
+    assert source_spans("how much do ML contractors charge per day in the UK?") == []
