@@ -24,7 +24,8 @@ CAREER_CHANGER = mint("role", "Career Changer")
 
 _CITY_LEAD = re.compile(r"[^—:;.\n]{0,40}?\s*(?:—|–|:)\s")
 _LOC_CUE = re.compile(r"\b(?:based|headquartered|located|offices?|teams?|hub|presence|site|campus|"
-                      r"operations)\b(?:\s+\S+){0,3}?\s+in\s+$", re.I)
+                      r"operations|cent(?:er|re)s?|labs?|facilit(?:y|ies)|building)\b(?:\s+\S+){0,3}?\s+in\s+$|"
+                      r"\b(?:operations|offices?|headquarters|HQ)\s+to\s+$", re.I)
 _ORG_CITY_GAP = re.compile(r"^(?:[ \t]+|[ \t]*\([ \t]*|[ \t]+in[ \t]+|,[ \t]*(?:(?:which is|is|are)[ \t]+)?"
                            r"(?:based|headquartered)[ \t]+in[ \t]+|[,:][ \t]*an?[ \t]+)$", re.I)
 _ORG_NOUN = re.compile(r"(?:-(?:based|born|created|founded|headquartered))?[ \t]+(?:[\w-]+[ \t]+){0,2}?"

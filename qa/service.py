@@ -34,6 +34,9 @@ _TEMPLATE_STEMS = frozenset(t for w in TEMPLATE_WORDS for t in tokens(w))
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
+
+_WHY = re.compile(r"\s*(?:why|how come)\b", re.I)
+
 class QAService:
     """Answers questions over the current documents, with exact citations.
 
@@ -181,8 +184,9 @@ class QAService:
         draft = Draft()
         if u.intent == "salary" and req.answer_type == "amount":
             self.composer.salary(u, cites, draft, scope)
-        elif (u.intent in ("location", "employers", "skills") and req.answer_type in ("list", "place", "explanation")) \
-                or (u.intent == "transition" and req.answer_type == "duration"):
+        elif (u.intent in ("location", "employers", "skills") and req.answer_type in ("list", "place", "explanation")
+              and not _WHY.match(req.text)) or (u.intent == "transition" and req.answer_type == "duration"):
+            # a "why ..." question asks for a reason: a list of facts about the things it names is no answer
             self.composer.relations(u, cites, draft, scope)
         if draft.graph_backed and (not any(fits_any(req.answer_types, st.text) for st in draft.statements)
                                    or (u.intent != "salary" and self._uncovered(u, cites))):

@@ -517,3 +517,12 @@ def test_employers_that_run_programmes_or_raise_money(extractor):
     ex = extractor.extract(make_doc("progs", text), chunk_text("progs", text))
     orgs = {m.entity.label for m in ex.mentions if m.entity.kind == "org"}
     assert {"Zentrix", "Orvane Labs", "Pellow", "Quarrow Audit Office", "Tessaline Robotics Ltd"} <= orgs, orgs
+
+
+def test_an_employer_expanding_its_centre_in_a_city_is_located_there(extractor):
+    text = ("Zentrix Robotics Ltd is hiring engineers. Zentrix Robotics Ltd has announced plans to expand its "
+            "development center in Cambridge, England.\n")
+    ex = extractor.extract(make_doc("centre", text), chunk_text("centre", text))
+    located = {(c.subject.rsplit("/", 1)[-1], c.object.rsplit("/", 1)[-1]) for c in ex.claims
+               if c.kind == "located_in"}
+    assert ("zentrix-robotics-ltd", "cambridge") in located, located
