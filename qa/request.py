@@ -80,9 +80,11 @@ _PERSON_Q = re.compile(r"\bwho (founded|runs|leads|owns|heads|started|created|ma
                        r"\b(ceo|founders?|chief executive|managing director)\b", _Q)
 _PLACE_Q = re.compile(r"^\s*where\b|\bwhich (city|cities|town|towns|region|regions|country|countries|location|"
                       r"locations|hub|hubs|area|areas)\b|\bwhat (city|town|region|country|location)\b", _Q)
-_LIST_Q = re.compile(r"\b(which|what|name|list)\b(?: \w+){0,3}? (companies|employers|firms|organi[sz]ations|"
-                     r"businesses|startups|banks|skills|tools|frameworks|languages|libraries|technologies|"
-                     r"platforms|certifications|certificates|qualifications|courses|degrees|sectors|industries|"
+# nouns a question uses for organisations it wants named
+_ORG_NOUNS_Q = (r"companies|employers|firms|organi[sz]ations|businesses|start-?ups|scale-?ups|banks|labs|recruiters|"
+                r"agencies|consultancies")
+_LIST_Q = re.compile(r"\b(which|what|name|list)\b(?: \w+){0,3}? (" + _ORG_NOUNS_Q + r"|skills|tools|frameworks|"
+                     r"languages|libraries|technologies|platforms|certifications|certificates|qualifications|courses|degrees|sectors|industries|"
                      r"roles|jobs|titles|techniques|topics|projects|requirements|steps|options|routes|schemes|"
                      r"benefits|ways)\b|\bwho (hires|employs|recruits|is hiring)\b|\bname (some|a few)\b", _Q)
 _YESNO_Q = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|must|am)\b", _Q)
@@ -116,12 +118,17 @@ _NOT_SOURCE = re.compile(r"^(a|an|my|your|their|scratch|home|today|now|here|ther
                          r"another|other|one|two)\b", _Q)
 
 
+def asks_why(question: str) -> bool:
+    """The question asks for a reason ("why ...", "how come ...")."""
+    return re.match(r"\s*(?:why|how come)\b", question, _Q) is not None
+
+
 def answer_type(question: str) -> str:
     """The kind of answer a question wants (one of :data:`ANSWER_TYPES`)."""
     q = question.strip()
     if _YESNO_Q.search(q):
         return YESNO
-    if re.match(r"\s*(why|how come)\b", q, _Q) or re.search(r"\bdifference between\b|\bhow does .+ compare\b", q, _Q):
+    if asks_why(q) or re.search(r"\bdifference between\b|\bhow does .+ compare\b", q, _Q):
         return EXPLANATION
     if _PERSON_Q.search(q):
         return PERSON
@@ -156,8 +163,7 @@ def answer_type(question: str) -> str:
 _PART = re.compile(r",?\s+and\s+(?=(?:how|what|when|which|who|where|why|in (?:how many|what|which))\b)", _Q)
 
 
-_ORGS_Q = re.compile(r"\b(?:which|what|name|list)\b(?: [\w-]+){0,3}? (?:companies|employers|firms|organi[sz]ations|"
-                     r"businesses|start-?ups|scale-?ups|banks|labs|recruiters|agencies|consultancies)\b|"
+_ORGS_Q = re.compile(r"\b(?:which|what|name|list)\b(?: [\w-]+){0,3}? (?:" + _ORG_NOUNS_Q + r")\b|"
                      r"\bwho (?:hires|employs|recruits|is hiring)\b", _Q)
 
 

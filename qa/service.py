@@ -21,7 +21,7 @@ from careerkg.graph.claims import GraphLookups
 from careerkg.qa.figures import fits_any, fits_type
 from careerkg.qa.guides import DocView, word_keys
 from careerkg.qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, Scope
-from careerkg.qa.request import PERSON, TYPED, Constraint, names_person
+from careerkg.qa.request import PERSON, TYPED, Constraint, asks_why, names_person
 from careerkg.ingest.units import UnitMatrix
 from careerkg.qa.retrieve import Passage, Retriever
 from careerkg.qa.spelling import Speller, english_counts
@@ -33,9 +33,6 @@ MAX_QUESTION = 1000
 _TEMPLATE_STEMS = frozenset(t for w in TEMPLATE_WORDS for t in tokens(w))
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
-
-
-_WHY = re.compile(r"\s*(?:why|how come)\b", re.I)
 
 class QAService:
     """Answers questions over the current documents, with exact citations.
@@ -166,8 +163,7 @@ class QAService:
     # ------------------------------------------------------------------ the answer
     def _answer(self, u, qvec, k: int, timings: dict[str, float], docs: dict[str, DocView]) -> Answer:
         t = time.perf_counter()
-        scope = Scope(u.request, docs, self._aliases(u), self.policy, self._per_generation[3],
-                      org_names=self._per_generation[4])
+        scope = self._scope(u.request, u, docs)
         if scope.unmet:  # a constraint no guide (of the named source) mentions at all
             timings["graph"] = (time.perf_counter() - t) * 1000
             return self._abstain(u, scope.unmet, qvec, k, docs, timings)
@@ -175,6 +171,11 @@ class QAService:
         if answer is None:
             return self._abstain(u, unmet, qvec, k, docs, timings)
         return answer
+
+    def _scope(self, req, u, docs: dict[str, DocView]) -> Scope:
+        """The request held against the current guides, with this generation's word and organisation indexes."""
+        _, _, _, words, orgs = self._per_generation
+        return Scope(req, docs, self._aliases(u), self.policy, words, org_names=orgs)
 
     def _compose(self, u, qvec, k: int, scope: Scope, timings: dict[str, float]):
         """The answer from evidence meeting every constraint, or ``(None, unmet)``."""
@@ -185,7 +186,7 @@ class QAService:
         if u.intent == "salary" and req.answer_type == "amount":
             self.composer.salary(u, cites, draft, scope)
         elif (u.intent in ("location", "employers", "skills") and req.answer_type in ("list", "place", "explanation")
-              and not _WHY.match(req.text)) or (u.intent == "transition" and req.answer_type == "duration"):
+              and not asks_why(req.text)) or (u.intent == "transition" and req.answer_type == "duration"):
             # a "why ..." question asks for a reason: a list of facts about the things it names is no answer
             self.composer.relations(u, cites, draft, scope)
         if draft.graph_backed and (not any(fits_any(req.answer_types, st.text) for st in draft.statements)
@@ -299,8 +300,7 @@ class QAService:
             saved = req.constraints
             req.constraints = kept
             try:
-                scope = Scope(req, docs, self._aliases(u), self.policy, self._per_generation[3],
-                              org_names=self._per_generation[4])
+                scope = self._scope(req, u, docs)
                 if not scope.unmet:
                     nearest, _ = self._compose(u, qvec, k, scope, {})
             finally:
