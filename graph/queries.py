@@ -67,9 +67,32 @@ SELECT ?claim ?type ?doc ?title ?chunk ?start ?end ?quote ?extractor WHERE {
 } ORDER BY ?doc ?start ?claim
 """
 
-#: Conflicts: the same role, level (or none) and location, per the same unit, with different
-#: ranges in different documents.
+#: Every conflict with both sources: two guides' salary claims about the same role, level (or none), place,
+#: period and pay basis with different figures (the rule: :mod:`careerkg.graph.conflicts`). Reads the
+#: ``ckg:Conflict`` nodes written at ingest (each pair once), counting a node while both claims are in
+#: current graphs with the same currency; ``docA`` is the guide whose graph IRI sorts first. Linear in the
+#: conflicts where the pairwise join below is quadratic in the claims (BENCHMARKS.md, "Materialised conflicts").
 CONFLICTS = PREFIXES + """
+SELECT ?role ?level ?location ?unit ?docA ?minA ?maxA ?docB ?minB ?maxB WHERE {
+  ?k a ckg:Conflict ; ckg:role ?r ; ckg:location ?loc ; schema:unitText ?unit ; ckg:between ?a, ?b .
+  GRAPH ?gA { ?a a ckg:SalaryClaim ; schema:currency ?cur }
+  GRAPH ?gB { ?b a ckg:SalaryClaim ; schema:currency ?cur }
+  FILTER(STR(?gA) < STR(?gB))
+  OPTIONAL { ?k ckg:seniority ?s }
+  OPTIONAL { ?a schema:minValue ?minA } OPTIONAL { ?a schema:maxValue ?maxA }
+  OPTIONAL { ?b schema:minValue ?minB } OPTIONAL { ?b schema:maxValue ?maxB }
+  ?r skos:prefLabel ?role .
+  ?loc skos:prefLabel ?location .
+  BIND(COALESCE(STRAFTER(STR(?s), "#"), "") AS ?level)
+  BIND(STRAFTER(STR(?gA), "/graph/") AS ?docA)
+  BIND(STRAFTER(STR(?gB), "/graph/") AS ?docB)
+} ORDER BY ?role ?level ?location ?docA ?docB
+"""
+
+#: The same rows computed pairwise (every salary claim joined with every other in its role, place and unit):
+#: the definition :data:`CONFLICTS` is tested against; quadratic (4.4 s at 100 guides, over 210 s at 1,000).
+#: It does not compare currency or period (no seed claim differs in those alone).
+CONFLICTS_PAIRWISE = PREFIXES + """
 SELECT ?role ?level ?location ?unit ?docA ?minA ?maxA ?docB ?minB ?maxB WHERE {
   GRAPH ?gA { ?a a ckg:SalaryClaim ; ckg:role ?r ; ckg:location ?loc ; schema:unitText ?unit .
               OPTIONAL { ?a ckg:seniority ?sa } OPTIONAL { ?a schema:minValue ?minA }

@@ -59,8 +59,8 @@ class SparqlHttpStore:
     def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None:
         self.update(replace_update(graph, quads))
 
-    def drop_graph(self, graph: str) -> None:
-        self.update(f"DROP SILENT GRAPH <{graph}>")
+    def drop_graph(self, graph: str, *, before: str = "") -> None:
+        self.update((f"{before} ;\n" if before else "") + f"DROP SILENT GRAPH <{graph}>")
 
     def graph_names(self) -> list[str]:
         rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")

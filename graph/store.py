@@ -121,13 +121,16 @@ class GraphStore(Protocol):
 
     ``replace_graph`` is atomic: readers see the old graph or the new one, never a
     mix; replacing a missing graph creates it, ``drop_graph`` of a missing graph is a
-    no-op. ``select`` runs over the union of all graphs; ``bindings`` are bound
-    as RDF terms by a ``VALUES`` block (:func:`inline_bindings`), never pasted text.
+    no-op; ``drop_graph(before=...)`` applies that SPARQL update first, in the same
+    transaction (removing a guide deletes the conflict nodes other graphs hold about its
+    claims with it: :func:`careerkg.graph.conflicts.release_update`). ``select`` runs over
+    the union of all graphs; ``bindings`` are bound as RDF terms by a ``VALUES`` block
+    (:func:`inline_bindings`), never pasted text.
     """
 
     def replace_graph(self, graph: str, quads: list[ox.Quad]) -> None: ...
 
-    def drop_graph(self, graph: str) -> None: ...
+    def drop_graph(self, graph: str, *, before: str = "") -> None: ...
 
     def graph_names(self) -> list[str]: ...
 
@@ -166,8 +169,8 @@ class OxigraphStore:
         except (OSError, SyntaxError) as exc:
             raise StoreError(f"graph update failed: {exc}") from exc
 
-    def drop_graph(self, graph: str) -> None:
-        self.store.update(f"DROP SILENT GRAPH <{graph}>")
+    def drop_graph(self, graph: str, *, before: str = "") -> None:
+        self.store.update((f"{before} ;\n" if before else "") + f"DROP SILENT GRAPH <{graph}>")
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self.store.named_graphs() if isinstance(g, ox.NamedNode))

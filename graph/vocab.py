@@ -35,6 +35,7 @@ class CKG(DefinedNamespace):
     Claim: URIRef
     SalaryClaim: URIRef
     StatisticClaim: URIRef
+    Conflict: URIRef
     Seniority: URIRef
     Region: URIRef
     Roles: URIRef
@@ -59,6 +60,8 @@ class CKG(DefinedNamespace):
     period: URIRef
     matchConfidence: URIRef
     matchMethod: URIRef
+    between: URIRef
+    conflictRule: URIRef
     # individuals
     Junior: URIRef
     Mid: URIRef
