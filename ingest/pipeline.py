@@ -24,6 +24,7 @@ from careerkg.concurrency import RWLock
 from careerkg.errors import CareerKGError, Duplicate, InvalidInput, NotFound
 from careerkg.model import Chunk, ClaimChanges, Document, Extraction, IngestResult
 from careerkg.settings import Settings
+from careerkg.graph.conflicts import conflict_quads, release_update, strip_conflicts
 from careerkg.graph.rdf import document_quads, entity_quads
 from careerkg.graph.store import GraphStore
 from careerkg.graph.vocab import GAZETTEER_GRAPH, ONTOLOGY_GRAPH, ONTOLOGY_PATH, graph_iri
@@ -346,6 +347,7 @@ class Pipeline(Recovery):
                         given=dict(given), generated_at=old.generated_at if old and old.sha256 == doc.sha256 else "")
         rec.generated_at = rec.generated_at or rec.ingested_at
         quads = document_quads(doc, version, chunks, extraction, self.known_iris)
+        quads += conflict_quads(self.graph, doc.doc_id, quads)  # under the write mutex: no other graph moves
         new_text = old is not None and old.sha256 != doc.sha256
         changes = kept = None
         # 1. write-ahead note, then the new version's files (beside the old ones)
@@ -360,7 +362,7 @@ class Pipeline(Recovery):
             # 2. new chunks beside the old (ids carry the hash); readers still filter to the old version
             self.index.add(chunks, embeddings, sha256=doc.sha256, title=doc.title)
             if new_text:  # the superseded version's graph into the versions store (an orphan until the switch)
-                old_quads = self.history.current_quads(doc.doc_id)
+                old_quads = strip_conflicts(self.history.current_quads(doc.doc_id))  # history: re-derivable
                 changes = self.history.changes(old, old_quads, version, quads)
                 kept = self.history.supersede(old, rec.ingested_at, old_quads)
             # 3. the switch: graph replaced atomically, then the manifest, under the write lock
@@ -404,15 +406,16 @@ class Pipeline(Recovery):
         with self._write_mutex:
             rec = self.manifest.docs.get(doc_id) or (self.record(doc_id) if history == "keep" or not
                                                      self.history.records(doc_id) else None)
-            kept = (self.history.supersede(rec, _now(), self.history.current_quads(doc_id), removed=True)
-                    if rec is not None and history == "keep" else None)
+            keep = rec is not None and history == "keep"
+            kept = (self.history.supersede(rec, _now(), strip_conflicts(self.history.current_quads(doc_id)),
+                                           removed=True) if keep else None)
             with self.lock.write():
                 self.manifest.docs.pop(doc_id, None)
                 self.manifest.pending.pop(doc_id, None)
                 dropped = self.history.commit(doc_id, kept) if history == "keep" else self.history.purge(doc_id)
                 self.manifest.generation += 1
                 self.manifest.save()
-                self.graph.drop_graph(graph_iri(doc_id))
+                self.graph.drop_graph(graph_iri(doc_id), before=release_update(doc_id))
             self.history.drop(doc_id, dropped)
             self.index.delete_doc(doc_id)
             self._remove_files(doc_id, keep=None)

@@ -10,11 +10,13 @@ import shutil
 from collections.abc import Callable
 
 from careerkg.model import Document, IngestResult
+from careerkg.graph.conflicts import conflict_quads, release_update, stale_documents, strip_conflicts
 from careerkg.graph.rdf import document_quads
-from careerkg.graph.vocab import GAZETTEER_GRAPH, GRAPH_BASE, ONTOLOGY_GRAPH, graph_iri
+from careerkg.graph.vocab import CKG, GAZETTEER_GRAPH, GRAPH_BASE, ONTOLOGY_GRAPH, graph_iri
 from careerkg.ingest.units import pack, unit_file, unit_spans
 
 log = logging.getLogger("careerkg.ingest")
+_BETWEEN = str(CKG.between)
 
 
 class Recovery:
@@ -47,7 +49,7 @@ class Recovery:
                     continue
                 doc_id = g[len(GRAPH_BASE):]
                 if doc_id not in m.docs:
-                    self.graph.drop_graph(g)
+                    self.graph.drop_graph(g, before=release_update(doc_id))
                     notes.append(f"{doc_id}: dropped orphan graph")
             for doc_id, rec in m.docs.items():
                 graph_ok = shas.get(graph_iri(doc_id)) == rec.sha256
@@ -69,9 +71,10 @@ class Recovery:
                                    title=rec.title)
                     notes.append(f"{doc_id}: re-indexed {len(chunks)} chunks")
                 if not graph_ok:
-                    self.graph.replace_graph(graph_iri(doc_id),
-                                             document_quads(doc, rec.version, chunks, extraction, self.known_iris))
+                    quads = document_quads(doc, rec.version, chunks, extraction, self.known_iris)
+                    self.graph.replace_graph(graph_iri(doc_id), quads + conflict_quads(self.graph, doc_id, quads))
                     notes.append(f"{doc_id}: rewrote graph")
+            notes += self._materialise_conflicts()
             for doc_id in list(m.pending):
                 rec = m.docs.get(doc_id)
                 self.history.drop_unnamed(doc_id)
@@ -84,6 +87,24 @@ class Recovery:
         for n in notes:
             log.warning("repair: %s", n)
         return notes
+
+    def _materialise_conflicts(self) -> list[str]:
+        """Compute the ``ckg:Conflict`` nodes of every current guide whose graph predates the conflict rule
+        (a store written before conflicts were materialised, or under an older rule: :mod:`careerkg.graph.conflicts`).
+
+        Guide by guide, each against every other current graph (a pair an earlier guide of the loop already
+        holds is skipped, so each pair is written once); the guide's graph is replaced in one update with its
+        own quads (old conflict nodes stripped) plus its conflicts.
+        """
+        stale = [d for d in stale_documents(self.graph) if d in self.manifest.docs]
+        found = 0
+        for doc_id in stale:
+            quads = strip_conflicts(self.history.current_quads(doc_id))
+            added = conflict_quads(self.graph, doc_id, quads)
+            found += sum(1 for q in added if q.predicate.value == _BETWEEN) // 2
+            self.graph.replace_graph(graph_iri(doc_id), quads + added)
+        return [f"computed the salary conflicts of {len(stale)} guide(s) written before they were materialised: "
+                f"{found} conflict(s)"] if stale else []
 
     def _write_file(self, rel: str, data: bytes) -> None:
         path = self.data_dir / rel
