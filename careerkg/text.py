@@ -166,3 +166,20 @@ def previous_sentence(text: str, start: int) -> str:
     cut = max(before.rfind("\n"), *(before.rfind(p, 0, len(before) - 1) for p in (". ", "! ", "? ")))
     return before[cut + 1:].strip()
 
+
+
+_SMALL_WORDS = frozenset("of for and the in on at to &".split())
+
+
+def acronyms(name: str) -> list[str]:
+    """What a name of three or more words is shortened to: its words' initials, a word in capitals kept whole
+    ("UK AI Safety Institute" -> "UKAISI", and without its first word "AISI"; "Office for National
+    Statistics" -> "ONS"). Empty for shorter names."""
+    words = [w for w in re.findall(r"[\w'’-]+", name) if w.lower() not in _SMALL_WORDS]
+    if len(words) < 3:
+        return []
+    parts = [w if w.isupper() else w[0].upper() for w in words]
+    out = ["".join(parts)]
+    if len(words) > 3 and words[0].isupper():
+        out.append("".join(parts[1:]))
+    return [a for a in out if len(a) >= 3]

@@ -348,6 +348,12 @@ class Discovery:
         for key, (kind, name, how) in list(found.items()):
             if kind == "org" and len(name.split()) == 1 and any(name.lower() in words for words in multi):
                 del found[key]
+        # a name the text uses as an organisation and GeoNames does not know is no place where NER read one
+        # ("an apprentice working in Ofsted" beside "an apprenticeship at Ofsted")
+        orgs = {name for kind, name, _ in found.values() if kind == "org"}
+        for key, (kind, name, how) in list(found.items()):
+            if kind == "city" and name in orgs and not self._is_place(name):
+                del found[key]
         mentions = []
         for (s, e), (kind, name, how) in found.items():
             mentions.append(Mention(self._register(kind, name), s, e, text[s:e], how))

@@ -349,3 +349,10 @@ def linked_iris(store) -> set[str]:
 
 if __name__ == "__main__":  # python -m careerkg.graph.esco: re-derive the labels file from the installed package
     print(f"{derive()} ESCO concepts written to {LABELS_PATH}")
+
+
+@lru_cache(maxsize=1)
+def occupation_heads() -> frozenset[str]:
+    """The last word of every ESCO occupation's preferred label ("statistician", "economist", "engineer"):
+    the nouns that name a job."""
+    return frozenset(c.pref.split()[-1].lower() for c in load_index().concepts if c.kind == "occupation" and c.pref)

@@ -177,7 +177,8 @@ class Composer:
         if scope is not None:
             rows = [r for r in rows if not scope.satisfies(
                 r.evidence.doc_id, r.evidence.start, r.evidence.end,
-                role_iri=r.subject if r.predicate == REQUIRES_SKILL else None)]
+                role_iri=r.subject if r.predicate == REQUIRES_SKILL else None,
+                location=r.object_label if r.predicate == LOCATED_IN else None)]  # the claim says where
         if not rows:
             return
         if u.intent == "skills":

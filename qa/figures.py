@@ -13,7 +13,7 @@ import re
 
 from careerkg.graph.places import get_places
 from careerkg.text import sentence_spans
-from careerkg.qa.request import AMOUNT, CHANGE, COUNT, DATE, DURATION, PERCENT
+from careerkg.qa.request import AMOUNT, CHANGE, COUNT, DATE, DURATION, PERCENT, PLACE
 
 _MONEY = re.compile(r"[£$€]\s?\d|\d\s?(k|K)\b|\b\d{2,3},\d{3}\b|\b\d+(\.\d+)?\s?(pounds|per hour|an hour|p/h)\b")
 # a share: "12%", "seven per cent", "one in five", "a third of"
@@ -37,6 +37,8 @@ FIGURE_TYPES = frozenset({AMOUNT, PERCENT, COUNT, DURATION, CHANGE})
 # every money figure of a text given per day or per hour ("£450–650/day; £500–750/day")
 _MONEY_FIG = re.compile(r"[£$€]\s?\d[\d,.]*\s?[kK]?(?:\s?(?:–|-|to)\s?[£$€]?\d[\d,.]*\s?[kK]?)?(?:\s?(?:/\s?(?:day|d|hr|hour)"
                         r"|per (?:day|hour)|an? (?:day|hour)|p/?[dh]\b))?", re.I)
+# a money figure in millions or billions ("£25m", "$2.4 billion", "£1.2bn")
+_MILLIONS = re.compile(r"\d\s?(?:m|bn|b|million|billion)\b", re.I)
 _RATE = re.compile(r"[£$€]\S*?(?:\s?(?:–|-|to)\s?\S+?)?\s?(?:/\s?(?:day|d|hr|hour)|per (?:day|hour)|an? (?:day|hour)|"
                    r"p/?[dh]\b)", re.I)
 _ONLY_RATES = re.compile(r"\s*")
@@ -96,7 +98,29 @@ def fits_type(answer_type: str, text: str) -> bool:
         return bool(_DURATION.search(text))
     if answer_type == DATE:
         return bool(_DATE.search(text))
+    if answer_type == PLACE:  # "where is X based": a sentence that names no place does not say
+        return names_any_place(text)
     return True
+
+
+# "based in Shoreditch", "offices at 6 Pancras Square": a place no gazetteer lists, told by how it is used
+_LOCATED = re.compile(r"(?i:\b(?:based|located|headquartered|head ?office|hq|offices?|campus|sites?|hub|moved?|moving|"
+                      r"relocat\w*|opened|opening)\b[^.\n]{0,40}?\b(?:in|at|to)\s+(?:the\s+)?)(?:\d+\s+)?[A-Z]"
+                      r"|\b[A-Z][\w'’]+[- ](?i:based)\b|^\s*(?i:where|location|based|office|site)\s*:", re.M)
+
+
+def states_location(text: str) -> bool:
+    """The text says where something is ("based in Shoreditch", "offices at 6 Pancras Square")."""
+    return _LOCATED.search(text) is not None
+
+
+def names_any_place(text: str) -> bool:
+    """The text names a place: :func:`names_place`, any place GeoNames knows however small, or a name used as a
+    place ("based in Shoreditch")."""
+    if names_place(text) or _LOCATED.search(text):
+        return True
+    table = get_places()
+    return any(table.lookup(w) is not None for w in re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?", text))
 
 
 def fits_any(answer_types: tuple[str, ...], text: str) -> bool:
@@ -134,6 +158,9 @@ def money_kind_missing(question: str, sentence: str, context: str, title: str) -
     A pay figure may take its kind from the guide's title ("Data analyst pay in ...") unless its own
     sentence speaks of another kind of money."""
     if asks_pay(question):
+        figures = [m.group(0) for m in _MONEY_SPAN.finditer(sentence)]
+        if figures and all(_MILLIONS.search(f) for f in figures):
+            return "pay"  # "£25m in additional annual salaries": a sum of many people's pay, not one's
         if _PAY_TEXT.search(context) or (not _NOT_PAY.search(sentence) and _PAY_TEXT.search(title)):
             return None
         return "pay"

@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from careerkg.graph.places import fold
-from careerkg.text import ANAPHOR, previous_sentence
-from careerkg.qa.figures import FIGURE_TYPES, asks_pay, figure_sentences, money_kind_missing, names_place, only_rates
+from careerkg.text import ANAPHOR, acronyms, previous_sentence, sentence_spans
+from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, fits_type, money_kind_missing,
+                                 names_any_place, names_place, only_rates, states_location)
 from careerkg.qa.guides import DocView, contains, names_organisation
-from careerkg.qa.request import (AMOUNT, BASIS_TEXT, LIST, UNIT_TEXT, YEAR, Constraint, Request, asks_organisations,
-                                 levels_named)
+from careerkg.qa.request import (AMOUNT, BASIS_TEXT, DATE, FOUNDING, LIST, PLACE, UNIT_TEXT, YEAR, Constraint, Request,
+                                 asks_organisations, levels_named, states_relation)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,12 @@ class AnswerPolicy:
 
 DEFAULT_POLICY = AnswerPolicy()
 
+# how much of a guide's opening is its title and lede (what the guide as a whole is about)
+_LEDE = 300
+
+# where one clause of a sentence ends (a list's items, an apposition)
+_CLAUSE = re.compile(r"[,;:()\u2014\u2013]|\band\b")
+
 # words a graph answer's template itself speaks to ("which companies hire", "what skills", "how much ... earn")
 TEMPLATE_WORDS = frozenset("""company companies employer employers firm firms organisation organisations organization
 organizations business businesses hire hires hiring recruit recruits employ employs based located location where
@@ -88,9 +95,11 @@ move switch become transition take takes long career path get into well top best
 important essential key good great big biggest leading known work works working ask asks demand demanded
 """.split())
 
-# the words that say a source is a document ("the X report"), and determiners: no part of the source's name
+# the words that say a source is a document ("the X report") or someone speaking for it ("X's CEO"), and
+# determiners: no part of the source's name
 _DOC_NOUNS = frozenset("""the a an guide guides article table report survey site website page list blog post figures
-analysis tracker research study""".split())
+analysis tracker research study ceo cto cfo founder cofounder co-founder chief executive spokesperson spokesman
+spokeswoman boss chair chairman president md""".split())
 _GENERIC = frozenset("""the a an of and for in on uk guide article table report survey site website page list blog
 post data figures salary salaries pay analysis tracker research study""".split())
 
@@ -179,7 +188,10 @@ class Scope:
         return out
 
     def _names(self, c: Constraint) -> tuple[str, ...]:
-        return self.aliases.get(c.iri, ()) + (c.value,) if c.iri else (c.value,)
+        names = self.aliases.get(c.iri, ()) + (c.value,) if c.iri else (c.value,)
+        if c.kind in ("employer", "name"):  # "the UK AI Safety Institute" is "AISI" in its guide
+            names += tuple(a for n in names for a in acronyms(n))
+        return names
 
     def _mentions(self, text: str, c: Constraint) -> bool:
         return any(contains(text, n) for n in self._names(c) if len(n) >= 2)
@@ -264,6 +276,38 @@ class Scope:
             return f"{v.heading(start)}\n{v.title}\n{previous_sentence(v.text, start)}"
         return f"{v.heading(start)}\n{v.title}"
 
+    @staticmethod
+    def _figure_context(v: DocView, start: int, text: str, figure_type: str) -> str:
+        """What the figures of ``text`` (quoted from ``start`` in ``v``) are about: its sentences that hold a figure
+        of the asked type (each with the sentence before it when it points back to it: "This is ..."), and its
+        labels and captions (a line that is no sentence: "Starter Salary", "Senior contractor/day"); a whole
+        sentence without such a figure says something of its own. All of ``text`` when no sentence holds one."""
+        parts, found = [], False
+        for a, b in sentence_spans(text):
+            piece = text[a:b]
+            if fits_type(figure_type, piece):
+                found = True
+                parts.append(piece)
+                if ANAPHOR.match(piece):
+                    parts.append(previous_sentence(v.text, start + a))
+            elif not re.search(r"[.!?][\"”’)]?\s*$", piece):
+                parts.append(piece)
+        return "\n".join(parts) if found else text
+
+    def _says_where(self, sentence: str, c: Constraint, before: str | None = None) -> bool:
+        """The sentence says where the organisation is: a place in the clause naming it or the clause after
+        ("DeepMind, a London-based lab"; not "... Anthropic's London office, Cohere, Synthesia and ElevenLabs"),
+        or, naming it not at all, a place with "based", "headquartered", "offices" ... (a guide about it)."""
+        cuts = [0, *(m.end() for m in _CLAUSE.finditer(sentence)), len(sentence)]
+        clauses = [sentence[a:b] for a, b in zip(cuts, cuts[1:])]
+        named = [i for i, cl in enumerate(clauses) if self._mentions(cl, c)]
+        if not named:
+            return states_location(sentence)
+        near = [" ".join(clauses[i:i + 2]) for i in named]
+        # "Companies like Darktrace, Featurespace, and Arm's ML team are based here": where "here" is, before
+        return any(names_any_place(t) for t in near) or \
+            (before is not None and any(re.search(r"\b(?:here|there)\b", t) for t in near) and names_any_place(before))
+
     def satisfies(self, doc_id: str, start: int, end: int, *, role_iri: str | None = None,
                   location: str | None = None, unit: str | None = None,
                   seniority: str | None = None) -> list[Constraint]:
@@ -288,9 +332,14 @@ class Scope:
             sentence = figure_sentences(figure_type, sentence)
             if not self.request.of("basis") and asks_pay(self.request.text) and only_rates(sentence):
                 return [Constraint("basis", "year")]  # "what salary range ...": day rates do not answer it
-        context = f"{sentence}\n{v.heading(start)}"
+        wide = f"{sentence}\n{v.heading(start)}"
         if ANAPHOR.match(sentence):  # "The latter pays 15-25% more": what it refers to is the sentence before
-            context += "\n" + previous_sentence(v.text, start)
+            wide += "\n" + previous_sentence(v.text, start)
+        # of sentences quoted together, those holding the figure say whom, where and when it is about ("... the
+        # same role in London and Manchester. ... data architects earning £90k": Manchester is not the £90k's
+        # place); who found or said it (an employer, a skill's table) may be the sentence before
+        context = f"{self._figure_context(v, start, sentence, figure_type)}\n{v.heading(start)}" \
+            if figure_type and role_iri is None else wide
         about = f"{v.title}\n{v.doc_id.replace('-', ' ')}"  # what the whole guide is about
         failed = []
         places = self.request.of("place")
@@ -338,18 +387,27 @@ class Scope:
                     continue
                 if c is not skills[0]:
                     continue
-                ok = any(self._mentions(context, k) for k in skills)
+                ok = any(self._mentions(wide, k) for k in skills)
                 if not ok:
                     failed.extend(skills)
                 continue
-            else:  # an employer: the evidence, its section or the guide as a whole is about it
-                ok = self._mentions(context + "\n" + about, c) or \
-                    re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id))
+            else:  # an employer: the evidence, its section or the guide as a whole (its title, id or lede) is
+                # about it ("Pay rise of 6.75% offered ... / ... the civil service's Fast Stream graduate scheme")
+                ok = self._mentions(wide + "\n" + about, c) or \
+                    re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id)) or \
+                    self._mentions(v.text[:_LEDE], c)
             if not ok:
                 failed.append(c)
         if self.request.answer_type == LIST and self.org_names is not None and asks_organisations(self.request.text) \
                 and not self._names_org(sentence):
             failed.append(Constraint("employer", "named organisations"))  # "which companies ...": names, not a count
+        if self.request.answer_type == PLACE and location is None and \
+                any(not self._says_where(sentence, c, f"{v.heading(start)}\n{previous_sentence(v.text, start)}")
+                    for c in self.request.of("employer")):
+            failed.append(Constraint("figure", "place"))  # "where is X based": a list naming X beside London is no
+        if self.request.answer_type == DATE and states_relation(FOUNDING, self.request.text) and \
+                not states_relation(FOUNDING, sentence):
+            failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in
         if figure_type == AMOUNT and role_iri is None:
             kind = money_kind_missing(self.request.text, sentence, context, v.title)
             if kind:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from careerkg.graph.places import Place, get_places
+from careerkg.text import acronyms
 
 # answer types
 AMOUNT, COUNT, PERCENT, DURATION, DATE, PERSON, PLACE = "amount", "count", "percent", "duration", "date", "person", "place"
@@ -76,9 +78,9 @@ _AMOUNT_Q = re.compile(r"£|\$|€|\bsalar|\bpay\b|\bpays\b|\bpaid\b|\bearn|\bco
                        r"|\braised?\b|\bturnover\b|\brevenue\b|\bspend\b|\bprice\b|\bworth\b|\bvalued?\b|\bbudget\b"
                        r"|\bstipends?\b|\ballowances?\b|\bbursar(y|ies)\b|\bgrants?\b", _Q)
 _PERSON_Q = re.compile(r"\bwho (founded|runs|leads|owns|heads|started|created|manages|co-founded|wrote|authored|said|"
-                       r"chairs|(is|was) the (ceo|founder|head|director|chief|author|writer|editor|chair\w*|president))\b|"
+                       r"chairs|(is|was) the (?:[\w-]+ )?(ceo|founder|head|director|chief|author|writer|editor|chair\w*|president))\b|"
                        r"\b(ceo|founders?|chief executive|managing director)\b", _Q)
-_PLACE_Q = re.compile(r"^\s*where\b|\bwhich (city|cities|town|towns|region|regions|country|countries|location|"
+_PLACE_Q = re.compile(r"^\s*where\b(?!\s+(?:should|can|could|do|would|might)\s+(?:i|you|we|one|people)\b)|\bwhich (city|cities|town|towns|region|regions|country|countries|location|"
                       r"locations|hub|hubs|area|areas)\b|\bwhat (city|town|region|country|location)\b", _Q)
 # nouns a question uses for organisations it wants named
 _ORG_NOUNS_Q = (r"companies|employers|firms|organi[sz]ations|businesses|start-?ups|scale-?ups|banks|labs|recruiters|"
@@ -102,7 +104,16 @@ _ROLE_HEAD = re.compile(
     r"\b((?:[A-Za-z][\w/+-]*\s+){0,3})(engineers?|scientists?|analysts?|developers?|architects?|researchers?|"
     r"managers?|consultants?|specialists?|designers?|administrators?|technicians?|apprentices?|programmers?|auditors?|"
     r"officers?|strategists?|ethicists?|directors?)\b", _Q)
-_HEAD_OF = re.compile(r"\b(?:head|director|vp|vice president) of ([A-Za-z][\w/+&-]*(?:\s+(?!in\b|at\b|for\b)[A-Za-z][\w/+&-]*)?)", _Q)
+# who is paid, in "what do X earn", "how much does an X make"
+_PAY_SUBJECT = re.compile(r"\b(?:what|how much)\s+(?:do|does|did|can|could|would|will|should)\s+(?:an?\s+|the\s+)?"
+                          r"(?P<x>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)\s+(?:earn|make|get paid|take home|charge|bring in)\b")
+# subjects of pay that are no role: people in general, a level or a way of working
+_NOT_ROLE_SUBJECT = frozenset("""i you we they he she it one people person someone somebody employees employee staff
+workers worker women men folks ppl graduates graduate grads grad apprentices apprentice students student interns intern
+freelancers freelancer contractors contractor professionals professional beginners beginner juniors seniors newbies
+techies tech it""".split())
+_HEAD_OF = re.compile(r"\b(?:head|director|vp|vice president) of ([A-Za-z][\w/+&-]*(?:\s+(?!(?:in|at|for|salary|salaries|pay|"
+                      r"paid|earn\w*|wages?|jobs?|roles?|positions?|posts?|vacanc\w*|make|makes|get|gets)\b)[A-Za-z][\w/+&-]*)?)", _Q)
 _PREP_PLACE = re.compile(r"\b(?<!outside )(?:in|at|near|around|for|from|(?<!according )to|across|within|based in|live in|"
                          r"compared (?:with|to)|versus|vs\.?|than|relative to)\s+"
                          r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|upon|on|of|and the|the))*)")
@@ -119,8 +130,22 @@ _NOT_SOURCE = re.compile(r"^(a|an|my|your|their|scratch|home|today|now|here|ther
 
 
 def asks_why(question: str) -> bool:
-    """The question asks for a reason ("why ...", "how come ...")."""
-    return re.match(r"\s*(?:why|how come)\b", question, _Q) is not None
+    """The question asks for a reason ("why ...", "how come ...", "According to X, why ...")."""
+    return re.match(r"\s*(?:[^?,;:]{0,60}[,;:]\s*)?(?:why|how come)\b", question, _Q) is not None
+
+
+_WHICH_ONE = re.compile(r"\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?P<verb>[a-z]+ed|said|says|told|wrote|"
+                        r"led|leads|ran|runs|heads|owns|gave|made|set up|founded)\b", re.I)
+
+
+def asks_person(question: str) -> bool:
+    """The question asks who someone is: "who founded X", "who is the CEO of X", "which minister announced ..."
+    (one person named by a job, then what they did)."""
+    if _PERSON_Q.search(question):
+        return True
+    m = _WHICH_ONE.match(question)
+    return m is not None and (m.group("noun").lower() in person_nouns() or
+                              _ROLE_HEAD.fullmatch(m.group("noun")) is not None) and not m.group("noun").endswith("s")
 
 
 def answer_type(question: str) -> str:
@@ -130,7 +155,7 @@ def answer_type(question: str) -> str:
         return YESNO
     if asks_why(q) or re.search(r"\bdifference between\b|\bhow does .+ compare\b", q, _Q):
         return EXPLANATION
-    if _PERSON_Q.search(q):
+    if asks_person(q):
         return PERSON
     if re.search(r"\b(?:pay|wage|salary|earnings|bonus)\s+gaps?\b", q, _Q):
         return CHANGE  # a gap is a difference: a percentage, or an amount
@@ -337,20 +362,50 @@ def places_in(question: str, ner_places: list[str], known_city_labels: set[str])
     return list(found.values())
 
 
-_COMMON: frozenset[str] | None = None
+@lru_cache(maxsize=1)
+def _frequent_words() -> tuple[str, ...]:
+    """The 20,000 most frequent English words, most frequent first (symspellpy's dictionary)."""
+    import symspellpy
+    from pathlib import Path
+
+    path = Path(symspellpy.__file__).with_name("frequency_dictionary_en_82_765.txt")
+    with path.open(encoding="utf-8") as fh:
+        return tuple(line.split(" ", 1)[0] for _, line in zip(range(20000), fh))
 
 
-def _common_lower() -> frozenset[str]:
-    """The 20,000 most frequent English words (a lower-case one of them is a word before it is a place)."""
-    global _COMMON
-    if _COMMON is None:
-        import symspellpy
-        from pathlib import Path
+@lru_cache(maxsize=4)
+def _common_lower(n: int = 20000) -> frozenset[str]:
+    """The ``n`` most frequent English words (a lower-case one of the first 20,000 is a word before it is a place)."""
+    return frozenset(_frequent_words()[:n])
 
-        path = Path(symspellpy.__file__).with_name("frequency_dictionary_en_82_765.txt")
-        with path.open(encoding="utf-8") as fh:
-            _COMMON = frozenset(line.split(" ", 1)[0] for _, line in zip(range(20000), fh))
-    return _COMMON
+
+# ESCO occupations' head nouns that name things in this field before people ("AI agents", "a Python
+# interpreter", "drivers of pay", "data processors", the "Tier 2" visa), and "contractor", a pay basis here
+_NOT_PERSON_HEADS = frozenset("""agent anchor blender burner caller carrier catcher checker clarifier closer compiler
+configurator contractor cutter describer driver extra extractor filler grinder integrator interceptor interpreter
+judge justice layer logger marker master medium mixer mover observer pair planer principal processor publisher
+reader responder sander scheduler screener setter sewer sorter spinner splitter sweep tender tier trimmer
+winder worker""".split())  # "workers": people in general
+
+
+@lru_cache(maxsize=1)
+def person_nouns() -> frozenset[str]:
+    """Head nouns of ESCO's occupations ("statistician", "economist", "minister" ...) that name people: not among
+    the 1,000 most frequent English words ("guide", "model", "head" name things first)."""
+    from careerkg.graph.esco import occupation_heads
+
+    common = _common_lower(1000)
+    return frozenset(h for h in occupation_heads() if h not in common and h not in _NOT_PERSON_HEADS
+                     and re.fullmatch(r"[a-z-]+", h))
+
+
+@lru_cache(maxsize=1)
+def _occupation_head() -> re.Pattern:
+    """:func:`person_nouns` and their plurals, with up to three words before them."""
+    heads = sorted(person_nouns())
+    forms = [f for h in heads for f in (h, h[:-1] + "ies" if h.endswith("y") else h + ("es" if h.endswith("s") else "s"))]
+    return re.compile(r"\b((?:[A-Za-z][\w/+-]*\s+){0,3})(" + "|".join(sorted(forms, key=len, reverse=True)) +
+                      r")\b(?!\s+of\b)", re.I)
 
 
 _NOT_MODIFIER = frozenset("""what which who do does did how is are was for of to as an and or with at in on by from
@@ -362,20 +417,39 @@ better best worse worst higher highest lower lowest bigger biggest larger larges
 def unknown_roles(question: str, known_spans: list[tuple[int, int]]) -> list[str]:
     """Role phrases ("prompt engineer", "quantum software developer") the linker did not link."""
     out = []
-    for m in _ROLE_HEAD.finditer(question):
+    core = list(_ROLE_HEAD.finditer(question))
+    more = [m for m in _occupation_head().finditer(question)
+            if not any(c.start(2) <= m.start(2) < c.end(2) for c in core)]
+    for m in core + more:
         if any(a < m.end() and m.start() < b for a, b in known_spans):
             continue
         words = []
-        for w in reversed(m.group(1).split()):  # the modifiers right before the head noun
+        for w in reversed(m.group(1).split() if m.re is _ROLE_HEAD else ()):  # the modifiers before the head noun
             if w.lower() in GENERIC_ROLE_WORDS or w.lower() in _NOT_MODIFIER or len(words) == 2:
                 break
             words.insert(0, w)
-        if not words:
-            continue
+        if not words and m.re is _ROLE_HEAD:
+            continue  # "engineers" alone is every guide's; "statisticians" alone is a role of its own (and its
+            # modifiers are as often an employer or a way of working: "ONS statisticians", "remote tech workers")
         head = m.group(2)
-        if head.lower().endswith("s") and not head.lower().endswith("ss"):
+        if head.lower().endswith("ies") and m.re is not _ROLE_HEAD:
+            head = head[:-3] + "y"  # "actuaries"
+        elif head.lower().endswith("s") and not head.lower().endswith("ss"):
             head = head[:-1]  # "LLMOps engineers": the role is "LLMOps engineer"
         out.append(" ".join(words + [head]))
+    for m in _PAY_SUBJECT.finditer(question):  # "what do actuaries earn": whoever is paid is a role
+        words = m.group("x").split()
+        while words and (words[0].lower() in GENERIC_ROLE_WORDS or words[0].lower() in _NOT_MODIFIER):
+            words.pop(0)
+        a = m.end("x") - len(" ".join(words))
+        if not words or words[-1].lower() in _NOT_ROLE_SUBJECT or any(w.lower() in _NOT_MODIFIER for w in words) or \
+                any(x < m.end("x") and a < y for x, y in known_spans) or \
+                any(w.lower() in r.lower().split() or w.lower().rstrip("s") in r.lower().split() for r in out for w in words):
+            continue
+        head = words[-1]
+        head = head[:-3] + "y" if head.endswith("ies") else head[:-1] if head.endswith("s") and not head.endswith("ss") \
+            else head
+        out.append(" ".join(words[:-1] + [head]))
     for m in _HEAD_OF.finditer(question):  # "Head of ML": a post no list knows is a role too
         if not any(a < m.end() and m.start() < b for a, b in known_spans):
             out.append(m.group(0)[0].upper() + m.group(0)[1:])
@@ -402,12 +476,14 @@ def publisher_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
 # says who founded something, not by one that names X's head of insights (a word joined by a hyphen,
 # as in "Edinburgh-created", is part of an adjective, not the relation)
 _PERSON_RELATIONS = {
-    "founded": r"found(?:ed|er|ers|ing)?|co-?found\w*|started|set up|established",
+    # a post before a founding ("the founding chair" is a chair)
     "leads": r"ceo|chief|director|head(?:s|ed)?|led|leads?|runs?|ran|managing|president|chair\w*|boss|owner\w*|owns?",
+    "founded": r"found(?:ed|er|ers|ing)?|co-?found\w*|started|set up|established",
     "wrote": r"author\w*|wrote|writes|written|by|editor|reporter|journalist",  # AUTHORSHIP
     "said": r"said|says|told|according to|quoted",
 }
 _PERSON_ANY = "|".join(_PERSON_RELATIONS.values())
+FOUNDING = _PERSON_RELATIONS["founded"]  # "when was X founded": the evidence says X was founded then
 AUTHORSHIP = _PERSON_RELATIONS["wrote"]  # "who wrote X": X is a guide, so X need not be in the sentence
 
 
@@ -431,7 +507,8 @@ def names_person(req: Request, text: str, ner) -> bool:
     relation = person_relation(req.text)
     if not states_relation(relation, text):
         return False
-    named = [c.value.lower() for c in req.constraints if c.kind in ("employer", "name")]
-    if relation != AUTHORSHIP and any(v not in text.lower() for v in named):
+    named = [c.value for c in req.constraints if c.kind in ("employer", "name")]
+    if relation != AUTHORSHIP and any(v.lower() not in text.lower() and not any(
+            re.search(rf"\b{a}\b", text) for a in acronyms(v)) for v in named):
         return False
     return any(e.label_ == "PERSON" for e in ner(text).ents)

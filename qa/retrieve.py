@@ -28,7 +28,7 @@ SELECT ?e ?chunk WHERE { ?chunk schema:mentions ?e }
 _LABELS = """
 SELECT DISTINCT ?e ?label WHERE { ?chunk schema:mentions ?e . { ?e skos:prefLabel ?label } UNION { ?e skos:altLabel ?label } }
 """
-_RAW_WORD = re.compile(r"[A-Za-z][a-z]+")
+_RAW_WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+[a-z]+")  # "WANdisco" is one word, not "Ndisco"
 
 
 @dataclass

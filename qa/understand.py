@@ -237,6 +237,15 @@ class QuestionUnderstanding:
                     or get_places().lookup(word) is not None:
                 continue
             add("name", word)
+        # a word written in lower case where only an organisation's name can stand ("when was wandisco
+        # founded", "where is hackajob based"): a name when it is no English word
+        for m in _NAME_SLOT.finditer(text):
+            g = "name" if m.group("name") else "name2"
+            a, b = m.span(g)
+            words = m.group(g).split()
+            if any(x < b and a < y for x, y in taken) or all(w.lower() in english_counts() for w in words):
+                continue
+            add("employer", m.group(g))
         # a named source is not also an employer constraint ("according to the Accenture Tracker")
         cons = [c for c in cons if not (c.kind == "employer" and any(
             c.value.lower() in text[a:b].lower() for _, (a, b) in spans))]
@@ -295,8 +304,14 @@ class QuestionUnderstanding:
                              bool(_QUANTITY.search(question)), req, locations)
 
 
-_NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)+(?![\w'’])")
+_NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z]+(?:[ \t]+(?:(?:in|of|for|and|&)[ \t]+)?[A-Z][a-z]+)+(?![\w'’])")
 _ONE_NAME = re.compile(r"(?<![\w'’.-])[A-Z][\w&.-]*[\w](?![\w'’-])")
+# the place of an organisation's name in a question about where it is, when it began or who runs it
+_NAME_SLOT = re.compile(
+    r"\b(?:where|when)\s+(?:is|are|was|were|did)\s+(?:the\s+)?(?P<name>[a-z][\w.&-]*(?:\s+[a-z][\w.&-]*)?)\s+"
+    r"(?:based|headquartered|located|founded|started|set up|launched|established|open|opened|begin|began)\b"
+    r"|\bwho\s+(?:founded|co-?founded|started|set up|owns|runs|leads|heads)\s+(?:the\s+)?"
+    r"(?P<name2>[a-z][\w.&-]*(?:\s+[a-z][\w.&-]*)?)\s*\??\s*$")
 
 
 def _excluded_place(text: str, place: str) -> bool:

@@ -7,6 +7,8 @@ from careerkg.qa.request import Constraint
 _WORDS = {"place": "for {v}", "period": "for {v}", "role": "about the {v} role", "employer": "about {v}",
           "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure",
           "basis": "{v}", "seniority": "at the {v} level", "unit": "counted in {v}s"}
+# what a missing answer of a kind is, in words ("The guides do not say where it is.")
+_FIGURE_WORDS = {"place": "where it is", "founding date": "when it was founded", "date": "when"}
 _BASIS_WORDS = {"day": "per day", "hour": "per hour", "month": "per month", "net": "as take-home pay"}
 
 
@@ -16,7 +18,8 @@ def reason(unmet: list[Constraint]) -> str:
     if not unmet:
         return "The guides do not contain a passage that answers this question."
     if len(unmet) == 1 and unmet[0].kind == "figure":
-        return "The guides do not give that figure."
+        what = _FIGURE_WORDS.get(unmet[0].value)
+        return f"The guides do not say {what}." if what else "The guides do not give that figure."
     parts = [_WORDS.get(c.kind, "about {v}").format(
         v=_BASIS_WORDS.get(c.value, c.value) if c.kind == "basis" else c.value) for c in unmet]
     return f"The guides have nothing {' and nothing '.join(parts)}."

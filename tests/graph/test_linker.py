@@ -123,3 +123,12 @@ def test_names_glued_to_brackets_or_currency_are_linked(shared_linker):
     assert mint("skill", "Python") in iris(found, "skill")
     assert all(text[m.start:m.end] == m.surface for m in found)
     assert "f" not in surfaces
+
+
+def test_an_organisation_worked_in_is_no_place(shared_linker):
+    # NER reads "working in Quorvexa" as a place; the text also uses the name as an employer and GeoNames
+    # knows no such place, so it is an organisation only
+    text = ("Hear from Ada, a data science apprentice working in Quorvexa.\n\n"
+            "I started a degree apprenticeship at Quorvexa last year and Quorvexa hired two more apprentices.")
+    kinds = {m.entity.kind for m in shared_linker.link(text) if m.surface == "Quorvexa"}
+    assert "city" not in kinds

@@ -497,3 +497,65 @@ def test_a_source_named_partly_in_common_words_needs_its_whole_name():
     sc = Scope(Request(q, q, "percent", [Constraint("source", "Women in Data")]), docs, {})
     assert sc.allowed == {"b"} and not sc.unmet
     assert source_spans("how much do ML contractors charge per day in the UK?") == []
+
+
+def test_people_named_by_a_job_no_list_knows_are_roles():
+    # ESCO's occupations name the job; the words before it are an employer or a way of working, not the role
+    assert unknown_roles("how much do Quorvexa statisticians in york get paid?", []) == ["statistician"]
+    assert unknown_roles("What do economists at the central bank earn?", []) == ["economist"]
+    assert unknown_roles("what do actuaries earn in leeds", []) == ["actuary"]  # whoever is paid is a role
+    assert unknown_roles("how much does a data steward make", []) == ["data steward"]
+    assert unknown_roles("what are the main drivers of pay", []) == []  # a thing, not a person
+    assert unknown_roles("how much can you earn as a junior", []) == []
+    assert unknown_roles("what do tech workers earn", []) == []  # people in general
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Which minister announced the new pay offer?", "person"),  # one person named by a job
+    ("Who was the founding chair of the Quorvexa Institute?", "person"),
+    ("According to Quorvexa's CEO, why do firms want staff back?", "explanation"),
+    ("where should i practise sql before interviews?", "explanation"),  # advice, not a place
+    ("Where is Quorvexa based?", "place"),
+])
+def test_who_did_it_why_and_where_questions(question, kind):
+    assert answer_type(question) == kind
+
+
+def test_a_name_of_three_or_more_words_is_also_known_by_its_initials():
+    from careerkg.text import acronyms
+
+    assert acronyms("UK AI Safety Institute") == ["UKAISI", "AISI"]
+    assert acronyms("Office for National Statistics") == ["ONS"]
+    assert acronyms("Women in Data") == []  # two words: no acronym to trust
+    docs = {"a": _doc("a", "The Quorvexa Research Institute (QRI) hires.\n\nQRI pays graduates £30,000.")}
+    sc = Scope(Request("q", "q", "amount", [Constraint("employer", "Quorvexa Research Institute")]), docs, {})
+    start = docs["a"].text.index("QRI pays")
+    assert sc.satisfies("a", start, len(docs["a"].text)) == []
+
+
+def test_where_and_when_founded_need_evidence_that_says_so():
+    text = ("Top employers include Acme's Leeds office, Quorvexa and Brightly. Quorvexa, a York-based lab, was "
+            "founded in 2015. Quorvexa grew 40% in 2020.")
+    docs = {"a": _doc("a", text)}
+    where = Scope(Request("where is Quorvexa based?", "where is Quorvexa based?", "place",
+                          [Constraint("employer", "Quorvexa")]), docs, {})
+    first = text.index(". ") + 1
+    assert where.satisfies("a", 0, first) != []  # a list naming Quorvexa beside Leeds does not say where it is
+    assert where.satisfies("a", first + 1, text.index("2015") + 5) == []
+    when = Scope(Request("when was Quorvexa founded?", "when was Quorvexa founded?", "date",
+                         [Constraint("employer", "Quorvexa")]), docs, {})
+    grew = text.index("Quorvexa grew")
+    assert when.satisfies("a", grew, len(text)) != []  # a year Quorvexa is named in is no founding date
+    assert when.satisfies("a", first + 1, text.index("2015") + 5) == []
+
+
+def test_a_figure_is_about_the_place_of_its_own_sentence():
+    text = ("Heads of data in York earn £120k. This equals the pay in Leeds and Hull. Data architects earn £90k.")
+    docs = {"a": _doc("a", text)}
+    sc = Scope(Request("q", "how much do data architects earn in Hull", "amount",
+                       [Constraint("role", "data architect"), Constraint("place", "Hull")]), docs, {})
+    assert [c.value for c in sc.satisfies("a", 0, len(text))] == ["Hull"]  # Hull is not the £90k's place
+    pay = Scope(Request("q", "what is the average salary of the new jobs", "amount", []), docs, {})
+    big = _doc("b", "The 800 new jobs will bring £25m in annual salaries.")
+    pay.docs["b"], pay.allowed = big, {"a", "b"}
+    assert [c.value for c in pay.satisfies("b", 0, len(big.text))] == ["pay"]  # a sum of salaries is no one's pay
