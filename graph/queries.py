@@ -73,8 +73,10 @@ SELECT ?claim ?type ?doc ?title ?chunk ?start ?end ?quote ?extractor WHERE {
 #: current graphs with the same currency; ``docA`` is the guide whose graph IRI sorts first.
 #: Each sub-select reads one predicate and they are joined on their shared variables: Oxigraph evaluates
 #: a sub-select once and hash-joins it, where the same patterns written as one group are joined by an
-#: index lookup per row (7x-35x slower here). Linear in the conflicts, where the pairwise join below is
-#: quadratic in the claims (BENCHMARKS.md, "Materialised conflicts").
+#: index lookup per row (7x-35x slower here). Labels are DISTINCT: a place NER found is described in every
+#: guide's graph that names it, and the pairwise join below repeats a row per copy of its label (2.2x the
+#: rows at 1,000 generated guides). Linear in the conflicts, where the pairwise join is quadratic in the
+#: claims, but still far from 1 s at 1,000 guides (BENCHMARKS.md, "Materialised conflicts").
 CONFLICTS = PREFIXES + """
 SELECT ?role ?level ?location ?unit ?docA ?minA ?maxA ?docB ?minB ?maxB WHERE {
   { SELECT ?k ?a WHERE { ?k ckg:between ?a } }
@@ -93,8 +95,8 @@ SELECT ?role ?level ?location ?unit ?docA ?minA ?maxA ?docB ?minB ?maxB WHERE {
   OPTIONAL { SELECT ?a ?maxA WHERE { ?a schema:maxValue ?maxA } }
   OPTIONAL { SELECT ?b ?minB WHERE { ?b schema:minValue ?minB } }
   OPTIONAL { SELECT ?b ?maxB WHERE { ?b schema:maxValue ?maxB } }
-  { SELECT ?r ?role WHERE { ?r skos:prefLabel ?role } }
-  { SELECT ?loc ?location WHERE { ?loc skos:prefLabel ?location } }
+  { SELECT DISTINCT ?r ?role WHERE { ?r skos:prefLabel ?role } }
+  { SELECT DISTINCT ?loc ?location WHERE { ?loc skos:prefLabel ?location } }
   BIND(COALESCE(STRAFTER(STR(?s), "#"), "") AS ?level)
   BIND(STRAFTER(STR(?gA), "/graph/") AS ?docA)
   BIND(STRAFTER(STR(?gB), "/graph/") AS ?docB)

@@ -170,6 +170,16 @@ def test_history_keeps_no_conflict_nodes(rt):
 def test_the_query_equals_the_pairwise_join_on_the_seeds(seeded_runtime):
     new = seeded_runtime.graph.select(CONFLICTS)
     assert new, "the seed guides disagree on pay"
-    assert as_counter(new) == as_counter(seeded_runtime.graph.select(CONFLICTS_PAIRWISE))
+    old = seeded_runtime.graph.select(CONFLICTS_PAIRWISE)
+    # the same rows; the pairwise join repeats a row once per graph describing a discovered place, the new one not
+    assert set(as_counter(new)) == set(as_counter(old))
+    assert len(new) == sum(1 for _ in seeded_runtime.graph.select("SELECT ?k WHERE { ?k a ckg:Conflict }"))
     # each pair is held by one graph
     assert all(len(gs) == 1 for gs in nodes(seeded_runtime).values())
+
+
+def test_one_row_per_conflict_when_a_discovered_place_is_described_by_both_guides(rt):
+    ingest(rt, "a", "Senior machine learning engineers in Belfast earn £60,000 – £80,000 a year.")
+    ingest(rt, "b", "Senior machine learning engineers in Belfast earn £65,000 – £85,000 a year.")
+    rows = conflicts(rt)
+    assert [(r["location"], r["docA"], r["docB"]) for r in rows] == [("Belfast", "a", "b")]
