@@ -8,19 +8,24 @@ process and a fresh temporary data dir:
 - peak RSS of the process;
 - warm in-process ``ask`` p50/p95/max over template questions about the generated
   entities (salaries by level and city, employers in a city, skills, transitions);
-- SPARQL p50/p95 of the researcher queries (``bench/queries.py`` when present, else
-  the built-in ones), serialised as SPARQL JSON like the endpoint does;
+- SPARQL p50/p95 of every researcher query (``bench/queries.py``, i.e. ``careerkg.graph.queries.QUERIES``,
+  when present, else the built-in ones), serialised as SPARQL JSON like the endpoint does (at most
+  ``CAREERKG_SPARQL_ROW_LIMIT`` rows), and ``conflicts`` once more with every row (``conflicts (all rows)``);
+  ``--pairwise`` also times the pairwise conflicts self-join the materialised nodes replaced (issue 13, item 4);
+- how many ``ckg:Conflict`` nodes ingest materialised;
 - salary-claim recall and precision of what the graph holds vs the corpus ground truth
   (match on doc, seniority, location, min, max, unit).
 
 Targets (issue 6): at 1,000 guides ask p95 <= 150 ms; ingest docs/s within 20 % of the
-100-guide run; recall >= 0.95.
+100-guide run; recall >= 0.95. Issue 13: "every conflict with both sources" (``conflicts``) <= 1 s
+at 1,000 guides.
 
 Usage::
 
     .venv/bin/python bench/scale.py                 # 100 and 1000 guides (~15-25 min on 2 cores)
     .venv/bin/python bench/scale.py --quick         # 20 and 100
     .venv/bin/python bench/scale.py --sizes 300 --json out.json
+    .venv/bin/python bench/scale.py --sizes 100 --pairwise   # + the pairwise conflicts join (before)
 """
 
 from __future__ import annotations
@@ -169,7 +174,7 @@ def ask_questions(meta: list[dict], n: int) -> list[str]:
     return [templates[i % len(templates)]() for i in range(n)]
 
 
-def run_one(n: int, seed: int, asks: int, sparql_rounds: int, keep: Path | None) -> dict:
+def run_one(n: int, seed: int, asks: int, sparql_rounds: int, keep: Path | None, pairwise: bool = False) -> dict:
     """Generate, ingest and measure one size in this process; returns the figures."""
     from careerkg.api.runtime import Runtime
 
@@ -204,12 +209,12 @@ def run_one(n: int, seed: int, asks: int, sparql_rounds: int, keep: Path | None)
                  "docs_per_s": round(n / ingest_s, 2), "chunks": chunks, "chunks_per_s": round(chunks / ingest_s, 1),
                  "claims": claims, "docs_per_s_by_tenth": [round(x, 2) for x in segments],
                  "quads": rt.graph.count(), "chunks_in_index": rt.index.count()}
-    measure(rt, base, asks, sparql_rounds, out)
+    measure(rt, base, asks, sparql_rounds, out, pairwise=pairwise)
     tmp.cleanup() if keep is None else None
     return out
 
 
-def measure(rt, base: Path, asks: int, sparql_rounds: int, out: dict) -> dict:
+def measure(rt, base: Path, asks: int, sparql_rounds: int, out: dict, *, pairwise: bool = False) -> dict:
     """Disk sizes, recall, ask and SPARQL latency of an ingested corpus (``base``/corpus, ``base``/data)."""
     settings = rt.settings
     truth_path = base / "corpus" / "truth.jsonl"
@@ -261,8 +266,19 @@ def measure(rt, base: Path, asks: int, sparql_rounds: int, out: dict) -> dict:
                                              for k, v in sorted(by_template.items())}}
     # SPARQL latency: each query in a child on a read-only view of the store, stopped at a hard limit
     rt.graph.store.flush()
+    queries = researcher_queries()
     out["sparql_ms"] = {name: sparql_timings(settings.graph_dir, query, sparql_rounds, settings.sparql_row_limit)
-                        for name, query in researcher_queries().items()}
+                        for name, query in queries.items()}
+    if "conflicts" in queries:  # "every conflict with both sources": all rows, not just the endpoint's cap
+        out["sparql_ms"]["conflicts (all rows)"] = sparql_timings(settings.graph_dir, queries["conflicts"],
+                                                                  sparql_rounds, None)
+        out["conflict_nodes"] = int(rt.graph.select(
+            "SELECT (COUNT(?k) AS ?n) WHERE { ?k a ckg:Conflict }")[0]["n"])
+    if pairwise:  # what the materialised nodes replaced (quadratic; stopped at SPARQL_HARD_LIMIT_S)
+        from careerkg.graph.queries import CONFLICTS_PAIRWISE
+
+        out["sparql_ms"]["conflicts_pairwise (before)"] = sparql_timings(settings.graph_dir, CONFLICTS_PAIRWISE,
+                                                                         sparql_rounds, settings.sparql_row_limit)
     out["peak_rss_mb"] = round(peak_rss_mb(), 0)
     return out
 
@@ -271,8 +287,9 @@ SPARQL_BUDGET_S = 20.0  # stop repeating a query after this much time (at least 
 SPARQL_HARD_LIMIT_S = 180.0  # a single run longer than this is stopped and reported as such
 
 
-def sparql_timings(graph_dir: Path, query: str, rounds: int, row_limit: int) -> dict:
-    """p50/p95 of a query over ``rounds`` runs (fewer when slow), measured in a child process."""
+def sparql_timings(graph_dir: Path, query: str, rounds: int, row_limit: int | None) -> dict:
+    """p50/p95 of a query over ``rounds`` runs (fewer when slow), measured in a child process
+    (``row_limit`` None: every row)."""
     job = json.dumps({"dir": str(graph_dir), "query": query, "rounds": rounds, "row_limit": row_limit})
     try:
         proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--sparql-child"], input=job,
@@ -319,9 +336,11 @@ def report(results: list[dict]) -> None:
         for q, (p50, mx) in a.get("by_template_p50_max", {}).items():
             print(f"    p50 {p50:>7} ms  max {mx:>7} ms  e.g. {q}")
         for name, s in r["sparql_ms"].items():
-            print(f"  sparql {name:<24} p50 {s['p50']} ms  p95 {s['p95']} ms  rows {s['rows']}  runs {s['runs']}"
+            print(f"  sparql {name:<28} p50 {s['p50']} ms  p95 {s['p95']} ms  rows {s['rows']}  runs {s['runs']}"
                   + (f"  (stopped after {s['stopped_after_s']} s)" if s.get("stopped_after_s") else "")
                   + (f"  error {s['error']}" if s.get("error") else ""))
+        if "conflict_nodes" in r:
+            print(f"  ckg:Conflict nodes materialised at ingest: {r['conflict_nodes']}")
         print(f"  salary recall {r['recall']} (by form {r['recall_by_form']}), precision {r['precision']} "
               f"({r['truth_claims']} true, {r['graph_salary_claims']} in graph)")
         if r["missed_examples"]:
@@ -337,6 +356,12 @@ def report(results: list[dict]) -> None:
               f"{'OK' if ratio >= 0.8 else 'MISSED'}; median tenth {med_big:.2f} vs {med_small:.2f} docs/s = "
               f"{med_big / med_small:.2f}x (less sensitive to other load on the machine)")
         print(f"  recall {big['recall']} (target >= 0.95): {'OK' if (big['recall'] or 0) >= 0.95 else 'MISSED'}")
+    for r in results:
+        c = r["sparql_ms"].get("conflicts (all rows)")
+        if c and c.get("p95") is not None:
+            verdict = ("OK" if c["p95"] <= 1000 else "MISSED") if r["docs"] >= 1000 else "the target is at 1,000"
+            print(f"  {r['docs']} guides: every conflict with both sources p95 {c['p95']} ms, {c['rows']} rows "
+                  f"(target <= 1000 ms at 1,000 guides): {verdict}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -347,6 +372,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--asks", type=int, default=100, help="timed ask calls per size")
     ap.add_argument("--sparql-rounds", type=int, default=20)
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--pairwise", action="store_true",
+                    help="also time the pairwise conflicts self-join (before issue 13; minutes at 1,000 guides)")
     ap.add_argument("--keep", type=Path, help="keep corpora and data dirs under this folder")
     ap.add_argument("--one", type=int, help=argparse.SUPPRESS)  # child: measure one size, print JSON
     ap.add_argument("--sparql-child", action="store_true", help=argparse.SUPPRESS)
@@ -360,18 +387,17 @@ def main(argv: list[str] | None = None) -> int:
 
         rt = Runtime(Settings(data_dir=a.measure / "data"))
         n = len(rt.pipeline.manifest.docs)
-        r = measure(rt, a.measure, a.asks, a.sparql_rounds, {"docs": n, "failed": [], "ingest_s": None,
-                                                              "docs_per_s": None, "chunks_per_s": None,
-                                                              "chunks": rt.index.count(), "claims": None,
-                                                              "quads": rt.graph.count(), "open_s": None,
-                                                              "docs_per_s_by_tenth": []})
+        r = measure(rt, a.measure, a.asks, a.sparql_rounds, pairwise=a.pairwise,
+                    out={"docs": n, "failed": [], "ingest_s": None, "docs_per_s": None, "chunks_per_s": None,
+                         "chunks": rt.index.count(), "claims": None, "quads": rt.graph.count(), "open_s": None,
+                         "docs_per_s_by_tenth": []})
         report([r])
         if a.json:
             a.json.write_text(json.dumps({"machine": machine(), "results": [r]}, indent=1))
         return 0
     if a.one:
         keep = (a.keep / str(a.one)) if a.keep else None
-        r = run_one(a.one, a.seed, a.asks, a.sparql_rounds, keep)
+        r = run_one(a.one, a.seed, a.asks, a.sparql_rounds, keep, a.pairwise)
         print("RESULT " + json.dumps(r))
         return 0
     sizes = [20, 100] if a.quick else a.sizes
@@ -381,6 +407,8 @@ def main(argv: list[str] | None = None) -> int:
                "--asks", str(a.asks), "--sparql-rounds", str(a.sparql_rounds)]
         if a.keep:
             cmd += ["--keep", str(a.keep)]
+        if a.pairwise:
+            cmd += ["--pairwise"]
         print(f"running {n} guides ...", flush=True)
         proc = subprocess.run(cmd, capture_output=True, text=True)
         line = next((x for x in proc.stdout.splitlines() if x.startswith("RESULT ")), None)
