@@ -95,6 +95,8 @@ class Extractor:
         if found:
             mentions = sorted(mentions + found, key=lambda m: (m.start, -m.end))
         role = main_role(mentions)
+        if role is None and doc.title:  # a guide whose text names no role is about the role its title names
+            role = main_role(self.linker.link(doc.title, discover=False))
 
         def chunk_of(s: int, e: int) -> str:
             return chunk_for(chunks, s, e)

@@ -56,6 +56,10 @@ _SOURCE_AFTER = re.compile(r"^(?:[’']s\s+(?:[\w/-]+\s+){0,4}?" + _SOURCE_WORDS
 _APPOS_IN = re.compile(r"^,[ \t]*an?[ \t]+(?:[\w-]+[ \t]+){0,4}?(?:startup|start-up|company|firm|scale-up|business|"
                        r"platform|provider|consultancy|agency|lab|spin-out|spin-off)[ \t]+(?:(?:based|headquartered)[ \t]+)?"
                        r"in[ \t]+$", re.I)
+# "the city", "the south-west city", "the region's capital": the city a guide is about, named again
+_THE_CITY = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,2}?city\b(?!\s+of\b)", re.I)
+# a sentence that lists examples of what the one before it named ("These include ...")
+_THESE = re.compile(r"\s*(?:these|they|those|examples|among them)\s+(?:include|includes|are|comprise)\b", re.I)
 _HOME_CUE = re.compile(r"\b(?:home to|presence of|headquarters of|headquartered here|base for)\b", re.I)
 _LIST_CUE = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:companies|firms|startups|employers|players|labs|"
                        r"businesses|organisations|organizations|retailers|banks)\s+(?:like|such as|including)\b",
@@ -137,8 +141,37 @@ class RelationExtractor:
 
     # -- located_in -----------------------------------------------------------------------
 
+    def _main_city(self) -> Mention | None:
+        """The one city a guide is about: named in its opening and at least three times, twice as often as any
+        other city (a mention of it, for its IRI)."""
+        counts: dict[str, list[Mention]] = {}
+        for m in self._by_kind["city"]:
+            counts.setdefault(m.entity.iri, []).append(m)
+        ranked = sorted(counts.values(), key=len, reverse=True)
+        if not ranked or len(ranked[0]) < 3 or ranked[0][0].start > 400 or \
+                (len(ranked) > 1 and len(ranked[1]) * 2 > len(ranked[0])):
+            return None
+        return ranked[0][0]
+
+    def _the_city(self) -> list[Claim]:
+        """In a guide about one city, employers introduced as the city's own: "The city is also home to startup
+        X", "startups located in the south-west city ... These include firm Y and Z"."""
+        city = self._main_city()
+        if city is None:
+            return []
+        out, prev_said = [], False
+        for line in self.layout.lines:
+            for s, e in self.layout.sentences(line):
+                said = _THE_CITY.search(self.text, s, e) is not None
+                orgs = self._in(s, e, "org")
+                if orgs and not self._in(s, e, "city") and (said or prev_said and _THESE.match(self.text, s, e)):
+                    out += [self._claim("located_in", o.entity.iri, LOCATED_IN, city.entity.iri, (s, e), "pattern")
+                            for o in orgs]
+                prev_said = said
+        return out
+
     def located_in(self) -> list[Claim]:
-        out = self._org_then_city()
+        out = self._org_then_city() + self._the_city()
         for line in self.layout.lines:
             cities = self._in(line.start, line.end, "city")
             if not cities:

@@ -30,6 +30,10 @@ _COLLECTIVE = r"workers?|professionals?|specialists?|staff"
 _TITLE = re.compile(rf"\b((?:[A-Za-z][\w/+#.-]*[ \t]+){{1,3}})({_HEADS}|{_COLLECTIVE})\b")
 _FIELDS = re.compile(r"^(?:tech|technology|it|digital|data|software|cyber|cybersecurity|security|ai|ml|analytics|"
                      r"engineering|computing|stem|science|research)$", re.I)
+# "head of X": the field or function a head of runs (one or two words)
+_HEAD_OF = re.compile(r"\b[Hh]ead of ([A-Za-z][\w/+&-]*(?:[ \t]+[A-Za-z][\w/+&-]*)?)")
+# words after "head of X" that name the post, not the field ("a head of data position")
+_POST_WORDS = frozenset("position positions role roles post posts job jobs salary salaries pay team teams".split())
 # words that end a title's modifiers: determiners, levels, quantities, verbs and adjectives of degree
 _STOP = frozenset("""a an the my your our their this that these those each every any some all both other others
 many more most much few several such same own new old top best good great better average typical median mean
@@ -101,6 +105,18 @@ class RoleFinder:
             if any(a < end and first < b for a, b in self.known):
                 continue  # "senior data scientist": a known role (or an employer's name) already
             name = _title(kept, head)
+            ent = Entity(iri=mint("role", name), kind="role", label=name, discovered=True)
+            out.append(Mention(ent, first, end, self.text[first:end], "pattern"))
+        for m in _HEAD_OF.finditer(self.text):  # "a head of data position": a post no list knows
+            words = m.group(1).split()
+            while words and (words[-1].lower() in _STOP or words[-1].lower() in _POST_WORDS):
+                words.pop()
+            if not words or any(w.lower() in _STOP for w in words) or not self._plain(words[0], m.start(1)):
+                continue
+            first, end = m.start(), m.start(1) + len(" ".join(words))
+            if any(a < end and first < b for a, b in self.known) or any(o.start < end and first < o.end for o in out):
+                continue
+            name = "Head of " + " ".join(w if w.isupper() else w.lower() for w in words)
             ent = Entity(iri=mint("role", name), kind="role", label=name, discovered=True)
             out.append(Mention(ent, first, end, self.text[first:end], "pattern"))
         return out

@@ -90,6 +90,8 @@ _OPEN_MIN = re.compile(r"(?:exceed\w*|over|above|more than|upwards of|in excess 
                        r"start\w*\s+at(?:\s+around)?|beyond)\s*$", re.I)
 _MINIMUM = re.compile(r"\bminimum\b|\bat least\b|\bno less than\b", re.I)
 _UP_TO = re.compile(r"up to\s*$", re.I)
+_DIFFERENCE = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:less|more|lower|higher|cheaper|above|below)\s+than\b", re.I)
+_RESPECTIVELY = re.compile(r"\W{0,3}\s*respectively\b", re.I)
 _SKIP = re.compile(r"\breach\w*\s+(?:well\s+)?(?:over|above|beyond)?\s*$|\bpremium\b", re.I)
 _DAY = re.compile(r"^\+?\s*(?:per|a|/)\s*day|^\s*p/?d\b|^\s*daily", re.I)
 _OTHER_UNIT = re.compile(r"^\+?\s*(?:per|an?|/)\s*(?:hour|hr|month|week)", re.I)
@@ -149,7 +151,16 @@ def find_ranges(text: str, start: int = 0, end: int | None = None, bare: bool = 
         left = text[max(start, m.start() - 40):m.start()]
         if m.group("bnum") is not None:
             if m.group("join") == "and" and not re.search(r"between\s*$", left, re.I):
-                # "£85,000 and £65,000" is two values, not a range: keep the first only
+                # "£85,000 and £65,000" is two values, not a range: keep the first only, both when each is
+                # somebody's ("earning £90k and £62.5k, respectively")
+                out.append(_single(text, start, m.start(), m.start("join") - 1, a, False, invalid, cur))
+                if _RESPECTIVELY.match(text, m.end()):
+                    out.append(_single(text, start, m.start("bnum") - (1 if m.group("bcur") else 0), m.end(),
+                                       parse_amount(m.group("bnum"), m.group("bmult") or m.group("amult")),
+                                       False, invalid, cur))
+                continue
+            if re.match(r"\s*(?:%|per ?cent|percent)", text[m.end():m.end() + 12], re.I):
+                # "£34,750 - 28 per cent higher": a figure, then a share, not a range
                 out.append(_single(text, start, m.start(), m.start("join") - 1, a, False, invalid, cur))
                 continue
             a, b = _pair(m.group("anum"), m.group("amult"), m.group("bnum"), m.group("bmult"))
@@ -427,6 +438,8 @@ class SalaryExtractor:
                 location = location or (UK if _UK.search(col) else None)
                 if i < len(head_spans) and i > 0:  # one column per role: "| Level | ML Engineer | Data Scientist |"
                     hs, he = head_spans[i]
+                    if location is None and self.cities.within(hs, he):  # one per place: "| London (2026) |"
+                        location = self.cities.within(hs, he)[0].entity.iri
                     col_roles = self.roles.within(hs, he)
                     if col_roles and not self.roles.starting(spans[0][0], spans[0][1]):
                         role = col_roles[0].entity.iri
@@ -554,6 +567,22 @@ class SalaryExtractor:
             return self._location_in(lead.start, lead.end)
         return None
 
+    def _respective(self, s: int, e: int, ranges: list[MoneyRange]) -> dict[int, str]:
+        """"data architects and data engineers earning £90k and £62.5k, respectively": each figure after the
+        last role named is the pay of the roles named since the figure before them, in order (start -> role)."""
+        if not _RESPECTIVELY.search(self.text, s, e) or not re.search(r"\brespectively\b", self.text[s:e], re.I):
+            return {}
+        roles = self.roles.within(s, e)
+        if not roles:
+            return {}
+        last = roles[-1].end
+        figures = [r for r in ranges if r.start >= last]
+        since = max((r.end for r in ranges if r.end <= roles[-1].start), default=s)
+        named = [m for m in roles if m.start >= since]
+        if len(figures) < 2 or len(named) != len(figures):
+            return {}
+        return {r.start: m.entity.iri for r, m in zip(figures, named)}
+
     def _sentences(self, line: Line) -> list[Claim]:
         heading = self.layout.heading_of(line)
         in_salary_section = bool(heading and _SALARY_CUE.search(heading.content))
@@ -578,6 +607,7 @@ class SalaryExtractor:
                     continue
             elif not (_SALARY_CUE.search(sent) or about_pay and line.kind == "prose"):
                 continue
+            respective = self._respective(s, e, ranges)
             for i, r in enumerate(ranges):
                 ws, we = self.layout.window(s, e, r.start, r.end)  # the sentence, or a window of a huge one
                 left_s = max(ranges[i - 1].end if i else s, ws)
@@ -589,6 +619,8 @@ class SalaryExtractor:
                     continue
                 if _CHANGE.search(self.text, max(s, r.start - 60), r.start):
                     continue
+                if _DIFFERENCE.match(right):
+                    continue  # "£15k (24%) less than the average": a gap between two figures, not a pay
                 if _ALL_JOBS_AVERAGE.search(self.text, max(s, r.start - 60), r.start):
                     continue  # "above the UK average of £28,600": every job's average, not the role's pay
                 if not self.roles.starting(ws, we) and self._skill_pay(left_s, r.start):
@@ -606,7 +638,8 @@ class SalaryExtractor:
                     location = self._location_in(ws, min(we, max(ws, ranges[0].start)))
                 location = location or list_location
                 after = self.roles.within(r.end, r.end + len(right_clause)) if use_right else []
-                role = after[0].entity.iri if after else self._role_in(ws, we, before=r.start)
+                role = after[0].entity.iri if after else respective.get(r.start) or \
+                    self._role_in(ws, we, before=r.start)
                 if after and i:  # "..., to £550 for a general data scientist": the words before it belong to
                     # the last figure; the sentence's lead ("graduate salary: £35,000 for ..., £45,000 for ...") to all
                     levels = seniorities(right_clause) or seniorities(self.text[max(s, ws):ranges[0].start])
