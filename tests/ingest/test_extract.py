@@ -526,3 +526,28 @@ def test_an_employer_expanding_its_centre_in_a_city_is_located_there(extractor):
     located = {(c.subject.rsplit("/", 1)[-1], c.object.rsplit("/", 1)[-1]) for c in ex.claims
                if c.kind == "located_in"}
     assert ("zentrix-robotics-ltd", "cambridge") in located, located
+
+
+def test_a_column_per_place_respective_figures_heads_of_and_gaps(extractor):
+    text = ("Junior data analyst pay: Leeds vs Nottingham\n\n| Metric | Leeds (2026) | Nottingham (2026) |\n|---|---|---|\n"
+            "| Average Junior Salary | £30,000 – £36,000 | £27,000 – £33,000 |\n\n"
+            "A data governance analyst earns £55k, with data architects and data engineers earning £85k and £60.5k, "
+            "respectively. The average salary for a head of data position is £110K. The average tech salary is "
+            "£50k, £12k (20%) less than in London.\n")
+    got = {(r, lv, (loc or "").rsplit("/", 1)[-1], lo, hi) for r, lv, loc, lo, hi, _, _ in _salaries(extractor, text)}
+    assert ("data-analyst", "Junior", "leeds", 30000, 36000) in got  # the header cell names the column's place
+    assert ("data-analyst", "Junior", "nottingham", 27000, 33000) in got
+    assert {(r, lo) for r, _, _, lo, _ in got if lo in (85000, 60500)} == {("data-architect", 85000),
+                                                                          ("data-engineer", 60500)}
+    assert ("head-of-data", 110000) in {(r, lo) for r, _, _, lo, _ in got}
+    assert not {lo for _, _, _, lo, _ in got if lo == 12000}  # a gap between two figures is no pay
+
+
+def test_employers_of_a_guide_about_one_city(extractor):
+    text = ("Sheffield's tech scene is booming, according to new data.\n\nThere are 900 tech jobs in Sheffield.\n\n"
+            "Startups located in the South Yorkshire city have raised £40m. These include software firm Quorvexa and "
+            "robotics startup Brightwerk.\n\nThe city is also home to fintech startup Zentrafy.\n\n"
+            "Sheffield has cheap offices.\n")
+    ex = extractor.extract(make_doc("sheffield", text), chunk_text("sheffield", text))
+    located = {(c.subject.rsplit("/", 1)[-1], c.object.rsplit("/", 1)[-1]) for c in ex.claims if c.kind == "located_in"}
+    assert {("quorvexa", "sheffield"), ("brightwerk", "sheffield"), ("zentrafy", "sheffield")} <= located
