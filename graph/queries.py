@@ -28,13 +28,15 @@ PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 SALARIES_BY_CITY = PREFIXES + """
 SELECT ?city ?role ?seniority ?min ?max ?unit WHERE {
   ?c a ckg:SalaryClaim ; ckg:role ?r ; ckg:location ?loc ; schema:unitText ?unit .
-  ?loc a schema:City ; skos:prefLabel ?city .
-  ?r skos:prefLabel ?role .
+  { SELECT DISTINCT ?loc ?city WHERE { ?loc a schema:City ; skos:prefLabel ?city } }
+  { SELECT DISTINCT ?r ?role WHERE { ?r skos:prefLabel ?role } }
   OPTIONAL { ?c ckg:seniority ?s . ?s skos:prefLabel ?seniority }
   OPTIONAL { ?c schema:minValue ?min }
   OPTIONAL { ?c schema:maxValue ?max }
 } ORDER BY ?city ?unit ?min ?max
 """
+# (a place or role found in many guides is labelled in each guide's graph: the labels are read once each, or
+# the union default graph would repeat every figure once per graph labelling its place)
 
 #: Employers per sector, with their names and how many cities they are located in.
 #: (No GROUP_CONCAT over an OPTIONAL variable: rdflib 7.6 raises NotBoundError on it.)
