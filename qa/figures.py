@@ -70,8 +70,11 @@ _UK_WIDE = re.compile(r"\b(?:UK|U\.K\.|United Kingdom|Britain|British|England|Sc
                       r"across the country|national average)\b")
 
 
-def names_place(text: str) -> bool:
-    """The text names a place of its own (a city, region or country GeoNames knows, or the UK as a whole)."""
+def names_place(text: str, besides: str = "") -> bool:
+    """The text names a place of its own (a city, region or country GeoNames knows, or the UK as a whole),
+    other than the UK as a whole when ``besides`` (the question) names it too."""
+    if besides and re.search(_UK_WIDE.pattern, besides, re.I):  # "uk students"
+        text = _UK_WIDE.sub(" ", text)
     if _UK_WIDE.search(text):
         return True
     from careerkg.graph.places import get_places

@@ -249,10 +249,16 @@ class Scope:
             return True
         # a guide about one place ("... in Northern Ireland" from its opening on, again and again): its
         # sentences that name no place of their own are about that place
-        return v is not None and self._main_place(v, c) and not names_place(context)
+        # (a place the question names itself, "UK students", is no other place: "UK: £13,000")
+        return v is not None and self._main_place(v, c) and not names_place(context, besides=self.request.text)
 
     def _main_place(self, v: DocView, c: Constraint) -> bool:
+        """The guide is about this place: named in its opening and three times in all, or given as its
+        "Location" (a course page's or a job advert's "Location: Loughborough" / "Location" then the name)."""
         names = [n for n in self._names(c) if len(n) >= 3]
+        if any(re.search(rf"(?im)^[ \t]*(?:location|based in|campus|office|where)[ \t]*:?[ \t]*\n?[ \t]*"
+                         rf"{re.escape(n)}\b", v.text) for n in names):
+            return True
         opening = v.text[:400]
         if not any(contains(opening, n) for n in names):
             return False
@@ -340,6 +346,16 @@ class Scope:
         # place); who found or said it (an employer, a skill's table) may be the sentence before
         context = f"{self._figure_context(v, start, sentence, figure_type)}\n{v.heading(start)}" \
             if figure_type and role_iri is None else wide
+        if len(sentence) < 40 and "\n" not in sentence.strip() and not re.search(r"[.!?]\s*$", sentence):
+            # a short label line ("UK: £13,000") is read under the line above it and the other label lines
+            # between ("Fees for 2024-25" / "UK: £13,000" / "International: £28,750")
+            above, pos = previous_sentence(v.text, start), start
+            for _ in range(5):
+                if not re.fullmatch(r"[^:\n]{1,25}:[^\n]{1,30}", above.strip()):
+                    break
+                pos = v.text.rfind(above, 0, pos)
+                above = f"{previous_sentence(v.text, pos)}\n{above}"
+            context, wide = f"{context}\n{above}", f"{wide}\n{above}"
         about = f"{v.title}\n{v.doc_id.replace('-', ' ')}"  # what the whole guide is about
         failed = []
         places = self.request.of("place")

@@ -559,3 +559,17 @@ def test_a_figure_is_about_the_place_of_its_own_sentence():
     big = _doc("b", "The 800 new jobs will bring £25m in annual salaries.")
     pay.docs["b"], pay.allowed = big, {"a", "b"}
     assert [c.value for c in pay.satisfies("b", 0, len(big.text))] == ["pay"]  # a sum of salaries is no one's pay
+
+
+def test_a_label_line_is_read_under_the_lines_above_it_and_a_location_label_places_the_guide():
+    text = ("Data Science MSc\n\nFees for 2025-26 (per academic year)\nUK: £9,000\nInternational: £21,000\n"
+            "Location\nExeter\n\nA conversion course for graduates.")
+    docs = {"a": _doc("a", text)}
+    q = "what are the exeter msc fees for uk students?"
+    sc = Scope(Request(q, q, "amount", [Constraint("place", "Exeter")]), docs, {})
+    uk, intl = text.index("UK: £9,000"), text.index("International")
+    assert sc.satisfies("a", uk, uk + len("UK: £9,000")) == []  # "fees" from the line above; Exeter from its label
+    assert sc.satisfies("a", intl, intl + len("International: £21,000")) == []
+    q = "what are the exeter msc fees?"
+    sc = Scope(Request(q, q, "amount", [Constraint("place", "York")]), docs, {})
+    assert sc.unmet  # the guide is Exeter's, not York's
