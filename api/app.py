@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from contextlib import asynccontextmanager
+from functools import partial
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
@@ -18,8 +19,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from careerkg.api import errors
 from careerkg.api.http_rules import HeadAsGet
-from careerkg.api.routers import ask, documents, entities, health, sparql
+from careerkg.api.routers import ask, documents, entities, health, jobs, sparql
 from careerkg.api.web import pages as web_pages
+from careerkg.jobs import JobQueue
 from careerkg.settings import Settings, get_settings
 
 log = logging.getLogger("careerkg.api")
@@ -32,7 +34,9 @@ index, answering questions with citations that point at the exact sentence they 
 * `GET|POST /sparql` — a read-only SPARQL 1.1 Protocol endpoint over the graph (union of all
   documents' named graphs as the default graph).
 * `/documents` — what is ingested, and the text citation offsets index; `PUT`/`DELETE` need
-  `Authorization: Bearer $CAREERKG_API_KEY`.
+  `Authorization: Bearer $CAREERKG_API_KEY`. A large guide (or `Prefer: respond-async`) is queued:
+  `202 Accepted`, `Location: /jobs/{job_id}`.
+* `/jobs` — queued guide uploads: status, then the PUT's result or its error (bearer token).
 * `/entities` — entity search and cards (claims with citations, neighbours).
 
 Every error is `{"error": {"code": ..., "message": ...}}`: malformed JSON is 400, a body of
@@ -43,6 +47,7 @@ OPENAPI_TAGS = [
     {"name": "ask", "description": "Questions answered from the guides, with citations."},
     {"name": "sparql", "description": "SPARQL 1.1 Protocol, read-only."},
     {"name": "documents", "description": "Ingested guides; upload and removal (bearer token)."},
+    {"name": "jobs", "description": "Guide uploads queued by PUT /documents (202 Accepted); bearer token."},
     {"name": "entities", "description": "Roles, skills, employers, cities and sectors."},
     {"name": "health", "description": "Liveness, counts and versions."},
 ]
@@ -129,6 +134,7 @@ def create_app(settings: Settings | None = None, *, runtime=None, announce: bool
         app.state.runtime = rt
         app.state.ask_slots = ask.AskSlots(settings.ask_concurrency)
         app.state.sparql = await run_in_threadpool(_make_runner, rt, settings)
+        app.state.jobs = JobQueue(partial(documents.ingest_upload, rt))  # queued PUTs, one at a time
         if announce:
             from careerkg.api import service
 
@@ -140,6 +146,8 @@ def create_app(settings: Settings | None = None, *, runtime=None, announce: bool
                 service.withdraw(settings)
             runner, app.state.sparql = app.state.sparql, None
             await run_in_threadpool(runner.close)
+            queue, app.state.jobs = app.state.jobs, None
+            await run_in_threadpool(queue.close)
 
     app = FastAPI(title="careerkg", version=_version(), description=DESCRIPTION, openapi_tags=OPENAPI_TAGS,
                   lifespan=lifespan, docs_url=None, redoc_url=None,
@@ -147,9 +155,10 @@ def create_app(settings: Settings | None = None, *, runtime=None, announce: bool
     app.state.settings = settings
     app.state.runtime = None
     app.state.sparql = None
+    app.state.jobs = None
     errors.install(app)
     web_pages.install(app)  # pages first: their HTML-only routes share paths with the API
-    for r in (ask.router, sparql.router, documents.router, entities.router, health.router):
+    for r in (ask.router, sparql.router, documents.router, jobs.router, entities.router, health.router):
         app.include_router(r)
     from careerkg.api.routers.chat import router as chat_router  # OpenAI-compatible /v1/chat/completions (issue 14)
     app.include_router(chat_router)

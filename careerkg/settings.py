@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(30.0, gt=0)
     api_key: str = Field("", description="Bearer token for PUT/DELETE /documents; empty = writes off.")
     max_document_bytes: int = Field(5_000_000, ge=1, description="Largest guide accepted (bytes).")
+    async_put_chars: int = Field(20_000, ge=0, description="PUT /documents queues a guide whose extracted text is "
+                                 "longer than this many characters as a job (202 Accepted, GET /jobs/{id}); "
+                                 "smaller ones are ingested before the answer (200/201). 0 = queue every PUT.")
     chunk_sentences: int = Field(4, ge=1, le=50)
     chunk_overlap: int = Field(1, ge=0, le=10)
     chunk_max_chars: int = Field(1200, ge=200)

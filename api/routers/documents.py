@@ -4,24 +4,35 @@ Reads take the pipeline's read lock, so during a re-ingest they see the old or t
 new version of a document, never a mix. Writes need ``Authorization: Bearer
 $CAREERKG_API_KEY`` and run the same atomic pipeline as ``careerkg ingest``.
 Superseded versions are kept (``/versions``, ``/text?version=N``; see ``ingest/history.py``).
+
+Synchronous or queued (issue 13): a PUT whose guide's extracted text is longer than
+``CAREERKG_ASYNC_PUT_CHARS`` (20,000 characters), or that sends ``Prefer: respond-async``
+(RFC 7240; answered with ``Preference-Applied: respond-async``), or whose guide already has a job
+queued or running, answers ``202 Accepted`` with ``Location: /jobs/{job_id}`` and is ingested by
+the job queue (:mod:`careerkg.jobs`, one job at a time, on the same atomic write path). Everything
+that can be known without ingesting (id, Content-Type, size, encoding, empty text, metadata, the
+same text under another id) is refused with its 4xx before anything is queued. A PUT of a guide
+whose job is still queued joins that job (its body wins). Other PUTs answer 200/201 when committed.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import asdict, dataclass, replace
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, PlainTextResponse
 
 from careerkg.api.deps import RuntimeDep, SettingsDep, WriterDep, read_body
 from careerkg.api.errors import UnsupportedMediaType
+from careerkg.api.routers.jobs import JobOut, JobsDep, job_out
 from careerkg.api.schemas import DocumentList, DocumentOut, error_responses
 from careerkg.api.schemas_history import ClaimChangesOut, IngestChangesOut, VersionList, VersionOut
 from careerkg.errors import Duplicate, InvalidInput
-from careerkg.ingest.load import EXTENSION_FOR
+from careerkg.ingest.dedup import refuse_duplicate
+from careerkg.ingest.load import EXTENSION_FOR, load_bytes
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 
@@ -134,14 +145,97 @@ _PUT_BODY = {"content": {t: {"schema": {"type": "string"}, "example": "# ML jobs
                          for t in ("text/markdown", "text/plain", "text/html")}, "required": True}
 
 
+@dataclass(frozen=True)
+class Upload:
+    """One PUT's guide and options: what the ingest needs, now or in a job."""
+
+    doc_id: str
+    data: bytes
+    media_type: str
+    metadata: dict[str, str]
+    force: bool = False
+    allow_duplicate: bool = False
+
+    @property
+    def name(self) -> str:
+        return f"{self.doc_id}{EXTENSION_FOR[self.media_type]}"
+
+
+def coalesce(queued: Upload, later: Upload) -> Upload:
+    """A later PUT joining the guide's queued job: its body and ``allow_duplicate`` win, the metadata given is
+    merged (the later value of a key wins, as two PUTs in a row would leave it), ``force`` if either asked."""
+    return replace(later, metadata={**queued.metadata, **later.metadata}, force=queued.force or later.force)
+
+
+def ingest_upload(rt, up: Upload) -> dict:
+    """Ingest one upload through the atomic pipeline; the JSON body of a synchronous PUT.
+
+    Raises:
+        Duplicate: another id holds the same text (and ``allow_duplicate`` is off).
+        InvalidInput: the guide could not be ingested (the reason says why); nothing stored changed.
+    """
+    p = rt.pipeline
+    res = p.ingest_bytes(up.data, up.name, media_type=up.media_type, doc_id=up.doc_id,
+                         source=f"PUT /documents/{up.doc_id}", metadata=up.metadata or None,
+                         force=up.force, allow_duplicate=up.allow_duplicate)
+    if res.status == "failed" and res.duplicate_of:
+        raise Duplicate(res.reason, existing_id=res.duplicate_of)
+    if res.status == "failed":
+        raise InvalidInput(res.reason or "the guide could not be ingested")
+    with p.lock.read():
+        rec = p.manifest.docs.get(up.doc_id)
+    body = IngestChangesOut(doc_id=res.doc_id, status=res.status, reason=res.reason, version=res.version,
+                            chunks=res.chunks, claims=res.claims, seconds=round(res.seconds, 4),
+                            document=_out(rec) if rec else None,
+                            changes=asdict(res.changes) if res.changes else None)
+    return body.model_dump(mode="json")
+
+
+def precheck(rt, up: Upload, max_bytes: int) -> int:
+    """Refuse what can be known without ingesting; the length of the guide's extracted text.
+
+    Raises:
+        InvalidInput: empty, binary, not UTF-8, no text left after extraction, bad metadata.
+        TooLarge: over ``max_bytes``.
+        Duplicate: another id already holds the same text (unless ``allow_duplicate``).
+    """
+    doc = load_bytes(up.data, up.name, max_bytes=max_bytes, media_type=up.media_type, doc_id=up.doc_id,
+                     metadata=up.metadata)
+    if not up.allow_duplicate:
+        p = rt.pipeline
+        with p.lock.read():
+            known = {d: r.sha256 for d, r in p.manifest.docs.items()}
+        if known.get(up.doc_id) != doc.sha256:
+            refuse_duplicate(doc.sha256, up.doc_id, known)
+    return len(doc.text)
+
+
+def prefers_async(values: list[str]) -> bool:
+    """Whether ``Prefer`` header values (RFC 7240: comma-separated, parameters after ';') ask for respond-async."""
+    return any(pref.split(";", 1)[0].split("=", 1)[0].strip().lower() == "respond-async"
+               for value in values for pref in value.split(","))
+
+
+_ACCEPTED = {"model": JobOut, "description": (
+    "Queued as a job: the guide is longer than CAREERKG_ASYNC_PUT_CHARS characters (20,000 by default), the "
+    "request sent `Prefer: respond-async`, or the guide already has a job queued or running. Poll `Location` "
+    "(`GET /jobs/{job_id}`) until `status` is `done` (its `result` is the 200/201 body) or `failed` (its "
+    "`error`: the 4xx the PUT would have answered; nothing already ingested changed). A PUT of a guide whose job "
+    "is still queued joins that job (same job id, `requests` counts them; the last body wins)."),
+    "headers": {"Location": {"description": "/jobs/{job_id}", "schema": {"type": "string"}},
+                "Preference-Applied": {"description": "respond-async, when the request asked for it",
+                                       "schema": {"type": "string"}}}}
+
+
 @router.put("/{doc_id}", response_model=IngestChangesOut, dependencies=[WriterDep],
             summary="Add or re-ingest one guide",
             openapi_extra={"requestBody": _PUT_BODY},
             responses={201: {"model": IngestChangesOut, "description": "Added"},
-                       **error_responses(400, 401, 403, 413, 415),
+                       202: _ACCEPTED,
+                       **error_responses(400, 401, 403, 413, 415, 503),
                        409: {**error_responses(409)[409],
                              "description": "Same text as another document (the message names its id)"}})
-async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, doc_id: str = DocId,
+async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, jobs: JobsDep, doc_id: str = DocId,
                        source: Annotated[str | None, Query(description="The guide's source URL (http/https); "
                                                            "publisher defaults to its host.",
                                                            examples=["https://www.applyo.co.uk/salary"])] = None,
@@ -153,9 +247,12 @@ async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, 
                        force: Annotated[bool, Query(description="Re-ingest even when text and metadata are "
                                                     "unchanged.")] = False,
                        allow_duplicate: Annotated[bool, Query(description="Ingest even when another document "
-                                                              "already has the same text (otherwise 409).")] = False
+                                                              "already has the same text (otherwise 409).")] = False,
+                       prefer: Annotated[str | None, Header(description="`respond-async` (RFC 7240): queue the "
+                                                            "guide as a job and answer 202 whatever its size.",
+                                                            examples=["respond-async"])] = None,
                        ) -> Response:
-    """The body is the guide itself (UTF-8). 201 when added, 200 when updated or unchanged.
+    """The body is the guide itself (UTF-8). 201 when added, 200 when updated or unchanged, 202 when queued.
 
     Ingest is atomic: when it fails (empty text, bad encoding, ...) the previous
     version stays fully in place and the error says why. ``source``, ``publisher``,
@@ -164,30 +261,29 @@ async def put_document(request: Request, rt: RuntimeDep, settings: SettingsDep, 
     with 409 (``duplicate``, the message names that id) unless ``allow_duplicate=true``.
     A new text makes a new version; the one it replaces is kept as history (``/versions``), and
     ``changes`` lists the claims added, removed and changed (old -> new figure, with both spans).
+
+    A guide longer than ``CAREERKG_ASYNC_PUT_CHARS`` characters of extracted text (20,000 by default),
+    or sent with ``Prefer: respond-async``, is queued: ``202 Accepted``, ``Location: /jobs/{job_id}``
+    (see ``GET /jobs/{job_id}``). Bad input is still refused at once (4xx), before anything is queued.
     """
     _check_id(doc_id)
     metadata = {k: v for k, v in (("source_url", source), ("publisher", publisher), ("title", title),
                                   ("issued", issued)) if v is not None}
     media_type = _media_type(request.headers.get("content-type"))
     data = await read_body(request, settings.max_document_bytes, "the guide (CAREERKG_MAX_DOCUMENT_BYTES)")
-    name = f"{doc_id}{EXTENSION_FOR[media_type]}"
-    p = rt.pipeline
-    res = await run_in_threadpool(p.ingest_bytes, data, name, media_type=media_type, doc_id=doc_id,
-                                  source=f"PUT /documents/{doc_id}", metadata=metadata or None,
-                                  force=force, allow_duplicate=allow_duplicate)
-    if res.status == "failed" and res.duplicate_of:
-        raise Duplicate(res.reason, existing_id=res.duplicate_of)
-    if res.status == "failed":
-        raise InvalidInput(res.reason or "the guide could not be ingested")
-    with p.lock.read():
-        rec = p.manifest.docs.get(doc_id)
-    body = IngestChangesOut(doc_id=res.doc_id, status=res.status, reason=res.reason, version=res.version,
-                            chunks=res.chunks, claims=res.claims, seconds=round(res.seconds, 4),
-                            document=_out(rec) if rec else None,
-                            changes=asdict(res.changes) if res.changes else None)
-    status = 201 if res.status == "added" else 200
+    up = Upload(doc_id, data, media_type, metadata, force, allow_duplicate)
+    chars = await run_in_threadpool(precheck, rt, up, settings.max_document_bytes)
+    asked = prefers_async(request.headers.getlist("prefer"))  # every Prefer header (`prefer` documents it)
+    if asked or chars > settings.async_put_chars or jobs.pending(doc_id) is not None:
+        job, _ = jobs.submit(doc_id, up, merge=coalesce)
+        headers = {"Location": f"/jobs/{job.job_id}"}
+        if asked:
+            headers["Preference-Applied"] = "respond-async"
+        return JSONResponse(job_out(job).model_dump(mode="json"), status_code=202, headers=headers)
+    body = await run_in_threadpool(ingest_upload, rt, up)
+    status = 201 if body["status"] == "added" else 200
     headers = {"Location": f"/documents/{doc_id}"} if status == 201 else None
-    return JSONResponse(body.model_dump(mode="json"), status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=headers)
 
 
 @router.delete("/{doc_id}", response_model=DocumentOut | None, dependencies=[WriterDep],
@@ -200,7 +296,10 @@ async def delete_document(rt: RuntimeDep, doc_id: str = DocId,
                                           "current version kept as history (GET /documents/{id}/versions, "
                                           "/text?version=N). purge on a guide removed with keep drops its "
                                           "history (204).")] = "purge") -> Response:
-    """Returns the record of the removed guide."""
+    """Returns the record of the removed guide.
+
+    Runs at once, between jobs: a PUT of the same guide still queued as a job (``GET /jobs?doc_id=``) is not
+    cancelled and adds the guide again when it runs."""
     rec = await run_in_threadpool(rt.pipeline.remove, doc_id, history=history)
     if rec is None:
         return Response(status_code=204)

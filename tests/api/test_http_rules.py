@@ -10,7 +10,8 @@ import pytest
 
 import ckg_testdata as td
 
-PATH_VALUES = {"doc_id": td.CAREER_GUIDE, "kind": "role", "slug": "machine-learning-engineer"}
+PATH_VALUES = {"doc_id": td.CAREER_GUIDE, "kind": "role", "slug": "machine-learning-engineer",
+               "job_id": "0123456789abcdef"}
 
 
 def assert_error_shape(r, status: int, code: str | None = None) -> dict:
