@@ -1,4 +1,8 @@
-"""CLI writes through a running service: ``careerkg ingest`` as ``PUT /documents/{id}`` per guide."""
+"""CLI writes through a running service: ``careerkg ingest`` as ``PUT /documents/{id}`` per guide.
+
+A guide the service queues (``202 Accepted``: a large guide) is followed to the end of its job
+(``GET /jobs/{id}``), so the CLI reports the same result either way.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from careerkg.errors import CareerKGError
+from careerkg.errors import CareerKGError, QueryTimeout
 from careerkg.model import IngestResult
 
 
@@ -36,6 +40,8 @@ def ingest_via(client, files: list[Path], *, force: bool = False, metadata: dict
                 raise CareerKGError(f"cannot read file: {exc.strerror or exc}") from None
             body = client.json("PUT", f"/documents/{doc_id}", content=data, params=params,
                                headers={"Content-Type": f"{media_type}; charset=utf-8"})
+            if "job_id" in body:  # 202 Accepted: queued as a job
+                body = await_job(client, body)
             res = IngestResult(body["doc_id"], body["status"], str(path), body.get("reason", ""), body["version"],
                                body["chunks"], body["claims"], time.perf_counter() - t0,
                                changes=changes_from_dict(body.get("changes")))
@@ -46,3 +52,23 @@ def ingest_via(client, files: list[Path], *, force: bool = False, metadata: dict
         if progress:
             progress(res)
     return results
+
+
+def await_job(client, job: dict, *, timeout: float = 3600.0) -> dict:
+    """The body of a queued PUT once its job is done (polling ``GET /jobs/{id}``).
+
+    Raises:
+        CareerKGError: the job failed (its message says why; nothing already ingested changed).
+        QueryTimeout: still not finished after ``timeout`` seconds.
+    """
+    deadline = time.monotonic() + timeout
+    delay = 0.2
+    while job["status"] not in ("done", "failed"):
+        if time.monotonic() > deadline:
+            raise QueryTimeout(f"the service's job {job['url']} was still {job['status']} after {timeout:.0f} s")
+        time.sleep(delay)
+        delay = min(delay * 1.5, 2.0)
+        job = client.json("GET", job["url"])
+    if job["status"] == "failed":
+        raise CareerKGError(job["error"]["message"])
+    return job["result"]
