@@ -19,8 +19,8 @@ from careerkg.text import ANAPHOR, acronyms, previous_sentence, sentence_spans
 from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, fits_type, money_kind_missing,
                                  names_any_place, names_place, only_rates, states_location)
 from careerkg.qa.guides import DocView, contains, names_organisation
-from careerkg.qa.request import (AMOUNT, BASIS_TEXT, DATE, FOUNDING, LIST, PLACE, UNIT_TEXT, YEAR, Constraint, Request,
-                                 asks_organisations, levels_named, states_relation)
+from careerkg.qa.request import (AMOUNT, BASIS_TEXT, DATE, DURATION, FOUNDING, LIST, PLACE, UNIT_TEXT, YEAR, Constraint,
+                                 Request, asks_organisations, lasting_thing, levels_named, states_relation)
 
 
 @dataclass(frozen=True)
@@ -421,6 +421,9 @@ class Scope:
                 any(not self._says_where(sentence, c, f"{v.heading(start)}\n{previous_sentence(v.text, start)}")
                     for c in self.request.of("employer")):
             failed.append(Constraint("figure", "place"))  # "where is X based": a list naming X beside London is no
+        thing = lasting_thing(self.request.text) if self.request.answer_type == DURATION else None
+        if thing and not self._mentions(f"{wide}\n{about}", Constraint("name", thing)):
+            failed.append(Constraint("figure", "duration"))  # "how long is the apprenticeship": its length
         if self.request.answer_type == DATE and states_relation(FOUNDING, self.request.text) and \
                 not states_relation(FOUNDING, sentence):
             failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in

@@ -138,6 +138,24 @@ _WHICH_ONE = re.compile(r"\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?P<noun>[a-z]+
                         r"led|leads|ran|runs|heads|owns|gave|made|set up|founded)\b", re.I)
 
 
+_HOW_LONG = re.compile(r"\s*how long (?:is|are|does|do|did|will|would|should|was|were) (?:the |a |an |my |your |their )?"
+                       r"(?P<x>[\w' -]+?)(?=(?:\s+\w+ly)?\s+(?:last|lasts|take|takes|run|runs|be|in|at|for|of|on|with|if|when|"
+                       r"full[- ]time|part[- ]time)\b|\s*[?,]|\s*$)", re.I)
+
+
+def lasting_thing(question: str) -> str | None:
+    """The head noun of what a "how long is/does X last" question measures ("the apprenticeship" ->
+    "apprenticeship"); None for "how long does it take ..." and questions of another shape."""
+    m = _HOW_LONG.match(question)
+    if m is None:
+        return None
+    words = m.group("x").split()
+    head = words[-1].lower() if words else ""
+    if not head or head in _NOT_MODIFIER or head in GENERIC_ROLE_WORDS or len(head) < 3:
+        return None
+    return head
+
+
 def asks_person(question: str) -> bool:
     """The question asks who someone is: "who founded X", "who is the CEO of X", "which minister announced ..."
     (one person named by a job, then what they did)."""

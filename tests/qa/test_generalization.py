@@ -61,14 +61,19 @@ def test_real_guides_answered_and_unanswerable_abstained(world):
 #   F 36/64, 8 false abstentions, unanswerable 9/15 -> 47/64, 3 false, 11/15 (job titles no list knows,
 #     a guide's year, sources cited as names inside a sentence);
 #   G 40/65, 9 false abstentions, unanswerable 8/14 -> 45/65, 6 false, 10/14 (a question for organisations
-#     needs evidence naming one, demonyms are places, a price is no pay, a pay gap is a difference).
+#     needs evidence naming one, demonyms are places, a price is no pay, a pay gap is a difference);
+#   H 45/65, 5 false abstentions, unanswerable 9/15 (first run, 2026-12-07) -> 55/65, 2 false, 12/15 (people
+#     named by a job no list knows are roles, a figure is about its own sentence's place, "where is X" and
+#     "when was X founded" need evidence saying so, names in lower case in a name's slot, initials, label
+#     lines); the same changes took F to 50/64 and G to 50/65.
 # Floors: pass rate, abstention recall, most false abstentions, fewest cases, fewest unanswerable.
 HELD_OUT = {
     "questions_c.jsonl": (0.78, 0.8, 3, 40, 8),
     "questions_d.jsonl": (0.74, 0.75, 4, 40, 10),
     "questions_e.jsonl": (0.8, 0.85, 5, 40, 10),
-    "questions_f.jsonl": (0.66, 0.6, 5, 40, 12),
-    "questions_g.jsonl": (0.64, 0.65, 7, 40, 12),
+    "questions_f.jsonl": (0.75, 0.8, 4, 40, 12),
+    "questions_g.jsonl": (0.74, 0.75, 5, 40, 12),
+    "questions_h.jsonl": (0.8, 0.75, 3, 40, 12),
 }
 
 

@@ -573,3 +573,17 @@ def test_a_label_line_is_read_under_the_lines_above_it_and_a_location_label_plac
     q = "what are the exeter msc fees?"
     sc = Scope(Request(q, q, "amount", [Constraint("place", "York")]), docs, {})
     assert sc.unmet  # the guide is Exeter's, not York's
+
+
+def test_how_long_questions_measure_the_thing_they_name():
+    from careerkg.qa.request import lasting_thing
+
+    assert lasting_thing("How long does a Level 4 software developer apprenticeship usually last?") == "apprenticeship"
+    assert lasting_thing("how long is the quorvexa msc full time?") == "msc"
+    assert lasting_thing("How long does it take to become a data scientist?") is None
+    assert not fits_type("duration", "23 years earlier, I started my first apprenticeship.")  # when, not how long
+    text = "The Quorvexa apprenticeship lasts 18 months. The pay rise is staggered over two years."
+    q = "How long does the Quorvexa apprenticeship last?"
+    sc = Scope(Request(q, q, "duration", []), {"a": _doc("a", text)}, {})
+    cut = text.index("The pay")
+    assert sc.satisfies("a", 0, cut - 1) == [] and sc.satisfies("a", cut, len(text)) != []
