@@ -7,19 +7,27 @@ A fresh data dir gets the seeds (and ``--guides N`` generated guides) through
   questions plus template questions), ``GET /documents/{id}/text`` of a guide being
   changed (1 in 10) and a researcher SPARQL query (1 in 10);
 - one writer ``PUT``s a changed version of one of ``--mutate`` seeds every
-  ``--put-every`` seconds (a salary figure and an edition line change per version).
+  ``--put-every`` seconds (a salary figure and an edition line change per version), with
+  ``Prefer: respond-async``: each PUT is answered ``202 Accepted`` with a job, which the writer
+  polls (``GET /jobs/{id}``) while it goes on PUTting; a PUT of a guide whose job is still queued
+  joins that job. ``--sync-puts``: plain PUTs, each answered when committed, the next sent
+  ``--put-every`` seconds after the last one returned (the behaviour before jobs).
 
 Counted: 5xx, other non-2xx, transport errors (timeouts, resets) on reads; every
 answer's citations are checked against the texts of the known versions: all the
 citations of one document in one answer must match one version of it
 (``text[start:end] == quote``), and every text served must be one known version
-whose ``ETag`` is its sha256. Printed: requests/s, p50/p95/p99 per endpoint, PUT latency.
+whose ``ETag`` is its sha256. Printed: requests/s, p50/p95/p99 per endpoint, PUT latency (the
+time to ``202``: accept latency), and each job's completion time (server-side, created ->
+finished) and run time (started -> finished). After the readers stop, the writer waits up to
+``--drain`` seconds for the jobs still open.
 
 Usage::
 
     .venv/bin/python bench/load.py                 # 120 s, 16 clients
     .venv/bin/python bench/load.py --seconds 600   # 10 minutes
     .venv/bin/python bench/load.py --seconds 20 --clients 4 --json out.json
+    .venv/bin/python bench/load.py --seconds 60 --sync-puts    # PUTs answered when committed
 
 :class:`LiveServer` (a real ``careerkg serve`` in a subprocess) is reused by the
 robustness tests.
@@ -42,6 +50,7 @@ import tempfile
 import threading
 import time
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 
 import httpx
@@ -172,8 +181,13 @@ class Stats:
 
 class LoadTest:
     def __init__(self, url: str, *, api_key: str, mutate: dict[str, list[str]], stable: dict[str, str],
-                 questions: list[str], queries: list[str], seconds: float, clients: int, put_every: float) -> None:
+                 questions: list[str], queries: list[str], seconds: float, clients: int, put_every: float,
+                 sync_puts: bool = False, drain: float = 180.0) -> None:
         self.url, self.api_key = url, api_key
+        self.sync_puts, self.drain = sync_puts, drain
+        self.jobs: dict[str, dict] = {}  # job_id -> {"doc", "sent", "puts", then the finished job}
+        self.jobs_lock = threading.Lock()
+        self.writer_done = threading.Event()
         self.mutate = mutate  # doc_id -> texts of every version (index = version k)
         self.texts = {d: {hashlib.sha256(t.encode()).hexdigest(): t for t in ts} for d, ts in mutate.items()}
         for d, t in stable.items():
@@ -238,31 +252,103 @@ class LoadTest:
     def writer(self) -> None:
         docs = sorted(self.mutate)
         k = 0
-        with httpx.Client(base_url=self.url, timeout=120) as http:
-            while not self.stop.wait(self.put_every):
-                d = docs[k % len(docs)]
-                versions = self.mutate[d]
-                text = versions[1 + (k // len(docs)) % (len(versions) - 1)]
-                t = time.perf_counter()
-                try:
-                    resp = http.put(f"/documents/{d}", content=text.encode(),
-                                    headers={"Content-Type": "text/plain", "Authorization": f"Bearer {self.api_key}"})
-                    self.puts.append((resp.status_code, time.perf_counter() - t, d))
-                except httpx.HTTPError as exc:
-                    self.puts.append((-1, time.perf_counter() - t, f"{d}: {type(exc).__name__}"))
-                k += 1
+        headers = {"Content-Type": "text/plain", "Authorization": f"Bearer {self.api_key}"}
+        if not self.sync_puts:
+            headers["Prefer"] = "respond-async"
+        try:
+            with httpx.Client(base_url=self.url, timeout=120) as http:
+                while not self.stop.wait(self.put_every):
+                    d = docs[k % len(docs)]
+                    versions = self.mutate[d]
+                    text = versions[1 + (k // len(docs)) % (len(versions) - 1)]
+                    t = time.perf_counter()
+                    try:
+                        resp = http.put(f"/documents/{d}", content=text.encode(), headers=headers)
+                        self.puts.append((resp.status_code, time.perf_counter() - t, d))
+                        if resp.status_code == 202:
+                            job = resp.json()
+                            with self.jobs_lock:
+                                entry = self.jobs.setdefault(job["job_id"], {"doc": d, "sent": t, "puts": 0})
+                                entry["puts"] += 1
+                    except httpx.HTTPError as exc:
+                        self.puts.append((-1, time.perf_counter() - t, f"{d}: {type(exc).__name__}"))
+                    k += 1
+        finally:
+            self.writer_done.set()
+
+    def poller(self) -> None:
+        """Follows every job the writer was given until it is done or failed (``--drain`` s after the run)."""
+        auth = {"Authorization": f"Bearer {self.api_key}"}
+        deadline = None
+        with httpx.Client(base_url=self.url, timeout=60) as http:
+            while True:
+                with self.jobs_lock:
+                    open_ = [j for j, e in self.jobs.items() if "status" not in e]
+                if self.writer_done.is_set():
+                    deadline = deadline or time.monotonic() + self.drain
+                    if not open_ or time.monotonic() > deadline:
+                        return
+                for jid in open_:
+                    try:
+                        job = http.get(f"/jobs/{jid}", headers=auth).json()
+                    except (httpx.HTTPError, ValueError):
+                        continue
+                    if job.get("status") in ("done", "failed"):
+                        with self.jobs_lock:
+                            self.jobs[jid].update(job, seen=time.perf_counter())
+                time.sleep(0.25)
+
+    @staticmethod
+    def _span(job: dict, a: str, b: str) -> float:
+        return (datetime.fromisoformat(job[b]) - datetime.fromisoformat(job[a])).total_seconds()
+
+    def put_report(self) -> dict:
+        accepted = 202 if not self.sync_puts else None
+        ok = [x[1] * 1000 for x in self.puts if x[0] in (200, 201, 202)]
+        out = {"mode": "sync" if self.sync_puts else "async (Prefer: respond-async)", "count": len(self.puts),
+               "ok": len(ok), "failed": [x for x in self.puts if x[0] not in (200, 201, 202)][:5],
+               "p50_ms": round(statistics.median(ok), 1) if ok else None,
+               "p95_ms": round(pct(ok, 0.95), 1) if ok else None,
+               "max_ms": round(max(ok), 1) if ok else None}
+        if accepted is None:
+            return out
+        with self.jobs_lock:
+            jobs = list(self.jobs.values())
+        done = [j for j in jobs if j.get("status") == "done"]
+        complete = [self._span(j, "created", "finished") for j in done]
+        run = [self._span(j, "started", "finished") for j in done]
+        wait = [self._span(j, "created", "started") for j in done]
+        out["jobs"] = {"count": len(jobs), "done": len(done),
+                       "failed": sum(1 for j in jobs if j.get("status") == "failed"),
+                       "failed_examples": [j.get("error") for j in jobs if j.get("status") == "failed"][:3],
+                       "unfinished": sum(1 for j in jobs if "status" not in j),
+                       "puts_joined_a_queued_job": sum(j["puts"] - 1 for j in jobs),
+                       "complete_p50_s": round(statistics.median(complete), 2) if complete else None,
+                       "complete_max_s": round(max(complete), 2) if complete else None,
+                       "run_p50_s": round(statistics.median(run), 2) if run else None,
+                       "run_max_s": round(max(run), 2) if run else None,
+                       "queued_p50_s": round(statistics.median(wait), 2) if wait else None,
+                       "each": [{"doc": j["doc"], "puts": j["puts"], "status": j.get("status"),
+                                 "queued_s": round(self._span(j, "created", "started"), 2),
+                                 "run_s": round(self._span(j, "started", "finished"), 2)}
+                                for j in jobs if j.get("status") in ("done", "failed")]}
+        return out
 
     def run(self) -> dict:
         threads = [threading.Thread(target=self.client, args=(i,), daemon=True) for i in range(self.clients)]
         threads.append(threading.Thread(target=self.writer, daemon=True))
+        if not self.sync_puts:
+            threads.append(threading.Thread(target=self.poller, daemon=True))
         t0 = time.perf_counter()
         for th in threads:
             th.start()
         time.sleep(self.seconds)
         self.stop.set()
-        for th in threads:
+        for th in threads[:self.clients]:
             th.join(timeout=180)
         wall = time.perf_counter() - t0
+        for th in threads[self.clients:]:  # the writer, and the jobs still open (up to --drain s)
+            th.join(timeout=self.drain + 180)
         s = self.stats
         out: dict = {"seconds": round(wall, 1), "clients": self.clients, "endpoints": {}}
         total = 0
@@ -283,11 +369,7 @@ class LoadTest:
         out["unknown_texts"] = len(s.unknown_text)
         out["unknown_text_examples"] = s.unknown_text[:5]
         out["abstained"] = s.abstained
-        put_lat = [x[1] * 1000 for x in self.puts if x[0] in (200, 201)]
-        out["puts"] = {"count": len(self.puts), "ok": len(put_lat),
-                       "failed": [x for x in self.puts if x[0] not in (200, 201)][:5],
-                       "p50_ms": round(statistics.median(put_lat), 1) if put_lat else None,
-                       "max_ms": round(max(put_lat), 1) if put_lat else None}
+        out["puts"] = self.put_report()
         return out
 
 
@@ -371,6 +453,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--put-every", type=float, default=3.0, help="seconds between PUTs of a changed guide")
     ap.add_argument("--mutate", type=int, default=3, help="how many seed guides are re-ingested in turn")
     ap.add_argument("--guides", type=int, default=0, help="generated guides ingested besides the seeds")
+    ap.add_argument("--sync-puts", action="store_true", help="plain PUTs answered when committed (no jobs)")
+    ap.add_argument("--drain", type=float, default=180, help="seconds to wait for open jobs after the run")
     ap.add_argument("--json", type=Path)
     a = ap.parse_args(argv)
     from careerkg.ingest.load import load_path
@@ -397,7 +481,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"serving at {server.url}; {a.clients} clients for {a.seconds:.0f} s, a PUT every {a.put_every} s",
               flush=True)
         lt = LoadTest(server.url, api_key=key, mutate=mutate, stable=stable, questions=questions(),
-                      queries=research_queries(), seconds=a.seconds, clients=a.clients, put_every=a.put_every)
+                      queries=research_queries(), seconds=a.seconds, clients=a.clients, put_every=a.put_every,
+                      sync_puts=a.sync_puts, drain=a.drain)
         sampler = Sampler(server.proc.pid)
         sampler.start()
         out = lt.run()
@@ -414,7 +499,16 @@ def main(argv: list[str] | None = None) -> int:
           f"all requests {out['requests_per_s']} req/s; 5xx {out['status_5xx']}, other non-2xx "
           f"{out['status_other_non_2xx']}, transport errors {sum(out['transport_errors'].values())}; "
           f"inconsistent answers {out['inconsistent_answers']} of {out['citations_checked']} citations checked; "
-          f"unknown texts {out['unknown_texts']}; PUTs {out['puts']['ok']}/{out['puts']['count']} ok")
+          f"unknown texts {out['unknown_texts']}")
+    p = out["puts"]
+    print(f"PUTs ({p['mode']}): {p['ok']}/{p['count']} ok, answered in p50 {p['p50_ms']} / p95 {p['p95_ms']} / max "
+          f"{p['max_ms']} ms")
+    j = p.get("jobs")
+    if j:
+        print(f"jobs: {j['count']} ({j['puts_joined_a_queued_job']} PUTs joined a queued job), {j['done']} done, "
+              f"{j['failed']} failed, {j['unfinished']} unfinished; created -> finished p50 {j['complete_p50_s']} s, "
+              f"max {j['complete_max_s']} s; running p50 {j['run_p50_s']} s, max {j['run_max_s']} s; "
+              f"queued p50 {j['queued_p50_s']} s")
     r = out.get("resources") or {}
     if r:
         print(f"server RSS {r['rss_mib_first']} -> {r['rss_mib_last']} MiB ({r['rss_growth_pct']:+.1f} %, max "
@@ -422,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     if a.json:
         a.json.write_text(json.dumps(out, indent=1))
     bad = out["status_5xx"] or out["transport_errors"] or out["inconsistent_answers"] or out["unknown_texts"] \
-        or not out["alive_after"] or not out["final_versions_known"]
+        or not out["alive_after"] or not out["final_versions_known"] or (j or {}).get("failed")
     return 1 if bad else 0
 
 
