@@ -23,8 +23,9 @@ The design, when serving (``careerkg serve`` calls :meth:`Pipeline.serve_readers
   is never held by a low-priority thread (no priority inversion). Atomic per-guide ingest, the
   read/write lock and the write-ahead note for crash recovery are unchanged.
 
-A ``PUT /documents/{id}`` still answers when its guide is committed (synchronous: 200/201, never 202);
-it just takes longer under load. Without :meth:`Pipeline.serve_readers` (the local CLI, which opens the
+A small ``PUT /documents/{id}`` answers when its guide is committed (200/201); a large one (or one sent with
+``Prefer: respond-async``) is queued and answers ``202`` with a job URL (:mod:`careerkg.jobs`), its job then
+running this same write path. Without :meth:`Pipeline.serve_readers` (the local CLI, which opens the
 stores itself and so has no readers in its process) the work runs inline at full speed, as before.
 """
 

@@ -237,6 +237,15 @@ class QuestionUnderstanding:
                     or get_places().lookup(word) is not None:
                 continue
             add("name", word)
+        # the pay of a scheme ("school leaver programme salary", "pay on the graduate scheme"): evidence from a
+        # guide naming the scheme (its English words; "nao school leaver programme" is the programme)
+        for m in _SCHEME_PAY.finditer(text):
+            g = "x" if m.group("x") else "y"
+            words = m.group(g).split()
+            while words and (words[0].lower() not in english_counts() or words[0].lower() in _NOT_SCHEME_WORD):
+                words.pop(0)
+            if len(words) >= 2 and not any(x < m.end(g) and m.start(g) < y for x, y in linked):
+                add("name", " ".join(words))
         # a word written in lower case where only an organisation's name can stand ("when was wandisco
         # founded", "where is hackajob based"): a name when it is no English word
         for m in _NAME_SLOT.finditer(text):
@@ -306,6 +315,13 @@ class QuestionUnderstanding:
 
 _NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z]+(?:[ \t]+(?:(?:in|of|for|and|&)[ \t]+)?[A-Z][a-z]+)+(?![\w'’])")
 _ONE_NAME = re.compile(r"(?<![\w'’.-])[A-Z][\w&.-]*[\w](?![\w'’-])")
+# a scheme whose pay is asked ("school leaver programme salary", "salary on the graduate scheme")
+_SCHEME_PAY = re.compile(r"(?P<x>(?:[a-z][\w-]*\s+){1,2}(?:programmes?|programs?|schemes?|apprenticeships?|internships?|"
+                         r"placements?))\s+(?:salary|salaries|pay|wages?|stipend)\b"
+                         r"|\b(?:salary|salaries|pay|wages?|stipend)\s+(?:on|for|of)\s+(?:the|a|an)\s+"
+                         r"(?P<y>(?:[a-z][\w-]*\s+){1,2}(?:programmes?|programs?|schemes?|apprenticeships?|internships?|"
+                         r"placements?))\b", re.I)
+_NOT_SCHEME_WORD = frozenset("the a an my your our their this that what whats average avg typical starting usual".split())
 # the place of an organisation's name in a question about where it is, when it began or who runs it
 _NAME_SLOT = re.compile(
     r"\b(?:where|when)\s+(?:is|are|was|were|did)\s+(?:the\s+)?(?P<name>[a-z][\w.&-]*(?:\s+[a-z][\w.&-]*)?)\s+"

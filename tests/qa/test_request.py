@@ -587,3 +587,20 @@ def test_how_long_questions_measure_the_thing_they_name():
     sc = Scope(Request(q, q, "duration", []), {"a": _doc("a", text)}, {})
     cut = text.index("The pay")
     assert sc.satisfies("a", 0, cut - 1) == [] and sc.satisfies("a", cut, len(text)) != []
+
+
+def test_the_pay_of_a_scheme_and_lower_case_names_in_a_names_slot_are_constraints(shared_linker):
+    from careerkg.qa.understand import QuestionUnderstanding
+
+    qu = QuestionUnderstanding.__new__(QuestionUnderstanding)  # request() needs the linker and NER only
+    qu.linker = shared_linker
+    qu._ner = None
+    qu._ner_doc = shared_linker.nlp.make_doc
+
+    def cons(q):
+        return {(c.kind, c.value) for c in qu.request(q, q, shared_linker.link(q, discover=False), None, []).constraints}
+
+    assert ("name", "school leaver programme") in cons("xyq school leaver programme salary in leeds")
+    assert ("employer", "quorvexa") in cons("when was quorvexa founded?")
+    assert ("employer", "quorvexa") in cons("where is quorvexa based?")
+    assert not {k for k, _ in cons("where is the company based?")} & {"employer", "name"}  # English words
