@@ -19,6 +19,7 @@ Example:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _SENT = re.compile(r"(?<=[.!?])[\"')\u201d\u2019]?\s+(?=[\"'(\u201c\u2018]?[A-Z0-9\u00a3])")
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No)\.$", re.I)
@@ -167,19 +168,20 @@ def previous_sentence(text: str, start: int) -> str:
     return before[cut + 1:].strip()
 
 
+_SMALL_WORDS = frozenset("of for and the in on at to".split())
 
-_SMALL_WORDS = frozenset("of for and the in on at to &".split())
 
-
-def acronyms(name: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def acronyms(name: str) -> tuple[str, ...]:
     """What a name of three or more words is shortened to: its words' initials, a word in capitals kept whole
     ("UK AI Safety Institute" -> "UKAISI", and without its first word "AISI"; "Office for National
     Statistics" -> "ONS"). Empty for shorter names."""
-    words = [w for w in re.findall(r"[\w'’-]+", name) if w.lower() not in _SMALL_WORDS]
+    words = [w.strip("'’-") for w in re.findall(r"[\w'’-]+", name) if w.lower() not in _SMALL_WORDS]
+    words = [w for w in words if w]
     if len(words) < 3:
-        return []
+        return ()
     parts = [w if w.isupper() else w[0].upper() for w in words]
     out = ["".join(parts)]
     if len(words) > 3 and words[0].isupper():
         out.append("".join(parts[1:]))
-    return [a for a in out if len(a) >= 3]
+    return tuple(a for a in out if len(a) >= 3)

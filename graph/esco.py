@@ -267,6 +267,13 @@ def load_index(path: str | None = None) -> EscoIndex:
     return EscoIndex(concepts)
 
 
+@lru_cache(maxsize=1)
+def occupation_heads() -> frozenset[str]:
+    """The last word of every ESCO occupation's preferred label ("statistician", "economist", "engineer"):
+    the nouns that name a job."""
+    return frozenset(c.pref.split()[-1].lower() for c in load_index().concepts if c.kind == "occupation" and c.pref)
+
+
 def _label_of(c: EscoConcept, name: str) -> str:
     """ESCO's preferred label where known, else its words that matched ``name``."""
     return c.pref or " ".join(c.labels.split()[:len(norm(name).split())])
@@ -349,10 +356,3 @@ def linked_iris(store) -> set[str]:
 
 if __name__ == "__main__":  # python -m careerkg.graph.esco: re-derive the labels file from the installed package
     print(f"{derive()} ESCO concepts written to {LABELS_PATH}")
-
-
-@lru_cache(maxsize=1)
-def occupation_heads() -> frozenset[str]:
-    """The last word of every ESCO occupation's preferred label ("statistician", "economist", "engineer"):
-    the nouns that name a job."""
-    return frozenset(c.pref.split()[-1].lower() for c in load_index().concepts if c.kind == "occupation" and c.pref)

@@ -24,7 +24,9 @@ PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX nif: <http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#>
 """
 
-#: Every salary figure stated for a city, with role, level, range and unit (cheapest first per city).
+#: Every salary figure stated for a city, with role, level, range and unit (cheapest first per city). A place or
+#: role found in many guides is labelled in each guide's graph: the labels are read once each, or the union
+#: default graph would repeat every figure once per graph labelling its place.
 SALARIES_BY_CITY = PREFIXES + """
 SELECT ?city ?role ?seniority ?min ?max ?unit WHERE {
   ?c a ckg:SalaryClaim ; ckg:role ?r ; ckg:location ?loc ; schema:unitText ?unit .

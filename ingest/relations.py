@@ -57,9 +57,10 @@ _APPOS_IN = re.compile(r"^,[ \t]*an?[ \t]+(?:[\w-]+[ \t]+){0,4}?(?:startup|start
                        r"platform|provider|consultancy|agency|lab|spin-out|spin-off)[ \t]+(?:(?:based|headquartered)[ \t]+)?"
                        r"in[ \t]+$", re.I)
 # "the city", "the south-west city", "the region's capital": the city a guide is about, named again
-_THE_CITY = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,2}?city\b(?!\s+of\b)", re.I)
+_THE_CITY = re.compile(r"\b(?i:the)\s+(?!(?i:same|other|another|each|every|next|nearest|capital|biggest|largest)\b)"
+                       r"(?:[\w-]+\s+){0,2}?city\b(?!\s+of\b)")  # not London's "the City"
 # a sentence that lists examples of what the one before it named ("These include ...")
-_THESE = re.compile(r"\s*(?:these|they|those|examples|among them)\s+(?:include|includes|are|comprise)\b", re.I)
+_THESE = re.compile(r"\s*(?:these|those|examples|among them)\s+(?:include|includes|comprise)\b", re.I)
 _HOME_CUE = re.compile(r"\b(?:home to|presence of|headquarters of|headquartered here|base for)\b", re.I)
 _LIST_CUE = re.compile(r"^\s*(?:[\w-]+\s+){0,2}(?:companies|firms|startups|employers|players|labs|"
                        r"businesses|organisations|organizations|retailers|banks)\s+(?:like|such as|including)\b",

@@ -91,6 +91,7 @@ _OPEN_MIN = re.compile(r"(?:exceed\w*|over|above|more than|upwards of|in excess 
 _MINIMUM = re.compile(r"\bminimum\b|\bat least\b|\bno less than\b", re.I)
 _UP_TO = re.compile(r"up to\s*$", re.I)
 _DIFFERENCE = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:less|more|lower|higher|cheaper|above|below)\s+than\b", re.I)
+_RESPECTIVELY_WORD = re.compile(r"\brespectively\b", re.I)
 _RESPECTIVELY = re.compile(r"\W{0,3}\s*respectively\b", re.I)
 _SKIP = re.compile(r"\breach\w*\s+(?:well\s+)?(?:over|above|beyond)?\s*$|\bpremium\b", re.I)
 _DAY = re.compile(r"^\+?\s*(?:per|a|/)\s*day|^\s*p/?d\b|^\s*daily", re.I)
@@ -154,10 +155,10 @@ def find_ranges(text: str, start: int = 0, end: int | None = None, bare: bool = 
                 # "£85,000 and £65,000" is two values, not a range: keep the first only, both when each is
                 # somebody's ("earning £90k and £62.5k, respectively")
                 out.append(_single(text, start, m.start(), m.start("join") - 1, a, False, invalid, cur))
-                if _RESPECTIVELY.match(text, m.end()):
-                    out.append(_single(text, start, m.start("bnum") - (1 if m.group("bcur") else 0), m.end(),
+                if _RESPECTIVELY.match(text, m.end(), end):
+                    out.append(_single(text, start, m.start("bcur") if m.group("bcur") else m.start("bnum"), m.end(),
                                        parse_amount(m.group("bnum"), m.group("bmult") or m.group("amult")),
-                                       False, invalid, cur))
+                                       False, invalid, CURRENCY_OF_SYMBOL[m.group("bcur")] if m.group("bcur") else cur))
                 continue
             if re.match(r"\s*(?:%|per ?cent|percent)", text[m.end():m.end() + 12], re.I):
                 # "£34,750 - 28 per cent higher": a figure, then a share, not a range
@@ -570,7 +571,7 @@ class SalaryExtractor:
     def _respective(self, s: int, e: int, ranges: list[MoneyRange]) -> dict[int, str]:
         """"data architects and data engineers earning £90k and £62.5k, respectively": each figure after the
         last role named is the pay of the roles named since the figure before them, in order (start -> role)."""
-        if not _RESPECTIVELY.search(self.text, s, e) or not re.search(r"\brespectively\b", self.text[s:e], re.I):
+        if not _RESPECTIVELY_WORD.search(self.text, s, e):
             return {}
         roles = self.roles.within(s, e)
         if not roles:

@@ -16,7 +16,8 @@ from careerkg.graph.claims import (IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSI
 from careerkg.graph.vocab import CKG
 from careerkg.ingest.salary import implausible_money
 from careerkg.qa.citations import CitationSet
-from careerkg.qa.request import PERSON, person_relation, states_relation
+from careerkg.qa.persons import person_relation, states_relation
+from careerkg.qa.request import PERSON
 from careerkg.qa.retrieve import Passage
 from careerkg.qa.text import QUESTION_WORDS, token_set, tokens
 from careerkg.qa.understand import Understanding

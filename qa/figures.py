@@ -22,7 +22,7 @@ _PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent|\b(?:one|two|three|four|\
                       r" of\b", re.I)
 _DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|a|an|few|several)"
                        r"(\s?(–|-|‑|to)\s?\d+)?[\s\u2010\u2011-]*(\+\s*)?(years?|months?|weeks?|days?|hours?|yrs?|minutes?|"
-                       r"mins?)\b(?!\s+(?:earlier|ago|later|previously|prior|old)\b)", re.I)
+                       r"mins?)\b(?![\s-]+(?:earlier|ago|later|previously|prior|old)\b)", re.I)
 # "two‑year" may be written with a non-breaking hyphen (U+2011); "23 years earlier", "a 40-year-old" say when
 # or how old, not how long
 _MONEY_SPAN = re.compile(r"[£$€]\s?\d[\d,.]*\s?[kKmMbn]*(\s?(–|-|to)\s?[£$€]?\d[\d,.]*\s?[kKmMbn]*)?"
@@ -72,11 +72,15 @@ _UK_WIDE = re.compile(r"\b(?:UK|U\.K\.|United Kingdom|Britain|British|England|Sc
                       r"across the country|national average)\b")
 
 
+# the UK as a whole (not one of its nations), in any case
+_UK_WHOLE = re.compile(r"\b(?:UK|U\.K\.|United Kingdom|Britain|British)\b", re.I)
+
+
 def names_place(text: str, besides: str = "") -> bool:
     """The text names a place of its own (a city, region or country GeoNames knows, or the UK as a whole),
     other than the UK as a whole when ``besides`` (the question) names it too."""
-    if besides and re.search(_UK_WIDE.pattern, besides, re.I):  # "uk students"
-        text = _UK_WIDE.sub(" ", text)
+    if besides and _UK_WHOLE.search(besides):  # "for uk students": "UK: £13,000" is no other place
+        text = _UK_WHOLE.sub(" ", text)
     if _UK_WIDE.search(text):
         return True
     from careerkg.graph.places import get_places
@@ -84,7 +88,8 @@ def names_place(text: str, besides: str = "") -> bool:
     table = get_places()
     words = re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?", text)
     return any((p := table.lookup(w)) is not None and p.kind in ("city", "region", "country")
-               and (p.kind != "city" or p.population >= 50_000) for w in words)
+               and (p.kind != "city" or p.population >= 50_000) and (p.in_uk or p.name.lower() == w.lower())
+               for w in words)  # abroad, its own name only: an alternate name of Topeka is "Google"
 
 
 def fits_type(answer_type: str, text: str) -> bool:
@@ -109,8 +114,11 @@ def fits_type(answer_type: str, text: str) -> bool:
 
 
 # "based in Shoreditch", "offices at 6 Pancras Square": a place no gazetteer lists, told by how it is used
+_CALENDAR_WORDS = frozenset("""January February March April May June July August September October November December
+Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split())
 _LOCATED = re.compile(r"(?i:\b(?:based|located|headquartered|head ?office|hq|offices?|campus|sites?|hub|moved?|moving|"
-                      r"relocat\w*|opened|opening)\b[^.\n]{0,40}?\b(?:in|at|to)\s+(?:the\s+)?)(?:\d+\s+)?[A-Z]"
+                      r"relocat\w*|opened|opening)\b[^.\n]{0,40}?\b(?:in|at|to)\s+(?:the\s+)?)(?:\d+\s+)?"
+                      r"(?!(?:January|February|March|April|May|June|July|August|September|October|November|December)\b)[A-Z]"
                       r"|\b[A-Z][\w'’]+[- ](?i:based)\b|^\s*(?i:where|location|based|office|site)\s*:", re.M)
 
 
@@ -125,7 +133,15 @@ def names_any_place(text: str) -> bool:
     if names_place(text) or _LOCATED.search(text):
         return True
     table = get_places()
-    return any(table.lookup(w) is not None for w in re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?", text))
+    for m in re.finditer(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?", text):
+        if re.search(r"(?:^|[.!?:]\s*|\n\s*)$", text[:m.start()]):
+            continue  # a sentence's first word is capitalised anyway
+        for w in (m.group(0), *m.group(0).split()):
+            place = table.lookup(w) if w not in _CALENDAR_WORDS else None
+            # a place abroad only under its own name: GeoNames' alternate names hold "Google" (Topeka)
+            if place is not None and (place.in_uk or place.name.lower() == w.lower()):
+                return True
+    return False
 
 
 def fits_any(answer_types: tuple[str, ...], text: str) -> bool:

@@ -19,8 +19,10 @@ from careerkg.text import ANAPHOR, acronyms, previous_sentence, sentence_spans
 from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, fits_type, money_kind_missing,
                                  names_any_place, names_place, only_rates, states_location)
 from careerkg.qa.guides import DocView, contains, names_organisation
-from careerkg.qa.request import (AMOUNT, BASIS_TEXT, DATE, DURATION, FOUNDING, LIST, PLACE, UNIT_TEXT, YEAR, Constraint,
-                                 Request, asks_organisations, lasting_thing, levels_named, states_relation)
+from careerkg.qa.spelling import english_counts
+from careerkg.qa.persons import FOUNDING, states_relation
+from careerkg.qa.request import (AMOUNT, BASIS_TEXT, DATE, DURATION, LIST, PLACE, UNIT_TEXT, YEAR, Constraint, Request,
+                                 asks_organisations, lasting_thing, levels_named)
 
 
 @dataclass(frozen=True)
@@ -127,11 +129,15 @@ class Scope:
     org_names: dict[str, tuple[str, ...]] | None = None  # folded org names by first word (None: unchecked)
 
     def __post_init__(self) -> None:
+        # what the question measures, read once: the thing a "how long" question times, a founding date asked
+        self._thing = lasting_thing(self.request.text) if self.request.answer_type == DURATION else None
+        self._founding = self.request.answer_type == DATE and states_relation(FOUNDING, self.request.text)
+        self._main_places: dict[tuple[str, str], bool] = {}
         self.allowed = set(self.docs)
         self.common = self._common_skills()
         for c in self.request.of("source"):
-            hit = {d for d, v in self.docs.items() if self._source_matches(c.value, v)} or \
-                {d for d, v in self.docs.items() if self._in_text(v, c)}  # a source the guide cites
+            # the source's own guides and the guides citing it ("Research by ... Adzuna shows ...")
+            hit = {d for d, v in self.docs.items() if self._source_matches(c.value, v) or self._in_text(v, c)}
             if hit:
                 self.allowed &= hit
             else:
@@ -190,7 +196,7 @@ class Scope:
     def _names(self, c: Constraint) -> tuple[str, ...]:
         names = self.aliases.get(c.iri, ()) + (c.value,) if c.iri else (c.value,)
         if c.kind in ("employer", "name"):  # "the UK AI Safety Institute" is "AISI" in its guide
-            names += tuple(a for n in names for a in acronyms(n))
+            names += tuple(a for n in names for a in acronyms(n) if a.lower() not in english_counts())  # not "CASE"
         return names
 
     def _mentions(self, text: str, c: Constraint) -> bool:
@@ -254,7 +260,14 @@ class Scope:
 
     def _main_place(self, v: DocView, c: Constraint) -> bool:
         """The guide is about this place: named in its opening and three times in all, or given as its
-        "Location" (a course page's or a job advert's "Location: Loughborough" / "Location" then the name)."""
+        "Location" (a course page's or a job advert's "Location: Loughborough" / "Location" then the name).
+        Read once per guide and place for a question."""
+        key = (v.doc_id, c.value)
+        if key not in self._main_places:
+            self._main_places[key] = self._is_main_place(v, c)
+        return self._main_places[key]
+
+    def _is_main_place(self, v: DocView, c: Constraint) -> bool:
         names = [n for n in self._names(c) if len(n) >= 3]
         if any(re.search(rf"(?im)^[ \t]*(?:location|based in|campus|office|where)[ \t]*:?[ \t]*\n?[ \t]*"
                          rf"{re.escape(n)}\b", v.text) for n in names):
@@ -349,12 +362,16 @@ class Scope:
         if len(sentence) < 40 and "\n" not in sentence.strip() and not re.search(r"[.!?]\s*$", sentence):
             # a short label line ("UK: £13,000") is read under the line above it and the other label lines
             # between ("Fees for 2024-25" / "UK: £13,000" / "International: £28,750")
-            above, pos = previous_sentence(v.text, start), start
+            line, pos = previous_sentence(v.text, start), start
+            above = line
             for _ in range(5):
-                if not re.fullmatch(r"[^:\n]{1,25}:[^\n]{1,30}", above.strip()):
+                if not re.fullmatch(r"[^:\n]{1,25}:[^\n]{1,30}", line.strip()):
                     break
-                pos = v.text.rfind(above, 0, pos)
-                above = f"{previous_sentence(v.text, pos)}\n{above}"
+                pos = v.text.rfind(line, 0, pos)
+                if pos <= 0:
+                    break
+                line = previous_sentence(v.text, pos)
+                above = f"{line}\n{above}"
             context, wide = f"{context}\n{above}", f"{wide}\n{above}"
         about = f"{v.title}\n{v.doc_id.replace('-', ' ')}"  # what the whole guide is about
         failed = []
@@ -421,11 +438,9 @@ class Scope:
                 any(not self._says_where(sentence, c, f"{v.heading(start)}\n{previous_sentence(v.text, start)}")
                     for c in self.request.of("employer")):
             failed.append(Constraint("figure", "place"))  # "where is X based": a list naming X beside London is no
-        thing = lasting_thing(self.request.text) if self.request.answer_type == DURATION else None
-        if thing and not self._mentions(f"{wide}\n{about}", Constraint("name", thing)):
+        if self._thing and not self._mentions(f"{wide}\n{about}", Constraint("name", self._thing)):
             failed.append(Constraint("figure", "duration"))  # "how long is the apprenticeship": its length
-        if self.request.answer_type == DATE and states_relation(FOUNDING, self.request.text) and \
-                not states_relation(FOUNDING, sentence):
+        if self._founding and not states_relation(FOUNDING, sentence):
             failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in
         if figure_type == AMOUNT and role_iri is None:
             kind = money_kind_missing(self.request.text, sentence, context, v.title)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from careerkg.graph.places import Place, get_places
-from careerkg.text import acronyms
+from careerkg.qa.rolewords import GENERIC_ROLE_WORDS, NOT_MODIFIER, NOT_ROLE_SUBJECT, ROLE_HEAD, person_nouns
+from careerkg.qa.spelling import common_words
 
 # answer types
 AMOUNT, COUNT, PERCENT, DURATION, DATE, PERSON, PLACE = "amount", "count", "percent", "duration", "date", "person", "place"
@@ -100,28 +100,11 @@ _SOURCE = re.compile(
     r"|post|list)\b", _Q)
 _GENERIC_TAIL = re.compile(r"(?:['’]s?|\s+(?:salary|salaries|pay|data|figures|guide|article|table|report|survey|site|"
                            r"website|page|list|blog|post|analysis|tracker|research|study))+\s*$", _Q)
-_ROLE_HEAD = re.compile(
-    r"\b((?:[A-Za-z][\w/+-]*\s+){0,3})(engineers?|scientists?|analysts?|developers?|architects?|researchers?|"
-    r"managers?|consultants?|specialists?|designers?|administrators?|technicians?|apprentices?|programmers?|auditors?|"
-    r"officers?|strategists?|ethicists?|directors?)\b", _Q)
-# who is paid, in "what do X earn", "how much does an X make"
-_PAY_SUBJECT = re.compile(r"\b(?:what|how much)\s+(?:do|does|did|can|could|would|will|should)\s+(?:an?\s+|the\s+)?"
-                          r"(?P<x>[a-z][\w-]*(?:\s+[a-z][\w-]*){0,2}?)\s+(?:earn|make|get paid|take home|charge|bring in)\b")
-# subjects of pay that are no role: people in general, a level or a way of working
-_NOT_ROLE_SUBJECT = frozenset("""i you we they he she it one people person someone somebody employees employee staff
-workers worker women men folks ppl graduates graduate grads grad apprentices apprentice students student interns intern
-freelancers freelancer contractors contractor professionals professional beginners beginner juniors seniors newbies
-techies tech it""".split())
-_HEAD_OF = re.compile(r"\b(?:head|director|vp|vice president) of ([A-Za-z][\w/+&-]*(?:\s+(?!(?:in|at|for|salary|salaries|pay|"
-                      r"paid|earn\w*|wages?|jobs?|roles?|positions?|posts?|vacanc\w*|make|makes|get|gets)\b)[A-Za-z][\w/+&-]*)?)", _Q)
 _PREP_PLACE = re.compile(r"\b(?<!outside )(?:in|at|near|around|for|from|(?<!according )to|across|within|based in|live in|"
                          r"compared (?:with|to)|versus|vs\.?|than|relative to)\s+"
                          r"((?:the\s+)?[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|upon|on|of|and the|the))*)")
 _AND_PLACE = re.compile(r"(?:,|\band\b|\bor\b)\s+([A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)?)")
 _LOWER_PREP_PLACE = re.compile(r"\b(?:in|at|near|around|from|across)\s+([a-z][a-z'-]+(?:\s+[a-z][a-z'-]+)?)")
-GENERIC_ROLE_WORDS = frozenset("""a an the my your our their this that these those each every any some senior junior
-mid mid-level lead principal staff graduate entry entry-level experienced new good top best average typical
-contract freelance uk london british""".split())
 _NOT_SOURCE = re.compile(r"^(a|an|my|your|their|scratch|home|today|now|here|there|\d+|what|which|how|when|where|who|"
                          r"day|days|year|annum|hour|month|week|cent|head|person|capita|"
                          r"about|that|on|to|for|in|it|this|so|yes|no|"
@@ -131,11 +114,14 @@ _NOT_SOURCE = re.compile(r"^(a|an|my|your|their|scratch|home|today|now|here|ther
 
 def asks_why(question: str) -> bool:
     """The question asks for a reason ("why ...", "how come ...", "According to X, why ...")."""
-    return re.match(r"\s*(?:[^?,;:]{0,60}[,;:]\s*)?(?:why|how come)\b", question, _Q) is not None
+    return re.match(r"\s*(?:(?:according to|as per|per|in|based on)\b[^?,;:]{0,60}[,;:]\s*)?(?:why|how come)\b",
+                    question, _Q) is not None
 
 
-_WHICH_ONE = re.compile(r"\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?P<verb>[a-z]+ed|said|says|told|wrote|"
-                        r"led|leads|ran|runs|heads|owns|gave|made|set up|founded)\b", re.I)
+_WHICH_ONE = re.compile(r"\s*(?:which|what)\s+(?:(?!(?:do|does|did|can|could|will|would|should|is|are|was|were)\b)"
+                        r"[\w-]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?:announced|said|says|told|wrote|led|leads|ran|runs|heads|"
+                        r"owns|founded|co-founded|started|launched|signed|appointed|chaired|chairs|introduced|unveiled|"
+                        r"confirmed|warned|claimed|predicted|set up)\b", re.I)
 
 
 _HOW_LONG = re.compile(r"\s*how long (?:is|are|does|do|did|will|would|should|was|were) (?:the |a |an |my |your |their )?"
@@ -149,9 +135,11 @@ def lasting_thing(question: str) -> str | None:
     m = _HOW_LONG.match(question)
     if m is None:
         return None
-    words = m.group("x").split()
-    head = words[-1].lower() if words else ""
-    if not head or head in _NOT_MODIFIER or head in GENERIC_ROLE_WORDS or len(head) < 3:
+    words = [w for w in m.group("x").split() if not w.lower().endswith("ly")]  # "usually", "typically"
+    if not words or words[0].lower() in NOT_ROLE_SUBJECT:
+        return None  # "how long do I need to study": no thing that lasts
+    head = words[-1].lower()
+    if head in NOT_MODIFIER or head in GENERIC_ROLE_WORDS or len(head) < 3:
         return None
     return head
 
@@ -162,8 +150,9 @@ def asks_person(question: str) -> bool:
     if _PERSON_Q.search(question):
         return True
     m = _WHICH_ONE.match(question)
-    return m is not None and (m.group("noun").lower() in person_nouns() or
-                              _ROLE_HEAD.fullmatch(m.group("noun")) is not None) and not m.group("noun").endswith("s")
+    noun = m.group("noun").lower() if m else ""
+    return m is not None and (noun in person_nouns() or ROLE_HEAD.fullmatch(noun) is not None) and \
+        not (noun.endswith("s") and not noun.endswith("ss"))  # one person ("which minister"), not a group
 
 
 def answer_type(question: str) -> str:
@@ -347,7 +336,7 @@ def places_in(question: str, ner_places: list[str], known_city_labels: set[str])
         for m in _LOWER_PREP_PLACE.finditer(question):
             cands += [m.group(1), m.group(1).split()[0]]
         # ... or anywhere ("ml eng pay newcastle"), when the word is no common English word
-        loose = [w for w in re.findall(r"[a-z][a-z'-]{3,}", question) if w not in _common_lower()
+        loose = [w for w in re.findall(r"[a-z][a-z'-]{3,}", question) if w not in common_words()
                  and w not in named_sources]
     for m in _DEMONYM.finditer(question):  # "Scottish tech firms": Scotland
         cands.append(DEMONYMS[m.group(0).lower().replace("-", " ")])
@@ -358,7 +347,7 @@ def places_in(question: str, ner_places: list[str], known_city_labels: set[str])
             p = table.lookup(c[4:])
         if p is None:
             continue
-        if c.islower() and c.split()[0] in _common_lower() and c.title() not in known_city_labels \
+        if c.islower() and c.split()[0] in common_words() and c.title() not in known_city_labels \
                 and not (p.kind in ("country", "region") or (p.in_uk and p.population >= 100_000)):
             continue  # "in demand", "in march", "in nice" ...: a lower-case common word is not a place,
             # unless it names a country, a UK region or a UK city of 100,000+ ("in glasgow", "in wales")
@@ -380,100 +369,6 @@ def places_in(question: str, ner_places: list[str], known_city_labels: set[str])
     return list(found.values())
 
 
-@lru_cache(maxsize=1)
-def _frequent_words() -> tuple[str, ...]:
-    """The 20,000 most frequent English words, most frequent first (symspellpy's dictionary)."""
-    import symspellpy
-    from pathlib import Path
-
-    path = Path(symspellpy.__file__).with_name("frequency_dictionary_en_82_765.txt")
-    with path.open(encoding="utf-8") as fh:
-        return tuple(line.split(" ", 1)[0] for _, line in zip(range(20000), fh))
-
-
-@lru_cache(maxsize=4)
-def _common_lower(n: int = 20000) -> frozenset[str]:
-    """The ``n`` most frequent English words (a lower-case one of the first 20,000 is a word before it is a place)."""
-    return frozenset(_frequent_words()[:n])
-
-
-# ESCO occupations' head nouns that name things in this field before people ("AI agents", "a Python
-# interpreter", "drivers of pay", "data processors", the "Tier 2" visa), and "contractor", a pay basis here
-_NOT_PERSON_HEADS = frozenset("""agent anchor blender burner caller carrier catcher checker clarifier closer compiler
-configurator contractor cutter describer driver extra extractor filler grinder integrator interceptor interpreter
-judge justice layer logger marker master medium mixer mover observer pair planer principal processor publisher
-reader responder sander scheduler screener setter sewer sorter spinner splitter sweep tender tier trimmer
-winder worker""".split())  # "workers": people in general
-
-
-@lru_cache(maxsize=1)
-def person_nouns() -> frozenset[str]:
-    """Head nouns of ESCO's occupations ("statistician", "economist", "minister" ...) that name people: not among
-    the 1,000 most frequent English words ("guide", "model", "head" name things first)."""
-    from careerkg.graph.esco import occupation_heads
-
-    common = _common_lower(1000)
-    return frozenset(h for h in occupation_heads() if h not in common and h not in _NOT_PERSON_HEADS
-                     and re.fullmatch(r"[a-z-]+", h))
-
-
-@lru_cache(maxsize=1)
-def _occupation_head() -> re.Pattern:
-    """:func:`person_nouns` and their plurals, with up to three words before them."""
-    heads = sorted(person_nouns())
-    forms = [f for h in heads for f in (h, h[:-1] + "ies" if h.endswith("y") else h + ("es" if h.endswith("s") else "s"))]
-    return re.compile(r"\b((?:[A-Za-z][\w/+-]*\s+){0,3})(" + "|".join(sorted(forms, key=len, reverse=True)) +
-                      r")\b(?!\s+of\b)", re.I)
-
-
-_NOT_MODIFIER = frozenset("""what which who do does did how is are was for of to as an and or with at in on by from
-can could should would will my i me we you they it that this there as be being become becoming hire hires hiring
-than then more less most least much many earn earns pay paid get gets make makes newer older younger young old new
-better best worse worst higher highest lower lowest bigger biggest larger largest smaller smallest""".split())
-
-
-def unknown_roles(question: str, known_spans: list[tuple[int, int]]) -> list[str]:
-    """Role phrases ("prompt engineer", "quantum software developer") the linker did not link."""
-    out = []
-    core = list(_ROLE_HEAD.finditer(question))
-    more = [m for m in _occupation_head().finditer(question)
-            if not any(c.start(2) <= m.start(2) < c.end(2) for c in core)]
-    for m in core + more:
-        if any(a < m.end() and m.start() < b for a, b in known_spans):
-            continue
-        words = []
-        for w in reversed(m.group(1).split() if m.re is _ROLE_HEAD else ()):  # the modifiers before the head noun
-            if w.lower() in GENERIC_ROLE_WORDS or w.lower() in _NOT_MODIFIER or len(words) == 2:
-                break
-            words.insert(0, w)
-        if not words and m.re is _ROLE_HEAD:
-            continue  # "engineers" alone is every guide's; "statisticians" alone is a role of its own (and its
-            # modifiers are as often an employer or a way of working: "ONS statisticians", "remote tech workers")
-        head = m.group(2)
-        if head.lower().endswith("ies") and m.re is not _ROLE_HEAD:
-            head = head[:-3] + "y"  # "actuaries"
-        elif head.lower().endswith("s") and not head.lower().endswith("ss"):
-            head = head[:-1]  # "LLMOps engineers": the role is "LLMOps engineer"
-        out.append(" ".join(words + [head]))
-    for m in _PAY_SUBJECT.finditer(question):  # "what do actuaries earn": whoever is paid is a role
-        words = m.group("x").split()
-        while words and (words[0].lower() in GENERIC_ROLE_WORDS or words[0].lower() in _NOT_MODIFIER):
-            words.pop(0)
-        a = m.end("x") - len(" ".join(words))
-        if not words or words[-1].lower() in _NOT_ROLE_SUBJECT or any(w.lower() in _NOT_MODIFIER for w in words) or \
-                any(x < m.end("x") and a < y for x, y in known_spans) or \
-                any(w.lower() in r.lower().split() or w.lower().rstrip("s") in r.lower().split() for r in out for w in words):
-            continue
-        head = words[-1]
-        head = head[:-3] + "y" if head.endswith("ies") else head[:-1] if head.endswith("s") and not head.endswith("ss") \
-            else head
-        out.append(" ".join(words[:-1] + [head]))
-    for m in _HEAD_OF.finditer(question):  # "Head of ML": a post no list knows is a role too
-        if not any(a < m.end() and m.start() < b for a, b in known_spans):
-            out.append(m.group(0)[0].upper() + m.group(0)[1:])
-    return out
-
-
 _PUBLISHER = re.compile(r"\b(?:the|in|from|by|on|at)\s+(?P<name>[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*){0,2})(?:['’]s)?"
                         r"(?:\s+[\w-]+){0,3}?\s+(?:figures|numbers|data|table|tables|guide|survey|report|article|"
                         r"ranges|page|benchmarks?|programmes?|programs?|schemes?|courses?|apprenticeships?|"
@@ -488,45 +383,3 @@ def publisher_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
     """Names used for a source ("the ObiTech MLOps salary figures", "in the Applyo table", "what does
     Applyo say"): a source when a guide's title, publisher or site is named so, else just a word."""
     return [(m.group("name"), m.span("name")) for rx in (_PUBLISHER, _SAYS) for m in rx.finditer(question)]
-
-
-# how a person is tied to a thing, by family: a "who founded X" question is answered by a sentence that
-# says who founded something, not by one that names X's head of insights (a word joined by a hyphen,
-# as in "Edinburgh-created", is part of an adjective, not the relation)
-_PERSON_RELATIONS = {
-    # a post before a founding ("the founding chair" is a chair)
-    "leads": r"ceo|chief|director|head(?:s|ed)?|led|leads?|runs?|ran|managing|president|chair\w*|boss|owner\w*|owns?",
-    "founded": r"found(?:ed|er|ers|ing)?|co-?found\w*|started|set up|established",
-    "wrote": r"author\w*|wrote|writes|written|by|editor|reporter|journalist",  # AUTHORSHIP
-    "said": r"said|says|told|according to|quoted",
-}
-_PERSON_ANY = "|".join(_PERSON_RELATIONS.values())
-FOUNDING = _PERSON_RELATIONS["founded"]  # "when was X founded": the evidence says X was founded then
-AUTHORSHIP = _PERSON_RELATIONS["wrote"]  # "who wrote X": X is a guide, so X need not be in the sentence
-
-
-def person_relation(question: str) -> str:
-    """The pattern of the relation a "who ..." question asks about (any known relation when it names none)."""
-    for pat in _PERSON_RELATIONS.values():
-        if re.search(rf"(?<![\w-])(?:{pat})(?![\w-])", question, re.I):
-            return pat
-    return _PERSON_ANY
-
-
-def states_relation(pattern: str, text: str) -> bool:
-    """``text`` states the relation ``pattern`` (as a word of its own)."""
-    return re.search(rf"(?<![\w-])(?:{pattern})(?![\w-])", text, re.I) is not None
-
-
-def names_person(req: Request, text: str, ner) -> bool:
-    """``text`` names a person (``ner(text).ents``) in the relation the question asks about (founder,
-    chief executive, author ...), in the same sentence as the organisation or name it asks about ("who
-    founded X"; for "who wrote X", X is the guide itself)."""
-    relation = person_relation(req.text)
-    if not states_relation(relation, text):
-        return False
-    named = [c.value for c in req.constraints if c.kind in ("employer", "name")]
-    if relation != AUTHORSHIP and any(v.lower() not in text.lower() and not any(
-            re.search(rf"\b{a}\b", text) for a in acronyms(v)) for v in named):
-        return False
-    return any(e.label_ == "PERSON" for e in ner(text).ents)

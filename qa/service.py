@@ -21,7 +21,8 @@ from careerkg.graph.claims import GraphLookups
 from careerkg.qa.figures import fits_any, fits_type
 from careerkg.qa.guides import DocView, word_keys
 from careerkg.qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, Scope
-from careerkg.qa.request import PERSON, TYPED, Constraint, asks_why, names_person
+from careerkg.qa.persons import names_person
+from careerkg.qa.request import PERSON, TYPED, Constraint, asks_why
 from careerkg.ingest.units import UnitMatrix
 from careerkg.qa.retrieve import Passage, Retriever
 from careerkg.qa.spelling import Speller, english_counts

@@ -18,7 +18,8 @@ from careerkg.model import Entity, Mention
 from careerkg.graph.vocab import CKG
 from careerkg.graph.places import get_places
 from careerkg.qa.request import (SENIORITY, Constraint, Request, answer_types, count_unit, pay_basis, places_in,
-                                  publisher_spans, source_spans, unknown_roles)
+                                  publisher_spans, source_spans)
+from careerkg.qa.rolewords import unknown_roles
 from careerkg.qa.spelling import english_counts
 
 INTENT_EXAMPLES: dict[str, list[str]] = {
@@ -324,9 +325,9 @@ _SCHEME_PAY = re.compile(r"(?P<x>(?:[a-z][\w-]*\s+){1,2}(?:programmes?|programs?
 _NOT_SCHEME_WORD = frozenset("the a an my your our their this that what whats average avg typical starting usual".split())
 # the place of an organisation's name in a question about where it is, when it began or who runs it
 _NAME_SLOT = re.compile(
-    r"\b(?:where|when)\s+(?:is|are|was|were|did)\s+(?:the\s+)?(?P<name>[a-z][\w.&-]*(?:\s+[a-z][\w.&-]*)?)\s+"
-    r"(?:based|headquartered|located|founded|started|set up|launched|established|open|opened|begin|began)\b"
-    r"|\bwho\s+(?:founded|co-?founded|started|set up|owns|runs|leads|heads)\s+(?:the\s+)?"
+    r"\b(?i:where|when)\s+(?i:is|are|was|were|did)\s+(?i:the\s+)?(?P<name>[a-z][\w.&-]*(?:\s+[a-z][\w.&-]*)?)\s+"
+    r"(?i:based|headquartered|located|founded|started|set up|launched|established|open|opened|begin|began)\b"
+    r"|\b(?i:who)\s+(?i:founded|co-?founded|started|set up|owns|runs|leads|heads)\s+(?i:the\s+)?"
     r"(?P<name2>[a-z][\w.&-]*(?:\s+[a-z][\w.&-]*)?)\s*\??\s*$")
 
 

@@ -8,7 +8,7 @@ _WORDS = {"place": "for {v}", "period": "for {v}", "role": "about the {v} role",
           "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure",
           "basis": "{v}", "seniority": "at the {v} level", "unit": "counted in {v}s"}
 # what a missing answer of a kind is, in words ("The guides do not say where it is.")
-_FIGURE_WORDS = {"place": "where it is", "founding date": "when it was founded", "date": "when"}
+_FIGURE_WORDS = {"place": "where it is", "founding date": "when it was founded", "duration": "how long it lasts"}
 _BASIS_WORDS = {"day": "per day", "hour": "per hour", "month": "per month", "net": "as take-home pay"}
 
 

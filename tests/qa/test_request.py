@@ -10,7 +10,8 @@ from careerkg.graph.places import get_places
 from careerkg.qa.figures import fits_type
 from careerkg.qa.guides import DocView, contains, heading_before
 from careerkg.qa.policy import Scope
-from careerkg.qa.request import Constraint, Request, answer_type, places_in, source_phrases, unknown_roles
+from careerkg.qa.request import Constraint, Request, answer_type, places_in, source_phrases
+from careerkg.qa.rolewords import unknown_roles
 from careerkg.qa.spelling import Speller
 
 
@@ -259,7 +260,7 @@ def test_quantities_of_money_and_authorship_questions(question, kind):
 
 
 def test_a_person_question_is_answered_by_the_relation_it_asks_for():
-    from careerkg.qa.request import AUTHORSHIP, person_relation, states_relation
+    from careerkg.qa.persons import AUTHORSHIP, person_relation, states_relation
 
     founded = person_relation("Who founded Quillfire?")
     assert states_relation(founded, "Quillfire was co-founded by Ada Obi in 2019.")
@@ -524,9 +525,9 @@ def test_who_did_it_why_and_where_questions(question, kind):
 def test_a_name_of_three_or_more_words_is_also_known_by_its_initials():
     from careerkg.text import acronyms
 
-    assert acronyms("UK AI Safety Institute") == ["UKAISI", "AISI"]
-    assert acronyms("Office for National Statistics") == ["ONS"]
-    assert acronyms("Women in Data") == []  # two words: no acronym to trust
+    assert acronyms("UK AI Safety Institute") == ("UKAISI", "AISI")
+    assert acronyms("Office for National Statistics") == ("ONS",)
+    assert acronyms("Women in Data") == ()  # two words: no acronym to trust
     docs = {"a": _doc("a", "The Quorvexa Research Institute (QRI) hires.\n\nQRI pays graduates £30,000.")}
     sc = Scope(Request("q", "q", "amount", [Constraint("employer", "Quorvexa Research Institute")]), docs, {})
     start = docs["a"].text.index("QRI pays")
@@ -604,3 +605,14 @@ def test_the_pay_of_a_scheme_and_lower_case_names_in_a_names_slot_are_constraint
     assert ("employer", "quorvexa") in cons("when was quorvexa founded?")
     assert ("employer", "quorvexa") in cons("where is quorvexa based?")
     assert not {k for k, _ in cons("where is the company based?")} & {"employer", "name"}  # English words
+
+
+def test_question_words_in_any_case_and_places_under_their_own_names():
+    from careerkg.qa.figures import names_any_place
+
+    assert unknown_roles("What do actuaries earn?", []) == ["actuary"]  # "What" as well as "what"
+    assert unknown_roles("economists and statisticians earn what?", []) == ["economist", "statistician"]
+    assert answer_type("What does a statistician need to know?") != "person"  # "need" is no deed of one person
+    assert not names_any_place("Google DeepMind, Synthesia and ElevenLabs")  # "Google" is an alternate name of Topeka
+    assert names_any_place("offices in Paris and Dublin") and names_any_place("based in Shoreditch")
+    assert not fits_type("duration", "a 40-year-old father of three")

@@ -1,0 +1,50 @@
+"""Who a question asks about: the relation a "who ..." question names (founder, head, author, speaker) and
+whether a sentence names a person in it."""
+
+from __future__ import annotations
+
+import re
+
+from careerkg.text import acronyms
+from careerkg.qa.request import Request
+
+# how a person is tied to a thing, by family: a "who founded X" question is answered by a sentence that
+# says who founded something, not by one that names X's head of insights (a word joined by a hyphen,
+# as in "Edinburgh-created", is part of an adjective, not the relation)
+_PERSON_RELATIONS = {
+    # a post before a founding ("the founding chair" is a chair)
+    "leads": r"ceo|chief|director|head(?:s|ed)?|led|leads?|runs?|ran|managing|president|chair\w*|boss|owner\w*|owns?",
+    "founded": r"found(?:ed|er|ers|ing)?|co-?found\w*|started|set up|established",
+    "wrote": r"author\w*|wrote|writes|written|by|editor|reporter|journalist",  # AUTHORSHIP
+    "said": r"said|says|told|according to|quoted",
+}
+_PERSON_ANY = "|".join(_PERSON_RELATIONS.values())
+FOUNDING = _PERSON_RELATIONS["founded"]  # "when was X founded": the evidence says X was founded then
+AUTHORSHIP = _PERSON_RELATIONS["wrote"]  # "who wrote X": X is a guide, so X need not be in the sentence
+
+
+def person_relation(question: str) -> str:
+    """The pattern of the relation a "who ..." question asks about (any known relation when it names none)."""
+    for pat in _PERSON_RELATIONS.values():
+        if re.search(rf"(?<![\w-])(?:{pat})(?![\w-])", question, re.I):
+            return pat
+    return _PERSON_ANY
+
+
+def states_relation(pattern: str, text: str) -> bool:
+    """``text`` states the relation ``pattern`` (as a word of its own)."""
+    return re.search(rf"(?<![\w-])(?:{pattern})(?![\w-])", text, re.I) is not None
+
+
+def names_person(req: Request, text: str, ner) -> bool:
+    """``text`` names a person (``ner(text).ents``) in the relation the question asks about (founder,
+    chief executive, author ...), in the same sentence as the organisation or name it asks about ("who
+    founded X"; for "who wrote X", X is the guide itself)."""
+    relation = person_relation(req.text)
+    if not states_relation(relation, text):
+        return False
+    named = [c.value for c in req.constraints if c.kind in ("employer", "name")]
+    if relation != AUTHORSHIP and any(v.lower() not in text.lower() and not any(
+            re.search(rf"\b{re.escape(a)}\b", text) for a in acronyms(v)) for v in named):
+        return False
+    return any(e.label_ == "PERSON" for e in ner(text).ents)
