@@ -292,7 +292,7 @@ class QAService:
                  timings: dict[str, float]) -> Answer:
         """An abstention naming what is missing, then the nearest evidence the guides hold (labelled)."""
         t = time.perf_counter()
-        lead = f"I can't answer that from the sources. {reason(unmet)}"
+        lead = f"I can't answer that from the sources. {reason(unmet, [c.value for c in u.request.of('source')])}"
         nearest = None
         relaxable = [c for c in unmet if c.kind in ("place", "period", "role", "source", "employer", "basis", "skill")]
         if relaxable and len(u.request.constraints) > len(relaxable) - 1:

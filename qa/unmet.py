@@ -12,17 +12,20 @@ _FIGURE_WORDS = {"place": "where it is", "founding date": "when it was founded",
 _BASIS_WORDS = {"day": "per day", "hour": "per hour", "month": "per month", "net": "as take-home pay"}
 
 
-def reason(unmet: list[Constraint]) -> str:
+def reason(unmet: list[Constraint], sources: list[str] = ()) -> str:
     """The sentence naming what no guide holds ("The guides have nothing for York and nothing at the
-    Senior level.")."""
+    Senior level."); with the sources the question named and the guides have, what those guides lack
+    ("The guides matching “SPG Resourcing” have nothing for Manchester.")."""
+    sources = [s for s in sources if not any(c.kind == "source" and c.value == s for c in unmet)]
+    who = f"The guides matching {', '.join(f'“{s}”' for s in sources)}" if sources else "The guides"
     if not unmet:
-        return "The guides do not contain a passage that answers this question."
+        return f"{who} do not contain a passage that answers this question."
     if len(unmet) == 1 and unmet[0].kind == "figure":
         what = _FIGURE_WORDS.get(unmet[0].value)
-        return f"The guides do not say {what}." if what else "The guides do not give that figure."
+        return f"{who} do not say {what}." if what else f"{who} do not give that figure."
     parts = [_WORDS.get(c.kind, "about {v}").format(
         v=_BASIS_WORDS.get(c.value, c.value) if c.kind == "basis" else c.value) for c in unmet]
-    return f"The guides have nothing {' and nothing '.join(parts)}."
+    return f"{who} have nothing {' and nothing '.join(parts)}."
 
 
 def nearest_lack(failed: list[list[Constraint]]) -> list[Constraint]:

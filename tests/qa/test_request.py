@@ -616,3 +616,12 @@ def test_question_words_in_any_case_and_places_under_their_own_names():
     assert not names_any_place("Google DeepMind, Synthesia and ElevenLabs")  # "Google" is an alternate name of Topeka
     assert names_any_place("offices in Paris and Dublin") and names_any_place("based in Shoreditch")
     assert not fits_type("duration", "a 40-year-old father of three")
+
+
+def test_an_abstention_names_the_source_whose_guides_lack_the_constraint():
+    from careerkg.qa.unmet import reason
+
+    place = [Constraint("place", "Hull")]
+    assert reason(place) == "The guides have nothing for Hull."
+    assert reason(place, ["Quorvexa"]) == "The guides matching “Quorvexa” have nothing for Hull."
+    assert reason([Constraint("source", "Quorvexa")], ["Quorvexa"]).startswith("The guides have nothing from")
