@@ -351,18 +351,19 @@ class Scope:
             sentence = figure_sentences(figure_type, sentence)
             if not self.request.of("basis") and asks_pay(self.request.text) and only_rates(sentence):
                 return [Constraint("basis", "year")]  # "what salary range ...": day rates do not answer it
-        wide = f"{sentence}\n{v.heading(start)}"
+        heading, before = v.heading(start), previous_sentence(v.text, start)  # read once per piece of evidence
+        wide = f"{sentence}\n{heading}"
         if ANAPHOR.match(sentence):  # "The latter pays 15-25% more": what it refers to is the sentence before
-            wide += "\n" + previous_sentence(v.text, start)
+            wide += "\n" + before
         # of sentences quoted together, those holding the figure say whom, where and when it is about ("... the
         # same role in London and Manchester. ... data architects earning £90k": Manchester is not the £90k's
         # place); who found or said it (an employer, a skill's table) may be the sentence before
-        context = f"{self._figure_context(v, start, sentence, figure_type)}\n{v.heading(start)}" \
+        context = f"{self._figure_context(v, start, sentence, figure_type)}\n{heading}" \
             if figure_type and role_iri is None else wide
         if len(sentence) < 40 and "\n" not in sentence.strip() and not re.search(r"[.!?]\s*$", sentence):
             # a short label line ("UK: £13,000") is read under the line above it and the other label lines
             # between ("Fees for 2024-25" / "UK: £13,000" / "International: £28,750")
-            line, pos = previous_sentence(v.text, start), start
+            line, pos = before, start
             above = line
             for _ in range(5):
                 if not re.fullmatch(r"[^:\n]{1,25}:[^\n]{1,30}", line.strip()):
@@ -435,7 +436,7 @@ class Scope:
                 and not self._names_org(sentence):
             failed.append(Constraint("employer", "named organisations"))  # "which companies ...": names, not a count
         if self.request.answer_type == PLACE and location is None and \
-                any(not self._says_where(sentence, c, f"{v.heading(start)}\n{previous_sentence(v.text, start)}")
+                any(not self._says_where(sentence, c, f"{heading}\n{before}")
                     for c in self.request.of("employer")):
             failed.append(Constraint("figure", "place"))  # "where is X based": a list naming X beside London is no
         if self._thing and not self._mentions(f"{wide}\n{about}", Constraint("name", self._thing)):
