@@ -224,7 +224,21 @@ def evaluate(results: dict[str, DocResult], facts: list[dict]) -> dict:
         matched += hit_city
         if not hit_city:
             misses.append(f)
+    # cities stated for employers that match a fact: right when the fact has that city
+    cities_given = cities_right = 0
+    wrong_cities = []
+    for d, iri, names in items:
+        fact = next((f for f in fs if f["doc_id"] == d and any(names_match(n, f["name"]) for n in names)), None)
+        if fact is None:
+            continue
+        for city in _cities_of(results[d], iri):
+            cities_given += 1
+            if (fact.get("city") or "").lower() == city:
+                cities_right += 1
+            else:
+                wrong_cities.append((d, f"{names[0]} -> {city} (fact: {fact.get('city')})"))
     report["employer"] = {"facts": len(fs), "matched": matched, "matched_name": matched_name,
+                          "cities_given": cities_given, "cities_right": cities_right, "wrong_cities": wrong_cities,
                           "extracted": len(items), "correct": len(correct_items), "misses": misses,
                           "extras": [(d, names[0]) for i, (d, _, names) in enumerate(items) if i not in correct_items]}
 
@@ -269,6 +283,7 @@ def summary(report: dict) -> dict[str, dict[str, float]]:
             row["recall_level"] = round(ratio(r["matched_level"], r["facts"]), 3)
         if kind == "employer":
             row["recall_name"] = round(ratio(r["matched_name"], r["facts"]), 3)
+            row["city_precision"] = round(ratio(r["cities_right"], r["cities_given"]), 3)
         out[kind] = row
     return out
 
@@ -312,7 +327,7 @@ def main() -> int:
               f"extraction {secs:.2f} s (+{load_s:.1f} s model load)")
         print(f"{'kind':10} {'facts':>5} {'recall':>7} {'extracted':>9} {'precision':>9}  notes")
         for kind, row in table.items():
-            notes = ", ".join(f"{k} {v:.3f}" for k, v in row.items() if k.startswith("recall_"))
+            notes = ", ".join(f"{k} {v:.3f}" for k, v in row.items() if k.startswith(("recall_", "city_")))
             print(f"{kind:10} {row['facts']:>5} {row['recall']:>7.3f} {row['extracted']:>9} {row['precision']:>9.3f}  {notes}")
     for kind in args.misses:
         print(f"\n-- {kind}: facts missed")
@@ -322,6 +337,10 @@ def main() -> int:
         print(f"\n-- {kind}: extracted, matching no fact")
         for x in report[kind]["extras"]:
             print("  " + _describe(x))
+        if kind == "employer":
+            print("\n-- employer: cities stated that the facts do not give")
+            for x in report[kind]["wrong_cities"]:
+                print("  " + _describe(x))
     return 0
 
 

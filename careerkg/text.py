@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from pathlib import Path
 
 _SENT = re.compile(r"(?<=[.!?])[\"')\u201d\u2019]?\s+(?=[\"'(\u201c\u2018]?[A-Z0-9\u00a3])")
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No)\.$", re.I)
@@ -185,3 +186,41 @@ def acronyms(name: str) -> tuple[str, ...]:
     if len(words) > 3 and words[0].isupper():
         out.append("".join(parts[1:]))
     return tuple(a for a in out if len(a) >= 3)
+
+
+def table_header(before: str) -> str:
+    """The header of the table whose row follows ``before``: the lines above its ``|---|`` separator, however
+    many (a header flattened from HTML puts one cell per line: "| Level 3 |\nLevel 4 |\nLevel 6 |"), else
+    the table's first row."""
+    lines = before.split("\n")
+    for i in range(len(lines) - 1, -1, -1):
+        if re.fullmatch(r"\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*", lines[i]):
+            head = []
+            for ln in reversed(lines[:i]):
+                if not ln.strip() or not (ln.lstrip().startswith("|") or ln.rstrip().endswith("|")):
+                    break
+                head.append(ln)
+            return " ".join(reversed(head))
+    return next((ln for ln in lines if ln.startswith("|")), "")  # the first row of this table
+
+
+@lru_cache(maxsize=1)
+def english_counts() -> dict[str, int]:
+    """The 82,765 words of symspellpy's English frequency dictionary (shipped in the wheel), with counts."""
+    import symspellpy
+
+    path = Path(symspellpy.__file__).with_name("frequency_dictionary_en_82_765.txt")
+    words = {}
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            w, _, n = line.rstrip("\n").partition(" ")
+            if w:
+                words[w] = int(n or 0)
+    return words
+
+
+@lru_cache(maxsize=4)
+def common_words(n: int = 20000) -> frozenset[str]:
+    """The ``n`` most frequent English words (a lower-case one of the first 20,000 is a word before it is a
+    place; a job noun among the first 1,000 names a thing first: "guide", "model", "head")."""
+    return frozenset(list(english_counts())[:n])

@@ -19,6 +19,7 @@ from bisect import bisect_right
 
 from spacy.tokens import Doc, Span
 
+from careerkg.text import common_words
 from careerkg.model import Entity, Mention
 from careerkg.graph.gazetteer import Gazetteer
 from careerkg.graph.vocab import mint
@@ -403,10 +404,10 @@ class Discovery:
             return False
         if any(w.lower() in self.gazetteer.not_org_words for w in name.split()):
             return False
-        prev = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
-        if prev in _CITY_PREV:
-            return True
         from careerkg.graph.places import get_places
 
-        place = get_places().lookup(name)  # "a Sheffield startup": a UK city GeoNames knows
-        return place is not None and place.kind == "city" and place.in_uk
+        place = get_places().lookup(name)
+        prev = ent.doc[ent.start - 1].lower_ if ent.start > 0 else ""
+        if prev in _CITY_PREV:  # "in Didcot": a place after a place word, unless its words are English ("across Big Tech")
+            return place is not None or not any(w.lower() in common_words() for w in re.findall(r"[A-Za-z]+", name))
+        return place is not None and place.kind == "city" and place.in_uk  # "a Sheffield startup": a UK city

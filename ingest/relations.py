@@ -59,6 +59,11 @@ _APPOS_IN = re.compile(r"^,[ \t]*an?[ \t]+(?:[\w-]+[ \t]+){0,4}?(?:startup|start
 # "the city", "the south-west city", "the region's capital": the city a guide is about, named again
 _THE_CITY = re.compile(r"\b(?i:the)\s+(?!(?i:same|other|another|each|every|next|nearest|capital|biggest|largest)\b)"
                        r"(?:[\w-]+\s+){0,2}?city\b(?!\s+of\b)")  # not London's "the City"
+# the city of the organisation named right before it: "Anthropic's London", "Microsoft Research Cambridge"
+_OWNED = re.compile(r"(?:[’']s)?[ \t]+")
+# a sentence about the whole country or a region, not the guide's city: "Top UK employers include ..."
+_WIDER = re.compile(r"\b(?:UK|U\.K\.|Britain|British|United Kingdom|England|Scotland|Wales|Northern Ireland|"
+                    r"nationwide|national|regions?|global(?:ly)?|worldwide|international(?:ly)?)\b")
 # a sentence that lists examples of what the one before it named ("These include ...")
 _THESE = re.compile(r"\s*(?:these|those|examples|among them)\s+(?:include|includes|comprise)\b", re.I)
 _HOME_CUE = re.compile(r"\b(?:home to|presence of|headquarters of|headquartered here|base for)\b", re.I)
@@ -172,6 +177,48 @@ class RelationExtractor:
         return out
 
     def located_in(self) -> list[Claim]:
+        out = self._located_in()
+        return out + self._scope_city({c.subject for c in out} | self._sources_only())
+
+    def _sources_only(self) -> set[str]:
+        """Organisations the guide only ever names as the source of its figures."""
+        spans = [(c.subject, c.start, c.end) for c in self.cited_sources()]
+        orgs: dict[str, list[Mention]] = {}
+        for m in self._by_kind["org"]:
+            orgs.setdefault(m.entity.iri, []).append(m)
+        return {iri for iri, ms in orgs.items()
+                if all(any(i == iri and s <= m.start and m.end <= e for i, s, e in spans) for m in ms)}
+
+    def _scope_city(self, placed: set[str]) -> list[Claim]:
+        """An employer no cue places gets the one city of its scope: its sentence when that names one
+        city and no other ("We've had Burberry move operations to Leeds"), else the one city the whole
+        guide is about, named in its title ("Firms like G-Research ... pay" in "Tech Salaries in London"). The evidence is the
+        sentence naming the employer; the extractor says how far the scope reached."""
+        out, guide_city = [], self._main_city()
+        title = next((ln for ln in self.layout.lines if self.text[ln.start:ln.end].strip()), None)
+        if guide_city is not None and (title is None or not any(
+                c.entity.iri == guide_city.entity.iri for c in self._in(title.start, title.end, "city"))):
+            guide_city = None  # the guide's title names its city
+        for org in self._by_kind["org"]:
+            if org.entity.iri in placed:
+                continue
+            s, e = self._sentence_of(org)
+            orgs = self._in(s, e, "org")
+            cities = {c.entity.iri: c for c in self._in(s, e, "city")
+                      if not any(_OWNED.fullmatch(self.text, o.end, c.start) for o in orgs)}
+            if len(cities) != len({c.entity.iri for c in self._in(s, e, "city")}):
+                continue  # "Anthropic's London office", "Microsoft Research Cambridge": another's city
+            if len(cities) == 1:
+                city, how = next(iter(cities.values())), "sentence-city"
+            elif not cities and guide_city is not None and not _WIDER.search(self.text, s, e):
+                city, how = guide_city, "guide-city"
+            else:
+                continue
+            placed.add(org.entity.iri)
+            out.append(self._claim("located_in", org.entity.iri, LOCATED_IN, city.entity.iri, (s, e), how))
+        return out
+
+    def _located_in(self) -> list[Claim]:
         out = self._org_then_city() + self._the_city()
         for line in self.layout.lines:
             cities = self._in(line.start, line.end, "city")

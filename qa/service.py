@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import time
-from functools import lru_cache
 
 from careerkg.errors import InvalidInput
 from careerkg.model import Answer, EntityRef
@@ -19,13 +18,13 @@ from careerkg.qa.citations import CitationSet
 from careerkg.qa.compose import Composer, Draft, Statement, antecedent_start, continue_enumeration
 from careerkg.graph.claims import GraphLookups
 from careerkg.qa.figures import fits_any, fits_type
-from careerkg.qa.guides import DocView, word_keys
+from careerkg.qa.guides import DocView, proper_nouns, word_keys
 from careerkg.qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, Scope
 from careerkg.qa.persons import names_person
 from careerkg.qa.request import PERSON, TYPED, Constraint, asks_why
 from careerkg.ingest.units import UnitMatrix
 from careerkg.qa.retrieve import Passage, Retriever
-from careerkg.qa.spelling import Speller, english_counts
+from careerkg.qa.spelling import Speller, common_words
 from careerkg.qa.text import QUESTION_WORDS, tokens
 from careerkg.qa.understand import QuestionUnderstanding
 from careerkg.qa.unmet import nearest_lack, reason
@@ -55,7 +54,7 @@ class QAService:
         self.understanding = QuestionUnderstanding(linker, embedder)
         self.retriever = Retriever(index, graph, self._current)
         self.composer = Composer(GraphLookups(graph), policy)
-        self._per_generation: tuple | None = None  # (generation, speller, guides, word index)
+        self._per_generation: tuple | None = None  # (generation, speller, guides, word index, orgs, proper nouns)
         self._units: UnitMatrix | None = None
         from careerkg.qa.asof import AsOfAnswers
         from careerkg.qa.llm import LLMClient
@@ -122,7 +121,7 @@ class QAService:
                     key = re.findall(r"\w+", fold(n))
                     if key:
                         orgs[key[0]] = orgs.get(key[0], ()) + (fold(n),)
-        self._per_generation = (corpus.generation, speller, docs, words, orgs)
+        self._per_generation = (corpus.generation, speller, docs, words, orgs, proper_nouns(docs))
         return speller, docs
 
     def ask(self, question: str, *, top_k: int | None = None, mode: str | None = None, as_of=None) -> Answer:
@@ -149,7 +148,8 @@ class QAService:
         places = get_places()
         text, fixes = speller.correct(question, is_place=lambda w: w in places)
         qvec = self.embedder.encode_one(text)
-        u = self.understanding.understand(text, qvec, labels=corpus.labels, original=question, fixes=fixes)
+        u = self.understanding.understand(text, qvec, labels=corpus.labels, original=question, fixes=fixes,
+                                          proper=self._per_generation[5])
         timings["understand"] = (time.perf_counter() - t) * 1000
         with self.pipeline.lock.read():  # one whole version of every guide for the evidence
             answer = self._answer(u, qvec, k, timings, docs)
@@ -175,7 +175,7 @@ class QAService:
 
     def _scope(self, req, u, docs: dict[str, DocView]) -> Scope:
         """The request held against the current guides, with this generation's word and organisation indexes."""
-        _, _, _, words, orgs = self._per_generation
+        _, _, _, words, orgs, _ = self._per_generation
         return Scope(req, docs, self._aliases(u), self.policy, words, org_names=orgs)
 
     def _compose(self, u, qvec, k: int, scope: Scope, timings: dict[str, float]):
@@ -369,7 +369,7 @@ class QAService:
         named = " ".join(m.surface for m in u.mentions) + " " + " ".join(c.value for c in u.request.constraints)
         skip = set(tokens(named)) | _TEMPLATE_STEMS | QUESTION_WORDS
         quoted = set(tokens(" ".join(c.quote for c in cites.citations)))
-        common = _common_words()
+        common = common_words(3000)  # too general to show that facts miss the point
         return [t for w, t in ((w, tokens(w)) for w in re.findall(r"[A-Za-z]+", u.question)) if t
                 for t in t if t not in skip and t not in quoted and w.lower() not in common]
 
@@ -403,7 +403,3 @@ def _renumber(text: str, mapping: dict[int, int]) -> str:
     return _MARKER.sub(lambda m: f"[{mapping[int(m.group(1))]}]" if int(m.group(1)) in mapping else "", text)
 
 
-@lru_cache(maxsize=1)
-def _common_words() -> frozenset[str]:
-    """The 3,000 most frequent English words: too general to show that facts miss the question's point."""
-    return frozenset(list(english_counts())[:3000])

@@ -17,29 +17,9 @@ from pathlib import Path
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from careerkg.text import common_words, english_counts  # noqa: F401  (re-exported)
+
 _WORD = re.compile(r"[A-Za-z][A-Za-z']*[A-Za-z]|[A-Za-z]")
-
-
-@lru_cache(maxsize=1)
-def english_counts() -> dict[str, int]:
-    """The 82,765 words of symspellpy's English frequency dictionary (shipped in the wheel), with counts."""
-    import symspellpy
-
-    path = Path(symspellpy.__file__).with_name("frequency_dictionary_en_82_765.txt")
-    words = {}
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            w, _, n = line.rstrip("\n").partition(" ")
-            if w:
-                words[w] = int(n or 0)
-    return words
-
-
-@lru_cache(maxsize=4)
-def common_words(n: int = 20000) -> frozenset[str]:
-    """The ``n`` most frequent English words (a lower-case one of the first 20,000 is a word before it is a
-    place; a job noun among the first 1,000 names a thing first: "guide", "model", "head")."""
-    return frozenset(list(english_counts())[:n])
 
 
 def english_words():

@@ -25,7 +25,8 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+
+from careerkg.text import common_words
 
 MARKER = re.compile(r"\[(\d{1,3})\]")
 _MARKERS = re.compile(r"\s*(?:\[\d{1,3}\]\s*)+")
@@ -221,16 +222,8 @@ def names(text: str) -> list[str]:
     return out
 
 
-@lru_cache(maxsize=1)
-def _common_set() -> frozenset[str]:
-    """The 20,000 most frequent English words (an adverb opening a sentence: "Typically, ...")."""
-    from careerkg.qa.spelling import english_counts
-
-    return frozenset(list(english_counts())[:20000])
-
-
 def _common(word: str) -> bool:
-    return word.lower() in _common_set() and not word.isupper()
+    return word.lower() in common_words() and not word.isupper()  # an adverb opening a sentence: "Typically, ..."
 
 
 def _instruction_spans(quote: str) -> list[tuple[int, int]]:
