@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from careerkg.model import Conflict, Fact
-from careerkg.text import ANAPHOR, is_heading_line, previous_sentence, sentence_spans
+from careerkg.text import ANAPHOR, is_heading_line, previous_sentence, sentence_spans, table_header
 from careerkg.graph.claims import (IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow,
                                    SalaryRow)
 from careerkg.graph.vocab import CKG
@@ -300,9 +300,7 @@ class Composer:
         def context(p: Passage, a: int, s: str) -> str:
             if not s.startswith("|"):
                 return s
-            before = p.text[:a - p.start].split("\n")
-            header = next((ln for ln in before if ln.startswith("|")), "")  # the first row of this table
-            return header + " " + s
+            return table_header(p.text[:a - p.start]) + " " + s
 
         scored = []
         seen: set[tuple[str, int, int]] = set()

@@ -31,6 +31,26 @@ def _needle(folded: str) -> re.Pattern:
     return re.compile(rf"(?<![\w]){n}(s|es)?(?![\w])")
 
 
+def proper_nouns(docs: dict[str, "DocView"]) -> dict[str, str]:
+    """Names the guides only ever write with a capital ("TfL", "Northcoders", "WANdisco"), by their lower-case
+    form: a question typed in lower case ("how long is the tfl scheme") still names them. English words and
+    words the guides also write in lower case are left out."""
+    from careerkg.text import english_counts
+
+    english = english_counts()
+    seen: dict[str, dict[str, int]] = {}
+    lower: set[str] = set()
+    for v in docs.values():
+        for m in re.finditer(r"(?<![\w.&-])[A-Za-z][A-Za-z0-9]*(?:[.&-][A-Za-z0-9]+)*", v.text):
+            w = m.group(0)
+            if w.islower():
+                lower.add(w)
+            elif len(w) >= 3 and not w.isupper() or 3 <= len(w) <= 6 and w.isupper():
+                forms = seen.setdefault(w.lower(), {})
+                forms[w] = forms.get(w, 0) + 1
+    return {k: max(forms, key=forms.get) for k, forms in seen.items() if k not in lower and k not in english}
+
+
 def word_keys(text: str) -> set[str]:
     """The folded words of a text, each also without a plural 's'/'es' (for the guides' word index)."""
     out = set()

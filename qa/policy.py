@@ -15,14 +15,14 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from careerkg.graph.places import fold
-from careerkg.text import ANAPHOR, acronyms, previous_sentence, sentence_spans
+from careerkg.text import ANAPHOR, acronyms, previous_sentence, sentence_spans, table_header
 from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, fits_type, money_kind_missing,
                                  names_any_place, names_place, only_rates, states_location)
 from careerkg.qa.guides import DocView, contains, names_organisation
 from careerkg.qa.spelling import english_counts
 from careerkg.qa.persons import FOUNDING, states_relation
 from careerkg.qa.request import (AMOUNT, BASIS_TEXT, DATE, DURATION, LIST, PLACE, UNIT_TEXT, YEAR, Constraint, Request,
-                                 asks_organisations, lasting_thing, levels_named)
+                                 asks_organisations, lasting_thing, levels_named, programme_year_named)
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,8 @@ DEFAULT_POLICY = AnswerPolicy()
 
 # how much of a guide's opening is its title and lede (what the guide as a whole is about)
 _LEDE = 300
+# a label line giving the length of what the guide is about: "How long: 2 years", "| Duration | 12 months |"
+_LENGTH_LABEL = re.compile(r"\s*\|?\s*(?:how long|duration|length|course length|programme length)\s*[:|]", re.I)
 
 # where one clause of a sentence ends (a list's items, an apposition)
 _CLAUSE = re.compile(r"[,;:()\u2014\u2013]|\band\b")
@@ -287,13 +289,15 @@ class Scope:
         return {c.value for c in self.request.of("place") if self._place_ok(c, context, about, location, v)}
 
     def context(self, doc_id: str, start: int) -> str:
-        """The section heading above a span and its guide's title (what scopes the span's meaning)."""
+        """The section heading above a span and what its guide is: its title, id and publisher (what scopes the
+        span's meaning: a line "Salary: £31,000" in "tfl-data-science-graduate" is TfL's)."""
         v = self.docs.get(doc_id)
         if v is None:
             return ""
+        about = f"{v.heading(start)}\n{v.title}\n{v.doc_id.replace('-', ' ')}\n{v.publisher}"
         if ANAPHOR.match(v.text, start, start + 12):  # "The latter pays more": the sentence it points back to
-            return f"{v.heading(start)}\n{v.title}\n{previous_sentence(v.text, start)}"
-        return f"{v.heading(start)}\n{v.title}"
+            return f"{about}\n{previous_sentence(v.text, start)}"
+        return about
 
     @staticmethod
     def _figure_context(v: DocView, start: int, text: str, figure_type: str) -> str:
@@ -352,6 +356,8 @@ class Scope:
             if not self.request.of("basis") and asks_pay(self.request.text) and only_rates(sentence):
                 return [Constraint("basis", "year")]  # "what salary range ...": day rates do not answer it
         heading, before = v.heading(start), previous_sentence(v.text, start)  # read once per piece of evidence
+        if sentence.startswith("|"):  # a table row is read under its header ("| Level 3 Data Technician | ...")
+            heading = f"{heading}\n{table_header(v.text[max(0, start - 2000):start])}"
         wide = f"{sentence}\n{heading}"
         if ANAPHOR.match(sentence):  # "The latter pays 15-25% more": what it refers to is the sentence before
             wide += "\n" + before
@@ -383,7 +389,9 @@ class Scope:
                 continue  # a level qualifies a role's pay ("Graduate visa fee" names no role: no level)
             if c.kind == "seniority":
                 # a claim's own level decides, but "Contractor" is a pay basis: the caption says the level
-                named = {seniority} if seniority and seniority != "Contractor" else levels_named(context)
+                # (the guide's title when the evidence names no level: "Salary: £31,000" on "Data Science Graduate")
+                named = {seniority} if seniority and seniority != "Contractor" else \
+                    levels_named(context) or levels_named(v.title)
                 ok = c.value in named or (c.value in ("Lead", "Principal") and bool(named & {"Lead", "Principal"})) or \
                     (c.value == "Contractor" and (unit == "DAY" or BASIS_TEXT["day"].search(context) is not None))
             elif c.kind == "place" and len(places) > 1:
@@ -411,6 +419,8 @@ class Scope:
                         ok = bool(words) and all(contains(context, w) for w in words) and self._in_text(v, c)
             elif c.kind == "place":
                 ok = self._place_ok(c, context, about, location, v)
+            elif c.kind == "period" and c.value.startswith("year "):  # a programme's year: "in year 2", "second year"
+                ok = programme_year_named(context, c.value.split()[1])
             elif c.kind == "period":  # the evidence names the year, or names none in a guide about that year
                 ok = self._mentions(context + "\n" + v.title, c) or \
                     (YEAR.search(context) is None and v.year == c.value)
@@ -439,8 +449,10 @@ class Scope:
                 any(not self._says_where(sentence, c, f"{heading}\n{before}")
                     for c in self.request.of("employer")):
             failed.append(Constraint("figure", "place"))  # "where is X based": a list naming X beside London is no
-        if self._thing and not self._mentions(f"{wide}\n{about}", Constraint("name", self._thing)):
-            failed.append(Constraint("figure", "duration"))  # "how long is the apprenticeship": its length
+        if self._thing and not self._mentions(f"{wide}\n{about}\n{v.text[:_LEDE]}", Constraint("name", self._thing)) \
+                and not (_LENGTH_LABEL.match(sentence) and self._mentions(v.text, Constraint("name", self._thing))):
+            failed.append(Constraint("figure", "duration"))  # "how long is the apprenticeship": its length, in a
+            # passage or a guide about it
         if self._founding and not states_relation(FOUNDING, sentence):
             failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in
         if figure_type == AMOUNT and role_iri is None:

@@ -298,6 +298,18 @@ SENIORITY = [
 _EXPERIENCE = re.compile(r"\b(\d{1,2})\s*(?:[-–—]\s*\d{1,2}\s*|\+\s*)?(?:years?|yrs?)\b", re.I)
 
 
+ORDINALS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+            "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5",
+            "1st": "1", "2nd": "2", "3rd": "3", "4th": "4", "5th": "5"}
+
+
+def programme_year_named(text: str, n: str) -> bool:
+    """The text names year ``n`` of a programme: "in year 2", "year two", "second year", "2nd-year"."""
+    words = [w for w, d in ORDINALS.items() if d == n] + [n]
+    alt = "|".join(re.escape(w) for w in words)
+    return re.search(rf"\byear\s+(?:{alt})\b(?![.,]\d)|\b(?:{alt})[\s-]+year\b", text, re.I) is not None
+
+
 def levels_named(text: str) -> set[str]:
     """Every seniority level a text names ("Lead / Principal Analyst": Lead and Principal), or, when it
     names none, the level its experience band implies ("2–5 years": Mid)."""

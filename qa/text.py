@@ -66,6 +66,8 @@ def tokens(text: str) -> list[str]:
     out = []
     for m in _WORD.finditer(text):
         w = m.group(0).lower().strip("'.-")
+        if w.endswith("'s"):  # "what's", "TfL's": the word without its clitic
+            w = w[:-2]
         if w and w not in STOP and not (len(w) == 1 and not w.isdigit()):
             out.append(stem(w))
     return out

@@ -17,7 +17,7 @@ import numpy as np
 from careerkg.model import Entity, Mention
 from careerkg.graph.vocab import CKG
 from careerkg.graph.places import get_places
-from careerkg.qa.request import (SENIORITY, Constraint, Request, answer_types, count_unit, pay_basis, places_in,
+from careerkg.qa.request import (ORDINALS, SENIORITY, Constraint, Request, answer_types, count_unit, pay_basis, places_in,
                                   publisher_spans, source_spans)
 from careerkg.qa.rolewords import unknown_roles
 from careerkg.qa.spelling import english_counts
@@ -121,7 +121,11 @@ class QuestionUnderstanding:
             for name in names:
                 if len(name) < 3 or name.split()[0].lower().strip(".,") not in qwords:
                     continue
-                hay, needle = (text, name) if len(name) < 5 else (low, name.lower())
+                kind = iri.split("/id/", 1)[-1].split("/", 1)[0]
+                # a short name in its own case ("IT" is no "it"), or in any case when the word is no English
+                # word and names an organisation ("tfl" is TfL)
+                loose = len(name) < 5 and kind == "org" and name.lower() not in english_counts()
+                hay, needle = (text, name) if len(name) < 5 and not loose else (low, name.lower())
                 for m in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", hay):
                     a, b = m.start(), m.end()
                     inside = [(x, y) for x, y in taken if a <= x and y <= b and (x, y) != (a, b)]
@@ -131,7 +135,6 @@ class QuestionUnderstanding:
                     # the longer name wins: "Peakline Robotics" over the sector word "Robotics" inside it
                     out = [mm for mm in out if not (a <= mm.start and mm.end <= b)]
                     taken = [(x, y) for x, y in taken if not (a <= x and y <= b)]
-                    kind = iri.split("/id/", 1)[-1].split("/", 1)[0]
                     ent = Entity(iri, kind, names[0], tuple(names[1:]), discovered=True)
                     out.append(Mention(ent, a, b, text[a:b], "graph"))
                     taken.append((a, b))
@@ -154,8 +157,9 @@ class QuestionUnderstanding:
         return [(i, labels[i]) for i in iris]
 
     def request(self, question: str, text: str, mentions: list[Mention], seniority: str | None,
-                fixes: list[tuple[str, str]]) -> Request:
-        """The question as a request: its answer type and every constraint it states."""
+                fixes: list[tuple[str, str]], proper: dict[str, str] | None = None) -> Request:
+        """The question as a request: its answer type and every constraint it states (``proper``: names the
+        guides only write capitalised, by their lower-case form)."""
         # NER is for names no list knows: run it only when a capitalised word is not already linked
         linked = [(m.start, m.end) for m in mentions]
         names = [m for m in re.finditer(r"\b[A-Z][\w&'.-]*", text)
@@ -209,6 +213,9 @@ class QuestionUnderstanding:
                     add("employer", name)
         for y in re.findall(r"\b(19[5-9]\d|20[0-9]\d)\b", text):
             add("period", y)
+        for m in _PROGRAMME_YEAR.finditer(text):  # "salary in year 3": a year of a scheme or course
+            n = m.group(1) or m.group(2)
+            add("period", f"year {ORDINALS.get(n.lower(), n)}")
         spans = source_spans(text)
         for s, _ in spans:
             add("source", s)
@@ -256,6 +263,13 @@ class QuestionUnderstanding:
             if any(x < b and a < y for x, y in taken) or all(w.lower() in english_counts() for w in words):
                 continue
             add("employer", m.group(g))
+        # a word typed in lower case that the guides only ever write as a name ("tfl" for "TfL", "northcoders"):
+        # that name
+        taken += [m.span() for c in cons for m in re.finditer(re.escape(c.value), text, re.I)]
+        for m in re.finditer(r"(?<![\w.&-])[a-z][a-z0-9]*(?:[.&-][a-z0-9]+)*", text):
+            if m.group(0) in (proper or {}) and not any(x < m.end() and m.start() < y for x, y in taken) \
+                    and get_places().lookup(m.group(0)) is None:
+                add("name", proper[m.group(0)])
         # a named source is not also an employer constraint ("according to the Accenture Tracker")
         cons = [c for c in cons if not (c.kind == "employer" and any(
             c.value.lower() in text[a:b].lower() for _, (a, b) in spans))]
@@ -263,7 +277,8 @@ class QuestionUnderstanding:
         return Request(question, text, first, cons, fixes, places, more)
 
     def understand(self, question: str, qvec: list[float], *, labels: dict[str, list[str]] | None = None,
-                   original: str | None = None, fixes: list[tuple[str, str]] = ()) -> Understanding:
+                   original: str | None = None, fixes: list[tuple[str, str]] = (),
+                   proper: dict[str, str] | None = None) -> Understanding:
         """Intent, entities, level, place and the request of a (spelling-corrected) question."""
         mentions = self._more_mentions(question, self.linker.link(question, discover=False), labels or {})
         sims = self._examples @ np.asarray(qvec, dtype=np.float32)
@@ -309,7 +324,7 @@ class QuestionUnderstanding:
             location = str(CKG.UK)
         locations = tuple(dict.fromkeys(cities + ([str(CKG.UKOutsideLondon)] if _OUTSIDE_LONDON.search(question)
                                                   else [])))
-        req = self.request(original or question, question, mentions, seniority, list(fixes))
+        req = self.request(original or question, question, mentions, seniority, list(fixes), proper or {})
         return Understanding(question, intent, scores, mentions, seniority, location,
                              bool(_QUANTITY.search(question)), req, locations)
 
@@ -324,6 +339,10 @@ _SCHEME_PAY = re.compile(r"(?P<x>(?:[a-z][\w-]*\s+){1,2}(?:programmes?|programs?
                          r"placements?))\b", re.I)
 _NOT_SCHEME_WORD = frozenset("the a an my your our their this that what whats average avg typical starting usual".split())
 # the place of an organisation's name in a question about where it is, when it began or who runs it
+# the year of a programme a question asks about: "in year 3", "year two", "in their third year"
+_PROGRAMME_YEAR = re.compile(r"\byear\s+([1-7]|one|two|three|four|five|six|seven)\b(?![.,]\d)|"
+                             r"\b(?:in|during)\s+(?:the|their|your|its)\s+(first|second|third|fourth|fifth|1st|2nd|3rd|"
+                             r"4th|5th)\s+year\b", re.I)
 _NAME_SLOT = re.compile(
     r"\b(?i:where|when)\s+(?i:is|are|was|were|did)\s+(?i:the\s+)?(?P<name>[a-z][\w.&-]*(?:\s+[a-z][\w.&-]*)?)\s+"
     r"(?i:based|headquartered|located|founded|started|set up|launched|established|open|opened|begin|began)\b"
