@@ -30,8 +30,11 @@ _COUNTRIES = {"uk", "u.k.", "united kingdom", "the united kingdom", "britain", "
               "the south west", "south west", "the north", "the midlands"}
 _CITY_PREV = {"in", "near", "across", "around", "outside", "from", "based", "to"}
 # a capitalised name of up to four words; a dot only inside a word ("Checkout.com", not "ElevenLabs. No")
-_LIST_NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for|and)[ \t]+)?[A-Z](?:[\w'’&\-]|\.(?=\w))*){0,3}"
-_NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for)[ \t]+)?[A-Z](?:[\w'’&\-]|\.(?=\w))*){0,3}"
+# a number closing a name ("Version 1", "Channel 4"), not a quantity after one ("Monzo 10 years ago")
+_NUM_TAIL = (r"(?:[ \t]+\d{1,2}(?![\w,.%:/£$€-]|[ \t]+(?:years?|months?|weeks?|days?|hours?|per|percent|million|"
+             r"billion|times|of|to|jobs?|roles?|people|staff|employees|new|more|less|[a-z]+s)\b))?")
+_LIST_NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for|and)[ \t]+)?[A-Z](?:[\w'’&\-]|\.(?=\w))*){0,3}" + _NUM_TAIL
+_NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for)[ \t]+)?[A-Z](?:[\w'’&\-]|\.(?=\w))*){0,3}" + _NUM_TAIL
 # how a name is used when it names an employer: what comes right after it, or right before it
 _ORG_NOUNS = (r"(?:company|companies|startup|start-up|firm|scale-up|spin-out|spin-off|spinout|unicorn|consultancy|"
               r"bank|insurer|retailer|employer|chipmaker|manufacturer|platform|provider|marketplace|agency|"
@@ -97,6 +100,15 @@ _NOT_NAME_START = {"our", "your", "their", "the", "this", "that", "these", "thos
                    "average", "typical", "starting", "median", "most", "many", "some", "every", "all", "each",
                    "other", "new", "senior", "junior", "entry", "when", "if", "while", "for", "in", "at", "with",
                    "what", "which", "how", "why", "who", "where", "it"}
+# the last word of a firm's name ("Jump Trading", "Quadrature Capital", "Peakline Robotics")
+_ORG_HEAD = re.compile(r"\b(?:Trading|Capital|Securities|Group|Holdings|Partners|Labs?|Technologies|Systems|Solutions|"
+                       r"Bank|Consulting|Analytics|Markets|Ventures|Energy|Robotics|Software|Insurance|Investments|"
+                       r"Associates|Studios|Networks|Therapeutics|Pharmaceuticals|Logistics|Airways|Motors|Foods)$")
+# a table whose first column lists organisations
+_ORG_TABLE_HEAD = re.compile(r"^\|[ \t]*(?i:institutions?|universit(?:y|ies)|employers?|compan(?:y|ies)|firms?|"
+                             r"organi[sz]ations?|banks?|trusts?|recruiters?|providers?|businesses|startups?)[ \t]*\|.*\n"
+                             r"(?:\|[-:| \t]*\|[ \t]*\n)?", re.M)
+_TABLE_ROW = re.compile(r"^\|[ \t]*(?P<cell>[^|\n]*?)[ \t]*\|[^\n]*", re.M)
 _NOT_ORG_NEXT = re.compile(r"^[ \t]*(?:visas?|route|endorsement|criteria|category|award|qualification|"
                            r"certificate|degree|apprenticeship standard)\b", re.I)
 _SOURCE_CUE = re.compile(r"\b(?:authored|written|published|compiled|according to|report|survey|data from|"
@@ -185,7 +197,8 @@ class Discovery:
             return False  # SQL keywords from a code block ("GROUP BY")
         if self._is_place(name):
             return False
-        return all(w[0].isupper() or w in {"&", "of", "and", "for"} for w in words)
+        return all(w[0].isupper() or w in {"&", "of", "and", "for"} or w.isdigit() and i == len(words) - 1
+                   for i, w in enumerate(words))  # "Version 1": a number may close a name
 
     @staticmethod
     def _is_place(name: str) -> bool:
@@ -304,12 +317,29 @@ class Discovery:
             if _COMPANY_WORDS.search(text, max(0, m.start() - 160), m.start()):
                 for s, e in self._list_items(text, m.start("list"), m.end("list")):
                     add(s, e, "pattern", strong=True, said_company=True)
+        # 2b. a table listing organisations: the first cell of each row under a header "Institution",
+        # "Employer", "Company" ... (a city in such a name is part of it: "Imperial College London")
+        for m in _ORG_TABLE_HEAD.finditer(text):
+            for row in _TABLE_ROW.finditer(text, m.end()):
+                if row.start() > m.end() and text[row.start() - 1] != "\n":
+                    break
+                cell = row.group("cell")
+                if not cell or not cell[0].isupper() or len(cell.split()) > 10 or any(ch.isdigit() for ch in cell):
+                    continue
+                s, e = row.start("cell"), row.end("cell")
+                span = doc.char_span(s, e, alignment_mode="expand")
+                if span is None or (s, e) in found or any(
+                        kinds.get(i, "city") != "city" for i in set(range(span.start, span.end)) & taken):
+                    continue
+                found[(s, e)] = ("org", cell, "table")
         # 3. NER organisations, validated by how the name is used somewhere in the text
         usage: dict[str, bool] = {}
         newlines = [m.start() for m in re.finditer("\n", text)]
         code_line: dict[int, bool] = {}
         for ent in doc.ents:
-            if ent.label_ != "ORG" and ent.label_ != "GPE":
+            if ent.label_ == "PERSON" and _ORG_HEAD.search(ent.text) is None:
+                continue  # "Jump Trading" read as a person: a name whose last word names a kind of firm is one
+            if ent.label_ not in ("ORG", "GPE", "PERSON"):
                 continue
             s, e = self._clean(text, ent.start_char, ent.end_char)
             if s >= e or (s, e) in found:

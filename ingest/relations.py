@@ -218,8 +218,24 @@ class RelationExtractor:
             out.append(self._claim("located_in", org.entity.iri, LOCATED_IN, city.entity.iri, (s, e), how))
         return out
 
+    def _city_in_name(self) -> list[Claim]:
+        """An organisation whose name holds a city is there: "Imperial College London", "Manchester University
+        NHS Foundation Trust"."""
+        from careerkg.graph.places import get_places
+
+        places, out = get_places(), []
+        for org in self._by_kind["org"]:
+            words = re.findall(r"[A-Z][a-z]+", org.entity.label)
+            inner = {p.name for w in words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+                     if (p := places.lookup(w)) is not None and p.kind == "city" and p.in_uk and p.population >= 50_000
+                     and p.name == w}
+            if len(inner) == 1:
+                out.append(self._claim("located_in", org.entity.iri, LOCATED_IN, mint("city", inner.pop()),
+                                       self.layout.sentence_at(org.start) or (org.start, org.end), "name"))
+        return out
+
     def _located_in(self) -> list[Claim]:
-        out = self._org_then_city() + self._the_city()
+        out = self._org_then_city() + self._the_city() + self._city_in_name()
         for line in self.layout.lines:
             cities = self._in(line.start, line.end, "city")
             if not cities:

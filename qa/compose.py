@@ -135,19 +135,19 @@ class Composer:
             who = f"{level} {role}".strip()
             if len(keys) > 1 and len({r.evidence.doc_id for k in keys for r, _ in figures[k]}) > 1:
                 # guides disagree about the same role, level, place and pay basis
-                parts = [f"{k[4]} {''.join(f'[{n}]' for _, n in figures[k])}" for k in keys]
-                ns = [n for k in keys for _, n in figures[k]]
+                parts = [f"{k[4]} {''.join(f'[{n}]' for n in dict.fromkeys(n for _, n in figures[k]))}" for k in keys]
+                ns = list(dict.fromkeys(n for k in keys for _, n in figures[k]))
                 draft.statements.append(Statement(
                     f"The guides disagree on {who} pay {where}: {' vs '.join(parts)}.", ns))
                 draft.conflicts.append(Conflict(f"{who} salary {where}",
                                                 tuple(f"{k[4]} ({where})" for k in keys), tuple(ns)))
             else:
                 for k in keys:
-                    ns = [n for _, n in figures[k]]
+                    ns = list(dict.fromkeys(n for _, n in figures[k]))  # one quote holding two claims is cited once
                     marks = "".join(f"[{n}]" for n in ns)
                     draft.statements.append(Statement(f"{who[0].upper() + who[1:]} {where}: {k[4]} {marks}.", ns))
             for k in keys:
-                for _, n in figures[k]:
+                for n in dict.fromkeys(n for _, n in figures[k]):
                     draft.facts.append(Fact(who, f"salary {where}", k[4], (n,)))
         draft.graph_backed = bool(draft.statements)
 

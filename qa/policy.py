@@ -83,6 +83,12 @@ DEFAULT_POLICY = AnswerPolicy()
 
 # how much of a guide's opening is its title and lede (what the guide as a whole is about)
 _LEDE = 300
+# people named by their level, as those paid: "pay graduates", "what do interns earn"
+_LEVEL_PEOPLE = re.compile(r"\b(?:graduates|juniors|seniors|interns|apprentices|trainees|school leavers|new starters|"
+                           r"freshers|new hires)\b(?!\s+(?:scheme|programme|program|visa|route|roles?|jobs?))", re.I)
+# what a count or share is of, when a skill qualifies it ("AI companies", "AI job ads")
+_COUNTED = (r"(?:companies|firms|startups|start-ups|businesses|jobs|roles|vacancies|postings|job ads|ads|adverts|"
+            r"openings|hubs|investment|funding)\b")
 # a label line giving the length of what the guide is about: "How long: 2 years", "| Duration | 12 months |"
 _LENGTH_LABEL = re.compile(r"\s*\|?\s*(?:how long|duration|length|course length|programme length)\s*[:|]", re.I)
 
@@ -160,8 +166,11 @@ class Scope:
                 if c.kind in ("source", "seniority", "person", "publisher") or id(c) in self.common:
                     continue
                 texts = BASIS_TEXT if c.kind == "basis" else UNIT_TEXT if c.kind == "unit" else None
-                hit = {d for d in self.allowed if (texts[c.value].search(self.docs[d].text) is not None
-                                                    if texts else self._doc_mentions(self.docs[d], c))}
+                if c.kind == "period" and c.value.startswith("year "):  # "in year 2": "in the second year"
+                    hit = {d for d in self.allowed if programme_year_named(self.docs[d].text, c.value.split()[1])}
+                else:
+                    hit = {d for d in self.allowed if (texts[c.value].search(self.docs[d].text) is not None
+                                                        if texts else self._doc_mentions(self.docs[d], c))}
                 if not hit:
                     self.unmet.append(c)
                 elif several and c.kind == "place":
@@ -191,8 +200,9 @@ class Scope:
             holding = set(self.docs)
             for k in keys:
                 holding &= self.words.get(k, set())
-            if keys and len(holding) >= self.policy.common_skill_share * len(self.docs):
-                out.add(id(c))
+            if keys and len(holding) >= self.policy.common_skill_share * len(self.docs) and not re.search(
+                    rf"\b{re.escape(c.value)}\s+{_COUNTED}", self.request.text, re.I):
+                out.add(id(c))  # but not in "how many AI companies": which companies are counted
         return out
 
     def _names(self, c: Constraint) -> tuple[str, ...]:
@@ -385,8 +395,10 @@ class Scope:
         places = self.request.of("place")
         for c in self.request.constraints:
             if c.kind in ("source", "person", "publisher", "name") or (c.kind == "seniority" and (
-                    self.request.answer_type != AMOUNT or not self.request.of("role"))):
-                continue  # a level qualifies a role's pay ("Graduate visa fee" names no role: no level)
+                    self.request.answer_type != AMOUNT or not self.request.of("role")
+                    and not _LEVEL_PEOPLE.search(self.request.text))):
+                continue  # a level qualifies a role's pay ("Graduate visa fee" names no role: no level), or is
+                # who is paid ("what does X pay graduates")
             if c.kind == "seniority":
                 # a claim's own level decides, but "Contractor" is a pay basis: the caption says the level
                 # (the guide's title when the evidence names no level: "Salary: £31,000" on "Data Science Graduate")
@@ -421,9 +433,10 @@ class Scope:
                 ok = self._place_ok(c, context, about, location, v)
             elif c.kind == "period" and c.value.startswith("year "):  # a programme's year: "in year 2", "second year"
                 ok = programme_year_named(context, c.value.split()[1])
-            elif c.kind == "period":  # the evidence names the year, or names none in a guide about that year
-                ok = self._mentions(context + "\n" + v.title, c) or \
-                    (YEAR.search(context) is None and v.year == c.value)
+            elif c.kind == "period":  # the evidence names the year, or names none in a guide (titled or dated)
+                # about that year: "by 2023" in a guide titled "... 2024" is about 2023
+                ok = self._mentions(context, c) or \
+                    (YEAR.search(context) is None and (v.year == c.value or self._mentions(v.title, c)))
             elif c.kind == "skill":  # a skill the question names is named by the evidence or its heading; of
                 # several ("MLOps tools for experiment tracking"), any one (the others may be a category)
                 skills = [k for k in self.request.of("skill") if id(k) not in self.common]

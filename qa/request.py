@@ -304,10 +304,10 @@ ORDINALS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six
 
 
 def programme_year_named(text: str, n: str) -> bool:
-    """The text names year ``n`` of a programme: "in year 2", "year two", "second year", "2nd-year"."""
+    """The text names year ``n`` of a programme: "in year 2", "year two", "second year", "2nd-year", "year fours"."""
     words = [w for w, d in ORDINALS.items() if d == n] + [n]
     alt = "|".join(re.escape(w) for w in words)
-    return re.search(rf"\byear\s+(?:{alt})\b(?![.,]\d)|\b(?:{alt})[\s-]+year\b", text, re.I) is not None
+    return re.search(rf"\byear\s+(?:{alt})s?\b(?![.,]\d)|\b(?:{alt})[\s-]+year\b", text, re.I) is not None
 
 
 def levels_named(text: str) -> set[str]:

@@ -224,9 +224,11 @@ class QAService:
             for cov_i, sim_i, p, a, b in best:
                 if support(cov_i, sim_i, p.dense) < floor or len(chosen) >= want:
                     continue
+                text = p.text[a - p.start:b - p.start]
                 if any(a < cb and ca < b for _, _, ca, cb in chosen) or any(
-                        c.doc_id == p.doc_id and a < c.end and c.start < b for c in cites.citations):
-                    continue  # already quoted, or already cited as a graph fact
+                        c.doc_id == p.doc_id and a < c.end and c.start < b for c in cites.citations) or any(
+                        _same_words(text, cp.text[ca - cp.start:cb - cp.start]) for _, cp, ca, cb in chosen):
+                    continue  # already quoted (a page repeating a sentence is quoted once), or cited as a graph fact
                 miss = scope.satisfies(p.doc_id, a, b)
                 if not miss and not fits_any(req.answer_types, p.text[a - p.start:b - p.start]):
                     miss = [Constraint("figure", req.answer_type)]
@@ -245,10 +247,13 @@ class QAService:
                                               if req.answer_type in ("amount", "count", "percent", "duration", "date")
                                               else [])
             return None, unmet
+        spans = [(p.doc_id, a, b) for _, p, a, b in chosen]
         for _, p, a, b in chosen:
             doc_text = self.pipeline.text(p.doc_id)
             b = continue_enumeration(self.understanding.linker, doc_text, a, b)
-            a = antecedent_start(doc_text, a)  # "The latter pays more": said with what it points back to
+            a2 = antecedent_start(doc_text, a)  # "The latter pays more": said with what it points back to
+            if not any(d == p.doc_id and a2 < y and x < a and (x, y) != (a, b) for d, x, y in spans):
+                a = a2  # unless what it points back to is quoted already
             n = cites.add(p.doc_id, p.chunk_id, a, b)
             if n is not None:  # the guide's text: a list continued past the chunk's end is said in full
                 draft.statements.append(Statement(f"{doc_text[a:b]} [{n}]", [n]))
@@ -397,6 +402,12 @@ class QAService:
         from careerkg.qa.llm import llm_answer
 
         llm_answer(self.llm, u.question, answer, timings)
+
+
+def _same_words(a: str, b: str) -> bool:
+    """One span's words hold the other's (a sentence a page repeats, alone or with the next one)."""
+    x, y = " ".join(re.findall(r"\w+", a.lower())), " ".join(re.findall(r"\w+", b.lower()))
+    return bool(x and y) and (x in y or y in x)
 
 
 def _renumber(text: str, mapping: dict[int, int]) -> str:

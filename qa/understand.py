@@ -182,6 +182,12 @@ class QuestionUnderstanding:
                 add("employer", m.entity.label, m.entity.iri)
             elif m.entity.kind == "skill" and not m.entity.discovered and not _excluded_place(text, m.surface):
                 add("skill", m.entity.label, m.entity.iri)  # "job ads that mention Snowflake": evidence names it
+            elif m.entity.kind == "sector" and _COUNTED_AFTER.match(text, m.end):
+                add("skill", m.entity.label, m.entity.iri)  # "fintech jobs": the jobs counted are fintech's
+        for m in re.finditer(r"\b[A-Z]{2,5}(?=" + _COUNTED_AFTER.pattern + ")", text) \
+                if answer_types(text)[0] in ("count", "percent") else ():
+            if not any(a <= m.start() < b for a, b in ((x.start, x.end) for x in mentions)):
+                add("skill", m.group(0))  # "how many AI companies": an acronym no list links qualifies them too
         for r in unknown_roles(text, [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "skill")]):
             add("role", r)
         if seniority:
@@ -211,6 +217,10 @@ class QuestionUnderstanding:
                 name = re.sub(r"^(?:the|a|an)\s+|['’]s$", "", e.text, flags=re.I).strip()  # "the Royal Society's"
                 if name:
                     add("employer", name)
+        for m in _INSTITUTION.finditer(text):  # "at the university of edinburgh" typed in lower case: a name
+            if m.group(0).islower() and not any(x < m.end() and m.start() < y for x, y in
+                                                ((k.start, k.end) for k in mentions if k.entity.kind == "org")):
+                add("employer", " ".join(w if w == "of" else w.capitalize() for w in m.group(0).split()))
         for y in re.findall(r"\b(19[5-9]\d|20[0-9]\d)\b", text):
             add("period", y)
         for m in _PROGRAMME_YEAR.finditer(text):  # "salary in year 3": a year of a scheme or course
@@ -339,6 +349,12 @@ _SCHEME_PAY = re.compile(r"(?P<x>(?:[a-z][\w-]*\s+){1,2}(?:programmes?|programs?
                          r"placements?))\b", re.I)
 _NOT_SCHEME_WORD = frozenset("the a an my your our their this that what whats average avg typical starting usual".split())
 # the place of an organisation's name in a question about where it is, when it began or who runs it
+# an institution named by its kind and place: "university of edinburgh", "bank of england"
+_INSTITUTION = re.compile(r"\b(?:university|college|bank|institute|council|school) of [a-z]+(?: [a-z]+)?\b(?<!\bof the)",
+                          re.I)
+# what a count or share is of, right after a field that qualifies it ("AI companies", "fintech jobs")
+_COUNTED_AFTER = re.compile(r"[ \t]+(?:companies|firms|startups|start-ups|businesses|jobs|roles|vacancies|postings|"
+                            r"job ads|ads|adverts|openings|hubs|investment|funding)\b", re.I)
 # the year of a programme a question asks about: "in year 3", "year two", "in their third year"
 _PROGRAMME_YEAR = re.compile(r"\byear\s+([1-7]|one|two|three|four|five|six|seven)\b(?![.,]\d)|"
                              r"\b(?:in|during)\s+(?:the|their|your|its)\s+(first|second|third|fourth|fifth|1st|2nd|3rd|"
