@@ -168,6 +168,9 @@ class Discovery:
             span = text[start:end]
             if span.lower().startswith("the "):
                 start += 4
+            elif (lead := re.match(r"(?:Startup|Start-up|Scale-up|Spin-out|Firm|Company|Fintech|Unicorn)[ \t]+(?=[A-Z])",
+                                   span)):
+                start += lead.end()  # "Startup Brightwerk hires ...": the company noun opening a sentence
             elif span.endswith(("'s", "’s")):
                 end -= 2
             elif span and span[-1] in ",.;:)(- " or span and span[0] in "(- ":

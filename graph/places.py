@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import unicodedata
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -102,3 +103,15 @@ class Places:
 def get_places() -> Places:
     """The shared place table (built once, ~0.5 s)."""
     return Places()
+
+
+def city_in_name(name: str) -> str | None:
+    """The one UK city (50,000 people or more) an organisation's name holds, written as the city is:
+    "Imperial College London" -> London, "Manchester University NHS Foundation Trust" -> Manchester;
+    None for none or two ("University Hospitals of North Midlands": a region)."""
+    table = get_places()
+    words = re.findall(r"[A-Z][a-z]+", name)
+    found = {p.name for w in words + [f"{a} {b}" for a, b in zip(words, words[1:])]
+             if (p := table.lookup(w)) is not None and p.kind == "city" and p.in_uk and p.population >= 50_000
+             and p.name == w}
+    return found.pop() if len(found) == 1 else None

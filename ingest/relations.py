@@ -221,16 +221,13 @@ class RelationExtractor:
     def _city_in_name(self) -> list[Claim]:
         """An organisation whose name holds a city is there: "Imperial College London", "Manchester University
         NHS Foundation Trust"."""
-        from careerkg.graph.places import get_places
+        from careerkg.graph.places import city_in_name
 
-        places, out = get_places(), []
+        out = []
         for org in self._by_kind["org"]:
-            words = re.findall(r"[A-Z][a-z]+", org.entity.label)
-            inner = {p.name for w in words + [f"{a} {b}" for a, b in zip(words, words[1:])]
-                     if (p := places.lookup(w)) is not None and p.kind == "city" and p.in_uk and p.population >= 50_000
-                     and p.name == w}
-            if len(inner) == 1:
-                out.append(self._claim("located_in", org.entity.iri, LOCATED_IN, mint("city", inner.pop()),
+            city = city_in_name(org.entity.label)
+            if city is not None:
+                out.append(self._claim("located_in", org.entity.iri, LOCATED_IN, mint("city", city),
                                        self.layout.sentence_at(org.start) or (org.start, org.end), "name"))
         return out
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from careerkg.model import Claim, Mention
-from careerkg.graph.vocab import CKG
+from careerkg.graph.places import city_in_name
+from careerkg.graph.vocab import CKG, mint
 from careerkg.ingest.layout import Layout, Line, MentionList
 
 UK = str(CKG.UK)
@@ -26,7 +27,7 @@ _NUM = (r"(?P<{n}neg>-)?(?P<{n}num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)
 _CUR = r"(?P<{n}cur>US\$|\$|£|€)"
 _RANGE = re.compile(
     _CUR.format(n="a") + r"[ ]?" + _NUM.format(n="a")
-    + r"(?:(?P<plus1>\+)?[ ]*(?P<join>–|—|-|to|and)[ ]*" + _CUR.format(n="b") + r"?[ ]?" + _NUM.format(n="b")
+    + r"(?:(?P<plus1>\+)?[ ]*(?P<join>–|—|-|to|and|rising to|increasing to)[ ]*" + _CUR.format(n="b") + r"?[ ]?" + _NUM.format(n="b")
     + r")?(?P<plus>\+)?")
 # figures without a symbol: only in tables whose currency is stated, or "salary: 28,000"
 _BARE = re.compile(
@@ -243,6 +244,7 @@ class SalaryExtractor:
         self.roles = MentionList(m for m in mentions if m.entity.kind == "role" and m.entity.label != "Career Changer")
         self.cities = MentionList(m for m in mentions if m.entity.kind == "city")
         self.skills = MentionList(m for m in mentions if m.entity.kind == "skill")
+        self.orgs = MentionList(m for m in mentions if m.entity.kind == "org")
         self.city_by_surface: dict[str, str] = {}
         for m in self.cities:
             self.city_by_surface.setdefault(m.surface.lower(), m.entity.iri)
@@ -328,6 +330,10 @@ class SalaryExtractor:
             return OUTSIDE_LONDON
         for m in self.cities.within(s, e):
             return m.entity.iri
+        for m in self.orgs.within(s, e):  # "| Imperial College London | £40,919 |": the institution's city
+            city = city_in_name(m.entity.label)
+            if city is not None:
+                return mint("city", city)
         if _UK.search(chunk):
             return UK
         return None
@@ -426,6 +432,9 @@ class SalaryExtractor:
         levels = [lv for lv in levels if lv != "Contractor"] or levels
         spans = self._cells(line)
         row_role = self._role_in(spans[0][0], spans[0][1]) if spans else self.main_role
+        # a row labelled by a place or an organisation whose name holds one ("| Imperial College London | ...")
+        row_place = self._location_in(*spans[0]) if spans else None
+        row_place = row_place if row_place not in (UK, OUTSIDE_LONDON) else None
         head_spans = self._cells(header[0]) if header else []
         out: list[Claim] = []
         bare = self._bare_ok(line, header)
@@ -444,6 +453,7 @@ class SalaryExtractor:
                     col_roles = self.roles.within(hs, he)
                     if col_roles and not self.roles.starting(spans[0][0], spans[0][1]):
                         role = col_roles[0].entity.iri
+            location = location or row_place
             cell_role = self.roles.within(cs, ce)
             if cell_role and i > 0:
                 role = cell_role[0].entity.iri

@@ -462,10 +462,10 @@ class Scope:
                 any(not self._says_where(sentence, c, f"{heading}\n{before}")
                     for c in self.request.of("employer")):
             failed.append(Constraint("figure", "place"))  # "where is X based": a list naming X beside London is no
-        if self._thing and not self._mentions(f"{wide}\n{about}\n{v.text[:_LEDE]}", Constraint("name", self._thing)) \
+        if self._thing and not self._mentions(f"{wide}\n{about}", Constraint("name", self._thing)) \
                 and not (_LENGTH_LABEL.match(sentence) and self._mentions(v.text, Constraint("name", self._thing))):
             failed.append(Constraint("figure", "duration"))  # "how long is the apprenticeship": its length, in a
-            # passage or a guide about it
+            # passage about it, or a label line giving the length ("| Duration | ...") in a guide naming it
         if self._founding and not states_relation(FOUNDING, sentence):
             failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in
         if figure_type == AMOUNT and role_iri is None:

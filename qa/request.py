@@ -62,7 +62,7 @@ class Request:
 _Q = re.IGNORECASE
 _PERCENT_Q = re.compile(r"\b(what|which) (percentage|proportion|share|percent|fraction)\b|\bhow many per ?cent\b"
                         r"|\bwhat %|\bpercentage of\b|\bproportion of\b", _Q)
-_DURATION_Q = re.compile(r"\bhow long\b|\bhow many (years|months|weeks|days|hours|minutes)\b|\bduration\b"
+_DURATION_Q = re.compile(r"\bhow long\b|\bhow recent(ly)?\b|\bhow many (years|months|weeks|days|hours|minutes)\b|\bduration\b"
                          r"|\bhow much (experience|time)\b", _Q)
 _CHANGE_Q = re.compile(r"\bby how much\b|\bhow much (more|less|higher|lower|faster|extra)\b|\bhow (fast|quickly)\b"
                        r"|\bpremium\b|\buplift\b|\bon top of\b|\badds?\b.{0,30}\bto\b"
@@ -192,7 +192,8 @@ def answer_type(question: str) -> str:
     return EXPLANATION
 
 
-_PART = re.compile(r",?\s+and\s+(?=(?:how|what|when|which|who|where|why|in (?:how many|what|which))\b)", _Q)
+_PART = re.compile(r",?\s+and\s+(?=(?:(?:over|for|in|at|by|from|to|with|since|until)\s+)?(?:how|what|when|which|who|"
+                   r"where|why)\b)", _Q)  # "..., and over how long?"
 
 
 _ORGS_Q = re.compile(r"\b(?:which|what|name|list)\b(?: [\w-]+){0,3}? (?:" + _ORG_NOUNS_Q + r")\b|"

@@ -191,7 +191,10 @@ class QAService:
             # a "why ..." question asks for a reason: a list of facts about the things it names is no answer
             self.composer.relations(u, cites, draft, scope)
         if draft.graph_backed and (not any(fits_any(req.answer_types, st.text) for st in draft.statements)
-                                   or (u.intent != "salary" and self._uncovered(u, cites))):
+                                   or (u.intent != "salary" and self._uncovered(u, cites))
+                                   or req.answer_type == "place" and draft.facts and all(
+                    re.search(rf"\b{re.escape(f.object)}\b", req.text, re.I) for f in draft.facts)):
+            # (or places the question names itself: "where in Belfast ..." is not answered by "X is in Belfast")
             # facts, but not what was asked (a figure of another kind, or a word of the question they never touch)
             cites, draft = CitationSet(self.pipeline.text, self._title), Draft()
         timings["graph"] = (time.perf_counter() - t) * 1000

@@ -20,7 +20,7 @@ from careerkg.graph.places import get_places
 from careerkg.qa.request import (ORDINALS, SENIORITY, Constraint, Request, answer_types, count_unit, pay_basis, places_in,
                                   publisher_spans, source_spans)
 from careerkg.qa.rolewords import unknown_roles
-from careerkg.qa.spelling import english_counts
+from careerkg.qa.spelling import common_words, english_counts
 
 INTENT_EXAMPLES: dict[str, list[str]] = {
     "salary": [
@@ -138,6 +138,22 @@ class QuestionUnderstanding:
                     ent = Entity(iri, kind, names[0], tuple(names[1:]), discovered=True)
                     out.append(Mention(ent, a, b, text[a:b], "graph"))
                     taken.append((a, b))
+        # a clipped form of a discovered role's first word ("postdocs" for "Postdoctoral Researcher"): that role,
+        # when it is the only one so named and the word is no common English word
+        for m in re.finditer(r"\b[a-z]{5,}\b", low):
+            if not free(m.start(), m.end()):
+                continue
+            word = m.group(0)[:-1] if m.group(0).endswith("s") else m.group(0)
+            if word in common_words() or m.group(0) in common_words() or _negated(text, m.start()):
+                continue
+            hits = {iri: names for iri, names in labels.items() if "/id/role/" in iri and any(
+                n.split()[0].lower().startswith(word) and len(n.split()[0]) > len(word) for n in names[:1])}
+            if len(hits) == 1:
+                iri, names = hits.popitem()
+                known = self.linker.entity(iri)
+                ent = known or Entity(iri, "role", names[0], tuple(names[1:]), discovered=True)
+                out.append(Mention(ent, m.start(), m.end(), text[m.start():m.end()], "clipping"))
+                taken.append((m.start(), m.end()))
         out.sort(key=lambda m: m.start)
         return out
 
@@ -176,6 +192,8 @@ class QuestionUnderstanding:
 
         city_labels = {m.entity.label for m in mentions if m.entity.kind == "city"}
         for m in mentions:
+            if m.entity.kind == "role" and _negated(text, m.start):
+                continue  # "hire from a PhD, without a postdoc": a role the question excludes is no constraint
             if m.entity.kind == "role":
                 add("role", m.entity.label, m.entity.iri)
             elif m.entity.kind == "org":
@@ -352,6 +370,15 @@ _NOT_SCHEME_WORD = frozenset("the a an my your our their this that what whats av
 # an institution named by its kind and place: "university of edinburgh", "bank of england"
 _INSTITUTION = re.compile(r"\b(?:university|college|bank|institute|council|school) of [a-z]+(?: [a-z]+)?\b(?<!\bof the)",
                           re.I)
+_NEGATED = re.compile(r"\b(?:without|not|no|except|excluding|other than|rather than|instead of|besides)\s+"
+                      r"(?:(?:a|an|the|any|being)\s+)?$", re.I)
+
+
+def _negated(text: str, start: int) -> bool:
+    """The words before ``start`` exclude what follows: "without a postdoc", "other than data scientists"."""
+    return _NEGATED.search(text, max(0, start - 30), start) is not None
+
+
 # what a count or share is of, right after a field that qualifies it ("AI companies", "fintech jobs")
 _COUNTED_AFTER = re.compile(r"[ \t]+(?:companies|firms|startups|start-ups|businesses|jobs|roles|vacancies|postings|"
                             r"job ads|ads|adverts|openings|hubs|investment|funding)\b", re.I)

@@ -551,3 +551,36 @@ def test_employers_of_a_guide_about_one_city(extractor):
     ex = extractor.extract(make_doc("sheffield", text), chunk_text("sheffield", text))
     located = {(c.subject.rsplit("/", 1)[-1], c.object.rsplit("/", 1)[-1]) for c in ex.claims if c.kind == "located_in"}
     assert {("quorvexa", "sheffield"), ("brightwerk", "sheffield"), ("zentrafy", "sheffield")} <= located
+
+
+def test_employers_get_the_city_of_their_scope_and_of_their_name(extractor):
+    # invented names; the guide's title names its city, sentences name one city or none
+    text = ("Tech salaries in Leeds 2026: what engineers earn\n\nLeeds pays well, and Leeds is growing. "
+            "Leeds has 900 tech jobs.\n\nFirms like Quorvexa Analytics pay £70K for ML engineers. "
+            "Startup Brightwerk hires 40 engineers in York. Top UK employers include Zentrafy.\n\n"
+            "| Institution | Average Salary |\n|---|---|\n| Imperial College London | £40,919 |\n"
+            "| Quillfire University NHS Trust | £50,042 |\n\n"
+            "The jobs are being created by IT firm Version 1 in the Gasworks.\n")
+    ex = extractor.extract(make_doc("leeds", text), chunk_text("leeds", text))
+    located = {(c.subject.rsplit("/", 1)[-1], c.object.rsplit("/", 1)[-1]) for c in ex.claims if c.kind == "located_in"}
+    assert ("quorvexa-analytics", "leeds") in located  # the guide's city (its title names it)
+    assert ("brightwerk", "york") in located  # the one city of its sentence
+    assert not {o for s, o in located if s == "zentrafy"}  # a UK-wide sentence: no city
+    orgs = {m.entity.label for m in ex.mentions if m.entity.kind == "org"}
+    assert {"Imperial College London", "Quillfire University NHS Trust", "Version 1"} <= orgs
+    assert ("imperial-college-london", "london") in located  # a city in the institution's name
+    pay = {(c.min_value, (c.location or "").rsplit("/", 1)[-1]) for c in ex.claims if c.kind == "salary"}
+    assert (40919.0, "london") in pay  # the row's place is its institution's
+
+
+def test_a_place_word_after_across_is_no_city_unless_it_is_one(extractor):
+    text = "Pay varies across Big Tech (Google, Meta). Many firms are based in Didcot.\n"
+    ex = extractor.extract(make_doc("bigtech", text), chunk_text("bigtech", text))
+    cities = {m.entity.label for m in ex.mentions if m.entity.kind == "city"}
+    assert "Big Tech" not in cities
+
+
+def test_a_salary_rising_to_another_is_a_range(extractor):
+    text = "Data Science Graduate\nSalary: £31,000 rising to £32,250 in year 2\n"
+    ex = extractor.extract(make_doc("grad", text), chunk_text("grad", text))
+    assert {(c.min_value, c.max_value) for c in ex.claims if c.kind == "salary"} == {(31000.0, 32250.0)}

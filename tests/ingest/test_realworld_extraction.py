@@ -33,12 +33,17 @@ REALWORLD = ROOT / "tests" / "data" / "realworld"
 # salary 0.59 / 0.67, employer 0.25 (names 0.55) / 0.61, skill 0.33 / 0.67, statistic 0.75 / 0.88), after a
 # column per place, 'respectively', 'head of X' titles, a guide's title naming its role and a guide's one city
 # ('the city is home to X'), all 76 guides: salary 0.90 / 0.86, employer 0.65 (names 0.79) / 0.76, skill 0.52 /
-# 0.74, statistic 0.85 / 0.85 (the floors sit just under these)
+# 0.74, statistic 0.85 / 0.85. With held-out set I (10 more guides, 2026-12-07; measured after the scope-city
+# rule, which was built on sets A-H only: salary 0.87 / 0.72, employer 0.21 (names 0.21) / 0.33, skill 0.56 / 0.90,
+# statistic 0.69 / 0.92), after tables listing organisations, names closing in a number, firms NER reads as
+# people, a city in an organisation's name and "£X rising to £Y", all 86 guides: salary 0.91 / 0.85, employer
+# 0.75 (names 0.79, cities stated right 0.85) / 0.75, skill 0.53 / 0.77, statistic 0.83 / 0.86 (the floors
+# sit just under these)
 FLOORS = {
     "salary": {"recall": 0.89, "precision": 0.84},
-    "employer": {"recall": 0.63, "recall_name": 0.77, "precision": 0.74},
+    "employer": {"recall": 0.73, "recall_name": 0.77, "precision": 0.73, "city_precision": 0.83},
     "skill": {"recall": 0.50, "precision": 0.72},
-    "statistic": {"recall": 0.84, "precision": 0.81},
+    "statistic": {"recall": 0.81, "precision": 0.83},
 }
 
 

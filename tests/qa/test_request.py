@@ -625,3 +625,66 @@ def test_an_abstention_names_the_source_whose_guides_lack_the_constraint():
     assert reason(place) == "The guides have nothing for Hull."
     assert reason(place, ["Quorvexa"]) == "The guides matching “Quorvexa” have nothing for Hull."
     assert reason([Constraint("source", "Quorvexa")], ["Quorvexa"]).startswith("The guides have nothing from")
+
+
+def test_names_the_guides_only_write_capitalised_are_names_in_lower_case(shared_linker):
+    from careerkg.qa.guides import proper_nouns
+    from careerkg.qa.understand import QuestionUnderstanding
+
+    docs = {"a": _doc("a", "Quorvexa runs a two-year scheme. TfL pays £31,000. The data team is large."),
+            "b": _doc("b", "Join TfL. Quorvexa hires analysts.")}
+    proper = proper_nouns(docs)
+    assert proper["quorvexa"] == "Quorvexa" and proper["tfl"] == "TfL"
+    assert "data" not in proper and "join" not in proper  # English words, or written in lower case too
+    qu = QuestionUnderstanding.__new__(QuestionUnderstanding)
+    qu.linker, qu._ner, qu._ner_doc = shared_linker, None, shared_linker.nlp.make_doc
+    q = "how long is the tfl scheme"
+    cons = {(c.kind, c.value) for c in qu.request(q, q, shared_linker.link(q, discover=False), None, [], proper).constraints}
+    assert ("name", "TfL") in cons
+
+
+def test_a_programme_year_two_part_questions_and_how_recent():
+    from careerkg.qa.request import answer_types, programme_year_named
+
+    assert programme_year_named("£31,000 rising to £32,250 in year 2", "2")
+    assert programme_year_named("typically increasing to £33,000 in the second year", "2")
+    assert programme_year_named("pay for year fours rises to £37,022", "4")
+    assert not programme_year_named("£31,000 rising to £32,250 in year 2", "3")
+    assert answer_types("How much will the jobs generate in salaries, and over how long?") == ("amount", ("duration",))
+    assert answer_type("how recent does my degree need to be?") == "duration"
+    text = "Salary: £31,000 rising to £32,250 in year 2"
+    for q, ok in (("whats the grad salary in year 3", False), ("whats the grad salary in year 2", True)):
+        c = Constraint("period", "year 3" if "3" in q else "year 2")
+        sc = Scope(Request(q, q, "amount", [c]), {"a": _doc("a", text, "Data Science Graduate")}, {})
+        assert (sc.satisfies("a", 0, len(text)) == []) is ok, q
+
+
+def test_a_table_row_is_read_under_a_header_flattened_one_cell_per_line():
+    from careerkg.text import table_header
+
+    text = ("| Level 3 Data Technician |\nLevel 4 AI Practitioner |\nLevel 6 ML Fellowship |\n|\n|---|---|---|---|\n"
+            "| Duration | 12–15 months | 15–18 months | 18–24 months |\n")
+    row = text.index("| Duration")
+    assert "Level 6 ML Fellowship" in table_header(text[:row]) and "Level 3" in table_header(text[:row])
+    q = "how long is a level 3 data technician apprenticeship"
+    sc = Scope(Request(q, q, "duration", [Constraint("role", "data technician")]),
+               {"a": _doc("a", "AI apprenticeship levels compared\n" + text)}, {})
+    start = len("AI apprenticeship levels compared\n") + row
+    assert sc.satisfies("a", start, start + len(text) - row - 1) == []
+    assert fits_type("duration", "I spent much of the twelve intense weeks learning")
+    assert not fits_type("duration", "A typical day starts at nine")
+
+
+def test_a_share_of_ai_companies_needs_ai_and_a_negated_role_is_no_constraint(shared_linker):
+    from careerkg.qa.understand import QuestionUnderstanding
+
+    qu = QuestionUnderstanding.__new__(QuestionUnderstanding)
+    qu.linker, qu._ner, qu._ner_doc = shared_linker, None, shared_linker.nlp.make_doc
+
+    def cons(q):
+        return {(c.kind, c.value) for c in qu.request(q, q, shared_linker.link(q, discover=False), None, []).constraints}
+
+    assert ("skill", "AI") in cons("How many AI companies are there in Cardiff?")
+    assert ("employer", "University of Edinburgh") in cons("avg postdoc salary at the university of edinburgh?")
+    assert not {v for k, v in cons("which labs hire researchers other than data scientists?") if k == "role"} & {
+        "Data Scientist"}
