@@ -19,9 +19,11 @@ from careerkg.text import ANAPHOR, acronyms, previous_sentence, sentence_spans, 
 from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, fits_type, money_kind_missing,
                                  names_any_place, names_place, only_rates, states_location)
 from careerkg.qa.guides import DocView, contains, names_organisation
+from careerkg.qa.rolewords import ROLE_HEAD, person_nouns
 from careerkg.qa.spelling import english_counts
 from careerkg.qa.persons import FOUNDING, states_relation
-from careerkg.qa.request import (AMOUNT, BASIS_TEXT, DATE, DURATION, LIST, PLACE, UNIT_TEXT, YEAR, Constraint, Request,
+from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNT_KINDS, DATE, DURATION, LIST, PLACE, UNIT_TEXT, YEAR,
+                                 Constraint, Request, counted_name, counted_noun,
                                  asks_organisations, lasting_thing, levels_named, programme_year_named)
 
 
@@ -83,6 +85,29 @@ DEFAULT_POLICY = AnswerPolicy()
 
 # how much of a guide's opening is its title and lede (what the guide as a whole is about)
 _LEDE = 300
+
+
+_NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred|" \
+          r"(?:half )?an? (?:hundred|thousand|million|billion)|dozens|hundreds|thousands)" \
+          r"(?:\s*(?:k|m|million|thousand|bn|billion))?\+?(?:\s*(?:%|per ?cent)\s+of(?:\s+the)?)?"
+
+
+def _counts(noun: str, text: str, names: str = "") -> bool:
+    """``text`` counts what ``noun`` names: a number before the noun, a word of its kind ("103 new digital
+    start-ups" for "how many companies"; people of any job for people) or the name the question gives them
+    (``names``: "270 Government Statistical Group sta..." cut mid-word), or after "employing" when people are
+    counted."""
+    kind = next((k for k in COUNT_KINDS if noun in k), None)
+    if kind is None and (noun in person_nouns() or ROLE_HEAD.fullmatch(noun) or noun in ("women", "men", "servants")):
+        kind = COUNT_KINDS[2] | {noun}  # "how many civil servants": "22,050 people in DDaT roles"
+    kind = kind or frozenset((noun,))
+    forms = {w for k in kind for w in (k, k[:-1] if k.endswith("s") else k + "s",
+                                        k[:-3] + "y" if k.endswith("ies") else k)}
+    forms |= set(re.findall(r"\b[A-Z][\w&-]+", names))
+    alt = "|".join(re.escape(w) for w in sorted(forms, key=len, reverse=True))
+    if re.search(rf"(?<![\w.]){_NUMBER}\s+(?:[\w&/'’-]+\s+){{0,4}}?(?:{alt})\b", text, re.I):
+        return True
+    return "employ" in kind and re.search(rf"\bemploy\w*\s+(?:[\w-]+\s+){{0,2}}?{_NUMBER}", text, re.I) is not None
 # people named by their level, as those paid: "pay graduates", "what do interns earn"
 _LEVEL_PEOPLE = re.compile(r"\b(?:graduates|juniors|seniors|interns|apprentices|trainees|school leavers|new starters|"
                            r"freshers|new hires)\b(?!\s+(?:scheme|programme|program|visa|route|roles?|jobs?))", re.I)
@@ -140,6 +165,7 @@ class Scope:
         # what the question measures, read once: the thing a "how long" question times, a founding date asked
         self._thing = lasting_thing(self.request.text) if self.request.answer_type == DURATION else None
         self._founding = self.request.answer_type == DATE and states_relation(FOUNDING, self.request.text)
+        self._counted = counted_noun(self.request.text) if self.request.answer_type == COUNT else None
         self._main_places: dict[tuple[str, str], bool] = {}
         self.allowed = set(self.docs)
         self.common = self._common_skills()
@@ -466,6 +492,8 @@ class Scope:
                 and not (_LENGTH_LABEL.match(sentence) and self._mentions(v.text, Constraint("name", self._thing))):
             failed.append(Constraint("figure", "duration"))  # "how long is the apprenticeship": its length, in a
             # passage about it, or a label line giving the length ("| Duration | ...") in a guide naming it
+        if self._counted and not _counts(self._counted, sentence, counted_name(self.request.text)):
+            failed.append(Constraint("figure", self._counted))  # "how many companies": a count of companies
         if self._founding and not states_relation(FOUNDING, sentence):
             failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in
         if figure_type == AMOUNT and role_iri is None:

@@ -129,6 +129,53 @@ _HOW_LONG = re.compile(r"\s*how long (?:is|are|does|do|did|will|would|should|was
                        r"full[- ]time|part[- ]time)\b|\s*[?,]|\s*$)", re.I)
 
 
+# what a count may be of, by kind: a question counting companies is answered by a count of firms
+COUNT_KINDS = (
+    frozenset("companies firms businesses startups start-ups scale-ups scaleups employers organisations "
+              "organizations".split()),
+    frozenset("jobs roles vacancies positions openings posts postings ads adverts advertisements opportunities "
+              "listings hires".split()),
+    frozenset("people ppl employees staff workers professionals personnel headcount employ employs employing "
+              "employed team".split()),
+)
+_COUNT_UNITS = frozenset("hours days weeks months years minutes times".split())
+
+
+_COUNT_STOP = frozenset("""are r were was is do does did have has had will would can could should in at for of on per
+across there work working to between before after a an the that who which""".split())
+_PEOPLE_WORDS = frozenset("ppl people staff personnel women men children".split())
+
+
+def _counted(question: str) -> tuple[str | None, str]:
+    """The noun a "how many ..." question counts and the words before it."""
+    m = re.search(r"\bhow many\s+(?:(?:more|extra|new|additional)\s+)?", question, re.I)
+    if m is None:
+        return None, ""
+    words = []
+    for w in re.findall(r"[\w&'-]+", question[m.end():])[:7]:
+        if w.lower() in _COUNT_STOP:
+            break
+        words.append(w)
+    nounish = [i for i, w in enumerate(words) if w.lower() in _PEOPLE_WORDS or any(w.lower() in k for k in COUNT_KINDS)
+               or (w.lower().endswith("s") and not w.lower().endswith("ss") and len(w) > 3)]
+    if not nounish:
+        return None, ""
+    i = nounish[-1]
+    noun = words[i].lower()
+    return (None if noun in _COUNT_UNITS else noun), " ".join(words[:i])
+
+
+def counted_noun(question: str) -> str | None:
+    """The noun a "how many X ..." question counts ("how many tech companies are there": companies); None for
+    units of time (``count_unit`` holds those) and for questions of another shape."""
+    return _counted(question)[0]
+
+
+def counted_name(question: str) -> str:
+    """The words before the counted noun of a "how many ..." question ("Government Statistical Group")."""
+    return _counted(question)[1]
+
+
 def lasting_thing(question: str) -> str | None:
     """The head noun of what a "how long is/does X last" question measures ("the apprenticeship" ->
     "apprenticeship"); None for "how long does it take ..." and questions of another shape."""

@@ -688,3 +688,21 @@ def test_a_share_of_ai_companies_needs_ai_and_a_negated_role_is_no_constraint(sh
     assert ("employer", "University of Edinburgh") in cons("avg postdoc salary at the university of edinburgh?")
     assert not {v for k, v in cons("which labs hire researchers other than data scientists?") if k == "role"} & {
         "Data Scientist"}
+
+
+def test_a_count_question_needs_a_count_of_what_it_counts():
+    from careerkg.qa.request import counted_name, counted_noun
+
+    assert counted_noun("how many tech companies r there in cambridge") == "companies"
+    assert counted_noun("how many software and engineering roles is pwc hiring") == "roles"
+    assert counted_noun("How many hours a week do ML engineers work?") is None  # a unit: count_unit's
+    assert counted_name("How many Government Statistical Group statisticians did the ONS have?") == \
+        "Government Statistical Group"
+    text = ("Oxford County Council has offered a business administration apprentice role. "
+            "Manchester has more than 1,600 start-ups and scale-ups employing about 60,000 people.")
+    cut = text.index("Manchester")
+    for q, span, ok in (("how many tech companies are there?", (cut, len(text)), True),
+                        ("how many tech companies are there?", (0, cut - 1), False),
+                        ("how many people work there?", (cut, len(text)), True)):
+        sc = Scope(Request(q, q, "count", []), {"a": _doc("a", text)}, {})
+        assert (sc.satisfies("a", *span) == []) is ok, (q, span)
