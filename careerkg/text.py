@@ -204,6 +204,16 @@ def table_header(before: str) -> str:
     return next((ln for ln in lines if ln.startswith("|")), "")  # the first row of this table
 
 
+# the rest of a table header and its separator row, right after a header line
+_SEPARATOR_SOON = re.compile(r"(?:\n[^\n|]*\|[^\n]*){0,4}?\n\s*\|?(?:\s*:?-{3,}:?\s*\|)+")
+
+
+def is_table_header(text: str, start: int, end: int) -> bool:
+    """``text[start:end]`` is a table's header row (or one cell line of a header flattened from HTML): its
+    separator ``|---|`` follows within a few lines. Labels, not an answer."""
+    return text[start:end].lstrip().startswith("|") and _SEPARATOR_SOON.match(text, end) is not None
+
+
 @lru_cache(maxsize=1)
 def english_counts() -> dict[str, int]:
     """The 82,765 words of symspellpy's English frequency dictionary (shipped in the wheel), with counts."""

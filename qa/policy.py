@@ -166,6 +166,7 @@ class Scope:
         self._thing = lasting_thing(self.request.text) if self.request.answer_type == DURATION else None
         self._founding = self.request.answer_type == DATE and states_relation(FOUNDING, self.request.text)
         self._counted = counted_noun(self.request.text) if self.request.answer_type == COUNT else None
+        self._asks_orgs = self.request.answer_type == LIST and asks_organisations(self.request.text)
         self._main_places: dict[tuple[str, str], bool] = {}
         self.allowed = set(self.docs)
         self.common = self._common_skills()
@@ -448,10 +449,14 @@ class Scope:
                 if role_iri is not None:
                     ok = role_iri == c.iri
                 else:
-                    ok = self._mentions(context + "\n" + v.title, c) or (c.iri is not None and v.main_role == c.iri)
-                    if not ok and c.iri is None and len(c.value.split()) > 1:
-                        # a role no list knows ("LLMOps engineer") is named by its distinctive words
-                        # ("comparable LLMOps roles") once its guide names the whole role; a word most
+                    # (a guide's main role stands for its sentences, but not when organisations are asked for:
+                    # "which companies hire data scientists" needs a sentence tying them to the role)
+                    ok = self._mentions(context + "\n" + v.title, c) or (
+                        c.iri is not None and v.main_role == c.iri and not self._asks_orgs)
+                    if not ok and (c.iri is None or self._asks_orgs) and len(c.value.split()) > 1:
+                        # a role no list knows ("LLMOps engineer"), or one organisations are asked for, is named
+                        # by its distinctive words ("comparable LLMOps roles", "top UK employers for MLOps")
+                        # once its guide names the whole role; a word most
                         # guides use ("data" of "data director") distinguishes nothing
                         words = [w for w in c.value.split()[:-1] if self._distinctive(w)]
                         ok = bool(words) and all(contains(context, w) for w in words) and self._in_text(v, c)
@@ -493,7 +498,7 @@ class Scope:
             failed.append(Constraint("figure", "duration"))  # "how long is the apprenticeship": its length, in a
             # passage about it, or a label line giving the length ("| Duration | ...") in a guide naming it
         if self._counted and not _counts(self._counted, sentence, counted_name(self.request.text)):
-            failed.append(Constraint("figure", self._counted))  # "how many companies": a count of companies
+            failed.append(Constraint("count", self._counted))  # "how many companies": a count of companies
         if self._founding and not states_relation(FOUNDING, sentence):
             failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in
         if figure_type == AMOUNT and role_iri is None:

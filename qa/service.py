@@ -13,6 +13,7 @@ import time
 from careerkg.errors import InvalidInput
 from careerkg.model import Answer, EntityRef
 from careerkg.settings import Settings
+from careerkg.text import is_table_header
 from careerkg.graph.places import fold, get_places
 from careerkg.qa.citations import CitationSet
 from careerkg.qa.compose import Composer, Draft, Statement, antecedent_start, continue_enumeration
@@ -232,6 +233,8 @@ class QAService:
                         c.doc_id == p.doc_id and a < c.end and c.start < b for c in cites.citations) or any(
                         _same_words(text, cp.text[ca - cp.start:cb - cp.start]) for _, cp, ca, cb in chosen):
                     continue  # already quoted (a page repeating a sentence is quoted once), or cited as a graph fact
+                if is_table_header(self.pipeline.text(p.doc_id), a, b):
+                    continue  # a table's header row: labels, not an answer
                 miss = scope.satisfies(p.doc_id, a, b)
                 if not miss and not fits_any(req.answer_types, p.text[a - p.start:b - p.start]):
                     miss = [Constraint("figure", req.answer_type)]

@@ -207,7 +207,9 @@ class QuestionUnderstanding:
             if not any(a <= m.start() < b for a, b in ((x.start, x.end) for x in mentions)):
                 add("skill", m.group(0))  # "how many AI companies": an acronym no list links qualifies them too
         for r in unknown_roles(text, [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "skill")]):
-            add("role", r)
+            at = text.lower().find(r.lower())
+            if at < 0 or not _negated(text, at):
+                add("role", r)  # not "the ex-teacher on the data squad": who they were, not what is asked
         if seniority:
             add("seniority", seniority)
         basis = pay_basis(text)
@@ -371,11 +373,12 @@ _NOT_SCHEME_WORD = frozenset("the a an my your our their this that what whats av
 _INSTITUTION = re.compile(r"\b(?:university|college|bank|institute|council|school) of [a-z]+(?: [a-z]+)?\b(?<!\bof the)",
                           re.I)
 _NEGATED = re.compile(r"\b(?:without|not|no|except|excluding|other than|rather than|instead of|besides)\s+"
-                      r"(?:(?:a|an|the|any|being)\s+)?$", re.I)
+                      r"(?:(?:a|an|the|any|being)\s+)?$|\b(?:ex-|former\s+)$", re.I)
 
 
 def _negated(text: str, start: int) -> bool:
-    """The words before ``start`` exclude what follows: "without a postdoc", "other than data scientists"."""
+    """The words before ``start`` exclude what follows: "without a postdoc", "other than data scientists", "the
+    ex-teacher" (who someone was)."""
     return _NEGATED.search(text, max(0, start - 30), start) is not None
 
 

@@ -6,7 +6,7 @@ from careerkg.qa.request import Constraint
 
 _WORDS = {"place": "for {v}", "period": "for {v}", "role": "about the {v} role", "employer": "about {v}",
           "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure",
-          "basis": "{v}", "seniority": "at the {v} level", "unit": "counted in {v}s"}
+          "basis": "{v}", "seniority": "at the {v} level", "unit": "counted in {v}s", "count": "counting {v}"}
 # what a missing answer of a kind is, in words ("The guides do not say where it is.")
 _FIGURE_WORDS = {"place": "where it is", "founding date": "when it was founded", "duration": "how long it lasts"}
 _BASIS_WORDS = {"day": "per day", "hour": "per hour", "month": "per month", "net": "as take-home pay"}
@@ -23,9 +23,14 @@ def reason(unmet: list[Constraint], sources: list[str] = ()) -> str:
     if len(unmet) == 1 and unmet[0].kind == "figure":
         what = _FIGURE_WORDS.get(unmet[0].value)
         return f"{who} do not say {what}." if what else f"{who} do not give that figure."
-    parts = [_WORDS.get(c.kind, "about {v}").format(
-        v=_BASIS_WORDS.get(c.value, c.value) if c.kind == "basis" else c.value) for c in unmet]
+    parts = [_part(c) for c in unmet]
     return f"{who} have nothing {' and nothing '.join(parts)}."
+
+
+def _part(c: Constraint) -> str:
+    if c.kind == "employer" and c.value == "named organisations":
+        return "naming organisations"  # "which companies ...": no sentence names one
+    return _WORDS.get(c.kind, "about {v}").format(v=_BASIS_WORDS.get(c.value, c.value) if c.kind == "basis" else c.value)
 
 
 def nearest_lack(failed: list[list[Constraint]]) -> list[Constraint]:
