@@ -35,6 +35,9 @@ _ITEM_SPLIT = re.compile(r",[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or|&)[ \t
 _LIST_END = re.compile(r"[.;:!?\n()]|\s(?:as well as|to|for|on|at|which|that|who|when|where|because|but|so|is|are|"
                        r"was|were|will|can|could|should|would|may|might|has|have|had|in order|since|from|than|"
                        r"daily|every)\b", re.I)
+# a table row whose label cell says its cells are skills or tools
+_SKILL_ROW = re.compile(r"^\|[ \t]*(?:key[ \t]+)?(?:skills?|tools?|technologies|tech stack|languages|frameworks|platforms)"
+                        r"(?:[ \t]+(?:learned|learnt|covered|taught|used|required|needed))?[ \t]*\|", re.I | re.M)
 _HEADING = re.compile(r"\b(?:skills|tools|tech stack|technologies|languages|frameworks|technical requirements)\b", re.I)
 _GENERIC = {"data", "tools", "tool", "skills", "skill", "things", "others", "more", "etc", "the like", "it", "them",
             "this", "that", "these", "those", "other", "various", "many", "several", "some", "all", "any", "both",
@@ -159,6 +162,7 @@ class SkillFinder:
                               m.start("term") + m.group("term").find(words[-k]), m.end("term"), strict=False)
                     break
         self._under_headings()
+        self._table_rows()
         self._runs_with_a_known_skill()
         out = []
         for (s, e), name in sorted(self.found.items()):
@@ -228,6 +232,18 @@ class SkillFinder:
             return
         self.found[(s, e)] = name
         insort(self._found, (s, e))
+
+    def _table_rows(self) -> None:
+        """The cells of a table row labelled as skills or tools ("| Tools covered | Excel, Power BI, SQL |",
+        "| Key skills learned | Deep learning, NLP |"): each comma-separated item of each other cell."""
+        for m in _SKILL_ROW.finditer(self.text):
+            for cell in re.finditer(r"[^|\n]+", self.text[m.end():self.text.find("\n", m.end()) % (len(self.text) + 1)]):
+                s0, e0 = m.end() + cell.start(), m.end() + cell.end()
+                pos = s0
+                for item in re.finditer(r",[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+", self.text[s0:e0]):
+                    self._add(pos, s0 + item.start(), strict=False)
+                    pos = s0 + item.end()
+                self._add(pos, e0, strict=False)
 
     def _list_after(self, pos: int) -> None:
         """The items of a list starting at ``pos`` (up to the end of the clause)."""

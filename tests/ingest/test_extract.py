@@ -584,3 +584,12 @@ def test_a_salary_rising_to_another_is_a_range(extractor):
     text = "Data Science Graduate\nSalary: £31,000 rising to £32,250 in year 2\n"
     ex = extractor.extract(make_doc("grad", text), chunk_text("grad", text))
     assert {(c.min_value, c.max_value) for c in ex.claims if c.kind == "salary"} == {(31000.0, 32250.0)}
+
+
+def test_skills_from_a_table_row_labelled_as_tools(extractor):
+    text = ("| Level 3 | Level 6 |\n|---|---|\n| Tools covered | Excel, Power BI, SQL | Quorvexa Studio, cloud ML platforms |\n"
+            "| Duration | 12 months | 24 months |\n")
+    ex = extractor.extract(make_doc("tools", text), chunk_text("tools", text))
+    skills = {m.entity.label for m in ex.mentions if m.entity.kind == "skill"}
+    assert {"Excel", "Power BI", "SQL", "Quorvexa Studio", "cloud ML platforms"} <= skills
+    assert not skills & {"12 months", "Duration"}
