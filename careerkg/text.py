@@ -193,7 +193,11 @@ def table_header(before: str) -> str:
     many (a header flattened from HTML puts one cell per line: "| Level 3 |\nLevel 4 |\nLevel 6 |"), else
     the table's first row."""
     lines = before.split("\n")
+    if lines and not lines[-1].strip():
+        lines.pop()  # the row's own line, begun
     for i in range(len(lines) - 1, -1, -1):
+        if not lines[i].strip() or "|" not in lines[i]:
+            break  # a blank or prose line: the table (and its header) starts below it
         if re.fullmatch(r"\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*", lines[i]):
             head = []
             for ln in reversed(lines[:i]):
@@ -201,11 +205,16 @@ def table_header(before: str) -> str:
                     break
                 head.append(ln)
             return " ".join(reversed(head))
-    return next((ln for ln in lines if ln.startswith("|")), "")  # the first row of this table
+    rows = []
+    for ln in reversed(lines):  # no separator: the first row of the table the row is in
+        if not ln.lstrip().startswith("|"):
+            break
+        rows.append(ln)
+    return rows[-1] if rows else ""
 
 
 # the rest of a table header and its separator row, right after a header line
-_SEPARATOR_SOON = re.compile(r"(?:\n[^\n|]*\|[^\n]*){0,4}?\n\s*\|?(?:\s*:?-{3,}:?\s*\|)+")
+_SEPARATOR_SOON = re.compile(r"(?:\n[^\n|]*\|[^\n]*){0,4}?\n[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+")
 
 
 def is_table_header(text: str, start: int, end: int) -> bool:

@@ -31,10 +31,12 @@ _COUNTRIES = {"uk", "u.k.", "united kingdom", "the united kingdom", "britain", "
 _CITY_PREV = {"in", "near", "across", "around", "outside", "from", "based", "to"}
 # a capitalised name of up to four words; a dot only inside a word ("Checkout.com", not "ElevenLabs. No")
 # a number closing a name ("Version 1", "Channel 4"), not a quantity after one ("Monzo 10 years ago")
-_NUM_TAIL = (r"(?:[ \t]+\d{1,2}(?![\w,.%:/£$€-]|[ \t]+(?:years?|months?|weeks?|days?|hours?|per|percent|million|"
+_NUM_TAIL = (r"(?:[ \t]+\d{1,2}(?![\w%:/£$€-]|[.,]\d|[ \t]+(?:years?|months?|weeks?|days?|hours?|per|percent|million|"
              r"billion|times|of|to|jobs?|roles?|people|staff|employees|new|more|less|[a-z]+s)\b))?")
-_LIST_NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for|and)[ \t]+)?[A-Z](?:[\w'’&\-]|\.(?=\w))*){0,3}" + _NUM_TAIL
-_NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for)[ \t]+)?[A-Z](?:[\w'’&\-]|\.(?=\w))*){0,3}" + _NUM_TAIL
+_LIST_NAME = (r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for|and)[ \t]+)?[A-Z](?:[\w'’&\-]|\.(?=\w))*){0,3}"
+              + _NUM_TAIL)
+_NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for)[ \t]+)?[A-Z](?:[\w'’&\-]|\.(?=\w))*){0,3}" \
+    + _NUM_TAIL
 # how a name is used when it names an employer: what comes right after it, or right before it
 _ORG_NOUNS = (r"(?:company|companies|startup|start-up|firm|scale-up|spin-out|spin-off|spinout|unicorn|consultancy|"
               r"bank|insurer|retailer|employer|chipmaker|manufacturer|platform|provider|marketplace|agency|"
@@ -323,9 +325,9 @@ class Discovery:
         # 2b. a table listing organisations: the first cell of each row under a header "Institution",
         # "Employer", "Company" ... (a city in such a name is part of it: "Imperial College London")
         for m in _ORG_TABLE_HEAD.finditer(text):
-            for row in _TABLE_ROW.finditer(text, m.end()):
-                if row.start() > m.end() and text[row.start() - 1] != "\n":
-                    break
+            pos = m.end()
+            while (row := _TABLE_ROW.match(text, pos)) is not None:  # the rows right below, up to the table's end
+                pos = row.end() + 1
                 cell = row.group("cell")
                 if not cell or not cell[0].isupper() or len(cell.split()) > 10 or any(ch.isdigit() for ch in cell):
                     continue

@@ -13,8 +13,8 @@ Example:
 
 from __future__ import annotations
 
-import unicodedata
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -105,13 +105,24 @@ def get_places() -> Places:
     return Places()
 
 
-def city_in_name(name: str) -> str | None:
-    """The one UK city (50,000 people or more) an organisation's name holds, written as the city is:
-    "Imperial College London" -> London, "Manchester University NHS Foundation Trust" -> Manchester;
-    None for none or two ("University Hospitals of North Midlands": a region)."""
+# a name that is an institution's, which carries its city ("Imperial College London", "Newcastle University")
+_INSTITUTION_WORDS = re.compile(r"\b(?:University|College|School|Institute|Academy|Trust|Hospitals?|NHS|Council|"
+                                r"Infirmary)\b")
+
+
+def city_in_name(name: str) -> tuple[str, str] | None:
+    """The one UK city (50,000 people or more) an institution's name holds, as ``(city, word as written)``:
+    "Imperial College London" -> London, "University of Southampton" -> Southampton; None for none, two
+    ("University Hospitals of North Midlands": a region) or a name that is no institution's ("Bristol Myers
+    Squibb", "Reading Room")."""
+    if not _INSTITUTION_WORDS.search(name):
+        return None
     table = get_places()
     words = re.findall(r"[A-Z][a-z]+", name)
-    found = {p.name for w in words + [f"{a} {b}" for a, b in zip(words, words[1:])]
-             if (p := table.lookup(w)) is not None and p.kind == "city" and p.in_uk and p.population >= 50_000
-             and p.name == w}
-    return found.pop() if len(found) == 1 else None
+    found = {}
+    for w in words + [f"{a} {b}" for a, b in zip(words, words[1:])]:
+        p = table.lookup(w)
+        if p is not None and p.kind == "city" and p.in_uk and p.population >= 50_000 and \
+                (p.name == w or p.name.startswith(w + " ")):
+            found[p.name] = w
+    return found.popitem() if len(found) == 1 else None

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from careerkg.model import Chunk, Document, Extraction, Mention
+from careerkg.model import Chunk, Claim, Document, Entity, Extraction, Mention
 from careerkg.graph.linker import EntityLinker, get_linker
 from careerkg.graph.vocab import mint
 from careerkg.ingest.layout import Layout
@@ -105,4 +105,25 @@ class Extractor:
         claims = salary.extract()
         claims += RelationExtractor(text, layout, mentions, role, chunk_of).extract()
         claims += StatisticExtractor(text, layout, mentions, chunk_of, salary.used).extract()
-        return Extraction(mentions=mentions, claims=claims)
+        return Extraction(mentions=mentions + self._cities_in_names(mentions, claims), claims=claims)
+
+    def _cities_in_names(self, mentions: list[Mention], claims: list[Claim]) -> list[Mention]:
+        """A mention of each city that claims name only inside an institution's name ("Manchester" of
+        "Manchester University NHS Foundation Trust"), so that the city is described in the guide's graph."""
+        from careerkg.graph.places import city_in_name
+
+        named = {m.entity.iri for m in mentions}
+        wanted = {c.object for c in claims if c.kind == "located_in"} | {c.location for c in claims if c.location}
+        out, done = [], set()
+        for m in mentions:
+            found = city_in_name(m.entity.label) if m.entity.kind == "org" else None
+            if found is None:
+                continue
+            iri = mint("city", found[0])
+            at = m.surface.find(found[1])
+            if iri in named or iri in done or iri not in wanted or at < 0:
+                continue
+            done.add(iri)
+            ent = self.linker.entity(iri) or Entity(iri=iri, kind="city", label=found[0], discovered=True)
+            out.append(Mention(ent, m.start + at, m.start + at + len(found[1]), found[1], "name"))
+        return out

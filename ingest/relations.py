@@ -117,8 +117,8 @@ class RelationExtractor:
 
     def extract(self) -> list[Claim]:
         """All relation claims, deduplicated."""
-        claims = (self.located_in() + self.in_sector() + self.requires_skill() + self.transitions()
-                  + self.cited_sources())
+        sources = self.cited_sources()
+        claims = self.located_in(sources) + self.in_sector() + self.requires_skill() + self.transitions() + sources
         seen, out = set(), []
         for c in claims:
             key = (c.kind, c.subject, c.object, c.start, c.end)
@@ -176,18 +176,20 @@ class RelationExtractor:
                 prev_said = said
         return out
 
-    def located_in(self) -> list[Claim]:
+    def located_in(self, sources: list[Claim] | None = None) -> list[Claim]:
+        """Located-in claims (``sources``: the cited-source claims, when already made)."""
         out = self._located_in()
-        return out + self._scope_city({c.subject for c in out} | self._sources_only())
+        sources = self.cited_sources() if sources is None else sources
+        return out + self._scope_city({c.subject for c in out} | self._sources_only(sources))
 
-    def _sources_only(self) -> set[str]:
+    def _sources_only(self, sources: list[Claim]) -> set[str]:
         """Organisations the guide only ever names as the source of its figures."""
-        spans = [(c.subject, c.start, c.end) for c in self.cited_sources()]
-        orgs: dict[str, list[Mention]] = {}
+        as_source = {(m.entity.iri, m.start) for c in sources for m in self._by_kind["org"].within(c.start, c.end)
+                     if m.entity.iri == c.subject}
+        out: dict[str, bool] = {}
         for m in self._by_kind["org"]:
-            orgs.setdefault(m.entity.iri, []).append(m)
-        return {iri for iri, ms in orgs.items()
-                if all(any(i == iri and s <= m.start and m.end <= e for i, s, e in spans) for m in ms)}
+            out[m.entity.iri] = out.get(m.entity.iri, True) and (m.entity.iri, m.start) in as_source
+        return {iri for iri, only in out.items() if only}
 
     def _scope_city(self, placed: set[str]) -> list[Claim]:
         """An employer no cue places gets the one city of its scope: its sentence when that names one
@@ -198,7 +200,7 @@ class RelationExtractor:
         title = next((ln for ln in self.layout.lines if self.text[ln.start:ln.end].strip()), None)
         if guide_city is not None and (title is None or not any(
                 c.entity.iri == guide_city.entity.iri for c in self._in(title.start, title.end, "city"))):
-            guide_city = None  # the guide's title names its city
+            guide_city = None  # a guide's one city counts only when its title names it
         for org in self._by_kind["org"]:
             if org.entity.iri in placed:
                 continue
@@ -225,9 +227,9 @@ class RelationExtractor:
 
         out = []
         for org in self._by_kind["org"]:
-            city = city_in_name(org.entity.label)
-            if city is not None:
-                out.append(self._claim("located_in", org.entity.iri, LOCATED_IN, mint("city", city),
+            found = city_in_name(org.entity.label)
+            if found is not None:
+                out.append(self._claim("located_in", org.entity.iri, LOCATED_IN, mint("city", found[0]),
                                        self.layout.sentence_at(org.start) or (org.start, org.end), "name"))
         return out
 

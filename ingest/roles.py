@@ -111,8 +111,8 @@ class RoleFinder:
             words = m.group(1).split()
             while words and (words[-1].lower() in _STOP or words[-1].lower() in _POST_WORDS):
                 words.pop()
-            if len(words) > 1 and not self._plain(words[1], m.start(1) + len(words[0]) + 1):
-                words = words[:1]  # "Head of Insights George Smith": the field, then a name
+            if len(words) > 1 and words[0][0].islower() and words[1][0].isupper():
+                words = words[:1]  # "head of insights George Smith": the field, then a name ("AI Research" stays)
             if not words or any(w.lower() in _STOP for w in words) or not self._plain(words[0], m.start(1)):
                 continue
             first, end = m.start(), m.start(1) + len(" ".join(words))

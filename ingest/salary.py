@@ -27,7 +27,8 @@ _NUM = (r"(?P<{n}neg>-)?(?P<{n}num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)
 _CUR = r"(?P<{n}cur>US\$|\$|£|€)"
 _RANGE = re.compile(
     _CUR.format(n="a") + r"[ ]?" + _NUM.format(n="a")
-    + r"(?:(?P<plus1>\+)?[ ]*(?P<join>–|—|-|to|and|rising to|increasing to)[ ]*" + _CUR.format(n="b") + r"?[ ]?" + _NUM.format(n="b")
+    + r"(?:(?P<plus1>\+)?[ ]*(?P<join>–|—|-|to|and|rising to|increasing to)[ ]*"
+    + _CUR.format(n="b") + r"?[ ]?" + _NUM.format(n="b")
     + r")?(?P<plus>\+)?")
 # figures without a symbol: only in tables whose currency is stated, or "salary: 28,000"
 _BARE = re.compile(
@@ -331,9 +332,9 @@ class SalaryExtractor:
         for m in self.cities.within(s, e):
             return m.entity.iri
         for m in self.orgs.within(s, e):  # "| Imperial College London | £40,919 |": the institution's city
-            city = city_in_name(m.entity.label)
-            if city is not None:
-                return mint("city", city)
+            found = city_in_name(m.entity.label)
+            if found is not None:
+                return mint("city", found[0])
         if _UK.search(chunk):
             return UK
         return None

@@ -22,6 +22,7 @@ import re
 from bisect import bisect_left, insort
 
 from careerkg.model import Entity, Mention
+from careerkg.text import is_table_header
 from careerkg.graph.gazetteer import Gazetteer
 from careerkg.graph.vocab import mint
 from careerkg.ingest.layout import Layout
@@ -237,12 +238,18 @@ class SkillFinder:
         """The cells of a table row labelled as skills or tools ("| Tools covered | Excel, Power BI, SQL |",
         "| Key skills learned | Deep learning, NLP |"): each comma-separated item of each other cell."""
         for m in _SKILL_ROW.finditer(self.text):
-            for cell in re.finditer(r"[^|\n]+", self.text[m.end():self.text.find("\n", m.end()) % (len(self.text) + 1)]):
+            line_end = self.text.find("\n", m.end())
+            line_end = len(self.text) if line_end < 0 else line_end
+            if is_table_header(self.text, m.start(), line_end):
+                continue  # "| Tools | Price | Licence |" above its separator: column names
+            for cell in re.finditer(r"[^|\n]+", self.text[m.end():line_end]):
                 s0, e0 = m.end() + cell.start(), m.end() + cell.end()
                 pos = s0
-                for item in re.finditer(r",[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+", self.text[s0:e0]):
-                    self._add(pos, s0 + item.start(), strict=False)
-                    pos = s0 + item.end()
+                for item in _ITEM_SPLIT.finditer(self.text, s0, e0):
+                    if item.group(0).strip() == "/":
+                        continue  # "C/C++", "CI/CD": one name
+                    self._add(pos, item.start(), strict=False)
+                    pos = item.end()
                 self._add(pos, e0, strict=False)
 
     def _list_after(self, pos: int) -> None:

@@ -21,10 +21,11 @@ _PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent|\b(?:one|two|three|four|\
                       r"seven|eight|nine|ten|twenty|a hundred|\d+)\b|\b(?:a|one|two) (?:half|third|quarter|fifth|tenth)s?"
                       r" of\b", re.I)
 _DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|a|an|few|several)"
-                       r"(\s?(–|-|‑|to)\s?\d+)?[\s\u2010\u2011-]*(\+\s*)?((?<=\s)(?<!\ba )(?<!\ban )(?!of\b)[a-z]{4,}\s+)?(years?|months?|weeks?|days?|hours?|yrs?|minutes?|"
-                       r"mins?)\b(?![\s-]+(?:earlier|ago|later|previously|prior|old)\b)", re.I)
-# "two‑year" may be written with a non-breaking hyphen (U+2011), "twelve intense weeks" with a word between; "23 years earlier", "a 40-year-old" say when
-# or how old, not how long
+                       r"(\s?(–|-|‑|to)\s?\d+)?[\s\u2010\u2011-]*(\+\s*)?"
+                       r"((?<=\s)(?<!\ba )(?<!\ban )(?<!\d\d\d\d )(?!of\b)[a-z]{4,}\s+)?"
+                       r"(years?|months?|weeks?|days?|hours?|yrs?|minutes?|mins?)\b(?![\s-]+(?:earlier|ago|later|previously|prior|old)\b)", re.I)
+# "two‑year" may be written with a non-breaking hyphen (U+2011), "twelve intense weeks" with a word between
+# (not after a year: "the 2023 financial year"); "23 years earlier", "a 40-year-old" say when or how old, not how long
 _MONEY_SPAN = re.compile(r"[£$€]\s?\d[\d,.]*\s?[kKmMbn]*(\s?(–|-|to)\s?[£$€]?\d[\d,.]*\s?[kKmMbn]*)?"
                          r"|\b\d[\d,.]*\s?[kK]\b")
 _PERCENT_SPAN = re.compile(r"\d[\d.,]*\s?(%|per ?cent|percent)", re.I)

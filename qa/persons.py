@@ -48,6 +48,6 @@ def names_person(req: Request, text: str, ner) -> bool:
             for v in named]
     # of several names, one is whose post it is ("the regional director of Hays Recruitment quoted on Version 1's
     # jobs": Hays Recruitment); the guide names the others
-    if relation != AUTHORSHIP and named and not (all(said) if len(named) == 1 else any(said)):
+    if relation != AUTHORSHIP and named and not any(said):
         return False
     return any(e.label_ == "PERSON" for e in ner(text).ents)

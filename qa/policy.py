@@ -20,11 +20,12 @@ from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, fits_
                                  names_any_place, names_place, only_rates, states_location)
 from careerkg.qa.guides import DocView, contains, names_organisation
 from careerkg.qa.rolewords import ROLE_HEAD, person_nouns
+from careerkg.qa.unmet import NAMED_ORGANISATIONS
 from careerkg.qa.spelling import english_counts
 from careerkg.qa.persons import FOUNDING, states_relation
-from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNT_KINDS, DATE, DURATION, LIST, PLACE, UNIT_TEXT, YEAR,
-                                 Constraint, Request, counted_name, counted_noun,
-                                 asks_organisations, lasting_thing, levels_named, programme_year_named)
+from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNT_KINDS, COUNTED, DATE, DURATION, LIST, PLACE,
+                                 UNIT_TEXT, YEAR, Constraint, Request, asks_organisations, counted_name, counted_noun,
+                                 lasting_thing, levels_named, programme_year_named)
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,8 @@ DEFAULT_POLICY = AnswerPolicy()
 _LEDE = 300
 
 
+# a plural naming people by what they are or do (servants, workers, statisticians, trainees, women ...)
+_PERSON_PLURAL = re.compile(r"(?:ants|ers|ists|ians|ees|men|people)$")
 _NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred|" \
           r"(?:half )?an? (?:hundred|thousand|million|billion)|dozens|hundreds|thousands)" \
           r"(?:\s*(?:k|m|million|thousand|bn|billion))?\+?(?:\s*(?:%|per ?cent)\s+of(?:\s+the)?)?"
@@ -95,11 +98,10 @@ _NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve
 def _counts(noun: str, text: str, names: str = "") -> bool:
     """``text`` counts what ``noun`` names: a number before the noun, a word of its kind ("103 new digital
     start-ups" for "how many companies"; people of any job for people) or the name the question gives them
-    (``names``: "270 Government Statistical Group sta..." cut mid-word), or after "employing" when people are
-    counted."""
+    (``names``: a text cut mid-word after the name), or after "employing" when people are counted."""
     kind = next((k for k in COUNT_KINDS if noun in k), None)
-    if kind is None and (noun in person_nouns() or ROLE_HEAD.fullmatch(noun) or noun in ("women", "men", "servants")):
-        kind = COUNT_KINDS[2] | {noun}  # "how many civil servants": "22,050 people in DDaT roles"
+    if kind is None and (noun in person_nouns() or ROLE_HEAD.fullmatch(noun) or _PERSON_PLURAL.search(noun)):
+        kind = COUNT_KINDS[2] | {noun}  # people by any name: "how many civil servants" is "22,050 people in ..."
     kind = kind or frozenset((noun,))
     forms = {w for k in kind for w in (k, k[:-1] if k.endswith("s") else k + "s",
                                         k[:-3] + "y" if k.endswith("ies") else k)}
@@ -112,8 +114,7 @@ def _counts(noun: str, text: str, names: str = "") -> bool:
 _LEVEL_PEOPLE = re.compile(r"\b(?:graduates|juniors|seniors|interns|apprentices|trainees|school leavers|new starters|"
                            r"freshers|new hires)\b(?!\s+(?:scheme|programme|program|visa|route|roles?|jobs?))", re.I)
 # what a count or share is of, when a skill qualifies it ("AI companies", "AI job ads")
-_COUNTED = (r"(?:companies|firms|startups|start-ups|businesses|jobs|roles|vacancies|postings|job ads|ads|adverts|"
-            r"openings|hubs|investment|funding)\b")
+
 # a label line giving the length of what the guide is about: "How long: 2 years", "| Duration | 12 months |"
 _LENGTH_LABEL = re.compile(r"\s*\|?\s*(?:how long|duration|length|course length|programme length)\s*[:|]", re.I)
 
@@ -166,6 +167,7 @@ class Scope:
         self._thing = lasting_thing(self.request.text) if self.request.answer_type == DURATION else None
         self._founding = self.request.answer_type == DATE and states_relation(FOUNDING, self.request.text)
         self._counted = counted_noun(self.request.text) if self.request.answer_type == COUNT else None
+        self._counted_name = counted_name(self.request.text) if self._counted else ""
         self._asks_orgs = self.request.answer_type == LIST and asks_organisations(self.request.text)
         self._main_places: dict[tuple[str, str], bool] = {}
         self.allowed = set(self.docs)
@@ -228,7 +230,7 @@ class Scope:
             for k in keys:
                 holding &= self.words.get(k, set())
             if keys and len(holding) >= self.policy.common_skill_share * len(self.docs) and not re.search(
-                    rf"\b{re.escape(c.value)}\s+{_COUNTED}", self.request.text, re.I):
+                    rf"\b{re.escape(c.value)}\s+{COUNTED}", self.request.text, re.I):
                 out.add(id(c))  # but not in "how many AI companies": which companies are counted
         return out
 
@@ -486,9 +488,9 @@ class Scope:
                     self._mentions(v.text[:_LEDE], c)
             if not ok:
                 failed.append(c)
-        if self.request.answer_type == LIST and self.org_names is not None and asks_organisations(self.request.text) \
+        if self._asks_orgs and self.org_names is not None \
                 and not self._names_org(sentence):
-            failed.append(Constraint("employer", "named organisations"))  # "which companies ...": names, not a count
+            failed.append(Constraint("employer", NAMED_ORGANISATIONS))  # "which companies ...": names, not a count
         if self.request.answer_type == PLACE and location is None and \
                 any(not self._says_where(sentence, c, f"{heading}\n{before}")
                     for c in self.request.of("employer")):
@@ -497,7 +499,7 @@ class Scope:
                 and not (_LENGTH_LABEL.match(sentence) and self._mentions(v.text, Constraint("name", self._thing))):
             failed.append(Constraint("figure", "duration"))  # "how long is the apprenticeship": its length, in a
             # passage about it, or a label line giving the length ("| Duration | ...") in a guide naming it
-        if self._counted and not _counts(self._counted, sentence, counted_name(self.request.text)):
+        if self._counted and not _counts(self._counted, sentence, self._counted_name):
             failed.append(Constraint("count", self._counted))  # "how many companies": a count of companies
         if self._founding and not states_relation(FOUNDING, sentence):
             failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in

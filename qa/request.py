@@ -129,6 +129,9 @@ _HOW_LONG = re.compile(r"\s*how long (?:is|are|does|do|did|will|would|should|was
                        r"full[- ]time|part[- ]time)\b|\s*[?,]|\s*$)", re.I)
 
 
+# what a count or share is of, when a field or skill qualifies it ("AI companies", "fintech jobs")
+COUNTED = (r"(?:companies|firms|startups|start-ups|businesses|jobs|roles|vacancies|postings|job ads|ads|adverts|"
+           r"openings|hubs|investment|funding)\b")
 # what a count may be of, by kind: a question counting companies is answered by a count of firms
 COUNT_KINDS = (
     frozenset("companies firms businesses startups start-ups scale-ups scaleups employers organisations "
@@ -352,10 +355,13 @@ ORDINALS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six
 
 
 def programme_year_named(text: str, n: str) -> bool:
-    """The text names year ``n`` of a programme: "in year 2", "year two", "second year", "2nd-year", "year fours"."""
+    """The text names year ``n`` of a programme: "in year 2", "year two", "second year", "2nd-year", "year fours"
+    (not "a two-year scheme": a length)."""
     words = [w for w, d in ORDINALS.items() if d == n] + [n]
     alt = "|".join(re.escape(w) for w in words)
-    return re.search(rf"\byear\s+(?:{alt})s?\b(?![.,]\d)|\b(?:{alt})[\s-]+year\b", text, re.I) is not None
+    ordinal = "|".join(re.escape(w) for w in words if not w.isdigit() and w not in ("one", "two", "three", "four", "five",
+                                                                                   "six", "seven"))
+    return re.search(rf"\byear\s+(?:{alt})s?\b(?![.,]\d)|\b(?:{ordinal})[\s-]+year\b", text, re.I) is not None
 
 
 def levels_named(text: str) -> set[str]:

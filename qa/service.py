@@ -22,7 +22,7 @@ from careerkg.qa.figures import fits_any, fits_type
 from careerkg.qa.guides import DocView, proper_nouns, word_keys
 from careerkg.qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, Scope
 from careerkg.qa.persons import names_person
-from careerkg.qa.request import PERSON, TYPED, Constraint, asks_why
+from careerkg.qa.request import PERSON, PLACE, TYPED, Constraint, asks_why
 from careerkg.ingest.units import UnitMatrix
 from careerkg.qa.retrieve import Passage, Retriever
 from careerkg.qa.spelling import Speller, common_words
@@ -193,7 +193,7 @@ class QAService:
             self.composer.relations(u, cites, draft, scope)
         if draft.graph_backed and (not any(fits_any(req.answer_types, st.text) for st in draft.statements)
                                    or (u.intent != "salary" and self._uncovered(u, cites))
-                                   or req.answer_type == "place" and draft.facts and all(
+                                   or req.answer_type == PLACE and draft.facts and all(
                     re.search(rf"\b{re.escape(f.object)}\b", req.text, re.I) for f in draft.facts)):
             # (or places the question names itself: "where in Belfast ..." is not answered by "X is in Belfast")
             # facts, but not what was asked (a figure of another kind, or a word of the question they never touch)
@@ -411,9 +411,9 @@ class QAService:
 
 
 def _same_words(a: str, b: str) -> bool:
-    """One span's words hold the other's (a sentence a page repeats, alone or with the next one)."""
-    x, y = " ".join(re.findall(r"\w+", a.lower())), " ".join(re.findall(r"\w+", b.lower()))
-    return bool(x and y) and (x in y or y in x)
+    """One span's words hold the other's, word for word (a sentence a page repeats, alone or with the next one)."""
+    x, y = (" " + " ".join(re.findall(r"\w+", t.lower())) + " " for t in (a, b))
+    return min(len(x), len(y)) > 20 and (x in y or y in x)
 
 
 def _renumber(text: str, mapping: dict[int, int]) -> str:

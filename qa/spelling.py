@@ -11,8 +11,6 @@ equally common, nothing is changed: a weak match never turns a word into another
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from pathlib import Path
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA

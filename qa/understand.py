@@ -17,8 +17,8 @@ import numpy as np
 from careerkg.model import Entity, Mention
 from careerkg.graph.vocab import CKG
 from careerkg.graph.places import get_places
-from careerkg.qa.request import (ORDINALS, SENIORITY, Constraint, Request, answer_types, count_unit, pay_basis, places_in,
-                                  publisher_spans, source_spans)
+from careerkg.qa.request import (COUNTED, ORDINALS, SENIORITY, Constraint, Request, answer_types, count_unit,
+                                  pay_basis, places_in, publisher_spans, source_spans)
 from careerkg.qa.rolewords import unknown_roles
 from careerkg.qa.spelling import common_words, english_counts
 
@@ -202,10 +202,10 @@ class QuestionUnderstanding:
                 add("skill", m.entity.label, m.entity.iri)  # "job ads that mention Snowflake": evidence names it
             elif m.entity.kind == "sector" and _COUNTED_AFTER.match(text, m.end):
                 add("skill", m.entity.label, m.entity.iri)  # "fintech jobs": the jobs counted are fintech's
-        for m in re.finditer(r"\b[A-Z]{2,5}(?=" + _COUNTED_AFTER.pattern + ")", text) \
-                if answer_types(text)[0] in ("count", "percent") else ():
-            if not any(a <= m.start() < b for a, b in ((x.start, x.end) for x in mentions)):
-                add("skill", m.group(0))  # "how many AI companies": an acronym no list links qualifies them too
+        for m in _ACRONYM_COUNTED.finditer(text) if answer_types(text)[0] in ("count", "percent") else ():
+            if not any(a <= m.start() < b for a, b in ((x.start, x.end) for x in mentions)) \
+                    and get_places().lookup(m.group(1)) is None and m.group(1) not in _COUNTRY_ACRONYMS:
+                add("skill", m.group(1))  # "how many AI companies": an acronym no list links qualifies them too
         for r in unknown_roles(text, [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "skill")]):
             at = text.lower().find(r.lower())
             if at < 0 or not _negated(text, at):
@@ -238,9 +238,12 @@ class QuestionUnderstanding:
                 if name:
                     add("employer", name)
         for m in _INSTITUTION.finditer(text):  # "at the university of edinburgh" typed in lower case: a name
+            words = m.group(0).split()
+            if len(words) > 3 and words[3] in common_words():
+                words = words[:3]  # "the university of edinburgh earn": the name ends before an English word
             if m.group(0).islower() and not any(x < m.end() and m.start() < y for x, y in
                                                 ((k.start, k.end) for k in mentions if k.entity.kind == "org")):
-                add("employer", " ".join(w if w == "of" else w.capitalize() for w in m.group(0).split()))
+                add("employer", " ".join(w if w == "of" else w.capitalize() for w in words))
         for y in re.findall(r"\b(19[5-9]\d|20[0-9]\d)\b", text):
             add("period", y)
         for m in _PROGRAMME_YEAR.finditer(text):  # "salary in year 3": a year of a scheme or course
@@ -383,8 +386,9 @@ def _negated(text: str, start: int) -> bool:
 
 
 # what a count or share is of, right after a field that qualifies it ("AI companies", "fintech jobs")
-_COUNTED_AFTER = re.compile(r"[ \t]+(?:companies|firms|startups|start-ups|businesses|jobs|roles|vacancies|postings|"
-                            r"job ads|ads|adverts|openings|hubs|investment|funding)\b", re.I)
+_COUNTED_AFTER = re.compile(rf"[ \t]+{COUNTED}", re.I)
+_ACRONYM_COUNTED = re.compile(rf"\b([A-Z]{{2,5}})(?=[ \t]+(?i:{COUNTED}))")
+_COUNTRY_ACRONYMS = frozenset({"UK", "US", "USA", "EU", "UAE"})
 # the year of a programme a question asks about: "in year 3", "year two", "in their third year"
 _PROGRAMME_YEAR = re.compile(r"\byear\s+([1-7]|one|two|three|four|five|six|seven)\b(?![.,]\d)|"
                              r"\b(?:in|during)\s+(?:the|their|your|its)\s+(first|second|third|fourth|fifth|1st|2nd|3rd|"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from careerkg.qa.request import Constraint
 
+NAMED_ORGANISATIONS = "named organisations"  # what a list of organisations lacks when no sentence names one
 _WORDS = {"place": "for {v}", "period": "for {v}", "role": "about the {v} role", "employer": "about {v}",
           "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure",
           "basis": "{v}", "seniority": "at the {v} level", "unit": "counted in {v}s", "count": "counting {v}"}
@@ -28,7 +29,8 @@ def reason(unmet: list[Constraint], sources: list[str] = ()) -> str:
 
 
 def _part(c: Constraint) -> str:
-    if c.kind == "employer" and c.value == "named organisations":
+    """One missing constraint in words ("for York", "about the Data Scientist role")."""
+    if c.kind == "employer" and c.value == NAMED_ORGANISATIONS:
         return "naming organisations"  # "which companies ...": no sentence names one
     return _WORDS.get(c.kind, "about {v}").format(v=_BASIS_WORDS.get(c.value, c.value) if c.kind == "basis" else c.value)
 

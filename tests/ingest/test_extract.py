@@ -593,3 +593,23 @@ def test_skills_from_a_table_row_labelled_as_tools(extractor):
     skills = {m.entity.label for m in ex.mentions if m.entity.kind == "skill"}
     assert {"Excel", "Power BI", "SQL", "Quorvexa Studio", "cloud ML platforms"} <= skills
     assert not skills & {"12 months", "Duration"}
+
+
+def test_organisation_tables_end_where_the_table_does_and_names_keep_their_number(extractor):
+    from careerkg.graph.places import city_in_name
+
+    text = ("| Institution | Salary |\n|---|---|\n| Imperial College London | £40,919 |\n\n"
+            "| Skill | Level |\n|---|---|\n| Stakeholder Management | High |\n\n"
+            "The jobs are being created by IT firm Version 1. Our head of platform engineering hires. "
+            "It was hosted by the head of insights George Windsor.\n")
+    ex = extractor.extract(make_doc("tables", text), chunk_text("tables", text))
+    orgs = {m.entity.label for m in ex.mentions if m.entity.kind == "org"}
+    assert "Imperial College London" in orgs and "Version 1" in orgs
+    assert not orgs & {"Skill", "Stakeholder Management"}
+    roles = {m.entity.label.lower() for m in ex.mentions if m.entity.kind == "role"}
+    assert "head of platform engineering" in roles and "head of insights" in roles  # not "... George"
+    assert city_in_name("Bristol Myers Squibb") is None and city_in_name("Reading Room") is None
+    assert city_in_name("University of Southampton") == ("Southampton", "Southampton")
+    text = "| Tools | Price | Licence |\n|---|---|---|\n| Quorvexa Studio | £10 | MIT |\n"
+    ex = extractor.extract(make_doc("hdr", text), chunk_text("hdr", text))
+    assert not {m.entity.label for m in ex.mentions if m.entity.kind == "skill"} & {"Price", "Licence"}

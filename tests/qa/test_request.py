@@ -706,3 +706,19 @@ def test_a_count_question_needs_a_count_of_what_it_counts():
                         ("how many people work there?", (cut, len(text)), True)):
         sc = Scope(Request(q, q, "count", []), {"a": _doc("a", text)}, {})
         assert (sc.satisfies("a", *span) == []) is ok, (q, span)
+
+
+def test_institutions_acronyms_and_years_are_read_narrowly(shared_linker):
+    from careerkg.qa.request import programme_year_named
+    from careerkg.qa.understand import QuestionUnderstanding
+
+    qu = QuestionUnderstanding.__new__(QuestionUnderstanding)
+    qu.linker, qu._ner, qu._ner_doc = shared_linker, None, shared_linker.nlp.make_doc
+
+    def cons(q):
+        return {(c.kind, c.value) for c in qu.request(q, q, shared_linker.link(q, discover=False), None, []).constraints}
+
+    assert ("employer", "University of Edinburgh") in cons("what do postdocs at the university of edinburgh earn?")
+    assert ("skill", "UK") not in cons("How many UK companies use AI?")
+    assert not fits_type("duration", "the 2023 financial year")
+    assert not programme_year_named("a two-year scheme", "2") and programme_year_named("in year two", "2")
