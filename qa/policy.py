@@ -21,7 +21,7 @@ from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, fits_
 from careerkg.qa.guides import DocView, contains, names_organisation
 from careerkg.qa.rolewords import ROLE_HEAD, person_nouns
 from careerkg.qa.unmet import NAMED_ORGANISATIONS
-from careerkg.qa.spelling import english_counts
+from careerkg.qa.spelling import common_words, english_counts
 from careerkg.qa.persons import FOUNDING, states_relation
 from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNT_KINDS, COUNTED, DATE, DURATION, LIST, PLACE,
                                  UNIT_TEXT, YEAR, Constraint, Request, asks_organisations, counted_name, counted_noun,
@@ -169,6 +169,7 @@ class Scope:
         self._counted = counted_noun(self.request.text) if self.request.answer_type == COUNT else None
         self._counted_name = counted_name(self.request.text) if self._counted else ""
         self._asks_orgs = self.request.answer_type == LIST and asks_organisations(self.request.text)
+        self._role_sentences: dict[tuple[str, int], list[str]] = {}  # a guide's sentences naming a role (asked once)
         self._main_places: dict[tuple[str, str], bool] = {}
         self.allowed = set(self.docs)
         self.common = self._common_skills()
@@ -212,6 +213,17 @@ class Scope:
                 self.allowed &= any_place
 
     # -- constraints ----------------------------------------------------------------------
+
+    def _tied_to_role(self, v: DocView, sentence: str, c: Constraint) -> bool:
+        """A name the sentence gives is named, somewhere in its guide, in a sentence naming the role ("Asda is
+        headquartered in Leeds" beside "Companies like ..., Asda and BJSS hire machine learning engineers")."""
+        key = (v.doc_id, id(c))
+        if key not in self._role_sentences:
+            self._role_sentences[key] = [v.text[a:b] for a, b in sentence_spans(v.text)
+                                         if self._mentions(v.text[a:b], c)]
+        names = [n for n in re.findall(r"\b[A-Z][\w&.'’-]+(?:[ \t]+(?:&[ \t]+)?[A-Z][\w&.'’-]+)*", sentence)
+                 if len(n) > 2 and not all(w.lower() in common_words() for w in re.findall(r"\w+", n))]
+        return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", s) for n in names for s in self._role_sentences[key])
 
     def _names_org(self, text: str) -> bool:
         """The text names an organisation (:func:`names_organisation`)."""
@@ -454,7 +466,8 @@ class Scope:
                     # (a guide's main role stands for its sentences, but not when organisations are asked for:
                     # "which companies hire data scientists" needs a sentence tying them to the role)
                     ok = self._mentions(context + "\n" + v.title, c) or (
-                        c.iri is not None and v.main_role == c.iri and not self._asks_orgs)
+                        c.iri is not None and v.main_role == c.iri and (
+                            not self._asks_orgs or self._tied_to_role(v, sentence, c)))
                     if not ok and (c.iri is None or self._asks_orgs) and len(c.value.split()) > 1:
                         # a role no list knows ("LLMOps engineer"), or one organisations are asked for, is named
                         # by its distinctive words ("comparable LLMOps roles", "top UK employers for MLOps")
