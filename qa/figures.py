@@ -17,7 +17,7 @@ from careerkg.qa.request import AMOUNT, CHANGE, COUNT, DATE, DURATION, PERCENT, 
 
 _MONEY = re.compile(r"[£$€]\s?\d|\d\s?(k|K)\b|\b\d{2,3},\d{3}\b|\b\d+(\.\d+)?\s?(pounds|per hour|an hour|p/h)\b")
 # a share: "12%", "seven per cent", "one in five", "a third of"
-_PERCENT = re.compile(r"\d\s?%|\bper ?cent\b|\bpercent|\b(?:one|two|three|four|\d+) in (?:two|three|four|five|six|"
+_PERCENT = re.compile(r"\d\s?%|\d\s?pc\b|\bper ?cent\b|\bpercent|\b(?:one|two|three|four|\d+) in (?:two|three|four|five|six|"
                       r"seven|eight|nine|ten|twenty|a hundred|\d+)\b|\b(?:a|one|two) (?:half|third|quarter|fifth|tenth)s?"
                       r" of\b", re.I)
 _DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|eighteen|a|an|few|several)"
@@ -28,7 +28,7 @@ _DURATION = re.compile(r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten
 # (not after a year: "the 2023 financial year"); "23 years earlier", "a 40-year-old" say when or how old, not how long
 _MONEY_SPAN = re.compile(r"[£$€]\s?\d[\d,.]*\s?[kKmMbn]*(\s?(–|-|to)\s?[£$€]?\d[\d,.]*\s?[kKmMbn]*)?"
                          r"|\b\d[\d,.]*\s?[kK]\b")
-_PERCENT_SPAN = re.compile(r"\d[\d.,]*\s?(%|per ?cent|percent)", re.I)
+_PERCENT_SPAN = re.compile(r"\d[\d.,]*\s?(%|pc\b|per ?cent|percent)", re.I)  # "68pc": a newspaper's per cent
 _NOT_A_COUNT = re.compile(r"\b\d+(\s?(–|-|to)\s?\d+)?\s*(years?|months?|weeks?|days?|hours?|minutes?)\b|\b\d{1,2}\s+"
                           r"(january|february|march|april|may|june|july|august|september|october|november|december)"
                           r"\b|\b(19|20)\d\d\b|\[\d+\]", re.I)

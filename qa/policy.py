@@ -175,7 +175,11 @@ class Scope:
         self.common = self._common_skills()
         for c in self.request.of("source"):
             # the source's own guides and the guides citing it ("Research by ... Adzuna shows ...")
-            hit = {d for d, v in self.docs.items() if self._source_matches(c.value, v) or self._in_text(v, c)}
+            # "Randstad's Ruth Jacobs": a person of an organisation, named apart ("Ruth Jacobs, managing director of
+            # Randstad")
+            parts = [Constraint("source", x.strip()) for x in re.split(r"['’]s\s+", c.value) if x.strip()]
+            hit = {d for d, v in self.docs.items() if self._source_matches(c.value, v) or self._in_text(v, c)
+                   or len(parts) > 1 and all(self._in_text(v, x) for x in parts)}
             if hit:
                 self.allowed &= hit
             else:

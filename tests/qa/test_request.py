@@ -722,3 +722,13 @@ def test_institutions_acronyms_and_years_are_read_narrowly(shared_linker):
     assert ("skill", "UK") not in cons("How many UK companies use AI?")
     assert not fits_type("duration", "the 2023 financial year")
     assert not programme_year_named("a two-year scheme", "2") and programme_year_named("in year two", "2")
+
+
+def test_a_newspaper_per_cent_and_a_person_of_an_organisation_as_source():
+    assert fits_type("percent", "£4.6bn (68pc) of the UK's tech investment was spent outside the capital")
+    assert not fits_type("percent", "the PC market grew")
+    text = "But now, according to Ruth Jacobs, managing director of Quorvexa business solutions, pay rose 5%."
+    q = "According to Quorvexa's Ruth Jacobs, by how much did pay rise?"
+    sc = Scope(Request(q, q, "percent", [Constraint("source", "Quorvexa's Ruth Jacobs")]),
+               {"a": _doc("a", text), "b": _doc("b", "Pay rose 9% at Quorvexa.")}, {})
+    assert sc.allowed == {"a"} and not sc.unmet
