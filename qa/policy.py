@@ -16,14 +16,14 @@ from rapidfuzz import fuzz
 
 from careerkg.graph.places import fold
 from careerkg.text import ANAPHOR, acronyms, previous_sentence, sentence_spans, table_header
-from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, fits_type, money_kind_missing,
-                                 names_any_place, names_place, only_rates, states_location)
+from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, money_kind_missing, names_any_place,
+                                 names_place, only_rates, states_location)
+from careerkg.qa.evidence import LENGTH_LABEL, counts, figure_context, lines_above_label
 from careerkg.qa.guides import DocView, contains, names_organisation
-from careerkg.qa.rolewords import ROLE_HEAD, person_nouns
 from careerkg.qa.unmet import NAMED_ORGANISATIONS
 from careerkg.qa.spelling import common_words, english_counts
 from careerkg.qa.persons import FOUNDING, states_relation
-from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNT_KINDS, COUNTED, DATE, DURATION, LIST, PLACE,
+from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNTED, DATE, DURATION, LIST, PLACE,
                                  UNIT_TEXT, YEAR, Constraint, Request, asks_organisations, counted_name, counted_noun,
                                  lasting_thing, levels_named, programme_year_named)
 
@@ -88,35 +88,9 @@ DEFAULT_POLICY = AnswerPolicy()
 _LEDE = 300
 
 
-# a plural naming people by what they are or do (servants, workers, statisticians, trainees, women ...)
-_PERSON_PLURAL = re.compile(r"(?:ants|ers|ists|ians|ees|men|people)$")
-_NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred|" \
-          r"(?:half )?an? (?:hundred|thousand|million|billion)|dozens|hundreds|thousands)" \
-          r"(?:\s*(?:k|m|million|thousand|bn|billion))?\+?(?:\s*(?:%|per ?cent)\s+of(?:\s+the)?)?"
-
-
-def _counts(noun: str, text: str, names: str = "") -> bool:
-    """``text`` counts what ``noun`` names: a number before the noun, a word of its kind ("103 new digital
-    start-ups" for "how many companies"; people of any job for people) or the name the question gives them
-    (``names``: a text cut mid-word after the name), or after "employing" when people are counted."""
-    kind = next((k for k in COUNT_KINDS if noun in k), None)
-    if kind is None and (noun in person_nouns() or ROLE_HEAD.fullmatch(noun) or _PERSON_PLURAL.search(noun)):
-        kind = COUNT_KINDS[2] | {noun}  # people by any name: "how many civil servants" is "22,050 people in ..."
-    kind = kind or frozenset((noun,))
-    forms = {w for k in kind for w in (k, k[:-1] if k.endswith("s") else k + "s",
-                                        k[:-3] + "y" if k.endswith("ies") else k)}
-    forms |= set(re.findall(r"\b[A-Z][\w&-]+", names))
-    alt = "|".join(re.escape(w) for w in sorted(forms, key=len, reverse=True))
-    if re.search(rf"(?<![\w.]){_NUMBER}\s+(?:[\w&/'’-]+\s+){{0,4}}?(?:{alt})\b", text, re.I):
-        return True
-    return "employ" in kind and re.search(rf"\bemploy\w*\s+(?:[\w-]+\s+){{0,2}}?{_NUMBER}", text, re.I) is not None
 # people named by their level, as those paid: "pay graduates", "what do interns earn"
 _LEVEL_PEOPLE = re.compile(r"\b(?:graduates|juniors|seniors|interns|apprentices|trainees|school leavers|new starters|"
                            r"freshers|new hires)\b(?!\s+(?:scheme|programme|program|visa|route|roles?|jobs?))", re.I)
-# what a count or share is of, when a skill qualifies it ("AI companies", "AI job ads")
-
-# a label line giving the length of what the guide is about: "How long: 2 years", "| Duration | 12 months |"
-_LENGTH_LABEL = re.compile(r"\s*\|?\s*(?:how long|duration|length|course length|programme length)\s*[:|]", re.I)
 
 # where one clause of a sentence ends (a list's items, an apposition)
 _CLAUSE = re.compile(r"[,;:()\u2014\u2013]|\band\b")
@@ -354,24 +328,6 @@ class Scope:
             return f"{about}\n{previous_sentence(v.text, start)}"
         return about
 
-    @staticmethod
-    def _figure_context(v: DocView, start: int, text: str, figure_type: str) -> str:
-        """What the figures of ``text`` (quoted from ``start`` in ``v``) are about: its sentences that hold a figure
-        of the asked type (each with the sentence before it when it points back to it: "This is ..."), and its
-        labels and captions (a line that is no sentence: "Starter Salary", "Senior contractor/day"); a whole
-        sentence without such a figure says something of its own. All of ``text`` when no sentence holds one."""
-        parts, found = [], False
-        for a, b in sentence_spans(text):
-            piece = text[a:b]
-            if fits_type(figure_type, piece):
-                found = True
-                parts.append(piece)
-                if ANAPHOR.match(piece):
-                    parts.append(previous_sentence(v.text, start + a))
-            elif not re.search(r"[.!?][\"”’)]?\s*$", piece):
-                parts.append(piece)
-        return "\n".join(parts) if found else text
-
     def _says_where(self, sentence: str, c: Constraint, before: str | None = None) -> bool:
         """The sentence says where the organisation is: a place in the clause naming it or the clause after
         ("DeepMind, a London-based lab"; not "... Anthropic's London office, Cohere, Synthesia and ElevenLabs"),
@@ -419,21 +375,10 @@ class Scope:
         # of sentences quoted together, those holding the figure say whom, where and when it is about ("... the
         # same role in London and Manchester. ... data architects earning £90k": Manchester is not the £90k's
         # place); who found or said it (an employer, a skill's table) may be the sentence before
-        context = f"{self._figure_context(v, start, sentence, figure_type)}\n{heading}" \
+        context = f"{figure_context(v.text, start, sentence, figure_type)}\n{heading}" \
             if figure_type and role_iri is None else wide
-        if len(sentence) < 40 and "\n" not in sentence.strip() and not re.search(r"[.!?]\s*$", sentence):
-            # a short label line ("UK: £13,000") is read under the line above it and the other label lines
-            # between ("Fees for 2024-25" / "UK: £13,000" / "International: £28,750")
-            line, pos = before, start
-            above = line
-            for _ in range(5):
-                if not re.fullmatch(r"[^:\n]{1,25}:[^\n]{1,30}", line.strip()):
-                    break
-                pos = v.text.rfind(line, 0, pos)
-                if pos <= 0:
-                    break
-                line = previous_sentence(v.text, pos)
-                above = f"{line}\n{above}"
+        above = lines_above_label(v.text, start, sentence, before)  # "UK: £13,000" under "Fees for 2024-25"
+        if above is not None:
             context, wide = f"{context}\n{above}", f"{wide}\n{above}"
         about = f"{v.title}\n{v.doc_id.replace('-', ' ')}"  # what the whole guide is about
         failed = []
@@ -513,10 +458,10 @@ class Scope:
                     for c in self.request.of("employer")):
             failed.append(Constraint("figure", "place"))  # "where is X based": a list naming X beside London is no
         if self._thing and not self._mentions(f"{wide}\n{about}", Constraint("name", self._thing)) \
-                and not (_LENGTH_LABEL.match(sentence) and self._mentions(v.text, Constraint("name", self._thing))):
+                and not (LENGTH_LABEL.match(sentence) and self._mentions(v.text, Constraint("name", self._thing))):
             failed.append(Constraint("figure", "duration"))  # "how long is the apprenticeship": its length, in a
             # passage about it, or a label line giving the length ("| Duration | ...") in a guide naming it
-        if self._counted and not _counts(self._counted, sentence, self._counted_name):
+        if self._counted and not counts(self._counted, sentence, self._counted_name):
             failed.append(Constraint("count", self._counted))  # "how many companies": a count of companies
         if self._founding and not states_relation(FOUNDING, sentence):
             failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in

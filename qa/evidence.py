@@ -1,0 +1,74 @@
+"""What one piece of evidence says, read on its own: what its figures are about, the label lines above a short
+label, whether it counts what a "how many" question counts, whether it labels a length. The answer policy
+(:mod:`careerkg.qa.policy`) holds evidence to a question's constraints with these."""
+
+from __future__ import annotations
+
+import re
+
+from careerkg.text import ANAPHOR, previous_sentence, sentence_spans
+from careerkg.qa.figures import fits_type
+from careerkg.qa.request import COUNT_KINDS
+from careerkg.qa.rolewords import ROLE_HEAD, person_nouns
+
+# a label line giving the length of what the guide is about: "How long: 2 years", "| Duration | 12 months |"
+LENGTH_LABEL = re.compile(r"\s*\|?\s*(?:how long|duration|length|course length|programme length)\s*[:|]", re.I)
+
+# a plural naming people by what they are or do (servants, workers, statisticians, trainees, women ...)
+_PERSON_PLURAL = re.compile(r"(?:ants|ers|ists|ians|ees|men|people)$")
+_NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve|twenty|thirty|forty|fifty|hundred|" \
+          r"(?:half )?an? (?:hundred|thousand|million|billion)|dozens|hundreds|thousands)" \
+          r"(?:\s*(?:k|m|million|thousand|bn|billion))?\+?(?:\s*(?:%|per ?cent)\s+of(?:\s+the)?)?"
+
+
+def counts(noun: str, text: str, names: str = "") -> bool:
+    """``text`` counts what ``noun`` names: a number before the noun, a word of its kind ("103 new digital
+    start-ups" for "how many companies"; people of any job for people) or the name the question gives them
+    (``names``: a text cut mid-word after the name), or after "employing" when people are counted."""
+    kind = next((k for k in COUNT_KINDS if noun in k), None)
+    if kind is None and (noun in person_nouns() or ROLE_HEAD.fullmatch(noun) or _PERSON_PLURAL.search(noun)):
+        kind = COUNT_KINDS[2] | {noun}  # people by any name: "how many civil servants" is "22,050 people in ..."
+    kind = kind or frozenset((noun,))
+    forms = {w for k in kind for w in (k, k[:-1] if k.endswith("s") else k + "s",
+                                        k[:-3] + "y" if k.endswith("ies") else k)}
+    forms |= set(re.findall(r"\b[A-Z][\w&-]+", names))
+    alt = "|".join(re.escape(w) for w in sorted(forms, key=len, reverse=True))
+    if re.search(rf"(?<![\w.]){_NUMBER}\s+(?:[\w&/'’-]+\s+){{0,4}}?(?:{alt})\b", text, re.I):
+        return True
+    return "employ" in kind and re.search(rf"\bemploy\w*\s+(?:[\w-]+\s+){{0,2}}?{_NUMBER}", text, re.I) is not None
+
+
+def figure_context(doc_text: str, start: int, text: str, figure_type: str) -> str:
+    """What the figures of ``text`` (quoted from ``start`` in ``doc_text``) are about: its sentences that hold a
+    figure of the asked type (each with the sentence before it when it points back to it: "This is ..."), and
+    its labels and captions (a line that is no sentence: "Starter Salary", "Senior contractor/day"); a whole
+    sentence without such a figure says something of its own. All of ``text`` when no sentence holds one."""
+    parts, found = [], False
+    for a, b in sentence_spans(text):
+        piece = text[a:b]
+        if fits_type(figure_type, piece):
+            found = True
+            parts.append(piece)
+            if ANAPHOR.match(piece):
+                parts.append(previous_sentence(doc_text, start + a))
+        elif not re.search(r"[.!?][\"”’)]?\s*$", piece):
+            parts.append(piece)
+    return "\n".join(parts) if found else text
+
+
+def lines_above_label(doc_text: str, start: int, sentence: str, before: str) -> str | None:
+    """For a short label line ("UK: £13,000"), the line above it and the other label lines between ("Fees for
+    2024-25" / "UK: £13,000" / "International: £28,750"), under which it is read; None for a sentence."""
+    if len(sentence) >= 40 or "\n" in sentence.strip() or re.search(r"[.!?]\s*$", sentence):
+        return None
+    line, pos = before, start
+    above = line
+    for _ in range(5):
+        if not re.fullmatch(r"[^:\n]{1,25}:[^\n]{1,30}", line.strip()):
+            break
+        pos = doc_text.rfind(line, 0, pos)
+        if pos <= 0:
+            break
+        line = previous_sentence(doc_text, pos)
+        above = f"{line}\n{above}"
+    return above
