@@ -676,14 +676,7 @@ def test_a_table_row_is_read_under_a_header_flattened_one_cell_per_line():
 
 
 def test_a_share_of_ai_companies_needs_ai_and_a_negated_role_is_no_constraint(shared_linker):
-    from careerkg.qa.understand import QuestionUnderstanding
-
-    qu = QuestionUnderstanding.__new__(QuestionUnderstanding)
-    qu.linker, qu._ner, qu._ner_doc = shared_linker, None, shared_linker.nlp.make_doc
-
-    def cons(q):
-        return {(c.kind, c.value) for c in qu.request(q, q, shared_linker.link(q, discover=False), None, []).constraints}
-
+    cons = _constraints_of(shared_linker)
     assert ("skill", "AI") in cons("How many AI companies are there in Cardiff?")
     assert ("employer", "University of Edinburgh") in cons("avg postdoc salary at the university of edinburgh?")
     assert not {v for k, v in cons("which labs hire researchers other than data scientists?") if k == "role"} & {
@@ -710,14 +703,8 @@ def test_a_count_question_needs_a_count_of_what_it_counts():
 
 def test_institutions_acronyms_and_years_are_read_narrowly(shared_linker):
     from careerkg.qa.request import programme_year_named
-    from careerkg.qa.understand import QuestionUnderstanding
 
-    qu = QuestionUnderstanding.__new__(QuestionUnderstanding)
-    qu.linker, qu._ner, qu._ner_doc = shared_linker, None, shared_linker.nlp.make_doc
-
-    def cons(q):
-        return {(c.kind, c.value) for c in qu.request(q, q, shared_linker.link(q, discover=False), None, []).constraints}
-
+    cons = _constraints_of(shared_linker)
     assert ("employer", "University of Edinburgh") in cons("what do postdocs at the university of edinburgh earn?")
     assert ("skill", "UK") not in cons("How many UK companies use AI?")
     assert not fits_type("duration", "the 2023 financial year")
@@ -732,3 +719,13 @@ def test_a_newspaper_per_cent_and_a_person_of_an_organisation_as_source():
     sc = Scope(Request(q, q, "percent", [Constraint("source", "Quorvexa's Ruth Jacobs")]),
                {"a": _doc("a", text), "b": _doc("b", "Pay rose 9% at Quorvexa.")}, {})
     assert sc.allowed == {"a"} and not sc.unmet
+
+
+def _constraints_of(linker):
+    """``question -> {(kind, value)}``: the request's constraints, read with the linker and no NER model
+    (``request()`` needs only those; a name NER would tag is then found by the word rules)."""
+    from careerkg.qa.understand import QuestionUnderstanding
+
+    qu = QuestionUnderstanding.__new__(QuestionUnderstanding)
+    qu.linker, qu._ner, qu._ner_doc = linker, None, linker.nlp.make_doc
+    return lambda q: {(c.kind, c.value) for c in qu.request(q, q, linker.link(q, discover=False), None, []).constraints}
