@@ -124,8 +124,16 @@ def card_spans(text: str) -> list[tuple[int, int]]:
         return len(t.split()) <= 8 and len(t) <= 60 and not figure(t) and not re.search(r"[.!?:]$", t) \
             and not t.startswith("|")
 
+    def value(t: str) -> bool:  # "2:2", "1 year", "Typically 2 years", "Level 6": a short value with a digit
+        return len(t) <= 25 and len(t.split()) <= 4 and any(ch.isdigit() for ch in t) and not figure(t) \
+            and not re.search(r"[.!?:;,]$", t) and not t.startswith(("|", "-", "*", "•"))
+
     out = []
     for i, (a, b, t) in enumerate(lines):
+        if value(t) and i > 0 and caption(lines[i - 1][2]) and not value(lines[i - 1][2]) \
+                and not re.search(r"\d", lines[i - 1][2]):
+            out.append((lines[i - 1][0], b))  # "Entry requirements" / "2:2": the caption above only
+            continue
         if not figure(t):
             continue
         first = last = i

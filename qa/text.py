@@ -6,7 +6,8 @@ import re
 from functools import lru_cache
 
 
-_WORD = re.compile(r"[a-z0-9][a-z0-9+#&'.]*[a-z0-9+#]|[a-z0-9]", re.I)
+# "2:2", "08:30": a colon between digits stays inside the token (a degree class, a time of day)
+_WORD = re.compile(r"[a-z0-9](?:[a-z0-9+#&'.]|(?<=\d):(?=\d))*[a-z0-9+#]|[a-z0-9]", re.I)
 STOP = frozenset("""
 a about above after again against all am an and any are as at be because been before being below between both
 but by can could did do does doing down during each few for from further had has have having he her here hers

@@ -56,3 +56,19 @@ def test_chunker_layout_and_composer_cut_text_the_same_way():
     assert set(layout_sents) <= set(sentence_spans(text))  # the composer's candidate sentences
     said = [text[a:b] for a, b in layout_sents]
     assert "Dr. Obi said: “Pay rose.”" in said and "Most ads ask for SQL, e.g. joins." in said  # quote kept
+
+
+def test_a_short_value_under_its_caption_is_a_card():
+    text = "Fees\nUK: £13,000\nEntry requirements\n2:2\nFull-time\n1 year\n\nThe course is taught in English.\n"
+    cards = [text[a:b] for a, b in card_spans(text)]
+    assert "Entry requirements\n2:2" in cards  # a degree class is found with what it is the value of
+    assert "Full-time\n1 year" in cards
+    assert not any(c.startswith("UK: £13,000\nEntry") for c in cards)  # a caption stating a figure is no caption
+
+
+def test_a_degree_class_or_a_time_of_day_is_one_token():
+    from qa.text import tokens
+
+    assert "2:2" in tokens("Can I apply with a 2:2?")
+    assert "08:30" in tokens("Stand-up is at 08:30")
+    assert tokens("a 2:1") != tokens("a 2:2")
