@@ -115,17 +115,19 @@ class QuestionUnderstanding:
                 if free(m.start(), m.end()):
                     out.append(Mention(ent, m.start(), m.end(), m.group(0), "abbreviation"))
                     taken.append((m.start(), m.end()))
-        low = text.lower()
+        low = text.lower().translate(_APOSTROPHES)  # "We've Got Coders" is the guides' "We’ve Got Coders"
         qwords = set(re.findall(r"\w+", low))
         for iri, names in self._label_index(labels, qwords):
             for name in names:
-                if len(name) < 3 or name.split()[0].lower().strip(".,") not in qwords:
+                first = re.match(r"\W*(\w+)", name.lower())
+                if len(name) < 3 or not first or first.group(1) not in qwords:
                     continue
+                name = name.translate(_APOSTROPHES)
                 kind = iri.split("/id/", 1)[-1].split("/", 1)[0]
                 # a short name in its own case ("IT" is no "it"), or in any case when the word is no English
                 # word and names an organisation ("tfl" is TfL)
                 loose = len(name) < 5 and kind == "org" and name.lower() not in english_counts()
-                hay, needle = (text, name) if len(name) < 5 and not loose else (low, name.lower())
+                hay, needle = (text.translate(_APOSTROPHES), name) if len(name) < 5 and not loose else (low, name.lower())
                 for m in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", hay):
                     a, b = m.start(), m.end()
                     inside = [(x, y) for x, y in taken if a <= x and y <= b and (x, y) != (a, b)]
@@ -166,8 +168,9 @@ class QuestionUnderstanding:
                 if known is not None and not known.discovered:
                     continue  # gazetteer entities are linked already
                 for name in names:
-                    if name.split():
-                        index.setdefault(name.split()[0].lower().strip(".,"), []).append(iri)
+                    first = re.match(r"\W*(\w+)", name.lower())
+                    if first:
+                        index.setdefault(first.group(1), []).append(iri)
             self._labels_for, self._label_first = labels, index
         iris = dict.fromkeys(i for w in qwords for i in self._label_first.get(w, ()))
         return [(i, labels[i]) for i in iris]
@@ -206,7 +209,7 @@ class QuestionUnderstanding:
             if not any(a <= m.start() < b for a, b in ((x.start, x.end) for x in mentions)) \
                     and get_places().lookup(m.group(1)) is None and m.group(1) not in _COUNTRY_ACRONYMS:
                 add("skill", m.group(1))  # "how many AI companies": an acronym no list links qualifies them too
-        for r in unknown_roles(text, [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "skill")]):
+        for r in unknown_roles(text, [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "skill", "org")]):
             at = text.lower().find(r.lower())
             if at < 0 or not _negated(text, at):
                 add("role", r)  # not "the ex-teacher on the data squad": who they were, not what is asked
@@ -362,6 +365,7 @@ class QuestionUnderstanding:
                              bool(_QUANTITY.search(question)), req, locations)
 
 
+_APOSTROPHES = str.maketrans("’‘", "''")  # one character for one: offsets stay
 _NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z]+(?:[ \t]+(?:(?:in|of|for|and|&)[ \t]+)?[A-Z][a-z]+)+(?![\w'’])")
 _ONE_NAME = re.compile(r"(?<![\w'’.-])[A-Z][\w&.-]*[\w](?![\w'’-])")
 # a scheme whose pay is asked ("school leaver programme salary", "salary on the graduate scheme")

@@ -729,3 +729,18 @@ def _constraints_of(linker):
     qu = QuestionUnderstanding.__new__(QuestionUnderstanding)
     qu.linker, qu._ner, qu._ner_doc = linker, None, linker.nlp.make_doc
     return lambda q: {(c.kind, c.value) for c in qu.request(q, q, linker.link(q, discover=False), None, []).constraints}
+
+
+def test_a_name_found_in_a_guide_links_whatever_its_apostrophe_and_its_words_are_no_role(shared_linker):
+    from careerkg.qa.understand import QuestionUnderstanding
+
+    linker = shared_linker
+    qu = QuestionUnderstanding.__new__(QuestionUnderstanding)
+    qu.linker, qu._ner, qu._ner_doc, qu._abbrev = linker, None, linker.nlp.make_doc, []
+    labels = {"https://careerkg.example/id/org/weve-got-coders": ["We’ve Got Coders"]}  # as a guide writes it
+    q = "How much does the We've Got Coders coding retreat cost?"  # as a user types it
+    mentions = qu._more_mentions(q, linker.link(q, discover=False), labels)
+    assert [(m.surface, m.entity.kind) for m in mentions if m.entity.kind == "org"] == [("We've Got Coders", "org")]
+    cons = {(c.kind, c.value) for c in qu.request(q, q, mentions, None, []).constraints}
+    assert ("employer", "We’ve Got Coders") in cons
+    assert not any(kind == "role" for kind, _ in cons)  # "Coders" is part of the name, not a role asked about
