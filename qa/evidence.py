@@ -35,6 +35,13 @@ def counts(noun: str, text: str, names: str = "") -> bool:
     alt = "|".join(re.escape(w) for w in sorted(forms, key=len, reverse=True))
     if re.search(rf"(?<![\w.]){_NUMBER}\s+(?:[\w&/'’-]+\s+){{0,4}}?(?:{alt})\b", text, re.I):
         return True
+    # the noun, then what its number did or is: "vacancies ... have increased from 5,099 ... to 9,287", "the
+    # number of start-ups stood at 1,308"
+    if re.search(rf"\b(?:{alt})\b[^.;\n]{{0,60}}?\b(?:increased|rose|risen|grew|grown|fell|fallen|dropped|"
+                 rf"declined|jumped|climbed|doubled|reached|totall?ed|numbered|stood at|hit)\b[^.;\n]{{0,30}}?"
+                 rf"(?<![\w.£$€])(?!(?:19|20)\d\d\b)(?!\d{{1,2}}\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec))"
+                 rf"{_NUMBER}(?![\d%])(?!\s*(?:%|per ?cent|years?|months?))", text, re.I):
+        return True
     return "employ" in kind and re.search(rf"\bemploy\w*\s+(?:[\w-]+\s+){{0,2}}?{_NUMBER}", text, re.I) is not None
 
 

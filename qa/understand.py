@@ -209,7 +209,10 @@ class QuestionUnderstanding:
             if not any(a <= m.start() < b for a, b in ((x.start, x.end) for x in mentions)) \
                     and get_places().lookup(m.group(1)) is None and m.group(1) not in _COUNTRY_ACRONYMS:
                 add("skill", m.group(1))  # "how many AI companies": an acronym no list links qualifies them too
-        for r in unknown_roles(text, [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "skill", "org")]):
+        # a word typed in lower case that the guides only write as a name ("lloyds apprentices") is no role modifier
+        named = [m.span() for m in _LOWER_WORD.finditer(text) if m.group(0) in (proper or {})]
+        for r in unknown_roles(text, [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "skill", "org")]
+                               + named):
             at = text.lower().find(r.lower())
             if at < 0 or not _negated(text, at):
                 add("role", r)  # not "the ex-teacher on the data squad": who they were, not what is asked
@@ -302,7 +305,7 @@ class QuestionUnderstanding:
         # a word typed in lower case that the guides only ever write as a name ("tfl" for "TfL", "northcoders"):
         # that name
         taken += [m.span() for c in cons for m in re.finditer(re.escape(c.value), text, re.I)]
-        for m in re.finditer(r"(?<![\w.&-])[a-z][a-z0-9]*(?:[.&-][a-z0-9]+)*", text):
+        for m in _LOWER_WORD.finditer(text):
             if m.group(0) in (proper or {}) and not any(x < m.end() and m.start() < y for x, y in taken) \
                     and get_places().lookup(m.group(0)) is None:
                 add("name", proper[m.group(0)])
@@ -365,6 +368,7 @@ class QuestionUnderstanding:
                              bool(_QUANTITY.search(question)), req, locations)
 
 
+_LOWER_WORD = re.compile(r"(?<![\w.&-])[a-z][a-z0-9]*(?:[.&-][a-z0-9]+)*")
 _APOSTROPHES = str.maketrans("’‘", "''")  # one character for one: offsets stay
 _NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z]+(?:[ \t]+(?:(?:in|of|for|and|&)[ \t]+)?[A-Z][a-z]+)+(?![\w'’])")
 _ONE_NAME = re.compile(r"(?<![\w'’.-])[A-Z][\w&.-]*[\w](?![\w'’-])")

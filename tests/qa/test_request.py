@@ -699,6 +699,12 @@ def test_a_count_question_needs_a_count_of_what_it_counts():
                         ("how many people work there?", (cut, len(text)), True)):
         sc = Scope(Request(q, q, "count", []), {"a": _doc("a", text)}, {})
         assert (sc.satisfies("a", *span) == []) is ok, (q, span)
+    from careerkg.qa.evidence import counts
+
+    assert counts("vacancies", "tech vacancies in the region have increased from 5,099 in December 2020 to 9,287")
+    assert counts("companies", "the number of companies reached 1,308")
+    assert not counts("vacancies", "Tech vacancies rose in 2021.")  # a year, not a count
+    assert not counts("vacancies", "Tech vacancies rose by 20% last year.")  # a change, not a count
 
 
 def test_institutions_acronyms_and_years_are_read_narrowly(shared_linker):
