@@ -23,6 +23,8 @@ from functools import lru_cache
 from pathlib import Path
 
 _SENT = re.compile(r"(?<=[.!?])[\"')\u201d\u2019]?\s+(?=[\"'(\u201c\u2018]?[A-Z0-9\u00a3])")
+# two lines run together where HTML was flattened: "Duration: 4 yearsSalary: £26,500", "11 November 2025We support"
+_GLUED = re.compile(r"\d[\d,.]*\s?[a-z]{2,12}(?=[A-Z][a-z]{2,}:\s)|\b(?:19|20)\d\d(?=[A-Z][a-z]+\s)")
 _ABBREV = re.compile(r"\b(?:e\.g|i\.e|etc|vs|approx|Dr|Mr|Mrs|Ms|St|No)\.$", re.I)
 MAX_UNITS = 5000  # units kept per document (a 10,000-row table is cut here, not the ingest)
 MAX_UNIT_CHARS = 1000  # a longer "sentence" (a 1 MB line) is cut into pieces of this size
@@ -48,11 +50,13 @@ def sentence_cuts(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """Sentence spans of ``text[start:end]`` (one line), trimmed, a closing quote or bracket kept with its
     sentence ("... said: “Pay rose.”"). An abbreviation ("e.g.", "Dr.") ends no sentence."""
     out, a = [], start
-    for m in _SENT.finditer(text, start, end):
-        if _ABBREV.search(text, max(start, m.start() - 8), m.start()):
-            continue
-        out.append((a, m.start() + len(m.group(0).rstrip())))
-        a = m.end()
+    cuts = [(m.start(), m.start() + len(m.group(0).rstrip()), m.end()) for m in _SENT.finditer(text, start, end)
+            if not _ABBREV.search(text, max(start, m.start() - 8), m.start())]
+    cuts += [(m.end(), m.end(), m.end()) for m in _GLUED.finditer(text, start, end)]
+    for _, stop, nxt in sorted(cuts):
+        if stop > a:
+            out.append((a, stop))
+            a = nxt
     out.append((a, end))
     trimmed = []
     for x, y in out:

@@ -72,3 +72,12 @@ def test_a_degree_class_or_a_time_of_day_is_one_token():
     assert "2:2" in tokens("Can I apply with a 2:2?")
     assert "08:30" in tokens("Stand-up is at 08:30")
     assert tokens("a 2:1") != tokens("a 2:2")
+
+
+def test_lines_run_together_by_html_flattening_are_cut_apart():
+    text = "Duration: 4 yearsSalary: £26,500 + benefits\nEnd Date\nTuesday 11 November 2025We support flexible working\n"
+    units = [text[a:b] for a, b in sentence_spans(text)]
+    assert "Duration: 4 years" in units and "Salary: £26,500 + benefits" in units
+    assert "Tuesday 11 November 2025" in units
+    other = "PayPal: 2,000 staff in London."  # a name written in camel case is no glue
+    assert [other[a:b] for a, b in sentence_spans(other)] == [other]
