@@ -272,6 +272,15 @@ class QuestionUnderstanding:
             if a == 0 or any(x < b and a < y for x, y in taken):
                 continue  # a sentence's first word is capitalised anyway; a name already a constraint
             add("name", m.group(0))
+        # a programme named by a capitalised word and its kind ("a Scale-up visa", "the NHS graduate scheme"): the
+        # guides must name it, else the question is about a programme they never mention
+        runs = [m.span() for m in _NAME_RUN.finditer(text)]
+        for m in _NAMED_KIND.finditer(text):
+            a, b = m.span()
+            if a == 0 or any(x < b and a < y for x, y in taken + runs) or get_places().lookup(m.group("name")):
+                continue  # "the Skilled Worker visa": the name "Skilled Worker" is asked for already
+            add("name", m.group(0))
+            taken.append((a, b))
         # one capitalised word that is no English word, no place and nothing linked ("Joblift", "Be.EV"):
         # a name too (a sentence's first word and short acronyms like "ML" are not)
         taken += [m.span() for m in _NAME_RUN.finditer(text)]
@@ -370,6 +379,9 @@ class QuestionUnderstanding:
 
 _LOWER_WORD = re.compile(r"(?<![\w.&-])[a-z][a-z0-9]*(?:[.&-][a-z0-9]+)*")
 _APOSTROPHES = str.maketrans("’‘", "''")  # one character for one: offsets stay
+_KINDS = r"visas?|schemes?|programmes?|programs?|apprenticeships?|fellowships?|bootcamps?|routes?"
+_NAMED_KIND = re.compile(rf"(?<![\w'’-])(?P<name>(?!(?i:{_KINDS})\b)[A-Z][a-z][\w-]*(?:\s+[A-Z][a-z][\w-]*)*)(?<!['’]s)"
+                         rf"\s+(?:{_KINDS})\b")
 _NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z]+(?:[ \t]+(?:(?:in|of|for|and|&)[ \t]+)?[A-Z][a-z]+)+(?![\w'’])")
 _ONE_NAME = re.compile(r"(?<![\w'’.-])[A-Z][\w&.-]*[\w](?![\w'’-])")
 # a scheme whose pay is asked ("school leaver programme salary", "salary on the graduate scheme")
@@ -378,7 +390,8 @@ _SCHEME_PAY = re.compile(r"(?P<x>(?:[a-z][\w-]*\s+){1,2}(?:programmes?|programs?
                          r"|\b(?:salary|salaries|pay|wages?|stipend)\s+(?:on|for|of)\s+(?:the|a|an)\s+"
                          r"(?P<y>(?:[a-z][\w-]*\s+){1,2}(?:programmes?|programs?|schemes?|apprenticeships?|internships?|"
                          r"placements?))\b", re.I)
-_NOT_SCHEME_WORD = frozenset("the a an my your our their this that what whats average avg typical starting usual".split())
+_NOT_SCHEME_WORD = frozenset("the a an my your our their this that what whats which whose how average avg typical starting "
+                             "usual".split())
 # the place of an organisation's name in a question about where it is, when it began or who runs it
 # an institution named by its kind and place: "university of edinburgh", "bank of england"
 _INSTITUTION = re.compile(r"\b(?:university|college|bank|institute|council|school) of [a-z]+(?: [a-z]+)?\b(?<!\bof the)",

@@ -750,3 +750,14 @@ def test_a_name_found_in_a_guide_links_whatever_its_apostrophe_and_its_words_are
     cons = {(c.kind, c.value) for c in qu.request(q, q, mentions, None, []).constraints}
     assert ("employer", "We’ve Got Coders") in cons
     assert not any(kind == "role" for kind, _ in cons)  # "Coders" is part of the name, not a role asked about
+
+
+def test_a_programme_named_by_a_capitalised_word_and_its_kind_is_a_name(shared_linker):
+    cons = _constraints_of(shared_linker)
+    assert ("name", "Scale-up visa") in cons("What is the minimum salary for a Scale-up visa?")
+    assert ("name", "Graduate visa") in cons("Can I extend my Graduate visa?")
+    skilled = cons("What did the Skilled Worker visa's minimum salary rise to?")
+    assert ("name", "Skilled Worker") in skilled and not any("visa" in v for _, v in skilled)  # the name is asked already
+    names = {v for k, v in cons("Which graduate schemes pay the most?") if k == "name"}
+    assert not any("Which" in v for v in names)  # a question word is no part of a programme's name
+
