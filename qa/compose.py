@@ -271,7 +271,8 @@ class Composer:
         # sentence quoting a source the guide cites ("SJD Accountancy found ...") still gains from it
         named = u.request.of("source") + u.request.of("publisher")
         source_words = set(tokens(" ".join(c.value for c in named) + (" report survey guide" if named else "")))
-        q = [t for t in dict.fromkeys(tokens(u.question)) if t not in QUESTION_WORDS]
+        # "how long", "how often": the kind of answer asked, which ``fits`` holds the spans to, not a word of it
+        q = [t for t in dict.fromkeys(tokens(_ASKS_KIND.sub("how", u.question))) if t not in QUESTION_WORDS]
         if not q:
             q = list(dict.fromkeys(tokens(u.question)))
         unknown_idf = max((idf(t) for t in vocab), default=5.0) if vocab else 5.0
@@ -383,6 +384,8 @@ def continue_enumeration(linker, text: str, a: int, b: int) -> int:
         end = nb
     return end
 
+
+_ASKS_KIND = re.compile(r"\bhow\s+(?:long|often|far|soon|old)\b", re.I)
 
 _INJECTION = re.compile(
     r"\b(ignore|disregard|forget)\b.{0,40}\b(instructions|prompts?|rules|context)\b|\bsystem prompt\b"

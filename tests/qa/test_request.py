@@ -761,3 +761,20 @@ def test_a_programme_named_by_a_capitalised_word_and_its_kind_is_a_name(shared_l
     names = {v for k, v in cons("Which graduate schemes pay the most?") if k == "name"}
     assert not any("Which" in v for v in names)  # a question word is no part of a programme's name
 
+
+
+def test_a_count_is_of_what_its_own_passage_names_not_of_a_byline():
+    from careerkg.qa.text import tokens
+
+    assert tokens("We’ve Got Coders") == tokens("We've Got Coders")  # a typed apostrophe is the guide's
+    text = ("Is Cambridge Silicon Valley? Dr Ana Rees, CEO of Quorvexa, explores the answer.\n\n"
+            "Cambridge is home to 5,000 tech companies, employing around 68,000 people.\n\n"
+            "Quorvexa pays graduates £31,000.")
+    count = "How many people does Quorvexa employ?"
+    sc = Scope(Request(count, count, "count", [Constraint("employer", "Quorvexa")]), {"a": _doc("a", text)}, {})
+    a = text.index("Cambridge is home")
+    assert Constraint("employer", "Quorvexa") in sc.satisfies("a", a, text.index(".", a) + 1)
+    pay = "How much does Quorvexa pay graduates?"
+    sc = Scope(Request(pay, pay, "amount", [Constraint("employer", "Quorvexa")]), {"a": _doc("a", text)}, {})
+    a = text.index("Quorvexa pays")
+    assert not sc.satisfies("a", a, len(text))  # its own sentence names it
