@@ -200,6 +200,19 @@ def acronyms(name: str) -> tuple[str, ...]:
     return tuple(a for a in out if len(a) >= 3)
 
 
+_NAME_WITH_SMALL_WORDS = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|for|and|the|on|in|at|to)\s+)*[A-Z][\w'’-]*)+")
+
+
+def expansion(acronym: str, text: str) -> str | None:
+    """The name in ``text`` that ``acronym`` shortens ("HESA" -> "Higher Education Statistics Agency"), or None."""
+    if not re.fullmatch(r"[A-Z]{3,8}", acronym) or acronym[0] not in text:
+        return None
+    for m in _NAME_WITH_SMALL_WORDS.finditer(text):
+        if acronym in acronyms(m.group(0)):
+            return m.group(0)
+    return None
+
+
 def table_header(before: str) -> str:
     """The header of the table whose row follows ``before``: the lines above its ``|---|`` separator, however
     many (a header flattened from HTML puts one cell per line: "| Level 3 |\nLevel 4 |\nLevel 6 |"), else

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from careerkg.graph.places import fold
-from careerkg.text import ANAPHOR, acronyms, previous_sentence, sentence_spans, table_header
+from careerkg.text import ANAPHOR, acronyms, expansion, previous_sentence, sentence_spans, table_header
 from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, money_kind_missing, names_any_place,
                                  names_place, only_rates, states_location)
 from careerkg.qa.evidence import LENGTH_LABEL, counts, figure_context, lines_above_label
@@ -151,9 +151,16 @@ class Scope:
             # the source's own guides and the guides citing it ("Research by ... Adzuna shows ...")
             # "Randstad's Ruth Jacobs": a person of an organisation, named apart ("Ruth Jacobs, managing director of
             # Randstad")
-            parts = [Constraint("source", x.strip()) for x in re.split(r"['’]s\s+", c.value) if x.strip()]
+            # "Robert Walters and Vacancysoft": two sources, each named by the guide
+            parts = [Constraint("source", x.strip()) for x in re.split(r"['’]s\s+|\s+(?:and|&)\s+", c.value)
+                     if x.strip()]
             hit = {d for d, v in self.docs.items() if self._source_matches(c.value, v) or self._in_text(v, c)
                    or len(parts) > 1 and all(self._in_text(v, x) for x in parts)}
+            # "HESA": the guides naming the Higher Education Statistics Agency too; "the senior salaries review",
+            # when no guide names it so: the "Review Body on Senior Salaries" (its own words, in any order)
+            hit |= {d for d, v in self.docs.items() if d not in hit and expansion(c.value, v.text)}
+            if not hit:
+                hit = {d for d, v in self.docs.items() if self._cites_words(v, c.value)}
             if hit:
                 self.allowed &= hit
             else:
@@ -226,6 +233,8 @@ class Scope:
 
     def _names(self, c: Constraint) -> tuple[str, ...]:
         names = self.aliases.get(c.iri, ()) + (c.value,) if c.iri else (c.value,)
+        if c.kind == "role":  # a post is "Director of Technology" or "director, technology"
+            names += tuple(re.sub(r"\s+of\s+", ", ", n, count=1) for n in names if re.search(r"\w\s+of\s+\w", n))
         if c.kind in ("employer", "name"):  # "the UK AI Safety Institute" is "AISI" in its guide
             names += tuple(a for n in names for a in acronyms(n) if a.lower() not in english_counts())  # not "CASE"
         return names
@@ -254,6 +263,19 @@ class Scope:
         if "".join(words) in compact and len("".join(words)) >= 4:
             return True
         return found >= max(1, round(0.75 * len(words)))
+
+    def _cites_words(self, v: DocView, name: str) -> bool:
+        """One sentence of the guide holds every word of a source's name of two or more uncommon words, in any
+        order, as capitalised words ("senior salaries review": "the Review Body on Senior Salaries")."""
+        words = [w for w in re.findall(r"[\w'’-]+", name.lower()) if w not in _GENERIC or w == "review"]
+        words = [w for w in words if w not in _DOC_NOUNS]
+        if len(words) < 2 or self.words is not None and not all(v.doc_id in self.words.get(fold(w), ()) for w in words):
+            return False
+        for a, b in sentence_spans(v.text):
+            caps = {w.lower() for w in re.findall(r"\b[A-Z][\w'’-]*", v.text[a:b])}
+            if all(w in caps for w in words):
+                return True
+        return False
 
     def _in_text(self, v: DocView, c: Constraint) -> bool:
         """The guide's text names it (the word index rules most guides out before any text is read)."""

@@ -317,6 +317,10 @@ def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
         name = re.split(r"\s+(?:what|whats|what's|how|hows|which|who|where|when|is|are|do|does|did|can|should)\b",
                         name, maxsplit=1, flags=_Q)[0].strip()
         name = re.sub(r"^(the|a)\s+", "", name, flags=_Q)
+        # "the Guardian in 2012", "the Guardian's 2012 article": the year is the period, asked for apart
+        name = re.sub(r"(?:\s+(?:in|from|of)|['’]s)\s+(?:19|20)\d\d(?:[/-]\d\d(?:\d\d)?)?\b.*$", "", name, flags=_Q)
+        if re.match(r"(?:its|their|his|her)\b", name, _Q):
+            continue  # "according to its 2020 report": the name it points back to is a constraint already
         stripped = _GENERIC_TAIL.sub("", name).strip(" '’")
         # "Women in Data": a tail word after a preposition is part of the name
         if re.search(r"\s(?:in|of|for|and|&)$", stripped, _Q):

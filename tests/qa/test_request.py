@@ -778,3 +778,26 @@ def test_a_count_is_of_what_its_own_passage_names_not_of_a_byline():
     sc = Scope(Request(pay, pay, "amount", [Constraint("employer", "Quorvexa")]), {"a": _doc("a", text)}, {})
     a = text.index("Quorvexa pays")
     assert not sc.satisfies("a", a, len(text))  # its own sentence names it
+
+
+def test_a_source_is_named_by_its_acronym_its_parts_or_its_words_and_its_year_is_a_period():
+    from careerkg.text import expansion
+
+    assert source_phrases("How long does it last, according to the Guardian in 2012?") == ["Guardian"]
+    assert source_phrases("In the Guardian's 2012 article, what did it pay?") == ["Guardian"]
+    assert source_phrases("How many visas had Tech Nation endorsed, according to its 2020 Visa Report?") == []
+    assert "Guardian" not in unknown_roles("What did it pay, according to the Guardian?", [])
+    assert "guardian" in " ".join(unknown_roles("what does a legal guardian earn", []))  # a job in lower case
+    text = "New statistics from the Higher Education Statistics Agency show that ten per cent were unemployed."
+    assert expansion("HESA", text) == "Higher Education Statistics Agency" and expansion("HES", text) is None
+    docs = {"a": _doc("a", "HESA counts graduates."), "b": _doc("b", text),
+            "c": _doc("c", "A report from Quorvexa Search and jobs firm Vacancysoft shows roles rose 26 per cent."),
+            "d": _doc("d", "The latest annual report by the Review Body on Senior Salaries names DDaT pay."),
+            "e": _doc("e", "Senior salaries rose; the review said so.")}
+    scope = lambda src: Scope(Request("q", "q", "percent", [Constraint("source", src)]), docs, {}).allowed  # noqa: E731
+    assert scope("HESA") == {"a", "b"}
+    assert scope("Quorvexa Search and Vacancysoft") == {"c"}
+    assert scope("senior salaries review") == {"d"}  # its words as a name, in one sentence
+    role = Constraint("role", "Director of technology")
+    sc = Scope(Request("q", "q", "person", [role]), {"f": _doc("f", 'said Ben Ames, associate director, technology at X.')}, {})
+    assert sc.allowed == {"f"} and not sc.unmet
