@@ -158,7 +158,9 @@ class Scope:
                    or len(parts) > 1 and all(self._in_text(v, x) for x in parts)}
             # "HESA": the guides naming the Higher Education Statistics Agency too; "the senior salaries review",
             # when no guide names it so: the "Review Body on Senior Salaries" (its own words, in any order)
-            hit |= {d for d, v in self.docs.items() if d not in hit and expansion(c.value, v.text)}
+            acronym = c.value.upper() if re.fullmatch(r"[a-z]{3,8}", c.value) and \
+                c.value not in english_counts() else c.value  # "hesa" typed in lower case
+            hit |= {d for d, v in self.docs.items() if d not in hit and expansion(acronym, v.text)}
             if not hit:
                 hit = {d for d, v in self.docs.items() if self._cites_words(v, c.value)}
             if hit:

@@ -91,6 +91,9 @@ _LIST_Q = re.compile(r"\b(which|what|name|list)\b(?: \w+){0,3}? (" + _ORG_NOUNS_
                      r"benefits|ways)\b|\bwho (hires|employs|recruits|is hiring)\b|\bname (some|a few)\b", _Q)
 _YESNO_Q = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|must|am)\b", _Q)
 
+_PEOPLE_WHO = re.compile(r"\bhow many\b(?:\s+[\w-]+){0,3}?\s+(?:people|ppl|workers|employees|staff|professionals|"
+                         r"respondents|candidates|graduates|students|women|men)\s+(?:\w+ly\s+)?(?:want|wants|say|said|"
+                         r"prefer|think|believe|feel|expect|plan|would|are|were|have|had|use|work)\b", _Q)
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-9]\d)\b")
 _SOURCE = re.compile(
     r"\b(?:according to|per|as per|based on|(?<!does )(?<!do )(?<!did )says?|said by|from)\s+"
@@ -98,6 +101,7 @@ _SOURCE = re.compile(
     r"(?:'s)?(?:\s+(?:guide|article|table|report|survey|site|website|page|data|figures|post|blog))?\s*(?:[,?;:]|$)"
     r"|\bin\s+(?:the\s+)?(?P<b>(?:(?!\bin\s)[^,?;:])+?)(?:'s|’s)?\s+(?:guide|article|table|report|survey|site|website|page|blog"
     r"|post|list)\b", _Q)
+_BRACKET_SOURCE = re.compile(r"\(([^()]{2,60})\)\s*[?.!]*\s*$")
 _GENERIC_TAIL = re.compile(r"(?:['’]s?|\s+(?:salary|salaries|pay|data|figures|guide|article|table|report|survey|site|"
                            r"website|page|list|blog|post|analysis|tracker|research|study))+\s*$", _Q)
 _PREP_PLACE = re.compile(r"\b(?<!outside )(?:in|at|near|around|for|from|(?<!according )to|across|within|based in|live in|"
@@ -260,7 +264,9 @@ def answer_types(question: str) -> tuple[str, tuple[str, ...]]:
     long does it last?" is a date, then a duration (a one-part question: its type, and no more)."""
     parts = _PART.split(question)
     if len(parts) == 1:
-        return answer_type(question), ()
+        first = answer_type(question)
+        # "how many tech people want an office job": people who hold a view, counted by a survey as a share too
+        return first, ((PERCENT,) if first == COUNT and _PEOPLE_WHO.search(question) else ())
     # a part with no figure word of its own ("and what was it two years earlier?") asks the same kind again
     more = tuple(t for t in (answer_type(p) for p in parts[1:]) if t not in (EXPLANATION, YESNO))
     return answer_type(parts[0]), more
@@ -329,12 +335,23 @@ def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
             name = (name.strip(" '’") + (" " + tail.group(1) if tail and not name.endswith(tail.group(1)) else ""))
         else:
             name = stripped
+        name = name.split("(")[0].strip()  # "according to BCS (2020)": the year in brackets is the period
         if not name or _NOT_SOURCE.match(name) or len(name) > 60 or YEAR.fullmatch(name):
             continue
         if m.group("a") and not re.match(r"(?i)according|per|as per|said|says?", m.group(0).strip()) \
                 and not re.search(r"(guide|article|table|report|survey|site|website|page|blog)\b", m.group(0), _Q):
             continue  # "from X" alone is a starting point ("from data science"), not a source
         out.append((name, m.span()))
+    # "median tech salary in edinburgh (adzuna 2021)", "... office job? (hays survey)": a name in brackets closing
+    # the question is where the user read it (its year is the period; "(2-5 yrs)", "(the X effect)" are no source)
+    m = _BRACKET_SOURCE.search(question)
+    if m and not out:
+        name = _GENERIC_TAIL.sub("", " " + re.sub(r"\s*\b(?:19|20)\d\d(?:[/-]\d\d(?:\d\d)?)?\b\s*", " ",
+                                                  m.group(1)).strip()).strip(" '’")
+        if name and re.search(r"[a-z]{2}", name, _Q) and not _NOT_SOURCE.match(name) \
+                and not re.match(r"(?:the|a|an|in|at|for|e\.?g|i\.?e|incl\w*|excl\w*|not|or)\b", name, _Q) \
+                and not re.search(r"\d|\b(?:yrs?|years?|months?|level|senior|junior|mid)\b", name, _Q):
+            out.append((name, m.span()))
     return out
 
 

@@ -801,3 +801,18 @@ def test_a_source_is_named_by_its_acronym_its_parts_or_its_words_and_its_year_is
     role = Constraint("role", "Director of technology")
     sc = Scope(Request("q", "q", "person", [role]), {"f": _doc("f", 'said Ben Ames, associate director, technology at X.')}, {})
     assert sc.allowed == {"f"} and not sc.unmet
+
+
+def test_a_name_in_brackets_closing_the_question_is_its_source():
+    from careerkg.qa.request import answer_types
+
+    assert source_phrases("median tech sallary in edinburgh (adzuna 2021)") == ["adzuna"]
+    assert source_phrases("how many tech ppl want a full time office job? (hays survey)") == ["hays"]
+    assert source_phrases("Is it so, according to BCS (2020)?") == ["BCS"]
+    assert source_phrases("mlops eng salary outside london, mid level (2-5 yrs)?") == []
+    assert source_phrases("which companies shape data jobs in manchester (the mediacity effect)?") == []
+    assert source_phrases("what % of cyber security people wfh (2022 salary survey)") == []
+    assert answer_types("how many tech ppl actually want a full time office job?") == ("count", ("percent",))
+    assert answer_types("how many tech companies are there in Leeds?") == ("count", ())
+    docs = {"a": _doc("a", "The Higher Education Statistics Agency counts graduates."), "b": _doc("b", "Graduates.")}
+    assert Scope(Request("q", "q", "percent", [Constraint("source", "hesa")]), docs, {}).allowed == {"a"}
