@@ -93,6 +93,7 @@ def _plain_heading(lines: list[str]) -> str:
 _MID_NAME = re.compile(r"(?<=[\w,;’'(] )[A-Z][\w&.’'-]*")
 _CALENDAR = frozenset("""January February March April May June July August September October November December
 Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split())
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)/(?:[01]?\d|[a-z]{3})/")
 _REFERENCE_YEAR = re.compile(r"\b(?:since|before|after|until|till|from|by|to|than)\s+$", re.I)
 
 
@@ -130,7 +131,10 @@ class DocView:
             if not _REFERENCE_YEAR.search(self.text, max(0, m.start() - 8), m.start()):
                 counts[m.group(0)] = counts.get(m.group(0), 0) + 1
         ranked = sorted(counts.items(), key=lambda kv: -kv[1])
-        if not ranked or len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
+        if not ranked:  # a text naming no year: the date its address is filed under ("/2012/nov/20/")
+            dated = _URL_DATE.search(self.source_url)
+            return dated.group(1) if dated else None
+        if len(ranked) > 1 and ranked[1][1] == ranked[0][1]:
             return None
         return ranked[0][0]
 

@@ -85,7 +85,7 @@ class AnswerPolicy:
 DEFAULT_POLICY = AnswerPolicy()
 
 # how much of a guide's opening is its title and lede (what the guide as a whole is about)
-_LEDE = 300
+_LEDE = 600
 
 
 # people named by their level, as those paid: "pay graduates", "what do interns earn"

@@ -816,3 +816,16 @@ def test_a_name_in_brackets_closing_the_question_is_its_source():
     assert answer_types("how many tech companies are there in Leeds?") == ("count", ())
     docs = {"a": _doc("a", "The Higher Education Statistics Agency counts graduates."), "b": _doc("b", "Graduates.")}
     assert Scope(Request("q", "q", "percent", [Constraint("source", "hesa")]), docs, {}).allowed == {"a"}
+
+
+def test_a_guide_naming_no_year_is_dated_by_its_address_and_its_opening_names_its_subject():
+    text = ("How to get ahead in the service\n\nA photo caption about an actor.\n" + "Some scene setting. " * 15 +
+            "\n\nThe service – Quorvexa – is looking for up to 100 school leavers.\n\n"
+            "They will be paid a salary of £17,066.")
+    v = DocView("g", "How to get ahead", text, source_url="https://example.org/news/2012/nov/20/get-ahead")
+    assert v.year == "2012" and DocView("h", "t", "Pay rose in 2021.", source_url=v.source_url).year == "2021"
+    assert DocView("i", "t", "No year.", source_url="https://example.org/jobs/2012-graduates").year is None
+    q = "In the 2012 article, what salary did the Quorvexa apprenticeship pay?"
+    sc = Scope(Request(q, q, "amount", [Constraint("employer", "Quorvexa"), Constraint("period", "2012")]),
+               {"g": v}, {})
+    assert sc.allowed == {"g"} and sc.satisfies("g", text.index("They will"), len(text)) == []
