@@ -25,7 +25,7 @@ from careerkg.qa.spelling import common_words, english_counts
 from careerkg.qa.persons import FOUNDING, states_relation
 from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNTED, DATE, DURATION, LIST, PLACE,
                                  UNIT_TEXT, YEAR, Constraint, Request, asks_organisations, counted_name, counted_noun,
-                                 lasting_thing, levels_named, programme_year_named)
+                                 edition_years, lasting_thing, levels_named, programme_year_named)
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,9 @@ class Scope:
         self._counted = counted_noun(self.request.text) if self.request.answer_type == COUNT else None
         self._counted_name = counted_name(self.request.text) if self._counted else ""
         self._asks_orgs = self.request.answer_type == LIST and asks_organisations(self.request.text)
+        # the edition of a source the question names ("the Tech Nation 2015 report"; not a survey no guide is)
+        self._editions = edition_years(self.request.text) if any(
+            self.request.of(k) for k in ("source", "employer", "name")) else set()
         self._role_sentences: dict[tuple[str, int], list[str]] = {}  # a guide's sentences naming a role (asked once)
         self._main_places: dict[tuple[str, str], bool] = {}
         self.allowed = set(self.docs)
@@ -454,8 +457,11 @@ class Scope:
                 ok = programme_year_named(context, c.value.split()[1])
             elif c.kind == "period":  # the evidence names the year, or names none in a guide (titled or dated)
                 # about that year: "by 2023" in a guide titled "... 2024" is about 2023
+                # (an edition the question names, "the Tech Nation 2015 report": every sentence of that guide, "Research
+                # began in early 2014" too)
                 ok = self._mentions(context, c) or \
-                    (YEAR.search(context) is None and (v.year == c.value or self._mentions(v.title, c)))
+                    ((YEAR.search(context) is None or c.value in self._editions) and
+                     (v.year == c.value or self._mentions(f"{v.title}\n{v.doc_id.replace('-', ' ')}", c)))
             elif c.kind == "skill":  # a skill the question names is named by the evidence or its heading; of
                 # several ("MLOps tools for experiment tracking"), any one (the others may be a category)
                 skills = [k for k in self.request.of("skill") if id(k) not in self.common]

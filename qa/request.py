@@ -304,6 +304,23 @@ def pay_basis(question: str) -> str | None:
     return next((b for b, rx in _BASIS_Q.items() if rx.search(question)), None)
 
 
+_EDITION = re.compile(r"\b((?:19|20)\d\d)\s+(?:[\w-]+\s+)?(?:report|survey|edition|review|study|index|tracker|rankings?)\b"
+                      r"|\b(?:report|survey|edition|review|study|index|tracker|rankings?|[A-Z][\w&’'-]*)\s+((?:19|20)\d\d)\b"
+                      r"(?![/-]\d)", _Q)
+
+
+def edition_years(question: str) -> set[str]:
+    """Years that name an edition of a source ("the Tech Nation 2015 report", "BCS Diversity report 2020",
+    "(tech nation 2015)"): the guide is that edition; its sentences may speak of other years."""
+    out = {m.group(1) or m.group(2) for m in _EDITION.finditer(question)
+           if m.group(1) or not m.group(0)[0].islower() or re.match(r"(?i)report|survey|edition|review|study|index|"
+                                                                      r"tracker|ranking", m.group(0))}
+    m = _BRACKET_SOURCE.search(question)
+    if m and source_phrases(question):
+        out |= set(YEAR.findall(m.group(1))) - set(re.findall(r"\b((?:19|20)\d\d)[/-]\d", m.group(1)))
+    return out
+
+
 def source_phrases(question: str) -> list[str]:
     """What the question names as its source ("according to Applyo" -> "Applyo")."""
     return [name for name, _ in source_spans(question)]

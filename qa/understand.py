@@ -212,7 +212,7 @@ class QuestionUnderstanding:
         # a word typed in lower case that the guides only write as a name ("lloyds apprentices") is no role modifier
         named = [m.span() for m in _LOWER_WORD.finditer(text) if m.group(0) in (proper or {})]
         for r in unknown_roles(text, [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "skill", "org")]
-                               + named):
+                               + named + [sp for _, sp in source_spans(text)]):  # "(guardian 2012)": a source
             at = text.lower().find(r.lower())
             if at < 0 or not _negated(text, at):
                 add("role", r)  # not "the ex-teacher on the data squad": who they were, not what is asked

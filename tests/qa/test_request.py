@@ -829,3 +829,22 @@ def test_a_guide_naming_no_year_is_dated_by_its_address_and_its_opening_names_it
     sc = Scope(Request(q, q, "amount", [Constraint("employer", "Quorvexa"), Constraint("period", "2012")]),
                {"g": v}, {})
     assert sc.allowed == {"g"} and sc.satisfies("g", text.index("They will"), len(text)) == []
+
+
+def test_a_year_naming_a_sources_edition_holds_for_that_guides_every_sentence(shared_linker):
+    from careerkg.qa.request import edition_years
+
+    assert edition_years("How many digital companies did the Tech Nation 2015 report analyse?") == {"2015"}
+    assert edition_years("how many ppl work in uk digital industries (tech nation 2015)") == {"2015"}
+    assert edition_years("What is the average salary in London in 2023?") == set()
+    text = "Research began in early 2014, with 47,200 digital companies analysed."
+    docs = {"t": _doc("t", text, "Tech Nation 2015: the digital economy"), "o": _doc("o", "In 2014 there were 9 firms.")}
+    q = "How many digital companies did the Quorvexa 2015 report analyse?"
+    sc = Scope(Request(q, q, "count", [Constraint("employer", "Quorvexa"), Constraint("period", "2015")]),
+               {"t": _doc("t", "Quorvexa: " + text, "Quorvexa 2015")}, {})
+    assert sc.satisfies("t", 10, len(text) + 10) == []
+    plain = "How many digital companies were analysed in 2015?"  # a year, no edition: the sentence's 2014 is not it
+    sc = Scope(Request(plain, plain, "count", [Constraint("period", "2015")]), docs, {})
+    assert Constraint("period", "2015") in sc.satisfies("t", 0, len(text))
+    assert ("role", "guardian") not in _constraints_of(shared_linker)(
+        "how many school leavers did the agencies want (guardian 2012)")
