@@ -225,26 +225,34 @@ class QAService:
         if draft.graph_backed or top >= gate:
             want = pol.graph_statements if draft.graph_backed else pol.text_statements
             floor = pol.graph_sentence_min if draft.graph_backed else min(pol.sentence_min, top)
-            for cov_i, sim_i, p, a, b in best:
-                if support(cov_i, sim_i, p.dense) < floor or len(chosen) >= want:
-                    continue
-                text = p.text[a - p.start:b - p.start]
-                if any(a < cb and ca < b for _, _, ca, cb in chosen) or any(
-                        c.doc_id == p.doc_id and a < c.end and c.start < b for c in cites.citations) or any(
-                        _same_words(text, cp.text[ca - cp.start:cb - cp.start]) for _, cp, ca, cb in chosen):
-                    continue  # already quoted (a page repeating a sentence is quoted once), or cited as a graph fact
-                if is_table_header(self.pipeline.text(p.doc_id), a, b):
-                    continue  # a table's header row: labels, not an answer
-                miss = scope.satisfies(p.doc_id, a, b)
-                if not miss and not fits_any(req.answer_types, p.text[a - p.start:b - p.start]):
-                    miss = [Constraint("figure", req.answer_type)]
-                if not miss and req.answer_type == PERSON and not names_person(req, p.text[a - p.start:b - p.start],
-                                                                               self.understanding._ner_doc):
-                    miss = [Constraint("person", "a person")]
-                if miss:
-                    failed.append(miss)
-                    continue
-                chosen.append((cov_i, p, a, b))
+            # when every span that clears the floor fails the question's constraints, the first statement may
+            # be any span with the support to answer at all ("in the office two days per week" is no length of
+            # the programme; "This four-year programme ..." is)
+            bars = [floor] if draft.graph_backed or gate >= floor else [floor, gate]
+            for bar in bars:
+                if chosen:
+                    break
+                failed = []
+                for cov_i, sim_i, p, a, b in best:
+                    if support(cov_i, sim_i, p.dense) < bar or len(chosen) >= want:
+                        continue
+                    text = p.text[a - p.start:b - p.start]
+                    if any(a < cb and ca < b for _, _, ca, cb in chosen) or any(
+                            c.doc_id == p.doc_id and a < c.end and c.start < b for c in cites.citations) or any(
+                            _same_words(text, cp.text[ca - cp.start:cb - cp.start]) for _, cp, ca, cb in chosen):
+                        continue  # already quoted (a page repeating a sentence is quoted once), or cited as a fact
+                    if is_table_header(self.pipeline.text(p.doc_id), a, b):
+                        continue  # a table's header row: labels, not an answer
+                    miss = scope.satisfies(p.doc_id, a, b)
+                    if not miss and not fits_any(req.answer_types, text):
+                        miss = [Constraint("figure", req.answer_type)]
+                    if not miss and req.answer_type == PERSON and not names_person(req, text,
+                                                                                   self.understanding._ner_doc):
+                        miss = [Constraint("person", "a person")]
+                    if miss:
+                        failed.append(miss)
+                        continue
+                    chosen.append((cov_i, p, a, b))
         if chosen and (len(req.of("place")) > 1 or len(req.answer_types) > 1):
             chosen = self._each_part(scope, best, chosen, support)
         if not draft.graph_backed and not chosen:
