@@ -34,12 +34,19 @@ MAX_UNIT_CHARS = 1000  # a longer "sentence" (a 1 MB line) is cut into pieces of
 BULLET = re.compile(r"^(?:[-*+•–·]\s+|\d{1,3}[.)]\s+)")
 
 
+def is_table_row(line: str) -> bool:
+    """A pipe-table row: "| a | b |", or one flattened from HTML without its first pipe ("United Kingdom (£) | - |
+    84,500 |": two cells or more, the last closed)."""
+    s = line.strip()
+    return (s.startswith("|") and s.count("|") >= 2) or (s.endswith("|") and s.count("|") >= 3 and "\n" not in s)
+
+
 def line_kind(line: str) -> str:
     """What one line of a guide is: ``table`` (a pipe-table row), ``item`` (a bulleted or numbered list
     item), ``heading`` (:func:`is_heading_line`) or ``prose``. The chunker, the extractors' layout and
     the answer composer all read lines this way."""
     s = line.strip()
-    if s.startswith("|") and s.count("|") >= 2:
+    if is_table_row(s):
         return "table"
     if BULLET.match(s):
         return "item"
@@ -77,7 +84,7 @@ def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
         pos += len(line) + 1
         if not line.strip():
             continue
-        cuts = [(start, start + len(line))] if line.lstrip().startswith("|") else \
+        cuts = [(start, start + len(line))] if is_table_row(line) else \
             sentence_cuts(text, start, start + len(line))
         for x, y in cuts:
             seg = text[x:y]
@@ -126,7 +133,7 @@ def card_spans(text: str) -> list[tuple[int, int]]:
 
     def caption(t: str) -> bool:
         return len(t.split()) <= 8 and len(t) <= 60 and not figure(t) and not re.search(r"[.!?:]$", t) \
-            and not t.startswith("|")
+            and not is_table_row(t)
 
     def value(t: str) -> bool:  # "2:2", "1 year", "Typically 2 years", "Level 6": a short value with a digit
         return len(t) <= 25 and len(t.split()) <= 4 and any(ch.isdigit() for ch in t) and not figure(t) \
@@ -245,7 +252,7 @@ _SEPARATOR_SOON = re.compile(r"(?:\n[^\n|]*\|[^\n]*){0,4}?\n[ \t]*\|?(?:[ \t]*:?
 def is_table_header(text: str, start: int, end: int) -> bool:
     """``text[start:end]`` is a table's header row (or one cell line of a header flattened from HTML): its
     separator ``|---|`` follows within a few lines. Labels, not an answer."""
-    return text[start:end].lstrip().startswith("|") and _SEPARATOR_SOON.match(text, end) is not None
+    return is_table_row(text[start:end]) and _SEPARATOR_SOON.match(text, end) is not None
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from careerkg.model import Conflict, Fact
-from careerkg.text import ANAPHOR, is_heading_line, previous_sentence, sentence_spans, table_header
+from careerkg.text import ANAPHOR, is_heading_line, is_table_row, previous_sentence, sentence_spans, table_header
 from careerkg.graph.claims import (IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow,
                                    SalaryRow)
 from careerkg.graph.vocab import CKG
@@ -299,7 +299,7 @@ class Composer:
             return sum(w if t in st else 0.5 * w for t, w in weights.items() if t in st or t in ct) / total
 
         def context(p: Passage, a: int, s: str) -> str:
-            if not s.startswith("|"):
+            if not is_table_row(s):
                 return s
             return table_header(p.text[:a - p.start]) + " " + s
 
@@ -308,7 +308,7 @@ class Composer:
         n_passages = len(passages)
         for rank, p in enumerate([*passages, *extra]):
             spans = sentence_spans(p.text, p.start)
-            if rank >= n_passages and "\n" in p.text.strip() and not p.text.startswith("|"):
+            if rank >= n_passages and "\n" in p.text.strip() and not is_table_row(p.text.split("\n", 1)[0]):
                 spans = [(p.start, p.end)] + spans  # a label/value card found whole: "SQL / Essential / 72%"
             texts = [p.text[a - p.start:b - p.start] for a, b in spans]
             covs = [cover(context(p, a, t), context_of(p.doc_id, a) if context_of else "")

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from careerkg.graph.places import fold, get_places
-from careerkg.text import is_heading_line
+from careerkg.text import is_heading_line, is_table_row
 from careerkg.qa.request import DEMONYMS, YEAR
 
 
@@ -67,10 +67,10 @@ def heading_before(text: str, pos: int, reach: int = 3000) -> str:
     """The nearest heading line above ``pos`` (a Markdown heading or a short unpunctuated line)."""
     start = max(0, pos - reach)
     lines = text[start:pos].split("\n")[:-1]
-    if text[pos:pos + 1] == "|":  # a table row: its table's header row is its context
-        header = ""
+    if is_table_row(text[pos:text.find("\n", pos) if "\n" in text[pos:] else len(text)]):
+        header = ""  # a table row: its table's header row is its context
         for line in reversed(lines):
-            if not line.startswith("|"):
+            if not is_table_row(line) and not re.fullmatch(r"\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*", line):
                 break
             header = line
         if header:

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from careerkg.graph.places import fold
-from careerkg.text import ANAPHOR, acronyms, expansion, previous_sentence, sentence_spans, table_header
+from careerkg.text import (ANAPHOR, acronyms, expansion, is_table_row, previous_sentence, sentence_spans,
+                           table_header)
 from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, money_kind_missing, names_any_place,
                                  names_place, only_rates, states_location)
 from careerkg.qa.evidence import LENGTH_LABEL, counts, figure_context, lines_above_label
@@ -112,6 +113,32 @@ analysis tracker research study ceo cto cfo founder cofounder co-founder chief e
 spokeswoman boss chair chairman president md""".split())
 _GENERIC = frozenset("""the a an of and for in on uk guide article table report survey site website page list blog
 post data figures salary salaries pay analysis tracker research study""".split())
+
+
+def _cells(row: str) -> list[str]:
+    cells = [x.strip() for x in row.strip().split("|")]
+    if cells and not cells[0] and row.strip().startswith("|"):
+        cells = cells[1:]
+    if cells and not cells[-1]:
+        cells = cells[:-1]
+    return cells
+
+
+def level_cell_has_figure(header: str, row: str, level: str) -> bool:
+    """Whether the cell of ``row`` under the header column naming ``level`` holds a figure. The header may lack
+    the row's label column (a corner cell dropped when HTML was flattened). True when the columns cannot be
+    lined up, or no column names a level alone (the level is then the row's or the table's)."""
+    head, cells = _cells(header), _cells(row)
+    while head and not head[-1]:
+        head.pop()
+    if len(cells) == len(head) + 1:
+        head = [""] + head
+    if len(cells) != len(head):
+        return True
+    cols = [i for i, h in enumerate(head) if h and levels_named(h) == {level}]
+    if not cols or sum(1 for h in head if h and levels_named(h)) < 2:
+        return True
+    return any(re.search(r"\d", cells[i]) for i in cols)
 
 
 @dataclass
@@ -394,7 +421,7 @@ class Scope:
             if not self.request.of("basis") and asks_pay(self.request.text) and only_rates(sentence):
                 return [Constraint("basis", "year")]  # "what salary range ...": day rates do not answer it
         heading, before = v.heading(start), previous_sentence(v.text, start)  # read once per piece of evidence
-        if sentence.startswith("|"):  # a table row is read under its header ("| Level 3 Data Technician | ...")
+        if is_table_row(sentence):  # a table row is read under its header ("| Level 3 Data Technician | ...")
             heading = f"{heading}\n{table_header(v.text[max(0, start - 2000):start])}"
         wide = f"{sentence}\n{heading}"
         if ANAPHOR.match(sentence):  # "The latter pays 15-25% more": what it refers to is the sentence before
@@ -423,6 +450,10 @@ class Scope:
                     levels_named(context) or levels_named(v.title)
                 ok = c.value in named or (c.value in ("Lead", "Principal") and bool(named & {"Lead", "Principal"})) or \
                     (c.value == "Contractor" and (unit == "DAY" or BASIS_TEXT["day"].search(context) is not None))
+                if ok and role_iri is None and is_table_row(sentence):
+                    # a row under a header naming each level in a column: the level's own cell holds a figure
+                    # ("Junior (0-3 years) | Mid-level ..." over "United Kingdom (£) | - | 84,500 ...": no junior pay)
+                    ok = level_cell_has_figure(table_header(v.text[max(0, start - 2000):start]), sentence, c.value)
             elif c.kind == "place" and len(places) > 1:
                 if c is not places[0]:
                     continue  # the places are tested together, once

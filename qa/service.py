@@ -13,7 +13,7 @@ import time
 from careerkg.errors import InvalidInput
 from careerkg.model import Answer, EntityRef
 from careerkg.settings import Settings
-from careerkg.text import is_table_header
+from careerkg.text import is_table_header, is_table_row
 from careerkg.graph.places import fold, get_places
 from careerkg.qa.citations import CitationSet
 from careerkg.qa.compose import Composer, Draft, Statement, antecedent_start, continue_enumeration
@@ -367,10 +367,10 @@ class QAService:
             except Exception:  # noqa: BLE001 - a guide removed since the matrix was loaded
                 continue
             start = a
-            if text[a:a + 1] == "|":  # a table row: the passage starts at its table's header row
+            if is_table_row(text[a:b]):  # a table row: the passage starts at its table's header row
                 while start > 0:
                     prev = text.rfind("\n", 0, start - 1) + 1
-                    if not text[prev:start].startswith("|"):
+                    if not is_table_row(text[prev:start]):
                         break
                     start = prev
             extra.append(Passage(chunk.chunk_id, d, chunk.title, start, b, text[start:b], 0.0, {"unit": 1}, s))

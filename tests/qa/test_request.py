@@ -848,3 +848,21 @@ def test_a_year_naming_a_sources_edition_holds_for_that_guides_every_sentence(sh
     assert Constraint("period", "2015") in sc.satisfies("t", 0, len(text))
     assert ("role", "guardian") not in _constraints_of(shared_linker)(
         "how many school leavers did the agencies want (guardian 2012)")
+
+
+def test_a_table_flattened_without_its_first_pipe_is_read_by_column():
+    from careerkg.qa.policy import level_cell_has_figure
+    from careerkg.text import is_table_row, line_kind
+
+    header = "Junior (0-3 years) | Mid-level (4-8 years) | Senior (9+ years) | Freelance Rate | |"
+    row = "United Kingdom (£) | - | 84,500 | 115,000 | 530-800 (p/d) |"
+    assert is_table_row(row) and line_kind(row) == "table" and not is_table_row("Pay | rose.")
+    assert not level_cell_has_figure(header, row, "Junior")  # its cell is "-": no junior pay
+    assert level_cell_has_figure(header, row, "Mid") and level_cell_has_figure(header, row, "Senior")
+    assert level_cell_has_figure("| Level | London |", "| Senior | £95,000 |", "Senior")  # the level is the row's
+    text = f"How much do they make?\n{header}\n---|---|---|---|---|\n{row}\n"
+    q = "What does a junior technical architect earn?"
+    sc = Scope(Request(q, q, "amount", [Constraint("seniority", "Junior"), Constraint("role", "technical architect")]),
+               {"n": _doc("n", text, "Technical Architect salary")}, {})
+    a = text.index("United Kingdom")
+    assert Constraint("seniority", "Junior") in sc.satisfies("n", a, a + len(row))
