@@ -36,6 +36,14 @@ def states_relation(pattern: str, text: str) -> bool:
     return re.search(rf"(?<![\w-])(?:{pattern})(?![\w-])", text, re.I) is not None
 
 
+def _named_by_kind(name: str, text: str) -> bool:
+    """The text points back to an organisation by what it is ("the institute’s chief executive" for the Alan Turing
+    Institute, "the bank's CEO" for a name ending in Bank): the last word of a name of two words or more."""
+    words = name.split()
+    return len(words) >= 2 and words[-1][:1].isupper() and words[-1].isalpha() and \
+        re.search(rf"\bthe {re.escape(words[-1].lower())}\b", text.lower()) is not None
+
+
 def names_person(req: Request, text: str, ner) -> bool:
     """``text`` names a person (``ner(text).ents``) in the relation the question asks about (founder,
     chief executive, author ...), in the same sentence as the organisation or name it asks about ("who
@@ -45,7 +53,7 @@ def names_person(req: Request, text: str, ner) -> bool:
         return False
     named = [c.value for c in req.constraints if c.kind in ("employer", "name")]
     said = [v.lower() in text.lower() or any(re.search(rf"\b{re.escape(a)}\b", text) for a in acronyms(v))
-            for v in named]
+            or _named_by_kind(v, text) for v in named]
     # of several names, one is whose post it is ("the regional director of Hays Recruitment quoted on Version 1's
     # jobs": Hays Recruitment); the guide names the others
     if relation != AUTHORSHIP and named and not any(said):

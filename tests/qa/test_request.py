@@ -866,3 +866,11 @@ def test_a_table_flattened_without_its_first_pipe_is_read_by_column():
                {"n": _doc("n", text, "Technical Architect salary")}, {})
     a = text.index("United Kingdom")
     assert Constraint("seniority", "Junior") in sc.satisfies("n", a, a + len(row))
+
+
+def test_an_organisation_is_named_by_its_kind_in_a_persons_post():
+    from careerkg.qa.persons import _named_by_kind
+
+    assert _named_by_kind("Alan Turing Institute", "Dr. Jean Innes, the institute’s chief executive, stated")
+    assert not _named_by_kind("Alan Turing Institute", "An institute's chief executive said")  # not "the"
+    assert not _named_by_kind("Quorvexa", "the quorvexa chief")  # a one-word name has no kind word
