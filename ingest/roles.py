@@ -21,13 +21,14 @@ import re
 
 from careerkg.model import Entity, Mention
 from careerkg.graph.vocab import mint
+from careerkg.text import english_counts
 
 # heads that make a title on their own with a modifier; collective heads need a field word before them
 _HEADS = (r"developers?|engineers?|architects?|programmers?|analysts?|scientists?|statisticians?|researchers?|"
           r"designers?|testers?|administrators?|technicians?|consultants?|economists?|actuaries|actuary|"
           r"ethicists?|quants?|traders?|modellers?|modelers?|officers?")
 _COLLECTIVE = r"workers?|professionals?|specialists?|staff"
-_TITLE = re.compile(rf"\b((?:[A-Za-z][\w/+#.-]*[ \t]+){{1,3}})({_HEADS}|{_COLLECTIVE})\b")
+_TITLE = re.compile(rf"\b((?:[A-Za-z][\w/+#.-]*[ \t]+){{1,3}})((?i:{_HEADS}|{_COLLECTIVE}))\b")
 _FIELDS = re.compile(r"^(?:tech|technology|it|digital|data|software|cyber|cybersecurity|security|ai|ml|analytics|"
                      r"engineering|computing|stem|science|research)$", re.I)
 # "head of X": the field or function a head of runs (one or two words)
@@ -51,6 +52,9 @@ rewards traditional human self-taught high-level low-level effective efficient s
 # an -ing word is a verb before a title ("defining statistician") unless it names a field ("computing science")
 _FIELD_ING = re.compile(r"(?:comput|engineer|market|learn|process|test|bank|account|trad|model|report|"
                         r"programm|network|mine|min)ing$", re.I)
+
+
+_COMMON_WORD_COUNT = 1_000_000  # occurrences in symspellpy's English frequency list ("azure": 1.04 million)
 
 
 def _title(words: list[str], head: str) -> str:
@@ -91,7 +95,8 @@ class RoleFinder:
             first = m.start(2)
             for w, s in zip(reversed(words), reversed(starts)):  # the modifiers right before the head
                 low = w.lower()
-                if low in _STOP or w[-1] in ".,;:" or not re.search(r"[A-Za-z]", w) or not self._plain(w, s) or \
+                if low in _STOP or w[-1] in ".,;:" or not re.search(r"[A-Za-z]", w) or \
+                        not (self._plain(w, s) or self._title_case_word(w, head)) or \
                         (low.endswith("ing") and not _FIELD_ING.search(low)) or \
                         re.search(r"(?:ive|ous|ful|less|ly)$", low):
                     break
@@ -122,6 +127,13 @@ class RoleFinder:
             ent = Entity(iri=mint("role", name), kind="role", label=name, discovered=True)
             out.append(Mention(ent, first, end, self.text[first:end], "pattern"))
         return out
+
+    @staticmethod
+    def _title_case_word(word: str, head: str) -> bool:
+        """A common English word capitalised in a title written in Title Case ("Azure Technical Architects"):
+        the head is capitalised too, and the word is no rarer than "azure" in English text."""
+        return head[:1].isupper() and word[:1].isupper() and not word.isupper() and \
+            english_counts().get(word.lower(), 0) >= _COMMON_WORD_COUNT
 
     def _plain(self, word: str, start: int) -> bool:
         """A modifier is a common word, an acronym ("IT", "BI"), a known skill ("Java"), or a capitalised

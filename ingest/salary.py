@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
 from careerkg.model import Claim, Mention
@@ -96,8 +96,10 @@ _DIFFERENCE = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:less|more|lower|higher|ch
 _RESPECTIVELY_WORD = re.compile(r"\brespectively\b", re.I)
 _RESPECTIVELY = re.compile(r"\W{0,3}\s*respectively\b", re.I)
 _SKIP = re.compile(r"\breach\w*\s+(?:well\s+)?(?:over|above|beyond)?\s*$|\bpremium\b", re.I)
-_DAY = re.compile(r"^\+?\s*(?:per|a|/)\s*day|^\s*p/?d\b|^\s*daily", re.I)
-_OTHER_UNIT = re.compile(r"^\+?\s*(?:per|an?|/)\s*(?:hour|hr|month|week)", re.I)
+_DAY = re.compile(r"^\+?\s*(?:per|a|/)\s*day|^\s*\(?p/?d\b|^\s*daily", re.I)
+_OTHER_UNIT = re.compile(r"^\+?\s*(?:per|an?|/)\s*(?:hour|hr|month|week)|^\s*\(?p/?h\b", re.I)
+# a currency stated in a row's label or a column's header: "United Kingdom (£)", "Salary (USD)"
+_LABEL_CURRENCY = re.compile(r"\(\s*(?:(?P<gbp>£|GBP)|(?P<usd>\$|USD)|(?P<eur>€|EUR))\s*\)", re.I)
 _YEARS = re.compile(r"(\d+)\s*(?:\+|(?:–|-|to)\s*\d+)\s*(?:years?|yrs)", re.I)
 # what a figure is for, written after it: "£550 for a general data scientist", "£400 a day for juniors"
 _PREP = re.compile(r"^\s*\+?\s*(?:(?:a|an|per)\s+(?:day|year|annum|month|hour)\s+)?(?:at|in|for|outside|across)\b",
@@ -272,7 +274,8 @@ class SalaryExtractor:
         for line in self.layout.lines:
             if line.kind == "table":
                 cells = [c.strip() for c in line.content.strip("|").split("|")]
-                if not find_ranges(line.content, bare=self._bare_ok(line, header)):
+                bare = self._bare_ok(line, header) or bool(cells and _LABEL_CURRENCY.search(cells[0]))
+                if not find_ranges(line.content, bare=bare):
                     if not all(set(c) <= set("-: ") for c in cells):
                         header = (line, cells)
                     continue
@@ -437,11 +440,20 @@ class SalaryExtractor:
         row_place = self._location_in(*spans[0]) if spans else None
         row_place = row_place if row_place not in (UK, OUTSIDE_LONDON) else None
         head_spans = self._cells(header[0]) if header else []
+        head = list(header[1]) if header else []
+        while head and not head[-1]:
+            head.pop()
+        if head and len(spans) == len(head) + 1:
+            # a header without the rows' label column (its corner cell dropped when HTML was flattened):
+            # "Junior (0-3 years) | Mid-level (4-8 years) | ..." over "United Kingdom (£) | - | 84,500 | ..."
+            head, head_spans = [""] + head, [(0, 0)] + head_spans
+        cur = _LABEL_CURRENCY.search(label)
+        row_currency = None if cur is None else "USD" if cur.group("usd") else "EUR" if cur.group("eur") else "GBP"
         out: list[Claim] = []
-        bare = self._bare_ok(line, header)
+        bare = self._bare_ok(line, header) or row_currency is not None
         for i, (cs, ce) in enumerate(spans):
             cell = self.text[cs:ce]
-            col = header[1][i] if header and i < len(header[1]) else ""
+            col = head[i] if i < len(head) else ""
             location, role = None, row_role
             if col:
                 location = OUTSIDE_LONDON if _OUTSIDE.search(col) else None
@@ -461,7 +473,11 @@ class SalaryExtractor:
             cell_levels = levels
             if i > 0 and seniorities(cell) and not seniorities(label):
                 cell_levels = [lv for lv in seniorities(cell) if lv != "Contractor"]  # "Junior Data Engineer<br/>£40-60K"
+            elif i > 0 and col and not levels and (seniorities(col) or _years_seniority(col)):
+                cell_levels = seniorities(col)[:1] or [_years_seniority(col)]  # one column per level
             for r in find_ranges(self.text, cs, ce, bare=bare):
+                if row_currency is not None and (r.currency is None or bare and not re.search(r"[£$€]", cell)):
+                    r = replace(r, currency=row_currency)
                 unit = self._unit(r, line.end, cell + " " + col)
                 if unit:
                     out += self._claims(r, role, cell_levels, location, unit,

@@ -244,6 +244,17 @@ def test_cells_with_line_breaks_glued_cells_and_flattened_rows(extractor):
     assert ("ai-engineer", "Mid", UK, 75000, 110000, "YEAR", "GBP") in got
 
 
+def test_a_title_case_role_and_a_table_with_its_currency_in_the_row_label(extractor):
+    text = ("How much do Cloud Technical Architects make?\n"
+            "Junior (0-3 years) | Mid-level (4-8 years) | Senior (9+ years) | Freelance Rate | |\n"
+            "---|---|---|---|---|\nUnited States ($) | - | 159,750 | 204,000 | 112-173 (p/h) |\n"
+            "United Kingdom (£) | - | 84,500 | 115,000 | 530-800 (p/d) |\n")
+    got = _salaries(extractor, text)
+    assert ("cloud-technical-architect", "Mid", UK, 84500, 84500, "YEAR", "GBP") in got  # the header lacks the
+    assert ("cloud-technical-architect", "Senior", UK, 115000, 115000, "YEAR", "GBP") in got  # label column
+    assert not any(c[1] == "Junior" or c[6] == "USD" and c[2] == UK for c in got)  # "-" is no pay; US is abroad
+
+
 def test_day_rates_and_currency_stated_in_prose(extractor):
     got = _salaries(extractor, "Contract ML engineers in the UK charge £500–700 / day for most roles.")
     assert got == {("machine-learning-engineer", "Contractor", UK, 500, 700, "DAY", "GBP")}
