@@ -40,7 +40,8 @@ _NAME = r"[A-Z](?:[\w'’&\-]|\.(?=\w))*(?:[ \t]+(?:(?:&|of|for)[ \t]+)?[A-Z](?:
 # how a name is used when it names an employer: what comes right after it, or right before it
 _ORG_NOUNS = (r"(?:company|companies|startup|start-up|firm|scale-up|spin-out|spin-off|spinout|unicorn|consultancy|"
               r"bank|insurer|retailer|employer|chipmaker|manufacturer|platform|provider|marketplace|agency|"
-              r"broadcaster|charity|organisation|organization)")
+              r"broadcaster|charity|organisation|organization|institute|hub|lab|laboratory|regulator|watchdog|"
+              r"body|centre|center)")
 _AFTER_CUE = re.compile(
     r"[ \t]*(?:\([^()\n]{1,60}\)[ \t]*)?(?:,[ \t]*(?:an?|the)[ \t]+[^,.;\n]{1,50}?,[ \t]*)?"
     r"(?:,[ \t]*(?=which|that|who))?"
@@ -54,7 +55,7 @@ _AFTER_CUE = re.compile(
     r"(?:chose|picked|selected|moved[ \t]+to|relocated[ \t]+to)[^.;\n]{1,60}?\b(?:headquarters|HQ|offices?|base|"
     r"hub|campus))\b|"
     # an apposition that says what it is: "X, a semi-conductor company that ...", "X: an Edinburgh-created unicorn"
-    rf"[ \t]*[,:][ \t]*(?:an?|the)[ \t]+(?:[\w-]+[ \t]+){{0,3}}?{_ORG_NOUNS}\b", re.I)
+    rf"[ \t]*[,:][ \t]*(?:an?|the)[ \t]+(?:[\w’'-]+[ \t]+){{0,3}}?{_ORG_NOUNS}\b(?![’']s)", re.I)
 _POSS_CUE = re.compile(r"[’']s[ \t]+(?:[\w-]+[ \t]+){0,2}?(?:teams?|offices?|engineers|staff|employees|workforce|"
                        r"graduate|hiring|headquarters|HQ|labs?|careers|trainee|apprentice\w*|school[ \t]+leaver)\b",
                        re.I)
@@ -71,7 +72,8 @@ _TITLE_OF = re.compile(r"(?:(?:co-)?founder|chief[ \t]+\w+[ \t]+officer|chief[ \
                        r"[ \t]+of[ \t]+",
                        re.I)
 # "Graphcore, a company that ...", "Skyscanner: an Edinburgh-created unicorn": an apposition that says it is a company
-_APPOS = re.compile(rf"(?P<name>{_NAME})[ \t]*[,:][ \t]*(?:an?|the)[ \t]+(?:[\w-]+[ \t]+){{0,3}}?{_ORG_NOUNS}\b")
+_APPOS = re.compile(rf"(?P<name>{_NAME})[ \t]*[,:][ \t]*(?:an?|the)[ \t]+(?:[\w’'-]+[ \t]+){{0,3}}?{_ORG_NOUNS}\b"
+                    r"(?![’']s)")  # "Jean Innes, the institute’s chief executive": a person of it
 # "startup Five AI", "spin-off – Ultrahaptics": a name right after a noun that says it is a company
 _NOUN_NAME = re.compile(rf"\b(?:startup|start-up|scale-up|spin-out|spin-off|spinout|unicorn)[ \t]+(?:[–—-][ \t]+)?"
                         rf"(?P<name>{_NAME})", re.I)

@@ -72,6 +72,13 @@ def test_discovery_finds_unknown_employers_with_stable_iris(shared_linker):
     assert shared_linker.link("Quantexa", discover=False) == []  # discovery is off for questions
 
 
+def test_an_institute_named_by_what_it_is_is_an_employer_and_its_chief_is_not(shared_linker):
+    text = ("The Quorvexa Data Institute, the UK’s national hub for data science, has begun a consultation that could "
+            "lead to redundancies. Dr. Ana Rees, the institute’s chief executive, said projects would close.")
+    labels = {m.surface for m in shared_linker.link(text) if m.entity.kind == "org"}
+    assert "Quorvexa Data Institute" in labels and "Ana Rees" not in labels
+
+
 def test_junk_never_becomes_an_employer(shared_linker):
     text = ("Frequently Asked Questions\nML and AI API teams use NHS datasets and Python.\n"
             "Financial services: the largest single employer\nPyTorch is used at companies like PyTorch.\n"
