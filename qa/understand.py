@@ -314,9 +314,16 @@ class QuestionUnderstanding:
         # a word typed in lower case that the guides only ever write as a name ("tfl" for "TfL", "northcoders"):
         # that name
         taken += [m.span() for c in cons for m in re.finditer(re.escape(c.value), text, re.I)]
-        for m in _LOWER_WORD.finditer(text):
-            if m.group(0) in (proper or {}) and not any(x < m.end() and m.start() < y for x, y in taken) \
-                    and get_places().lookup(m.group(0)) is None:
+        words = list(_LOWER_WORD.finditer(text))
+        for i, m in enumerate(words):
+            if any(x < m.end() and m.start() < y for x, y in taken):
+                continue
+            nxt = words[i + 1] if i + 1 < len(words) else None
+            glued = m.group(0) + nxt.group(0) if nxt and not text[m.end():nxt.start()].strip() else ""
+            if glued in (proper or {}):  # "mediacity uk": the guides' "MediaCityUK"
+                add("name", proper[glued])
+                taken.append((m.start(), nxt.end()))
+            elif m.group(0) in (proper or {}) and get_places().lookup(m.group(0)) is None:
                 add("name", proper[m.group(0)])
         # a named source is not also an employer constraint ("according to the Accenture Tracker")
         cons = [c for c in cons if not (c.kind == "employer" and any(

@@ -874,3 +874,15 @@ def test_an_organisation_is_named_by_its_kind_in_a_persons_post():
     assert _named_by_kind("Alan Turing Institute", "Dr. Jean Innes, the institute’s chief executive, stated")
     assert not _named_by_kind("Alan Turing Institute", "An institute's chief executive said")  # not "the"
     assert not _named_by_kind("Quorvexa", "the quorvexa chief")  # a one-word name has no kind word
+
+
+def test_a_name_the_guides_write_glued_is_found_typed_as_two_words(shared_linker):
+    from careerkg.qa.understand import QuestionUnderstanding
+
+    qu = QuestionUnderstanding.__new__(QuestionUnderstanding)
+    qu.linker, qu._ner, qu._ner_doc = shared_linker, None, shared_linker.nlp.make_doc
+    q = "how many ppl work at the quorvexa mediahub uk base"
+    proper = {"mediahubuk": "MediaHubUK", "quorvexa": "Quorvexa"}
+    cons = {(c.kind, c.value) for c in qu.request(q, q, shared_linker.link(q, discover=False), None, [],
+                                                    proper).constraints}
+    assert ("name", "MediaHubUK") in cons and ("name", "Quorvexa") in cons
