@@ -710,6 +710,25 @@ def foreign_place(text: str) -> str | None:
     return None if uk else foreign
 
 
+_DIFFERENCE_AFTER = re.compile(r"\s*(?:more|less|extra|higher|lower|up|down|increase|rise|drop|cut)\b", re.I)
+_DIFFERENCE_BEFORE = re.compile(r"(?:[-+−]\s*|\b(?:rise|increase|drop|fall|cut|jump|boost|uplift|up|down)s?\s+(?:of|by)\s+"
+                                r"(?:up\s+to\s+|around\s+|about\s+)?)$", re.I)
+
+
+def is_difference(text: str, r: MoneyRange) -> bool:
+    """The money ``r`` in ``text`` is a change of pay, not pay ("£50 more per day", "(-£5,000)", "a rise of £2,000")."""
+    return _DIFFERENCE_AFTER.match(text, r.end) is not None or \
+        _DIFFERENCE_BEFORE.search(text, max(0, r.start - 30), r.start) is not None
+
+
+def without_differences(text: str) -> str:
+    """``text`` with its money that is a change of pay blanked (same length)."""
+    for r in find_ranges(text):
+        if is_difference(text, r):
+            text = text[:r.start] + " " * (r.end - r.start) + text[r.end:]
+    return text
+
+
 def implausible_money(text: str) -> bool:
     """True when a text states a pay figure no salary claim could hold (negative, reversed, or
     outside every plausible yearly/daily band), e.g. "£5 a year" or "£1,000,000,000,000"."""
@@ -720,6 +739,8 @@ def implausible_money(text: str) -> bool:
     for r in find_ranges(text):
         if r.invalid:
             return True
+        if is_difference(text, r):
+            continue  # a change of pay, not pay: "£50 more per day than in 2021", "(-£5,000)", "a rise of £2,000"
         values = [v for v in (r.lo, r.hi) if v is not None]
         listed = text.lstrip().startswith(("-", "|", "•", "*"))  # a pay list item or table row
         if any(v < lo_band or v > hi_band for v in values) and (_SALARY_CUE.search(text) or listed) \

@@ -13,6 +13,7 @@ import re
 
 from careerkg.graph.places import get_places
 from careerkg.text import sentence_spans
+from careerkg.ingest.salary import without_differences
 from careerkg.qa.request import AMOUNT, CHANGE, COUNT, DATE, DURATION, PERCENT, PLACE
 
 _MONEY = re.compile(r"[£$€]\s?\d|\d\s?(k|K)\b|\b\d{2,3},\d{3}\b|\b\d+(\.\d+)?\s?(pounds|per hour|an hour|p/h)\b")
@@ -96,8 +97,8 @@ def names_place(text: str, besides: str = "") -> bool:
 def fits_type(answer_type: str, text: str) -> bool:
     """Whether a text can answer a question wanting ``answer_type`` (a number of the right kind ...)."""
     text = re.sub(r"\[\d+\]", "", text)
-    if answer_type == AMOUNT:
-        return bool(_MONEY.search(text))
+    if answer_type == AMOUNT:  # "£50 more per day than in 2021" is a change, no amount
+        return bool(_MONEY.search(text)) and bool(_MONEY.search(without_differences(text)))
     if answer_type == PERCENT:
         return bool(_PERCENT.search(text))
     if answer_type == COUNT:  # a number that is not a date, a year, a duration, money or a percentage

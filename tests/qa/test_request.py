@@ -886,3 +886,14 @@ def test_a_name_the_guides_write_glued_is_found_typed_as_two_words(shared_linker
     cons = {(c.kind, c.value) for c in qu.request(q, q, shared_linker.link(q, discover=False), None, [],
                                                     proper).constraints}
     assert ("name", "MediaHubUK") in cons and ("name", "Quorvexa") in cons
+
+
+def test_a_change_of_pay_is_no_amount_and_no_implausible_pay():
+    from careerkg.ingest.salary import implausible_money
+
+    text = ("UX designers have seen drops of up to 11% (-£5,000) for juniors, while freelance day rates are still "
+            "rising, approximately £50 more per day than in 2021.")
+    assert not implausible_money(text)  # the sentence is a candidate answer
+    assert implausible_money("Data scientists earn a salary of £5 a year.")
+    assert not fits_type("amount", "earning approximately £50 more per day than in 2021")  # a change, no day rate
+    assert fits_type("amount", "Freelancers earn £550 per day.") and fits_type("change", text)
