@@ -45,12 +45,15 @@ REALWORLD = ROOT / "tests" / "data" / "realworld"
 # pipe read as tables): K salary 0.31 / 0.67, employer 0.40 / 0.45, skill 0.11 / 0.20, statistic 0.81 / 0.84;
 # L salary 0.00 / 0.00 (6 facts, one table with its currency in the row label), employer 0.50 / 0.50, skill
 # 0.13 / 0.33, statistic 0.79 / 0.79. All 116 guides: salary 0.82 / 0.84, employer 0.69 (names 0.74, cities
-# stated right 0.84) / 0.69, skill 0.49 / 0.75, statistic 0.81 / 0.84.
+# stated right 0.84) / 0.69, skill 0.49 / 0.75, statistic 0.81 / 0.84. Held-out set M (10 guides, first
+# measured after Title Case job titles, row-label currencies and institute appositions): salary 0.50 / 1.00,
+# employer 0.29 / 0.43, skill 0.00 / 0.14, statistic 0.76 / 0.81. All 126 guides: salary 0.83 / 0.85, employer
+# 0.68 (names 0.73, cities stated right 0.84) / 0.68, skill 0.47 / 0.73, statistic 0.80 / 0.84.
 FLOORS = {
-    "salary": {"recall": 0.80, "precision": 0.83},
-    "employer": {"recall": 0.68, "recall_name": 0.72, "precision": 0.67, "city_precision": 0.82},
-    "skill": {"recall": 0.48, "precision": 0.73},
-    "statistic": {"recall": 0.80, "precision": 0.83},
+    "salary": {"recall": 0.81, "precision": 0.83},
+    "employer": {"recall": 0.66, "recall_name": 0.71, "precision": 0.66, "city_precision": 0.82},
+    "skill": {"recall": 0.46, "precision": 0.72},
+    "statistic": {"recall": 0.79, "precision": 0.82},
 }
 
 
