@@ -24,7 +24,7 @@ from careerkg.qa.guides import DocView, contains, names_organisation
 from careerkg.qa.unmet import NAMED_ORGANISATIONS
 from careerkg.qa.spelling import common_words, english_counts
 from careerkg.qa.persons import FOUNDING, states_relation
-from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNTED, DATE, DURATION, LIST, PLACE,
+from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNTED, DATE, DEMONYMS, DURATION, LIST, PLACE,
                                  UNIT_TEXT, YEAR, Constraint, Request, asks_organisations, counted_name, counted_noun,
                                  edition_years, lasting_thing, levels_named, programme_year_named)
 
@@ -265,6 +265,8 @@ class Scope:
 
     def _names(self, c: Constraint) -> tuple[str, ...]:
         names = self.aliases.get(c.iri, ()) + (c.value,) if c.iri else (c.value,)
+        if c.kind == "place":  # "Scottish coders are paid £51,215": Scotland's pay
+            names += tuple(adj for adj, place in DEMONYMS.items() if place == c.value)
         if c.kind == "role":  # a post is "Director of Technology" or "director, technology"
             names += tuple(re.sub(r"\s+of\s+", ", ", n, count=1) for n in names if re.search(r"\w\s+of\s+\w", n))
         if c.kind in ("employer", "name"):  # "the UK AI Safety Institute" is "AISI" in its guide

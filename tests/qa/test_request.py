@@ -897,3 +897,12 @@ def test_a_change_of_pay_is_no_amount_and_no_implausible_pay():
     assert implausible_money("Data scientists earn a salary of £5 a year.")
     assert not fits_type("amount", "earning approximately £50 more per day than in 2021")  # a change, no day rate
     assert fits_type("amount", "Freelancers earn £550 per day.") and fits_type("change", text)
+
+
+def test_a_place_is_named_by_its_demonym_and_a_source_by_what_an_article_is_on():
+    text = "Scottish coders are paid £51,215, which is 1.6 times higher."
+    q = "how much do scottish coders get paid"
+    sc = Scope(Request(q, q, "amount", [Constraint("place", "Scotland")]), {"c": _doc("c", text)}, {})
+    assert sc.allowed == {"c"} and sc.satisfies("c", 0, len(text)) == []
+    assert source_phrases("When did it run, according to the article on the Quorvexa Foundation's pilot?") == \
+        ["Quorvexa Foundation's pilot"]
