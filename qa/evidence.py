@@ -8,7 +8,7 @@ import re
 
 from careerkg.text import ANAPHOR, previous_sentence, sentence_spans
 from careerkg.qa.figures import fits_type
-from careerkg.qa.request import COUNT_KINDS
+from careerkg.qa.request import COUNT_KINDS, levels_named
 from careerkg.qa.rolewords import ROLE_HEAD, person_nouns
 
 # a label line giving the length of what the guide is about: "How long: 2 years", "| Duration | 12 months |"
@@ -79,3 +79,29 @@ def lines_above_label(doc_text: str, start: int, sentence: str, before: str) -> 
         line = previous_sentence(doc_text, pos)
         above = f"{line}\n{above}"
     return above
+
+
+def _cells(row: str) -> list[str]:
+    cells = [x.strip() for x in row.strip().split("|")]
+    if cells and not cells[0] and row.strip().startswith("|"):
+        cells = cells[1:]
+    if cells and not cells[-1]:
+        cells = cells[:-1]
+    return cells
+
+
+def level_cell_has_figure(header: str, row: str, level: str) -> bool:
+    """Whether the cell of ``row`` under the header column naming ``level`` holds a figure. The header may lack
+    the row's label column (a corner cell dropped when HTML was flattened). True when the columns cannot be
+    lined up, or no column names a level alone (the level is then the row's or the table's)."""
+    head, cells = _cells(header), _cells(row)
+    while head and not head[-1]:
+        head.pop()
+    if len(cells) == len(head) + 1:
+        head = [""] + head
+    if len(cells) != len(head):
+        return True
+    cols = [i for i, h in enumerate(head) if h and levels_named(h) == {level}]
+    if not cols or sum(1 for h in head if h and levels_named(h)) < 2:
+        return True
+    return any(re.search(r"\d", cells[i]) for i in cols)

@@ -19,7 +19,7 @@ from careerkg.text import (ANAPHOR, acronyms, expansion, is_table_row, previous_
                            table_header)
 from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, money_kind_missing, names_any_place,
                                  names_place, only_rates, states_location)
-from careerkg.qa.evidence import LENGTH_LABEL, counts, figure_context, lines_above_label
+from careerkg.qa.evidence import LENGTH_LABEL, counts, figure_context, level_cell_has_figure, lines_above_label
 from careerkg.qa.guides import DocView, contains, names_organisation
 from careerkg.qa.unmet import NAMED_ORGANISATIONS
 from careerkg.qa.spelling import common_words, english_counts
@@ -113,32 +113,6 @@ analysis tracker research study ceo cto cfo founder cofounder co-founder chief e
 spokeswoman boss chair chairman president md""".split())
 _GENERIC = frozenset("""the a an of and for in on uk guide article table report survey site website page list blog
 post data figures salary salaries pay analysis tracker research study""".split())
-
-
-def _cells(row: str) -> list[str]:
-    cells = [x.strip() for x in row.strip().split("|")]
-    if cells and not cells[0] and row.strip().startswith("|"):
-        cells = cells[1:]
-    if cells and not cells[-1]:
-        cells = cells[:-1]
-    return cells
-
-
-def level_cell_has_figure(header: str, row: str, level: str) -> bool:
-    """Whether the cell of ``row`` under the header column naming ``level`` holds a figure. The header may lack
-    the row's label column (a corner cell dropped when HTML was flattened). True when the columns cannot be
-    lined up, or no column names a level alone (the level is then the row's or the table's)."""
-    head, cells = _cells(header), _cells(row)
-    while head and not head[-1]:
-        head.pop()
-    if len(cells) == len(head) + 1:
-        head = [""] + head
-    if len(cells) != len(head):
-        return True
-    cols = [i for i, h in enumerate(head) if h and levels_named(h) == {level}]
-    if not cols or sum(1 for h in head if h and levels_named(h)) < 2:
-        return True
-    return any(re.search(r"\d", cells[i]) for i in cols)
 
 
 @dataclass

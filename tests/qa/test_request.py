@@ -851,7 +851,7 @@ def test_a_year_naming_a_sources_edition_holds_for_that_guides_every_sentence(sh
 
 
 def test_a_table_flattened_without_its_first_pipe_is_read_by_column():
-    from careerkg.qa.policy import level_cell_has_figure
+    from careerkg.qa.evidence import level_cell_has_figure
     from careerkg.text import is_table_row, line_kind
 
     header = "Junior (0-3 years) | Mid-level (4-8 years) | Senior (9+ years) | Freelance Rate | |"
