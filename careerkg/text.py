@@ -36,7 +36,7 @@ BULLET = re.compile(r"^(?:[-*+•–·]\s+|\d{1,3}[.)]\s+)")
 
 def is_table_row(line: str) -> bool:
     """A pipe-table row: "| a | b |", or one flattened from HTML without its first pipe ("United Kingdom (£) | - |
-    84,500 |": two cells or more, the last closed)."""
+    84,500 |": three pipes or more, the last closing the line)."""
     s = line.strip()
     return (s.startswith("|") and s.count("|") >= 2) or (s.endswith("|") and s.count("|") >= 3 and "\n" not in s)
 
@@ -207,17 +207,23 @@ def acronyms(name: str) -> tuple[str, ...]:
     return tuple(a for a in out if len(a) >= 3)
 
 
-_NAME_WITH_SMALL_WORDS = re.compile(r"[A-Z][\w'’-]*(?:\s+(?:(?:of|for|and|the|on|in|at|to)\s+)*[A-Z][\w'’-]*)+")
+_NAME_WITH_SMALL_WORDS = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*(?:[ \t]+(?:(?:of|for|and|the|on|in|at|to)[ \t]+)*"
+                                    r"[A-Z][\w'’-]*)+")
+
+
+def spelled_out(text: str) -> dict[str, str]:
+    """The names of three words or more in ``text`` by the acronyms that shorten them ("HESA" -> "Higher Education
+    Statistics Agency"): read once per guide version (linear in the text)."""
+    out: dict[str, str] = {}
+    for m in _NAME_WITH_SMALL_WORDS.finditer(text):
+        for a in acronyms(m.group(0)):
+            out.setdefault(a, m.group(0))
+    return out
 
 
 def expansion(acronym: str, text: str) -> str | None:
-    """The name in ``text`` that ``acronym`` shortens ("HESA" -> "Higher Education Statistics Agency"), or None."""
-    if not re.fullmatch(r"[A-Z]{3,8}", acronym) or acronym[0] not in text:
-        return None
-    for m in _NAME_WITH_SMALL_WORDS.finditer(text):
-        if acronym in acronyms(m.group(0)):
-            return m.group(0)
-    return None
+    """The name in ``text`` that ``acronym`` shortens, or None (see :func:`spelled_out`)."""
+    return spelled_out(text).get(acronym) if re.fullmatch(r"[A-Z]{3,8}", acronym) else None
 
 
 def table_header(before: str) -> str:
@@ -239,7 +245,7 @@ def table_header(before: str) -> str:
             return " ".join(reversed(head))
     rows = []
     for ln in reversed(lines):  # no separator: the first row of the table the row is in
-        if not ln.lstrip().startswith("|"):
+        if not is_table_row(ln):
             break
         rows.append(ln)
     return rows[-1] if rows else ""

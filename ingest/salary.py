@@ -443,7 +443,10 @@ class SalaryExtractor:
         head = list(header[1]) if header else []
         while head and not head[-1]:
             head.pop()
-        if head and len(spans) == len(head) + 1:
+        filled = len(spans)
+        while filled and spans[filled - 1][0] == spans[filled - 1][1]:
+            filled -= 1  # the row's trailing empty cells ("| London | £50,000 | |")
+        if head and filled == len(head) + 1:
             # a header without the rows' label column (its corner cell dropped when HTML was flattened):
             # "Junior (0-3 years) | Mid-level (4-8 years) | ..." over "United Kingdom (£) | - | 84,500 | ..."
             head, head_spans = [""] + head, [(0, 0)] + head_spans
@@ -710,9 +713,10 @@ def foreign_place(text: str) -> str | None:
     return None if uk else foreign
 
 
-_DIFFERENCE_AFTER = re.compile(r"\s*(?:more|less|extra|higher|lower|up|down|increase|rise|drop|cut)\b", re.I)
-_DIFFERENCE_BEFORE = re.compile(r"(?:[-+−]\s*|\b(?:rise|increase|drop|fall|cut|jump|boost|uplift|up|down)s?\s+(?:of|by)\s+"
-                                r"(?:up\s+to\s+|around\s+|about\s+)?)$", re.I)
+_DIFFERENCE_AFTER = re.compile(r"\s*(?:more|less|extra|higher|lower|up(?!\s+to\b)|down|increase|rise|drop|cut)\b", re.I)
+# a sign glued to the money inside a sentence ("(-£5,000)", "a +£2k uplift"; not a list item's "- £45,000")
+_DIFFERENCE_BEFORE = re.compile(r"(?:(?<=[(\w,;:] )|(?<=\())[-+−]$|\b(?:rise|increase|drop|fall|cut|jump|boost|uplift|up|"
+                                r"down)s?\s+(?:of|by)\s+(?:up\s+to\s+|around\s+|about\s+)?$", re.I)
 
 
 def is_difference(text: str, r: MoneyRange) -> bool:

@@ -95,8 +95,9 @@ def level_cell_has_figure(header: str, row: str, level: str) -> bool:
     the row's label column (a corner cell dropped when HTML was flattened). True when the columns cannot be
     lined up, or no column names a level alone (the level is then the row's or the table's)."""
     head, cells = _cells(header), _cells(row)
-    while head and not head[-1]:
-        head.pop()
+    for cs in (head, cells):  # trailing empty cells on either side ("| Region | Junior | |")
+        while cs and not cs[-1]:
+            cs.pop()
     if len(cells) == len(head) + 1:
         head = [""] + head
     if len(cells) != len(head):
@@ -105,3 +106,26 @@ def level_cell_has_figure(header: str, row: str, level: str) -> bool:
     if not cols or sum(1 for h in head if h and levels_named(h)) < 2:
         return True
     return any(re.search(r"\d", cells[i]) for i in cols)
+
+
+_YEARS_OF = re.compile(r"\b(\d{1,2})\s*(?:[-–—]\s*(\d{1,2})\s*|(\+)\s*|to\s+(\d{1,2})\s+)?(?:years?|yrs?)\b"
+                       r"(?!\s+(?:ago|old|later|earlier|time))", re.I)
+
+
+def experience_years(text: str) -> list[tuple[float, float]]:
+    """The spans of years a text states ("2-5 yrs", "9+ years", "after 20 years": (20, 20)), lowest and highest."""
+    out = []
+    for m in _YEARS_OF.finditer(text):
+        lo = float(m.group(1))
+        hi = float("inf") if m.group(3) else float(m.group(2) or m.group(4) or lo)
+        out.append((lo, hi))
+    return out
+
+
+def years_fit(asked: list[tuple[float, float]], stated: list[tuple[float, float]]) -> bool:
+    """Some span of years the evidence states overlaps the one the question asks about (True when either
+    states none): "after 10 years" is not answered by pay "after 20 years"."""
+    if not asked or not stated:
+        return True
+    lo, hi = asked[0]
+    return any(a <= hi and lo <= b for a, b in stated)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from careerkg.graph.places import fold, get_places
-from careerkg.text import is_heading_line, is_table_row
+from careerkg.text import is_heading_line, is_table_row, spelled_out
 from careerkg.qa.request import DEMONYMS, YEAR
 
 
@@ -67,7 +67,8 @@ def heading_before(text: str, pos: int, reach: int = 3000) -> str:
     """The nearest heading line above ``pos`` (a Markdown heading or a short unpunctuated line)."""
     start = max(0, pos - reach)
     lines = text[start:pos].split("\n")[:-1]
-    if is_table_row(text[pos:text.find("\n", pos) if "\n" in text[pos:] else len(text)]):
+    eol = text.find("\n", pos)
+    if is_table_row(text[pos:eol if eol >= 0 else len(text)]):
         header = ""  # a table row: its table's header row is its context
         for line in reversed(lines):
             if not is_table_row(line) and not re.fullmatch(r"\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*", line):
@@ -117,6 +118,11 @@ class DocView:
         if n is None:
             n = self._counts[key] = len(_needle(key).findall(self.folded))
         return n
+
+    @cached_property
+    def spelled_out(self) -> dict[str, str]:
+        """Its names of three words or more by their acronyms (:func:`careerkg.text.spelled_out`), read once."""
+        return spelled_out(self.text)
 
     @cached_property
     def year(self) -> str | None:

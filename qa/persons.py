@@ -40,8 +40,14 @@ def _named_by_kind(name: str, text: str) -> bool:
     """The text points back to an organisation by what it is ("the institute’s chief executive" for the Alan Turing
     Institute, "the bank's CEO" for a name ending in Bank): the last word of a name of two words or more."""
     words = name.split()
-    return len(words) >= 2 and words[-1][:1].isupper() and words[-1].isalpha() and \
+    return len(words) >= 2 and words[-1].lower() in _ORG_KINDS and \
         re.search(rf"\bthe {re.escape(words[-1].lower())}\b", text.lower()) is not None
+
+
+# the last word of a name that says it is an organisation ("Alan Turing Institute"; not "Women in Data")
+_ORG_KINDS = frozenset("""institute institution university college school bank council agency foundation trust society
+association company corporation group authority commission board office service lab laboratory centre center
+charity partnership consortium network academy ministry department""".split())
 
 
 def names_person(req: Request, text: str, ner) -> bool:

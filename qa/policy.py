@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from careerkg.graph.places import fold
-from careerkg.text import (ANAPHOR, acronyms, expansion, is_table_row, previous_sentence, sentence_spans,
+from careerkg.text import (ANAPHOR, acronyms, is_table_row, previous_sentence, sentence_spans,
                            table_header)
 from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, money_kind_missing, names_any_place,
                                  names_place, only_rates, states_location)
-from careerkg.qa.evidence import LENGTH_LABEL, counts, figure_context, level_cell_has_figure, lines_above_label
+from careerkg.qa.evidence import (LENGTH_LABEL, counts, experience_years, figure_context, level_cell_has_figure,
+                                  lines_above_label, years_fit)
 from careerkg.qa.guides import DocView, contains, names_organisation
 from careerkg.qa.unmet import NAMED_ORGANISATIONS
 from careerkg.qa.spelling import common_words, english_counts
@@ -145,6 +146,12 @@ class Scope:
         self._counted_name = counted_name(self.request.text) if self._counted else ""
         self._asks_orgs = self.request.answer_type == LIST and asks_organisations(self.request.text)
         # the edition of a source the question names ("the Tech Nation 2015 report"; not a survey no guide is)
+        # years of experience the pay asked about comes with ("after 10 years experience", "with 2-5 yrs")
+        self._years = experience_years(self.request.text) if re.search(
+            r"\bexperience|\bexperienced|\bafter\s+\d|\bwith\s+\d|under (?:their|my|your) belt", self.request.text,
+            re.I) else []
+        lo, hi = self._years[0] if self._years else (0, 0)
+        self._years_level = next(iter(levels_named(f"{(lo + min(hi, lo + 5)) / 2:g} years")), None)
         self._editions = edition_years(self.request.text) if any(
             self.request.of(k) for k in ("source", "employer", "name")) else set()
         self._role_sentences: dict[tuple[str, int], list[str]] = {}  # a guide's sentences naming a role (asked once)
@@ -164,7 +171,8 @@ class Scope:
             # when no guide names it so: the "Review Body on Senior Salaries" (its own words, in any order)
             acronym = c.value.upper() if re.fullmatch(r"[a-z]{3,8}", c.value) and \
                 c.value not in english_counts() else c.value  # "hesa" typed in lower case
-            hit |= {d for d, v in self.docs.items() if d not in hit and expansion(acronym, v.text)}
+            if re.fullmatch(r"[A-Z]{3,8}", acronym):
+                hit |= {d for d, v in self.docs.items() if acronym in v.spelled_out}
             if not hit:
                 hit = {d for d, v in self.docs.items() if self._cites_words(v, c.value)}
             if hit:
@@ -275,8 +283,7 @@ class Scope:
     def _cites_words(self, v: DocView, name: str) -> bool:
         """One sentence of the guide holds every word of a source's name of two or more uncommon words, in any
         order, as capitalised words ("senior salaries review": "the Review Body on Senior Salaries")."""
-        words = [w for w in re.findall(r"[\w'’-]+", name.lower()) if w not in _GENERIC or w == "review"]
-        words = [w for w in words if w not in _DOC_NOUNS]
+        words = [w for w in re.findall(r"\w+", name.lower()) if w not in _GENERIC and w not in _DOC_NOUNS]
         if len(words) < 2 or self.words is not None and not all(v.doc_id in self.words.get(fold(w), ()) for w in words):
             return False
         for a, b in sentence_spans(v.text):
@@ -504,6 +511,11 @@ class Scope:
             failed.append(Constraint("count", self._counted))  # "how many companies": a count of companies
         if self._founding and not states_relation(FOUNDING, sentence):
             failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in
+        if figure_type == AMOUNT and self._years:
+            # pay after 20 years, or a starter's pay, is no answer to "after 10 years experience"
+            stated, named = experience_years(context), levels_named(context) - {"Contractor"}
+            if not (years_fit(self._years, stated) if stated else not named or self._years_level in named):
+                failed.append(Constraint("seniority", f"{self._years[0][0]:g} years' experience"))
         if figure_type == AMOUNT and role_iri is None:
             kind = money_kind_missing(self.request.text, sentence, context, v.title)
             if kind:

@@ -101,6 +101,18 @@ _SOURCE = re.compile(
     r"(?:'s)?(?:\s+(?:guide|article|table|report|survey|site|website|page|data|figures|post|blog))?\s*(?:[,?;:]|$)"
     r"|\bin\s+(?:the\s+)?(?P<b>(?:(?!\bin\s)[^,?;:])+?)(?:'s|’s)?\s+(?:guide|article|table|report|survey|site|website|page|blog"
     r"|post|list)\b", _Q)
+def _named_place(name: str) -> bool:
+    """A place a user would name in brackets ("(london)"): in the UK, or a city of 100,000 people or more (not
+    Hays, Kansas, for "(hays survey)")."""
+    pl = get_places().lookup(name)
+    return pl is not None and (pl.in_uk or (pl.population or 0) >= 100_000)
+
+
+# what a bracket qualifies a figure with, not who gives it: "(approx)", "(before tax)", "(per year)"
+_BRACKET_FILLER = frozenset("""approx approximately roughly about around est estimated estimate ish circa before after tax
+taxes gross net pre post incl including excl excluding inc ex per a an the year years annum annual month monthly week
+weekly day daily hour hourly average avg median mean typical base basic total only just roughly pay salary
+please thanks thx uk""".split())
 _BRACKET_SOURCE = re.compile(r"\(([^()]{2,60})\)\s*[?.!]*\s*$")
 _GENERIC_TAIL = re.compile(r"(?:['’]s?|\s+(?:salary|salaries|pay|data|figures|guide|article|table|report|survey|site|"
                            r"website|page|list|blog|post|analysis|tracker|research|study))+\s*$", _Q)
@@ -305,7 +317,9 @@ def pay_basis(question: str) -> str | None:
 
 
 _EDITION = re.compile(r"\b((?:19|20)\d\d)\s+(?:[\w-]+\s+)?(?:report|survey|edition|review|study|index|tracker|rankings?)\b"
-                      r"|\b(?:report|survey|edition|review|study|index|tracker|rankings?|[A-Z][\w&’'-]*)\s+((?:19|20)\d\d)\b"
+                      r"|\b(?:report|survey|edition|review|study|index|tracker|rankings?|"
+                      r"(?-i:(?!(?:In|On|By|For|Since|From|Of|At|To|Until|Before|After|During)\b)[A-Z][\w&’'-]*))"
+                      r"\s+((?:19|20)\d\d)\b"
                       r"(?![/-]\d)", _Q)
 
 
@@ -369,6 +383,8 @@ def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
         name = _GENERIC_TAIL.sub("", " " + re.sub(r"\s*\b(?:19|20)\d\d(?:[/-]\d\d(?:\d\d)?)?\b\s*", " ",
                                                   m.group(1)).strip()).strip(" '’")
         if name and re.search(r"[a-z]{2}", name, _Q) and not _NOT_SOURCE.match(name) \
+                and not _named_place(name) \
+                and not all(w in _BRACKET_FILLER for w in re.findall(r"[a-z]+", name.lower())) \
                 and not re.match(r"(?:the|a|an|in|at|for|e\.?g|i\.?e|incl\w*|excl\w*|not|or)\b", name, _Q) \
                 and not re.search(r"\d|\b(?:yrs?|years?|months?|level|senior|junior|mid)\b", name, _Q):
             out.append((name, m.span()))

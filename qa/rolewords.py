@@ -71,10 +71,11 @@ def unknown_roles(question: str, known_spans: list[tuple[int, int]]) -> list[str
     """Role phrases ("prompt engineer", "quantum software developer") the linker did not link."""
     out = []
     core = list(ROLE_HEAD.finditer(question))
-    # (a job noun written with a capital inside the question is a name: "the Guardian", "the Economist")
+    # (a job noun written with a capital after "the" is a name: "the Guardian", "the Economist"; "a Quantity
+    # Surveyor" is a job)
     more = [m for m in _occupation_head().finditer(question)
             if not any(c.start(2) <= m.start(2) < c.end(2) for c in core)
-            and not (m.group(2)[0].isupper() and re.search(r"\w[^.?!]*$", question[:m.start(2)]))]
+            and not (m.group(2)[0].isupper() and re.search(r"\bthe\s+$", question[:m.start(2)], re.I))]
     for m in core + more:
         if any(a < m.end() and m.start() < b for a, b in known_spans):
             continue

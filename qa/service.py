@@ -229,13 +229,13 @@ class QAService:
             # be any span with the support to answer at all ("in the office two days per week" is no length of
             # the programme; "This four-year programme ..." is)
             bars = [floor] if draft.graph_backed or gate >= floor else [floor, gate]
-            for bar in bars:
+            for n_pass, bar in enumerate(bars):
                 if chosen:
                     break
-                failed = []
                 for cov_i, sim_i, p, a, b in best:
-                    if support(cov_i, sim_i, p.dense) < bar or len(chosen) >= want:
-                        continue
+                    sup = support(cov_i, sim_i, p.dense)
+                    if sup < bar or len(chosen) >= want or (n_pass and sup >= floor):
+                        continue  # (the second pass reads only the spans below the floor: the others failed)
                     text = p.text[a - p.start:b - p.start]
                     if any(a < cb and ca < b for _, _, ca, cb in chosen) or any(
                             c.doc_id == p.doc_id and a < c.end and c.start < b for c in cites.citations) or any(

@@ -17,7 +17,7 @@ too under until up very was we were what when where which while who whom why wil
 also according describe described say says tell told give list name named mention mentioned guide guides
 s t don get got make many much kind kinds type types way ways thing things use used using typically usually
 """.split())
-_APOSTROPHES = str.maketrans("’‘", "''")  # "We’ve" in a guide is the "We've" a user types
+APOSTROPHES = str.maketrans("’‘", "''")  # "We’ve" in a guide is the "We've" a user types (one for one: offsets stay)
 # words that say what a question is *about* but never carry its content
 _QUESTION_WORDS = frozenset("""
 ml machine learning engineer engineers engineering mle mles uk role roles job jobs work working people person
@@ -66,7 +66,7 @@ def stem(word: str) -> str:
 def tokens(text: str) -> list[str]:
     """Content tokens (stemmed, stop words removed)."""
     out = []
-    for m in _WORD.finditer(text.translate(_APOSTROPHES)):
+    for m in _WORD.finditer(text.translate(APOSTROPHES)):
         w = m.group(0).lower().strip("'.-")
         if w.endswith("'s"):  # "what's", "TfL's": the word without its clitic
             w = w[:-2]

@@ -21,6 +21,7 @@ from careerkg.qa.request import (COUNTED, ORDINALS, SENIORITY, Constraint, Reque
                                   pay_basis, places_in, publisher_spans, source_spans)
 from careerkg.qa.rolewords import unknown_roles
 from careerkg.qa.spelling import common_words, english_counts
+from careerkg.qa.text import APOSTROPHES
 
 INTENT_EXAMPLES: dict[str, list[str]] = {
     "salary": [
@@ -115,19 +116,19 @@ class QuestionUnderstanding:
                 if free(m.start(), m.end()):
                     out.append(Mention(ent, m.start(), m.end(), m.group(0), "abbreviation"))
                     taken.append((m.start(), m.end()))
-        low = text.lower().translate(_APOSTROPHES)  # "We've Got Coders" is the guides' "We’ve Got Coders"
+        low = text.lower().translate(APOSTROPHES)  # "We've Got Coders" is the guides' "We’ve Got Coders"
         qwords = set(re.findall(r"\w+", low))
         for iri, names in self._label_index(labels, qwords):
             for name in names:
                 first = re.match(r"\W*(\w+)", name.lower())
                 if len(name) < 3 or not first or first.group(1) not in qwords:
                     continue
-                name = name.translate(_APOSTROPHES)
+                name = name.translate(APOSTROPHES)
                 kind = iri.split("/id/", 1)[-1].split("/", 1)[0]
                 # a short name in its own case ("IT" is no "it"), or in any case when the word is no English
                 # word and names an organisation ("tfl" is TfL)
                 loose = len(name) < 5 and kind == "org" and name.lower() not in english_counts()
-                hay, needle = (text.translate(_APOSTROPHES), name) if len(name) < 5 and not loose else (low, name.lower())
+                hay, needle = (text.translate(APOSTROPHES), name) if len(name) < 5 and not loose else (low, name.lower())
                 for m in re.finditer(rf"(?<!\w){re.escape(needle)}(?!\w)", hay):
                     a, b = m.start(), m.end()
                     inside = [(x, y) for x, y in taken if a <= x and y <= b and (x, y) != (a, b)]
@@ -385,7 +386,6 @@ class QuestionUnderstanding:
 
 
 _LOWER_WORD = re.compile(r"(?<![\w.&-])[a-z][a-z0-9]*(?:[.&-][a-z0-9]+)*")
-_APOSTROPHES = str.maketrans("’‘", "''")  # one character for one: offsets stay
 _KINDS = r"visas?|schemes?|programmes?|programs?|apprenticeships?|fellowships?|bootcamps?|routes?"
 _NAMED_KIND = re.compile(rf"(?<![\w'’-])(?P<name>(?!(?i:{_KINDS})\b)[A-Z][a-z][\w-]*(?:\s+[A-Z][a-z][\w-]*)*)(?<!['’]s)"
                          rf"\s+(?:{_KINDS})\b")

@@ -624,3 +624,10 @@ def test_organisation_tables_end_where_the_table_does_and_names_keep_their_numbe
     text = "| Tools | Price | Licence |\n|---|---|---|\n| Quorvexa Studio | £10 | MIT |\n"
     ex = extractor.extract(make_doc("hdr", text), chunk_text("hdr", text))
     assert not {m.entity.label for m in ex.mentions if m.entity.kind == "skill"} & {"Price", "Licence"}
+
+
+def test_a_trailing_empty_column_shifts_no_level(extractor):
+    text = "Data engineer salaries in the UK\n\n| Region | Junior | Senior | |\n|---|---|---|---|\n| London | £30,000 | £50,000 | |\n"
+    got = _salaries(extractor, text)
+    assert any(c[1] == "Junior" and c[3] == 30000 for c in got)
+    assert not any(c[1] == "Junior" and c[3] == 50000 for c in got)

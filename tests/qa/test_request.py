@@ -906,3 +906,23 @@ def test_a_place_is_named_by_its_demonym_and_a_source_by_what_an_article_is_on()
     assert sc.allowed == {"c"} and sc.satisfies("c", 0, len(text)) == []
     assert source_phrases("When did it run, according to the article on the Quorvexa Foundation's pilot?") == \
         ["Quorvexa Foundation's pilot"]
+
+
+def test_review_edge_cases_of_the_new_rules():
+    from careerkg.ingest.salary import implausible_money
+    from careerkg.qa.evidence import level_cell_has_figure
+    from careerkg.qa.persons import _named_by_kind
+    from careerkg.qa.request import edition_years
+
+    # a trailing empty column is no missing label column
+    assert level_cell_has_figure("| Region | Junior | Senior | |", "| London | 30,000 | 50,000 | |", "Junior")
+    assert not level_cell_has_figure("| Region | Junior | Senior | |", "| London | - | 50,000 | |", "Junior")
+    # a list item's dash is no minus sign; "up to" is a range
+    assert fits_type("amount", "- £45,000 for graduates") and fits_type("amount", "from £40k up to £60k")
+    assert not implausible_money("UX designers saw drops of up to 11% (-£5,000) for juniors.")
+    # brackets that qualify a figure or name a place are no source
+    for q in ("what do data scientists earn (london)?", "what do they earn (approx)?", "pay (before tax)?"):
+        assert source_phrases(q) == []
+    assert edition_years("In 2019, how many firms did Quorvexa count?") == set()  # a sentence's first word
+    assert "Surveyor" in " ".join(unknown_roles("how much does a Quantity Surveyor earn", []))
+    assert not _named_by_kind("Women in Data", "the data show it")  # "Data" is no kind of organisation
