@@ -61,6 +61,8 @@ class AnswerPolicy:
             publisher, host or id to select it.
         salary_rows: most salary claims listed in one answer.
         relation_rows: most relation claims read for one answer.
+        lede_chars: how much of a guide's opening is its title and lede, where it names what it is about (an
+            organisation named there is the subject of the guide's sentences; 600: a photo caption may come first).
     """
 
     support_min: float = 0.5
@@ -82,12 +84,11 @@ class AnswerPolicy:
     unit_candidates: int = 40
     salary_rows: int = 10
     relation_rows: int = 40
+    lede_chars: int = 600
 
 
 DEFAULT_POLICY = AnswerPolicy()
 
-# how much of a guide's opening is its title and lede (what the guide as a whole is about)
-_LEDE = 600
 
 
 # people named by their level, as those paid: "pay graduates", "what do interns earn"
@@ -281,14 +282,16 @@ class Scope:
         return found >= max(1, round(0.75 * len(words)))
 
     def _cites_words(self, v: DocView, name: str) -> bool:
-        """One sentence of the guide holds every word of a source's name of two or more uncommon words, in any
-        order, as capitalised words ("senior salaries review": "the Review Body on Senior Salaries")."""
+        """A name the guide writes holds every word of a source's name of two words or more, in any order, as
+        capitalised words within a few words of each other ("senior salaries review": "the Review Body on Senior
+        Salaries"). Read only around the guide's mentions of the name's longest word."""
         words = [w for w in re.findall(r"\w+", name.lower()) if w not in _GENERIC and w not in _DOC_NOUNS]
         if len(words) < 2 or self.words is not None and not all(v.doc_id in self.words.get(fold(w), ()) for w in words):
             return False
-        for a, b in sentence_spans(v.text):
-            caps = {w.lower() for w in re.findall(r"\b[A-Z][\w'’-]*", v.text[a:b])}
-            if all(w in caps for w in words):
+        key = max(words, key=len)
+        for m in re.finditer(rf"\b{re.escape(key[:1].upper() + key[1:])}\b", v.text):
+            near = v.text[max(0, m.start() - 60):m.end() + 60]
+            if all(re.search(rf"\b{re.escape(w[:1].upper() + w[1:])}\b", near) for w in words):
                 return True
         return False
 
@@ -493,7 +496,7 @@ class Scope:
                 # does not count X's staff in "Cambridge ... employing around 68,000")
                 ok = self._mentions(wide + "\n" + about, c) or \
                     re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id)) or \
-                    (figure_type != COUNT and self._mentions(v.text[:_LEDE], c))
+                    (figure_type != COUNT and self._mentions(v.text[:self.policy.lede_chars], c))
             if not ok:
                 failed.append(c)
         if self._asks_orgs and self.org_names is not None \
