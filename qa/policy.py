@@ -18,14 +18,14 @@ from careerkg.graph.places import fold
 from careerkg.text import (ANAPHOR, acronyms, is_table_row, previous_sentence, sentence_spans,
                            table_header)
 from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, money_kind_missing, names_any_place,
-                                 names_place, only_rates, states_location)
+                                 fits_type, names_place, only_rates, states_location)
 from careerkg.qa.evidence import (LENGTH_LABEL, counts, experience_years, figure_context, level_cell_has_figure,
                                   lines_above_label, years_fit)
 from careerkg.qa.guides import DocView, contains, names_organisation
 from careerkg.qa.unmet import NAMED_ORGANISATIONS
 from careerkg.qa.spelling import common_words, english_counts
 from careerkg.qa.persons import FOUNDING, states_relation
-from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNTED, DATE, DEMONYMS, DURATION, LIST, PLACE,
+from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNTED, DATE, DEMONYMS, DURATION, LIST, PERCENT, PLACE,
                                  UNIT_TEXT, YEAR, Constraint, Request, asks_organisations, counted_name, counted_noun,
                                  edition_years, lasting_thing, levels_named, programme_year_named)
 
@@ -164,8 +164,8 @@ class Scope:
             # "Randstad's Ruth Jacobs": a person of an organisation, named apart ("Ruth Jacobs, managing director of
             # Randstad")
             # "Robert Walters and Vacancysoft": two sources, each named by the guide
-            parts = [Constraint("source", x.strip()) for x in re.split(r"['’]s\s+|\s+(?:and|&)\s+", c.value)
-                     if x.strip()]
+            parts = [Constraint("source", x.strip(" '‘’\"“”")) for x in re.split(r"['’]s\s+|\s+(?:and|&)\s+", c.value)
+                     if x.strip(" '‘’\"“”")]
             hit = {d for d, v in self.docs.items() if self._source_matches(c.value, v) or self._in_text(v, c)
                    or len(parts) > 1 and all(self._in_text(v, x) for x in parts)}
             # "HESA": the guides naming the Higher Education Statistics Agency too; "the senior salaries review",
@@ -510,7 +510,8 @@ class Scope:
                 and not (LENGTH_LABEL.match(sentence) and self._mentions(v.text, Constraint("name", self._thing))):
             failed.append(Constraint("figure", "duration"))  # "how long is the apprenticeship": its length, in a
             # passage about it, or a label line giving the length ("| Duration | ...") in a guide naming it
-        if self._counted and not counts(self._counted, sentence, self._counted_name):
+        if self._counted and not counts(self._counted, sentence, self._counted_name) and not (
+                PERCENT in self.request.answer_types and fits_type(PERCENT, sentence)):  # a share of those counted
             failed.append(Constraint("count", self._counted))  # "how many companies": a count of companies
         if self._founding and not states_relation(FOUNDING, sentence):
             failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in

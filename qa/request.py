@@ -92,7 +92,7 @@ _LIST_Q = re.compile(r"\b(which|what|name|list)\b(?: \w+){0,3}? (" + _ORG_NOUNS_
 _YESNO_Q = re.compile(r"^\s*(is|are|was|were|do|does|did|can|could|should|will|would|has|have|had|must|am)\b", _Q)
 
 _PEOPLE_WHO = re.compile(r"\bhow many\b(?:\s+[\w-]+){0,3}?\s+(?:people|ppl|workers|employees|staff|professionals|"
-                         r"respondents|candidates|graduates|students|women|men)\s+(?:\w+ly\s+)?(?:want|wants|say|said|"
+                         r"respondents|candidates|graduates|students|women|men)\s+(?:\w+ly\s+)?(?:who\b|want|wants|say|said|"
                          r"prefer|think|believe|feel|expect|plan|would|are|were|have|had|use|work)\b", _Q)
 YEAR = re.compile(r"\b(19[5-9]\d|20[0-9]\d)\b")
 _SOURCE = re.compile(
@@ -357,8 +357,9 @@ def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
         # "the article on the 4 Day Week Foundation's tech pilot": what the document is about names it
         name = re.sub(r"^(?:article|report|guide|post|blog|piece|story|study|survey|page)\s+(?:on|about|by|from)\s+"
                       r"(?:the\s+)?", "", name, flags=_Q)
-        # "the Guardian in 2012", "the Guardian's 2012 article": the year is the period, asked for apart
-        name = re.sub(r"(?:\s+(?:in|from|of)|['’]s)\s+(?:19|20)\d\d(?:[/-]\d\d(?:\d\d)?)?\b.*$", "", name, flags=_Q)
+        # "the Guardian in 2012", "the Guardian's 2012 article": the year is the period, asked for apart (not a
+        # year inside a quoted title: "HEE's 'Data driven healthcare in 2030' report")
+        name = name if re.search(r"(?:^|\s)['‘“\"]\w", name) else re.sub(r"(?:\s+(?:in|from|of)|['’]s)\s+(?:19|20)\d\d(?:[/-]\d\d(?:\d\d)?)?\b.*$", "", name, flags=_Q)
         if re.match(r"(?:its|their|his|her)\b", name, _Q):
             continue  # "according to its 2020 report": the name it points back to is a constraint already
         stripped = _GENERIC_TAIL.sub("", name).strip(" '’")

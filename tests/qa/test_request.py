@@ -926,3 +926,16 @@ def test_review_edge_cases_of_the_new_rules():
     assert edition_years("In 2019, how many firms did Quorvexa count?") == set()  # a sentence's first word
     assert "Surveyor" in " ".join(unknown_roles("how much does a Quantity Surveyor earn", []))
     assert not _named_by_kind("Women in Data", "the data show it")  # "Data" is no kind of organisation
+
+
+def test_a_quoted_titles_year_stays_in_it_and_a_share_answers_how_many_people_who():
+    from careerkg.qa.request import answer_types
+
+    assert source_phrases("According to HEE's 'Data driven healthcare in 2030' report, how many?") == \
+        ["HEE's 'Data driven healthcare in 2030"]
+    assert source_phrases("When did it collapse, according to AltFi's 2023 report on London tech jobs?") == ["AltFi"]
+    q = "how many tech workers who told their employer got a supportive response?"
+    assert answer_types(q) == ("count", ("percent",))
+    text = "Of those who told their employer, 45% said the response was supportive."
+    sc = Scope(Request(q, q, "count", [], part_types=("percent",)), {"p": _doc("p", text)}, {})
+    assert sc.satisfies("p", 0, len(text)) == []  # a share of those counted
