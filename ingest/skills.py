@@ -57,6 +57,8 @@ _NOT_HEAD = {"sector", "sectors", "industry", "industries", "field", "fields", "
              "specialist", "specialists", "officer", "researcher", "researchers", "head", "intern", "graduate",
              "framework", "frameworks", "concept", "concepts", "language", "languages", "visa", "visas", "route",
              "routes", "qualification", "qualifications", "degree", "degrees", "scheme", "schemes", "certificate"}
+_NOT_FIRST = {"said", "says", "say", "told", "tells", "for", "before", "after", "since", "during", "until", "compared",
+              "about", "from", "than", "into", "onto", "towards", "while", "whilst", "whether"}
 _SKILL_ING = re.compile(r"(?:learn|engineer|programm|test|comput|model|process|min|network|schedul|cach|stream|"
                         r"tun|debugg|cod|deploy|monitor|profil|visualis|visualiz|forecast|label|scal|build)ing$")
 _FIGURE_WORDS = {"salary", "salaries", "median", "average", "pay", "rate", "rates", "score", "percentile", "total",
@@ -111,6 +113,25 @@ _TECH_NAME = r"(?:[A-Z][\w.+#]*(?:-[A-Za-z]\w*)*|[a-z]+[A-Z]\w*)"
 _NAME_RUN = re.compile(rf"(?<![\w.+#/-])(?P<list>{_TECH_NAME}(?:(?:,[ \t]*(?:or[ \t]+|and[ \t]+)?|[ \t]+(?:or|and|&)[ \t]+|"
                        rf"[ \t]*/[ \t]*){_TECH_NAME})+)(?![\w+#])")
 _RUN_SPLIT = re.compile(r",[ \t]*(?:or[ \t]+|and[ \t]+)?|[ \t]+(?:or|and|&)[ \t]+|[ \t]*/[ \t]*")
+# the separators of a coordination of lower-case phrases ("prompt engineering, fine-tuning and safety alignment")
+_COORD_SEP = r"(?:,[ \t]*(?:or[ \t]+|and[ \t]+)?|[ \t]+(?:or|and)[ \t]+)"
+_PHRASE = r"(?:[a-z][a-z-]*|[A-Z]{2,5})(?:[ \t]+(?:[a-z][a-z-]*|[A-Z]{2,5})){0,2}"
+_COORD_RIGHT = re.compile(rf"{_COORD_SEP}(?P<item>{_PHRASE})(?=[ \t]*(?:[,.;:)!?\n]|[ \t](?:and|or|to|for|in|at|is|are)\b|$))")
+_COORD_LEFT = re.compile(rf"(?:(?<=[\s(:—–])|^)(?P<item>{_PHRASE}){_COORD_SEP}$")
+# words that make a phrase a described thing or a clause, not the name of a skill
+_FUNCTION_WORDS = {"and", "or", "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as", "into", "our",
+                   "your", "their", "its", "his", "her", "my", "this", "that", "these", "those", "is", "are", "was",
+                   "were", "be", "been", "has", "have", "had", "will", "can", "may", "it", "they", "we", "you", "who",
+                   "which", "what", "more", "most", "less", "very", "also", "not", "no", "new", "other", "such",
+                   "each", "every", "all", "some", "many", "much", "both", "than", "then", "there", "here", "so",
+                   "just", "only", "about", "over", "under", "up", "out", "how", "why", "when", "where", "i", "he",
+                   "she", "them", "us", "me", "one", "two", "three", "across", "between", "within", "including",
+                   "like", "via", "per", "etc", "others", "elsewhere", "well", "time", "years", "months", "roles",
+                   "jobs", "job", "salary", "salaries", "pay", "people", "staff", "companies", "firms", "related",
+                   "similar", "relevant", "specific", "general", "various", "different"}
+# heads of coordinated phrases that name a task or a thing, not a skill ("a take-home coding challenge")
+_NOT_COORD_HEAD = {"challenge", "challenges", "question", "questions", "interview", "interviews", "project", "projects",
+                   "course", "courses", "task", "tasks", "problem", "problems", "example", "examples", "opportunities"}
 
 
 class SkillFinder:
@@ -165,6 +186,7 @@ class SkillFinder:
         self._under_headings()
         self._table_rows()
         self._runs_with_a_known_skill()
+        self._phrases_beside_a_known_skill()
         out = []
         for (s, e), name in sorted(self.found.items()):
             out.append(Mention(self._entity(name), s, e, self.text[s:e], "pattern"))
@@ -223,6 +245,8 @@ class SkillFinder:
         if words[-1].lower() in _NOT_HEAD:
             return  # "tech sector", "technical architect"
         first = words[0].lower()
+        if first in _NOT_FIRST:
+            return  # "said Sam Hunt", "for an advertised PhD", "before December 31": a clause, not a name
         if first.endswith("ing") and not _SKILL_ING.search(first):
             return  # "following best practices"
         if words[0].lower() in _GENERIC or any(e2.kind != "skill" for e2 in self.gazetteer.by_alias(name)):
@@ -325,6 +349,50 @@ class SkillFinder:
             for a, b in items:
                 if (a, b) not in known:
                     self._add(a, b, strict=True)
+
+    def _phrases_beside_a_known_skill(self) -> None:
+        """Lower-case phrases coordinated with a known or found skill ("prompt engineering, fine-tuning and
+        safety alignment", "machine learning and drone technology"): skills named beside a skill are skills.
+
+        Each neighbour is a phrase of one to three words joined to the skill (or to a neighbour already
+        taken) by a comma, "and" or "or" within the clause; a phrase with a function word ("the", "of",
+        "our", "is") is a described thing or a clause, and ends the walk."""
+        known = sorted(self.skill_spans | set(self.found))
+        for s0, e0 in known:
+            e = e0
+            for _ in range(6):  # rightwards: ", fine-tuning, safety alignment"
+                m = _COORD_RIGHT.match(self.text, e, min(len(self.text), e + 80))
+                if not m or not self._coordinated(m.start("item"), m.end("item")):
+                    break
+                e = m.end("item")
+            s = s0
+            for _ in range(6):  # leftwards: "design thinking and innovation, data governance"
+                window = self.text[max(0, s - 80):s]
+                m = _COORD_LEFT.search(window)
+                if not m:
+                    break
+                a = s - len(window) + m.start("item")
+                b = s - len(window) + m.end("item")
+                if not self._coordinated(a, b):
+                    break
+                s = a
+
+    def _coordinated(self, a: int, b: int) -> bool:
+        """Add the phrase at ``a:b`` as a skill when it may name one; False ends the coordination."""
+        phrase = self.text[a:b]
+        words = phrase.lower().split()
+        if not words or set(words) & _FUNCTION_WORDS or words[-1] in _NOT_HEAD | _NOT_COORD_HEAD:
+            return False
+        if (a, b) in self.skill_spans or (a, b) in self.found:
+            return True
+        if self._taken(a, b):
+            return False
+        core = _TRAILING.sub("", _LEADING.sub("", phrase)).split()
+        if len(core) == 1 and "-" not in core[0]:
+            return False  # "fast and reliable", "physics, maths and engineering": qualities and subjects
+        before = len(self.found)
+        self._add(a, b, strict=False)
+        return len(self.found) > before
 
     def _under_headings(self) -> None:
         """Entries under a skills heading: short lines or list items, until the run ends."""

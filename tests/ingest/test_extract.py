@@ -508,6 +508,16 @@ def test_names_coordinated_with_a_known_skill_are_skills_and_organisations_as_ex
     assert not {"Fennick", "Harvey Nash", "Experis"} & set(got), set(got)
 
 
+def test_lower_case_phrases_coordinated_with_a_known_skill_are_skills(extractor):
+    """"prompt engineering, ledger tuning and safety alignment": phrases of two or more words joined to a known
+    skill are skills; single words ("physics and maths") and clauses ("said Ann Lee") are not."""
+    text = ("The bank wants prompt engineering, ledger tuning and safety alignment. Graduates in physics, maths "
+            "and machine learning apply, said Ann Lee, for an advertised role in the team.")
+    got, _ = _skills(extractor, text)
+    assert {"ledger tuning", "safety alignment"} <= set(got), set(got)
+    assert not {"physics", "maths", "said Ann Lee", "Ann Lee", "for an advertised role"} & set(got), set(got)
+
+
 def test_a_change_from_one_figure_to_another_a_minimum_and_the_all_jobs_wage(extractor):
     """"grew by 8.9% from £45,930 to £50,000" is a change (past and present figures, no range); "the minimum salary ...
     is £19,500" is open-ended; "the average UK wage of £27,600" is every job's, not the title's."""
