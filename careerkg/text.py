@@ -41,6 +41,42 @@ def is_table_row(line: str) -> bool:
     return (s.startswith("|") and s.count("|") >= 2) or (s.endswith("|") and s.count("|") >= 3 and "\n" not in s)
 
 
+# the figures closing a space-aligned table row: "Rank 98 96 99", "Median % change year-on-year -27.27% +29.41% -"
+_FIGURE_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+ROW_VALUES = re.compile(rf"(?:[ ]+(?:[+\-−]?(?:[£$€])?(?:{_FIGURE_NUMBER})%?|-))+$")
+
+
+def is_stats_row(line: str) -> bool:
+    """A space-aligned table row: a label, then two or more figures ("Rank 98 96 99")."""
+    line = line.strip()
+    if len(line) > 2000:
+        return False
+    m = ROW_VALUES.search(line)
+    if not m or m.start() == 0:
+        return False
+    return len([v for v in m.group(0).split() if v != "-"]) >= 2 and len(line) - len(m.group(0)) <= 120
+
+
+def stats_header(before: str) -> str:
+    """The header of the space-aligned table whose row follows ``before``: the short lines (up to three) above
+    its first row ("6 months to" / "1 Nov 2025" / "Same period 2024 Same period 2023")."""
+    lines = before.split("\n")
+    if lines and not lines[-1].strip():
+        lines.pop()
+    def row_like(line: str) -> bool:  # "10th Percentile - - £37,250": a row with cells left empty
+        m = ROW_VALUES.search(line.strip()) if len(line) < 2000 else None
+        return m is not None and m.start() > 0 and len(m.group(0).split()) >= 2
+
+    i = len(lines) - 1
+    while i >= 0 and (row_like(lines[i]) or not lines[i].strip()):
+        i -= 1
+    head = []
+    while i >= 0 and len(head) < 3 and lines[i].strip() and len(lines[i]) < 80 and not row_like(lines[i]):
+        head.insert(0, lines[i].strip())
+        i -= 1
+    return " ".join(head)
+
+
 def line_kind(line: str) -> str:
     """What one line of a guide is: ``table`` (a pipe-table row), ``item`` (a bulleted or numbered list
     item), ``heading`` (:func:`is_heading_line`) or ``prose``. The chunker, the extractors' layout and
@@ -139,7 +175,7 @@ def card_spans(text: str) -> list[tuple[int, int]]:
         return len(t) <= 25 and len(t.split()) <= 4 and any(ch.isdigit() for ch in t) and not figure(t) \
             and not re.search(r"[.!?:;,]$", t) and not t.startswith(("|", "-", "*", "•"))
 
-    out = []
+    out, below = [], False
     for i, (a, b, t) in enumerate(lines):
         if value(t) and i > 0 and caption(lines[i - 1][2]) and not value(lines[i - 1][2]) \
                 and not re.search(r"\d", lines[i - 1][2]):
@@ -150,8 +186,14 @@ def card_spans(text: str) -> list[tuple[int, int]]:
         first = last = i
         while first > i - 2 and first > 0 and caption(lines[first - 1][2]):
             first -= 1
-        if i + 1 < len(lines) and caption(lines[i + 1][2]):
-            last = i + 1
+        if first == 0 or not figure(lines[first - 1][2]):
+            below = first == i  # a run of cards starts: "100000" / "Lines of code": its captions are below
+        if below:  # "100000" / "Lines of code" / "migrated by ..." / "30+" / "Analysts": up to two below
+            first = i
+            while last < i + 2 and last + 1 < len(lines) and caption(lines[last + 1][2]):
+                last += 1
+        elif i + 1 < len(lines) and caption(lines[i + 1][2]):
+            last = i + 1  # "SQL" / "Essential" / "72%" / ...: captions above, and one below
         if (first, last) != (i, i):
             out.append((lines[first][0], lines[last][1]))
     return out

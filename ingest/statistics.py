@@ -26,6 +26,7 @@ from bisect import bisect_left
 from typing import Callable
 
 from careerkg.model import Claim, Mention
+from careerkg.text import ROW_VALUES, is_stats_row
 from careerkg.graph.vocab import CKG
 from careerkg.ingest.layout import Layout, Line, MentionList
 from careerkg.ingest.salary import CURRENCY_OF_SYMBOL, OUTSIDE_LONDON, UK
@@ -73,7 +74,7 @@ _PERIOD = re.compile(
 _CLAUSE = re.compile(r"[,;:()]|\s[–—]\s|\bwhile\b|\bwhilst\b|\bcompared\b")
 _PERIOD_HEAD = re.compile(rf"(?:\d+ months to\s+)?\d{{1,2}} {_MONTHS} (?:19|20)\d{{2}}|"
                           rf"(?:same period|year to|in)\s+(?:19|20)\d{{2}}|\b(?:19|20)\d{{2}}\b", re.I)
-_ROW_VALUES = re.compile(rf"(?:[ ]+(?:[+\-−]?(?:[£$€])?(?:{_N})%?|-))+$")
+_ROW_VALUES = ROW_VALUES
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
 _MAX_VALUE = {"PERCENT": 1e5, "MINUTE": 1e6, "HOUR": 1e5, "DAY": 1e5, "WEEK": 1e4, "MONTH": 1e4, "YEAR": 1e3,
               "RANK": 1e7}
@@ -261,14 +262,9 @@ class StatisticExtractor:
         self._rows[line.index] = ok = self._is_stats_row(line)
         return ok
 
-    def _is_stats_row(self, line: Line) -> bool:
-        if len(line.content) > 2000:
-            return False
-        m = _ROW_VALUES.search(line.content)
-        if not m or m.start() == 0:
-            return False
-        values = m.group(0).split()
-        return len([v for v in values if v != "-"]) >= 2 and len(line.content) - len(m.group(0)) <= 120
+    @staticmethod
+    def _is_stats_row(line: Line) -> bool:
+        return is_stats_row(line.content)
 
     def _column_periods(self, line: Line, n: int) -> list[str | None]:
         """Period of each value column, from header lines above the table ("Same period 2024")."""

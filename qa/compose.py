@@ -10,14 +10,16 @@ import re
 from dataclasses import dataclass, field
 
 from careerkg.model import Conflict, Fact
-from careerkg.text import ANAPHOR, is_heading_line, is_table_row, previous_sentence, sentence_spans, table_header
+from careerkg.text import ANAPHOR, card_spans, is_heading_line, is_stats_row, is_table_row, previous_sentence, \
+    sentence_spans, stats_header, table_header
 from careerkg.graph.claims import (IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow,
                                    SalaryRow)
 from careerkg.graph.vocab import CKG
 from careerkg.ingest.salary import implausible_money
 from careerkg.qa.citations import CitationSet
+from careerkg.qa.figures import is_location_line
 from careerkg.qa.persons import person_relation, states_relation
-from careerkg.qa.request import PERSON
+from careerkg.qa.request import PERSON, PLACE
 from careerkg.qa.retrieve import Passage
 from careerkg.qa.text import QUESTION_WORDS, token_set, tokens
 from careerkg.qa.understand import Understanding
@@ -28,9 +30,11 @@ UK, OUTSIDE = str(CKG.UK), str(CKG.UKOutsideLondon)
 
 
 # a superlative or a ranking a question asks about
+# "Start: Early September 2026": a short label and a short value (not a title, "Quick answer: data engineer salaries ...")
+_LABEL_VALUE = re.compile(r"[A-Z]\w*(?: \w+){0,2}:\s+\S+(?: \S+){0,3}$")
 _RANKING = re.compile(r"\b(?:most|least)\s+[a-z][\w-]+|\b(?:first|second|third|fourth|fifth)[- ](?:highest|largest|biggest|"
                       r"best|most|lowest)\b|\b(?:highest|lowest|largest|biggest|smallest|best|worst|fastest|"
-                      r"slowest|cheapest|best-paid|highest-paid|top-paying)\b", re.I)
+                      r"slowest|cheapest|best-paid|highest-paid|top-paying)\b|\brank(?:ed|ing|s)?\b", re.I)
 
 
 @dataclass
@@ -284,10 +288,11 @@ class Composer:
         # "who wrote / founded / runs X": a sentence stating that relation ("By Elaine Burke") is a candidate
         # however few of the question's words it shares
         relation = person_relation(u.request.text) if u.request.answer_type == PERSON else None
+        asks_place = u.request.answer_type == PLACE
 
         # a superlative or ranking the question asks about ("the most affordable", "third-highest", "best-paid")
         # is what the answering sentence must say: a sentence that says it ranks above one that only shares words
-        ranks = [r.lower() for r in _RANKING.findall(u.request.text)]
+        ranks = [r.lower()[:4] if r.lower().startswith("rank") else r.lower() for r in _RANKING.findall(u.request.text)]
 
         def ranked(text: str) -> float:
             low = text.lower()
@@ -299,9 +304,11 @@ class Composer:
             return sum(w if t in st else 0.5 * w for t, w in weights.items() if t in st or t in ct) / total
 
         def context(p: Passage, a: int, s: str) -> str:
-            if not is_table_row(s):
-                return s
-            return table_header(p.text[:a - p.start]) + " " + s
+            if is_table_row(s):
+                return table_header(p.text[:a - p.start]) + " " + s
+            if is_stats_row(s):  # "Rank 98 96 99" under "6 months to" / "1 Nov 2025" / "Same period 2024 ..."
+                return stats_header(p.text[:a - p.start]) + " " + s
+            return s
 
         scored = []
         seen: set[tuple[str, int, int]] = set()
@@ -310,6 +317,12 @@ class Composer:
             spans = sentence_spans(p.text, p.start)
             if rank >= n_passages and "\n" in p.text.strip() and not is_table_row(p.text.split("\n", 1)[0]):
                 spans = [(p.start, p.end)] + spans  # a label/value card found whole: "SQL / Essential / 72%"
+            elif rank < n_passages and "\n" in p.text:
+                # the label/value cards of a retrieved passage ("30+" / "Analysts" / "collaborating thanks to
+                # dbt"), whose lines are no sentences on their own
+                have = set(spans)
+                spans += [(p.start + a, p.start + b) for a, b in card_spans(p.text)
+                          if (p.start + a, p.start + b) not in have]
             texts = [p.text[a - p.start:b - p.start] for a, b in spans]
             covs = [cover(context(p, a, t), context_of(p.doc_id, a) if context_of else "")
                     for (a, _), t in zip(spans, texts)]
@@ -329,8 +342,10 @@ class Composer:
                         sim = max(sims[i], sims[i + 1])
                         scored.append((cov + w_sem * sim + prior, cov, sim, p, na, nb))
                     continue
-                if is_heading_line(s):
-                    continue
+                if is_heading_line(s) and "\n" not in s.strip() and not is_stats_row(s) \
+                        and not _LABEL_VALUE.match(s) and not (asks_place and is_location_line(s)):
+                    continue  # a heading is no answer (a card's lines, "30+" / "Analysts", a table row, "Rank 98 96
+                    # 99", a label line, "Start: Early September 2026", and where a job is, are)
                 ent = sum(1 for n in names if n and n in s.lower())
                 if relation is not None and states_relation(relation, s):
                     ent += 4

@@ -11,8 +11,9 @@ from careerkg.qa.figures import fits_type
 from careerkg.qa.request import COUNT_KINDS, levels_named
 from careerkg.qa.rolewords import ROLE_HEAD, person_nouns
 
-# a label line giving the length of what the guide is about: "How long: 2 years", "| Duration | 12 months |"
-LENGTH_LABEL = re.compile(r"\s*\|?\s*(?:how long|duration|length|course length|programme length)\s*[:|]", re.I)
+# a label line giving the length of what the guide is about: "How long: 2 years", "| Duration | 12 months |",
+# "- Duration: Typically 2–3 years"
+LENGTH_LABEL = re.compile(r"\s*(?:[-•*·]\s+)?\|?\s*(?:how long|duration|length|course length|programme length)\s*[:|]", re.I)
 
 # a plural naming people by what they are or do (servants, workers, statisticians, trainees, women ...)
 _PERSON_PLURAL = re.compile(r"(?:ants|ers|ists|ians|ees|men|people)$")

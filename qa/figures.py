@@ -129,6 +129,16 @@ def states_location(text: str) -> bool:
     return _LOCATED.search(text) is not None
 
 
+def is_location_line(line: str) -> bool:
+    """A job advert's location line ("Cambridge, Cambridgeshire, United Kingdom"): two to four comma-separated
+    names, the first and the last of them places; an answer to "where is it based", though shaped like a heading."""
+    parts = [p.strip() for p in line.strip().split(",")]
+    if not 2 <= len(parts) <= 4 or any(not p or len(p.split()) > 3 or not p[0].isupper() for p in parts):
+        return False
+    table = get_places()
+    return table.lookup(parts[0]) is not None and table.lookup(parts[-1]) is not None
+
+
 def names_any_place(text: str) -> bool:
     """The text names a place: :func:`names_place`, any place GeoNames knows however small, or a name used as a
     place ("based in Shoreditch")."""

@@ -28,7 +28,24 @@ def contains(haystack: str, needle: str, *, folded: bool = False) -> bool:
 @lru_cache(maxsize=4096)
 def _needle(folded: str) -> re.Pattern:
     n = re.escape(folded).replace(r"\ ", r"[\s-]+")
-    return re.compile(rf"(?<![\w]){n}(s|es)?(?![\w])")
+    if re.fullmatch(r"[a-z]{6,}", folded):
+        n = "|".join([n, *_open_compounds(folded)])  # "bootcamp" is also written "boot camp" or "boot-camp"
+    return re.compile(rf"(?<![\w])(?:{n})(s|es)?(?![\w])")
+
+
+def _open_compounds(word: str) -> list[str]:
+    """A closed compound written open: "bootcamp" -> "boot[\\s-]+camp", "dataset" -> "data[\\s-]+set", where
+    both halves are English words of three letters or more and neither is a function word ("therapist" is no
+    "the rapist")."""
+    from careerkg.text import english_counts
+
+    english = english_counts()
+    return [rf"{word[:i]}[\s-]+{word[i:]}" for i in range(3, len(word) - 2)
+            if word[:i] in english and word[i:] in english and not {word[:i], word[i:]} & _FUNCTION_HALVES]
+
+
+_FUNCTION_HALVES = frozenset("the and for her his our you are was not but all any can one out who how its off "
+                             "per via yet nor".split())
 
 
 def proper_nouns(docs: dict[str, "DocView"]) -> dict[str, str]:

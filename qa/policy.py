@@ -17,8 +17,8 @@ from rapidfuzz import fuzz
 from careerkg.graph.places import fold
 from careerkg.text import (ANAPHOR, acronyms, is_table_row, previous_sentence, sentence_spans,
                            table_header)
-from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, money_kind_missing, names_any_place,
-                                 fits_type, names_place, only_rates, states_location)
+from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, fits_type, is_location_line,
+                                 money_kind_missing, names_any_place, names_place, only_rates, states_location)
 from careerkg.qa.evidence import (LENGTH_LABEL, counts, experience_years, figure_context, level_cell_has_figure,
                                   lines_above_label, years_fit)
 from careerkg.qa.guides import DocView, contains, names_organisation
@@ -95,6 +95,35 @@ DEFAULT_POLICY = AnswerPolicy()
 _LEVEL_PEOPLE = re.compile(r"\b(?:graduates|juniors|seniors|interns|apprentices|trainees|school leavers|new starters|"
                            r"freshers|new hires)\b(?!\s+(?:scheme|programme|program|visa|route|roles?|jobs?))", re.I)
 
+# events a "when did X ..." question may ask the date of, with the words evidence states each by (verb or noun)
+_EVENTS = {
+    "opening": r"\bopen(?:s|ed|ing)?\b",
+    "launch": r"\blaunch(?:es|ed|ing)?\b|\bintroduc(?:e|es|ed|ing|tion)\b|\bunveil\w*|\brolled out\b",
+    "announcement": r"\bannounc(?:e|es|ed|ing|ement)\b",
+    "start": r"\bstart(?:s|ed|ing)?\b|\bbegin(?:s|ning)?\b|\bbegan\b|\bcommenc\w+",
+    "closing": r"\bclos(?:e|es|ed|ing|ure)\b|\bdeadline\b",
+    "introduction": r"\bintroduc(?:e|es|ed|ing|tion)\b|\blaunch(?:es|ed|ing)?\b",
+    "release": r"\breleas(?:e|es|ed|ing)\b", "acquisition": r"\bacquir(?:e|es|ed|ing)\b|\bacquisition\b|\bbought\b",
+    "move": r"\bmov(?:e|es|ed|ing)\b|\brelocat\w+",
+}
+# (not publication: a guide's date line, "14 July 2023", says when it was published without saying so)
+_EVENT_WORDS = {"opening": r"open(?:s|ed)?", "launch": r"launch(?:es|ed)?",
+                "announcement": r"announc(?:e|es|ed)", "start": r"start(?:s|ed)?|begin|began",
+                "closing": r"close(?:s|d)?", "introduction": r"introduc(?:e|es|ed)", "release": r"releas(?:e|es|ed)",
+                "acquisition": r"acquir(?:e|es|ed)|buy|bought", "move": r"move(?:s|d)?|relocate(?:s|d)?"}
+
+
+def asked_event(question: str) -> tuple[str, str] | None:
+    """The event a "when did X open / was X published" question asks the date of, and the pattern evidence states
+    it by (None when the question names no such event: "when is the deadline" asks for a date as such)."""
+    if not re.match(r"\s*(?:when|what\s+(?:date|year|day|month))\b", question, re.I):
+        return None
+    for event, verb in _EVENT_WORDS.items():
+        if re.search(rf"\b(?:{verb})\b", question, re.I):
+            return event, _EVENTS[event]
+    return None
+
+
 # where one clause of a sentence ends (a list's items, an apposition)
 _CLAUSE = re.compile(r"[,;:()\u2014\u2013]|\band\b")
 
@@ -143,6 +172,8 @@ class Scope:
         # what the question measures, read once: the thing a "how long" question times, a founding date asked
         self._thing = lasting_thing(self.request.text) if self.request.answer_type == DURATION else None
         self._founding = self.request.answer_type == DATE and states_relation(FOUNDING, self.request.text)
+        self._event = asked_event(self.request.text) if self.request.answer_type == DATE and not self._founding \
+            else None
         self._counted = counted_noun(self.request.text) if self.request.answer_type == COUNT else None
         self._counted_name = counted_name(self.request.text) if self._counted else ""
         self._asks_orgs = self.request.answer_type == LIST and asks_organisations(self.request.text)
@@ -376,7 +407,7 @@ class Scope:
         clauses = [sentence[a:b] for a, b in zip(cuts, cuts[1:])]
         named = [i for i, cl in enumerate(clauses) if self._mentions(cl, c)]
         if not named:
-            return states_location(sentence)
+            return states_location(sentence) or is_location_line(sentence)  # an advert's "Cambridge, ..., UK"
         near = [" ".join(clauses[i:i + 2]) for i in named]
         # "Companies like Darktrace, Featurespace, and Arm's ML team are based here": where "here" is, before
         return any(names_any_place(t) for t in near) or \
@@ -515,6 +546,9 @@ class Scope:
             failed.append(Constraint("count", self._counted))  # "how many companies": a count of companies
         if self._founding and not states_relation(FOUNDING, sentence):
             failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in
+        if self._event and not re.search(self._event[1], context, re.I):
+            failed.append(Constraint("figure", f"date of {self._event[0]}"))  # "when did the office open": a date
+            # the evidence gives for that event, not a year the passage happens to name ("by 2030")
         if figure_type == AMOUNT and self._years:
             # pay after 20 years, or a starter's pay, is no answer to "after 10 years experience"
             stated, named = experience_years(context), levels_named(context) - {"Contractor"}

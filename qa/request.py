@@ -99,8 +99,17 @@ _SOURCE = re.compile(
     r"\b(?:according to|per|as per|based on|(?<!does )(?<!do )(?<!did )says?|said by|from)\s+"
     r"(?:the\s+)?(?P<a>[^,?;:]+?)"
     r"(?:'s)?(?:\s+(?:guide|article|table|report|survey|site|website|page|data|figures|post|blog))?\s*(?:[,?;:]|$)"
-    r"|\bin\s+(?:the\s+)?(?P<b>(?:(?!\bin\s)[^,?;:])+?)(?:'s|’s)?\s+(?:guide|article|table|report|survey|site|website|page|blog"
-    r"|post|list)\b", _Q)
+    r"|\bin\s+(?:the\s+)?(?P<b>(?:(?!\bin\s)[^,?;:(])+?)(?:'s|’s)?\s+(?:guide|article|table|report|survey|site|website|page|blog"
+    r"|post|list|case study|success story|story|interview|profile)\b"
+    # "the Later Levels blogger", "the FT's writer": a guide named by its author's role
+    r"|\b(?P<c>(?-i:[A-Z][\w.&'’-]*)(?:\s+(?-i:[A-Z][\w.&'’-]*)){0,3})(?:'s|’s)?\s+"
+    r"(?:blogger|author|writer|columnist|journalist|reporter)s?\b", _Q)
+
+
+_RATE_NOUN = re.compile(r"\b(?:employees?|heads?|persons?|people|workers?|staff|members?|hires?|roles?|jobs?|days?|"
+                        r"hours?|weeks?|months?|years?|annum|capita|cent|student|learner|place|vacancy)$", _Q)
+
+
 def _named_place(name: str) -> bool:
     """A place a user would name in brackets ("(london)"): in the UK, or a city of 100,000 people or more (not
     Hays, Kansas, for "(hays survey)")."""
@@ -347,7 +356,7 @@ def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
     for m in _SOURCE.finditer(question):
         if re.match(r"says?\b", m.group(0), _Q) and _SAYS.search(question[:m.start() + 4]):
             continue
-        name = (m.group("a") or m.group("b") or "").strip(" .'\"")
+        name = (m.group("a") or m.group("b") or m.group("c") or "").strip(" .'\"")
         if re.search(r"\baccording to\b", name, _Q):
             name = re.split(r"\baccording to\b", name, flags=_Q)[-1].strip()
         # "according to indeed whats the salary ..." -> "indeed": a source name ends where the question begins
@@ -357,6 +366,9 @@ def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
         # "the article on the 4 Day Week Foundation's tech pilot": what the document is about names it
         name = re.sub(r"^(?:article|report|guide|post|blog|piece|story|study|survey|page)\s+(?:on|about|by|from)\s+"
                       r"(?:the\s+)?", "", name, flags=_Q)
+        # "Read Signs' piece on Anthropic's £630k salaries": the publisher, before what its piece is about
+        name = re.split(r"['’]s?\s+(?:article|report|guide|post|blog|piece|story|study|survey|page)\s+(?:on|about)\s",
+                        name, maxsplit=1, flags=_Q)[0]
         # "the Guardian in 2012", "the Guardian's 2012 article": the year is the period, asked for apart (not a
         # year inside a quoted title: "HEE's 'Data driven healthcare in 2030' report")
         name = name if re.search(r"(?:^|\s)['‘“\"]\w", name) else re.sub(r"(?:\s+(?:in|from|of)|['’]s)\s+(?:19|20)\d\d(?:[/-]\d\d(?:\d\d)?)?\b.*$", "", name, flags=_Q)
@@ -373,6 +385,8 @@ def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
         name = name.split("(")[0].strip()  # "according to BCS (2020)": the year in brackets is the period
         if not name or _NOT_SOURCE.match(name) or len(name) > 60 or YEAR.fullmatch(name):
             continue
+        if re.match(r"per\b", m.group(0), _Q) and _RATE_NOUN.search(name):
+            continue  # "pay per UK employee", "per head", "per day": a rate, not a source
         if m.group("a") and not re.match(r"(?i)according|per|as per|said|says?", m.group(0).strip()) \
                 and not re.search(r"(guide|article|table|report|survey|site|website|page|blog)\b", m.group(0), _Q):
             continue  # "from X" alone is a starting point ("from data science"), not a source

@@ -17,7 +17,7 @@ from careerkg.qa.spelling import common_words
 _Q = re.IGNORECASE
 
 ROLE_HEAD = re.compile(
-    r"\b((?:[A-Za-z][\w/+-]*\s+){0,3})(engineers?|scientists?|analysts?|developers?|architects?|researchers?|"
+    r"\b(?<!['’])((?:[A-Za-z][\w/+-]*\s+){0,3})(engineers?|scientists?|analysts?|developers?|architects?|researchers?|"
     r"managers?|consultants?|specialists?|designers?|administrators?|technicians?|apprentices?|programmers?|auditors?|"
     r"officers?|strategists?|ethicists?|directors?)\b", _Q)
 # who is paid, in "what do X earn", "how much does an X make"

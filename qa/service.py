@@ -221,7 +221,8 @@ class QAService:
 
         top = max((support(c, sm, p.dense) for c, sm, p, *_ in best), default=0.0)
         chosen, failed = [], []
-        gate = pol.typed_support_min if req.answer_type in TYPED else pol.support_min
+        # a question wanting a figure of one kind, or a place, reads only spans holding one: less support will do
+        gate = pol.typed_support_min if req.answer_type in TYPED | {PLACE} else pol.support_min
         if draft.graph_backed or top >= gate:
             want = pol.graph_statements if draft.graph_backed else pol.text_statements
             floor = pol.graph_sentence_min if draft.graph_backed else min(pol.sentence_min, top)

@@ -202,8 +202,10 @@ class QuestionUnderstanding:
                 add("role", m.entity.label, m.entity.iri)
             elif m.entity.kind == "org":
                 add("employer", m.entity.label, m.entity.iri)
-            elif m.entity.kind == "skill" and not m.entity.discovered and not _excluded_place(text, m.surface):
+            elif m.entity.kind == "skill" and not m.entity.discovered and not _excluded_place(text, m.surface) \
+                    and not any(a <= m.start < b for _, (a, b) in source_spans(text)):
                 add("skill", m.entity.label, m.entity.iri)  # "job ads that mention Snowflake": evidence names it
+                # (not "in the dbt case study": the source's name)
             elif m.entity.kind == "sector" and _COUNTED_AFTER.match(text, m.end):
                 add("skill", m.entity.label, m.entity.iri)  # "fintech jobs": the jobs counted are fintech's
         for m in _ACRONYM_COUNTED.finditer(text) if answer_types(text)[0] in ("count", "percent") else ():
@@ -246,8 +248,9 @@ class QuestionUnderstanding:
                     add("employer", name)
         for m in _INSTITUTION.finditer(text):  # "at the university of edinburgh" typed in lower case: a name
             words = m.group(0).split()
-            if len(words) > 3 and words[3] in common_words():
-                words = words[:3]  # "the university of edinburgh earn": the name ends before an English word
+            if len(words) > 3 and (words[3] in common_words() or re.fullmatch(_KINDS, words[3], re.I)):
+                words = words[:3]  # "the university of edinburgh earn", "the school of code bootcamp": the name
+                # ends before an English word or the kind of thing it runs
             if m.group(0).islower() and not any(x < m.end() and m.start() < y for x, y in
                                                 ((k.start, k.end) for k in mentions if k.entity.kind == "org")):
                 add("employer", " ".join(w if w == "of" else w.capitalize() for w in words))

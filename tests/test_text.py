@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from careerkg.text import card_spans, evidence_units, is_heading_line, sentence_spans
+from careerkg.text import card_spans, evidence_units, is_heading_line, is_stats_row, sentence_spans, stats_header
 
 
 def test_sentences_keep_table_rows_whole_and_offsets_exact():
@@ -81,3 +81,20 @@ def test_lines_run_together_by_html_flattening_are_cut_apart():
     assert "Tuesday 11 November 2025" in units
     other = "PayPal: 2,000 staff in London."  # a name written in camel case is no glue
     assert [other[a:b] for a, b in sentence_spans(other)] == [other]
+
+
+def test_captions_below_their_figures_make_cards_with_the_lines_below():
+    """A run of cards whose first figure has no caption above (a sentence is none) writes each caption below its
+    figure."""
+    text = "This is how the team grew in the past year.\n\n100000\n\nLines of code\n\nmigrated by two engineers\n\n30+\n\nAnalysts\n\n" \
+           "collaborating daily\n"
+    cards = [text[a:b] for a, b in card_spans(text)]
+    assert cards == ["100000\n\nLines of code\n\nmigrated by two engineers", "30+\n\nAnalysts\n\ncollaborating daily"]
+
+
+def test_a_space_aligned_table_row_and_its_header():
+    text = "6 months to\n1 Nov 2025\nSame period 2024 Same period 2023\nRank 98 96 99\n10th Percentile - - £37,250\n" \
+           "Median % change year-on-year -27.27% +29.41% -5.56%\n"
+    row = text.index("Median %")
+    assert is_stats_row("Rank 98 96 99") and not is_stats_row("Rank change")
+    assert stats_header(text[:row]) == "6 months to 1 Nov 2025 Same period 2024 Same period 2023"

@@ -46,6 +46,35 @@ def test_a_starting_point_is_not_a_source():
     assert source_phrases("How do I move from data science to ML engineering?") == []
 
 
+@pytest.mark.parametrize("question, names", [
+    ("How long is the course that the Quillby Notes blogger joined?", ["Quillby Notes"]),  # a guide by its author
+    ("whos the vp of data at acme in the zorb case study", ["zorb"]),
+    ("What was Fenwick Capital's average pay per UK employee in 2015?", []),  # a rate, not a source
+    ("how much more do testers in leeds earn than in hull on avg (2004 larch survey)", ["larch"]),
+])
+def test_sources_named_by_their_author_or_kind_and_rates_that_are_not_sources(question, names):
+    assert source_phrases(question) == names
+
+
+def test_a_closed_compound_matches_its_open_spelling_but_not_across_a_function_word():
+    assert contains("a 16-week “boot camp” for coders", "bootcamp") and contains("a data set", "dataset")
+    assert not contains("the rapist", "therapist")
+
+
+def test_a_length_label_may_be_a_list_item():
+    from careerkg.qa.evidence import LENGTH_LABEL
+
+    assert LENGTH_LABEL.match("- Duration: Typically 2–3 years") and LENGTH_LABEL.match("| Duration | 12 months |")
+    assert not LENGTH_LABEL.match("- Salary: £30,000")
+
+
+def test_an_advert_location_line_is_a_place():
+    from careerkg.qa.figures import is_location_line
+
+    assert is_location_line("Cambridge, Cambridgeshire, United Kingdom")
+    assert not is_location_line("Overview, Benefits, Apply") and not is_location_line("Machine Learning Scientist")
+
+
 def test_places_come_from_a_world_gazetteer_not_from_the_guides():
     found = {p.name for p in places_in("What does an MLE earn in Inverness?", [], set())}
     assert found == {"Inverness"}
@@ -939,3 +968,19 @@ def test_a_quoted_titles_year_stays_in_it_and_a_share_answers_how_many_people_wh
     text = "Of those who told their employer, 45% said the response was supportive."
     sc = Scope(Request(q, q, "count", [], part_types=("percent",)), {"p": _doc("p", text)}, {})
     assert sc.satisfies("p", 0, len(text)) == []  # a share of those counted
+
+
+def test_a_date_question_names_the_event_its_evidence_must_state():
+    from careerkg.qa.policy import asked_event
+
+    event, pattern = asked_event("When did Quillby's new Leeds office open?")
+    assert event == "opening" and re.search(pattern, "The office opened in May 2024.", re.I)
+    assert not re.search(pattern, "By 2030 the firm plans 300 jobs.", re.I)
+    assert asked_event("when did the institute launch its strategy")[1] and \
+        re.search(asked_event("when did the institute launch its strategy")[1], "It introduced the strategy in 2022")
+    assert asked_event("When is the deadline?") is None and asked_event("When was Zorb founded?") is None
+
+
+def test_a_possessive_is_no_modifier_of_a_role():
+    roles = unknown_roles("Who is Fennick Search's director of recruitment?", [])
+    assert "s director" not in roles and not any(r.startswith("s ") for r in roles), roles
