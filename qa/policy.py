@@ -95,6 +95,11 @@ DEFAULT_POLICY = AnswerPolicy()
 _LEVEL_PEOPLE = re.compile(r"\b(?:graduates|juniors|seniors|interns|apprentices|trainees|school leavers|new starters|"
                            r"freshers|new hires)\b(?!\s+(?:scheme|programme|program|visa|route|roles?|jobs?))", re.I)
 
+# a level before a job noun the linker left as no role ("a senior programmer", "junior testers"): whose pay is asked
+_LEVEL_JOB = re.compile(r"\b(?:junior|senior|graduate|entry[- ]level|mid[- ]level|lead|principal|staff)\s+"
+                        r"(?:[a-z][\w-]*\s+)?(?:engineer|scientist|analyst|developer|architect|researcher|manager|"
+                        r"consultant|specialist|designer|administrator|technician|programmer|tester|officer)s?\b", re.I)
+
 # events a "when did X ..." question may ask the date of, with the words evidence states each by (verb or noun)
 _EVENTS = {
     "opening": r"\bopen(?:s|ed|ing)?\b",
@@ -457,7 +462,7 @@ class Scope:
         for c in self.request.constraints:
             if c.kind in ("source", "person", "publisher", "name") or (c.kind == "seniority" and (
                     self.request.answer_type != AMOUNT or not self.request.of("role")
-                    and not _LEVEL_PEOPLE.search(self.request.text))):
+                    and not _LEVEL_PEOPLE.search(self.request.text) and not _LEVEL_JOB.search(self.request.text))):
                 continue  # a level qualifies a role's pay ("Graduate visa fee" names no role: no level), or is
                 # who is paid ("what does X pay graduates")
             if c.kind == "seniority":

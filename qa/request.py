@@ -143,6 +143,7 @@ def asks_why(question: str) -> bool:
                     question, _Q) is not None
 
 
+_WHO_IS = re.compile(r"\s*who(?:['’]?s|\s+(?:is|was))\s+(?:the|a|an|their|its)\s+(?P<x>(?:[\w-]+\s*){1,3})(?:\s|\?|$)", re.I)
 _WHICH_ONE = re.compile(r"\s*(?:which|what)\s+(?:(?!(?:do|does|did|can|could|will|would|should|is|are|was|were)\b)"
                         r"[\w-]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?:announced|said|says|told|wrote|led|leads|ran|runs|heads|"
                         r"owns|founded|co-founded|started|launched|signed|appointed|chaired|chairs|introduced|unveiled|"
@@ -224,10 +225,16 @@ def asks_person(question: str) -> bool:
     (one person named by a job, then what they did)."""
     if _PERSON_Q.search(question):
         return True
+    def one_person(noun: str) -> bool:  # one person by a job ("which minister"), not a group ("recruiters")
+        return (noun in person_nouns() or ROLE_HEAD.fullmatch(noun) is not None) and \
+            not (noun.endswith("s") and not noun.endswith("ss"))
+
     m = _WHICH_ONE.match(question)
-    noun = m.group("noun").lower() if m else ""
-    return m is not None and (noun in person_nouns() or ROLE_HEAD.fullmatch(noun) is not None) and \
-        not (noun.endswith("s") and not noun.endswith("ss"))  # one person ("which minister"), not a group
+    if m is not None and one_person(m.group("noun").lower()):
+        return True
+    # "who is the hiring manager for X", "whos the programme lead": a post named by a job noun
+    m = _WHO_IS.match(question)
+    return m is not None and any(one_person(w.lower()) for w in m.group("x").split())
 
 
 def answer_type(question: str) -> str:

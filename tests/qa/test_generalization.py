@@ -79,6 +79,11 @@ def test_real_guides_answered_and_unanswerable_abstained(world):
 #   L 63/94, 13 false, unanswerable 20/24 (first run) -> 68/94, 10 false, 20/24 (tables flattened without their
 #     first pipe, a level's own column, an organisation named by its kind, glued names, changes of pay).
 #   M 57/91, 18 false, unanswerable 18/23 (first run, after K and L; untouched since).
+#   N 65/95, 10 false, unanswerable 16/26 (first run, 2026-12-07) -> 70/95 (label/value cards with captions below,
+#     space-aligned rows read with their header, sources named by their author or as "X's piece on Y", a rate is no
+#     source, a level before a job noun binds pay, dates of events).
+#   O 49/92, 22 false, unanswerable 14/23 (first run) -> 61/92 (the same, and an advert's location line, a list
+#     item labelling a length, "boot camp" for "bootcamp", "who is the hiring manager" asks for a person).
 # Floors: pass rate, abstention recall, most false abstentions, fewest cases, fewest unanswerable.
 HELD_OUT = {
     "questions_c.jsonl": (0.78, 0.8, 3, 40, 8),
@@ -92,6 +97,8 @@ HELD_OUT = {
     "questions_k.jsonl": (0.70, 0.82, 14, 90, 20),
     "questions_l.jsonl": (0.69, 0.79, 12, 90, 22),
     "questions_m.jsonl": (0.60, 0.74, 20, 90, 20),
+    "questions_n.jsonl": (0.68, 0.6, 10, 90, 22),
+    "questions_o.jsonl": (0.62, 0.6, 15, 90, 22),
 }
 
 

@@ -22,6 +22,8 @@ from careerkg.qa.spelling import Speller
     ("How long is the apprenticeship?", "duration"),
     ("How much experience do juniors need?", "duration"),
     ("Who founded Featurespace?", "person"),
+    ("Who is the hiring manager for the Zorb role in Leeds?", "person"),  # one post named by a job noun
+    ("Who are the main recruiters in Leeds?", "explanation"),  # a group, not one person
     ("Which companies hire in Leeds?", "list"),
     ("Where is Darktrace based?", "place"),
     ("Is a PhD required?", "yesno"),
