@@ -30,10 +30,12 @@ from careerkg.ingest.layout import Layout
 _CUE = re.compile(
     r"(?:\b(?:tools|technologies|tech stack|stack|languages|frameworks|libraries|platforms|databases|skills|"
     r"tooling)\b[^.;:\n]{0,60}?\b(?:like|such as|including|include|e\.g\.)|"
+    # "optimization strategies – quantization, sparsity, NAS": methods listed after a dash or a colon
+    r"\b(?:techniques|methods|strategies|approaches|tools|technologies|frameworks|libraries)[ \t]*(?:[–—:]|[ \t]-(?=[ \t]))|"
     r"\b(?:experience|expertise|proficiency|proficient|familiarity|skilled|fluency|knowledge|understanding)\s+"
     r"(?:with|in|of)|\b(?:such as|e\.g\.)(?=\s+[A-Z]))[ \t]*[:(]?[ \t]*", re.I)
 _ITEM_SPLIT = re.compile(r",[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or|&)[ \t]+|[ \t]*/[ \t]*")
-_LIST_END = re.compile(r"[.;:!?\n()]|\s(?:as well as|to|for|on|at|which|that|who|when|where|because|but|so|is|are|"
+_LIST_END = re.compile(r"[.;:!?\n()]|\s(?:as well as|to|for|on|at|using|which|that|who|when|where|because|but|so|is|are|"
                        r"was|were|will|can|could|should|would|may|might|has|have|had|in order|since|from|than|"
                        r"daily|every)\b", re.I)
 # a table row whose label cell says its cells are skills or tools
@@ -44,7 +46,8 @@ _GENERIC = {"data", "tools", "tool", "skills", "skill", "things", "others", "mor
             "this", "that", "these", "those", "other", "various", "many", "several", "some", "all", "any", "both",
             "technology", "technologies", "experience", "knowledge", "software", "systems", "work", "a", "an",
             "the", "you", "your", "our", "their", "we", "they", "production", "teams", "people", "business", "tech"}
-_TRAILING = re.compile(r"\s+(?:fundamentals|principles|concepts|basics|skills|techniques|knowledge|experience)$", re.I)
+_TRAILING = re.compile(r"\s+(?:fundamentals|principles|concepts|basics|skills|techniques|knowledge|experience|solutions)$",
+                       re.I)
 _LEADING = re.compile(r"^(?:(?:a|an|the|strong|solid|good|deep|basic|hands-on|practical|some|modern|core|"
                       r"big data technologies like|tools like|technologies like)\s+)+", re.I)
 _NAME = re.compile(r"^[\w#+.&' -]{1,40}$")
@@ -249,7 +252,8 @@ class SkillFinder:
             return  # "said Sam Hunt", "for an advertised PhD", "before December 31": a clause, not a name
         if first.endswith("ing") and not _SKILL_ING.search(first):
             return  # "following best practices"
-        if words[0].lower() in _GENERIC or any(e2.kind != "skill" for e2 in self.gazetteer.by_alias(name)):
+        if (words[0].lower() in _GENERIC and not words[0].isupper()) or \
+                any(e2.kind != "skill" for e2 in self.gazetteer.by_alias(name)):  # ("IT support": an acronym)
             return
         if tech and name[0].isupper() and self._place(name):
             return  # "including Glasgow (150%)"
@@ -381,7 +385,8 @@ class SkillFinder:
         """Add the phrase at ``a:b`` as a skill when it may name one; False ends the coordination."""
         phrase = self.text[a:b]
         words = phrase.lower().split()
-        if not words or set(words) & _FUNCTION_WORDS or words[-1] in _NOT_HEAD | _NOT_COORD_HEAD:
+        plain = {w.lower() for w in phrase.split() if not w.isupper()}  # "IT support": an acronym is no pronoun
+        if not words or plain & _FUNCTION_WORDS or words[-1] in _NOT_HEAD | _NOT_COORD_HEAD:
             return False
         if (a, b) in self.skill_spans or (a, b) in self.found:
             return True

@@ -518,6 +518,15 @@ def test_lower_case_phrases_coordinated_with_a_known_skill_are_skills(extractor)
     assert not {"physics", "maths", "said Ann Lee", "Ann Lee", "for an advertised role"} & set(got), set(got)
 
 
+def test_methods_listed_after_a_dash_and_a_tool_named_before_solutions_are_skills(extractor):
+    text = ("Deep knowledge of optimization strategies – quantization, sparsity, NAS, sharding. Apply expertise in "
+            "Zorbix solutions using the query language. Courses cover data analysis, digital marketing, IT support "
+            "and project management.")
+    got, _ = _skills(extractor, text)
+    assert {"quantization", "sparsity", "NAS", "Zorbix", "IT support", "digital marketing"} <= set(got), \
+        set(got)
+
+
 def test_a_change_from_one_figure_to_another_a_minimum_and_the_all_jobs_wage(extractor):
     """"grew by 8.9% from £45,930 to £50,000" is a change (past and present figures, no range); "the minimum salary ...
     is £19,500" is open-ended; "the average UK wage of £27,600" is every job's, not the title's."""
