@@ -107,7 +107,8 @@ _NOT_NAME_START = {"our", "your", "their", "the", "this", "that", "these", "thos
 # the last word of a firm's name ("Jump Trading", "Quadrature Capital", "Peakline Robotics")
 _ORG_HEAD = re.compile(r"\b(?:Trading|Capital|Securities|Group|Holdings|Partners|Labs?|Technologies|Systems|Solutions|"
                        r"Bank|Consulting|Analytics|Markets|Ventures|Energy|Robotics|Software|Insurance|Investments|"
-                       r"Associates|Studios|Networks|Therapeutics|Pharmaceuticals|Logistics|Airways|Motors|Foods)$")
+                       r"Associates|Studios|Networks|Therapeutics|Pharmaceuticals|Logistics|Airways|Motors|Foods|"
+                       r"(?:Asset|Capital|Investment|Fund) Management)$")
 # a table whose first column lists organisations
 _ORG_TABLE_HEAD = re.compile(r"^\|[ \t]*(?i:institutions?|universit(?:y|ies)|employers?|compan(?:y|ies)|firms?|"
                              r"organi[sz]ations?|banks?|trusts?|recruiters?|providers?|businesses|startups?)[ \t]*\|.*\n"
@@ -122,7 +123,8 @@ _LIST = rf"{_LIST_NAME}(?:(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t
 _LIST_PATTERNS = (
     re.compile(rf"\b(?i:companies|company|firms|employers|startups|scale-ups|organisations|"
                rf"organizations|labs|players|banks|retailers|businesses),?[ \t]+"
-               rf"(?:[^.;:\n]{{0,40}}?[ \t])?(?:like|such as|including|include|includes)[ \t]+(?P<list>{_LIST})"),
+               rf"(?:[^.;:\n]{{0,40}}?[ \t])?(?:like|such as|including|include|includes)[ \t]+(?:the[ \t]+)?"
+               rf"(?P<list>{_LIST})"),  # "11 UK employers including the BBC, BT Group, Deloitte ..."
     re.compile(rf"\b(?:especially|particularly|notably|including)?[ \t]*\bat[ \t]+(?P<list>{_LIST})"),
     # "the technical apprenticeship with A, B and C": who runs the programme
     re.compile(rf"\b(?i:apprenticeships?|schemes?|programmes?|programs?|placements?|internships?)[ \t]+"
@@ -177,6 +179,8 @@ class Discovery:
                 start += lead.end()  # "Startup Brightwerk hires ...": the company noun opening a sentence
             elif span.endswith(("'s", "’s")):
                 end -= 2
+            elif (poss := re.search(r"[’'][sS][ \t]+[A-Z][\w-]*$", span)) and poss.start() > 0:
+                end = start + poss.start()  # "Och-Ziff Asset Management’s European (arm)": the firm
             elif span and span[-1] in ",.;:)(- " or span and span[0] in "(- ":
                 start, end = (start + 1, end) if span[0] in "(- " else (start, end - 1)
             else:

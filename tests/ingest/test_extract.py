@@ -298,6 +298,16 @@ def test_unknown_employer_with_its_city_and_never_a_generic_word_of_it(extractor
     assert {("two-sigma", "london"), ("graphcore", "bristol")} <= located
 
 
+def test_employers_after_including_the_and_firms_named_as_asset_managers(extractor):
+    from careerkg.graph.discover import _ORG_HEAD
+
+    orgs, _ = _orgs(extractor, "Quillby and 11 UK employers including the BBC, Fennick Group and Larchmont have "
+                               "joined.")
+    assert {"BBC", "Fennick Group", "Larchmont"} <= orgs, orgs
+    assert _ORG_HEAD.search("Dunmore Capital Management") and _ORG_HEAD.search("Brackley Asset Management")
+    assert not _ORG_HEAD.search("Project Management")
+
+
 def test_an_employers_city_from_its_office_or_its_origin(extractor):
     """"X's Leeds office" in a list of employers, "a company that has spun out of <City> University",
     "a <City> University spin-off – X" (invented names: no list knows them)."""
