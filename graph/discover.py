@@ -179,8 +179,9 @@ class Discovery:
                 start += lead.end()  # "Startup Brightwerk hires ...": the company noun opening a sentence
             elif span.endswith(("'s", "’s")):
                 end -= 2
-            elif (poss := re.search(r"[’'][sS][ \t]+[A-Z][\w-]*$", span)) and poss.start() > 0:
-                end = start + poss.start()  # "Och-Ziff Asset Management’s European (arm)": the firm
+            elif (poss := re.search(r"[’'][sS][ \t]+[A-Z][\w-]*$", span)) and _ORG_HEAD.search(span[:poss.start()]):
+                end = start + poss.start()  # "Och-Ziff Asset Management’s European (arm)": the firm (not "Lloyd's
+                # Register", "Moody's Analytics": names with a possessive inside)
             elif span and span[-1] in ",.;:)(- " or span and span[0] in "(- ":
                 start, end = (start + 1, end) if span[0] in "(- " else (start, end - 1)
             else:

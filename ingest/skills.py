@@ -121,6 +121,10 @@ _COORD_SEP = r"(?:,[ \t]*(?:or[ \t]+|and[ \t]+)?|[ \t]+(?:or|and)[ \t]+)"
 _PHRASE = r"(?:[a-z][a-z-]*|[A-Z]{2,5})(?:[ \t]+(?:[a-z][a-z-]*|[A-Z]{2,5})){0,2}"
 _COORD_RIGHT = re.compile(rf"{_COORD_SEP}(?P<item>{_PHRASE})(?=[ \t]*(?:[,.;:)!?\n]|[ \t](?:and|or|to|for|in|at|is|are)\b|$))")
 _COORD_LEFT = re.compile(rf"(?:(?<=[\s(:—–])|^)(?P<item>{_PHRASE}){_COORD_SEP}$")
+# verbs that open a list of skills ("wants ledger tuning, ...", "love clean code, ...")
+_LEAD_VERB = re.compile(r"(?:wants?|needs?|loves?|likes?|uses?|requires?|includes?|covers?|knows?|learns?|teaches|"
+                        r"teach|offers?|seeks?|prefers?|combines?|has|have|had|gets?|builds?|brings?|mixes|mix)[ \t]+",
+                        re.I)
 # words that make a phrase a described thing or a clause, not the name of a skill
 _FUNCTION_WORDS = {"and", "or", "the", "a", "an", "of", "to", "in", "on", "at", "for", "with", "by", "from", "as", "into", "our",
                    "your", "their", "its", "his", "her", "my", "this", "that", "these", "those", "is", "are", "was",
@@ -377,6 +381,9 @@ class SkillFinder:
                     break
                 a = s - len(window) + m.start("item")
                 b = s - len(window) + m.end("item")
+                lead = _LEAD_VERB.match(self.text, a, b)
+                if lead:  # "wants ledger tuning, prompt engineering": the verb opening the list is no part of it
+                    a = lead.end()
                 if not self._coordinated(a, b):
                     break
                 s = a

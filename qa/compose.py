@@ -296,7 +296,8 @@ class Composer:
 
         def ranked(text: str) -> float:
             low = text.lower()
-            return self.policy.ranking_bonus if ranks and any(r in low for r in ranks) else 0.0
+            return self.policy.ranking_bonus if ranks and any(re.search(rf"\b{re.escape(r)}", low) for r in ranks) \
+                else 0.0
 
         def cover(text: str, context: str = "") -> float:
             st = token_set(text)
@@ -350,7 +351,7 @@ class Composer:
                 if relation is not None and states_relation(relation, s):
                     ent += 4
                 scored.append((covs[i] + w_sem * sims[i] + prior + 0.05 * ent + ranked(s), covs[i], sims[i], p, a, b))
-                if i + 1 < len(spans) and _same_paragraph(p, b, spans[i + 1][0]) \
+                if i + 1 < len(spans) and spans[i + 1][0] >= b and _same_paragraph(p, b, spans[i + 1][0]) \
                         and not texts[i + 1].endswith("?") and not is_heading_line(texts[i + 1]):
                     pair = cover(s + " " + texts[i + 1]) * 0.9
                     if pair > max(covs[i], covs[i + 1]):

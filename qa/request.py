@@ -100,10 +100,11 @@ _SOURCE = re.compile(
     r"(?:the\s+)?(?P<a>[^,?;:]+?)"
     r"(?:'s)?(?:\s+(?:guide|article|table|report|survey|site|website|page|data|figures|post|blog))?\s*(?:[,?;:]|$)"
     r"|\bin\s+(?:the\s+)?(?P<b>(?:(?!\bin\s)[^,?;:(])+?)(?:'s|’s)?\s+(?:guide|article|table|report|survey|site|website|page|blog"
-    r"|post|list|case study|success story|story|interview|profile)\b"
-    # "the Later Levels blogger", "the FT's writer": a guide named by its author's role
-    r"|\b(?P<c>(?-i:[A-Z][\w.&'’-]*)(?:\s+(?-i:[A-Z][\w.&'’-]*)){0,3})(?:'s|’s)?\s+"
-    r"(?:blogger|author|writer|columnist|journalist|reporter)s?\b", _Q)
+    r"|post|list|case study|success story)\b"
+    # "the Later Levels blogger", "the FT's writer": a guide named by its author's role (a job title in Title Case,
+    # "a Technical Writer", is no source)
+    r"|\bthe\s+(?P<c>(?-i:[A-Z][\w.&'’-]*)(?:\s+(?-i:[A-Z][\w.&'’-]*)){0,3})(?:'s|’s)?\s+"
+    r"(?-i:blogger|author|writer|columnist|journalist|reporter)s?\b", _Q)
 
 
 _RATE_NOUN = re.compile(r"\b(?:employees?|heads?|persons?|people|workers?|staff|members?|hires?|roles?|jobs?|days?|"
@@ -143,7 +144,8 @@ def asks_why(question: str) -> bool:
                     question, _Q) is not None
 
 
-_WHO_IS = re.compile(r"\s*who(?:['’]?s|\s+(?:is|was))\s+(?:the|a|an|their|its)\s+(?P<x>(?:[\w-]+\s*){1,3})(?:\s|\?|$)", re.I)
+_WHO_IS = re.compile(r"\s*who(?:['’]?s|\s+(?:is|was))\s+(?:the|their|its)\s+(?P<x>[\w-]+(?:\s+[\w-]+){0,2})(?=\s|\?|$)",
+                     re.I)
 _WHICH_ONE = re.compile(r"\s*(?:which|what)\s+(?:(?!(?:do|does|did|can|could|will|would|should|is|are|was|were)\b)"
                         r"[\w-]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?:announced|said|says|told|wrote|led|leads|ran|runs|heads|"
                         r"owns|founded|co-founded|started|launched|signed|appointed|chaired|chairs|introduced|unveiled|"
@@ -234,7 +236,8 @@ def asks_person(question: str) -> bool:
         return True
     # "who is the hiring manager for X", "whos the programme lead": a post named by a job noun
     m = _WHO_IS.match(question)
-    return m is not None and any(one_person(w.lower()) for w in m.group("x").split())
+    words = [w.lower() for w in m.group("x").split()] if m else []
+    return any(one_person(w) for w in words) and not set(words) & {"typical", "ideal", "average", "best", "perfect"}
 
 
 def answer_type(question: str) -> str:

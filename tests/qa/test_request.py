@@ -24,6 +24,8 @@ from careerkg.qa.spelling import Speller
     ("Who founded Featurespace?", "person"),
     ("Who is the hiring manager for the Zorb role in Leeds?", "person"),  # one post named by a job noun
     ("Who are the main recruiters in Leeds?", "explanation"),  # a group, not one person
+    ("Who is a data engineer?", "explanation"),  # a definition, not a person
+    ("What does a Technical Writer earn in London?", "amount"),
     ("Which companies hire in Leeds?", "list"),
     ("Where is Darktrace based?", "place"),
     ("Is a PhD required?", "yesno"),
@@ -986,3 +988,16 @@ def test_a_date_question_names_the_event_its_evidence_must_state():
 def test_a_possessive_is_no_modifier_of_a_role():
     roles = unknown_roles("Who is Fennick Search's director of recruitment?", [])
     assert "s director" not in roles and not any(r.startswith("s ") for r in roles), roles
+
+
+def test_a_long_question_shaped_like_who_is_is_read_in_linear_time():
+    import time
+
+    t = time.perf_counter()
+    assert answer_type("who is the " + "a" * 985 + ",") == "explanation"
+    assert time.perf_counter() - t < 2.0  # a backtracking pattern took 7 s here
+
+
+def test_a_job_title_or_an_interview_stage_is_no_source():
+    assert source_phrases("What does a Technical Writer earn in London?") == []
+    assert source_phrases("What should I expect in the technical interview?") == []
