@@ -195,6 +195,7 @@ class QuestionUnderstanding:
                 cons.append(Constraint(kind, value, iri))
 
         city_labels = {m.entity.label for m in mentions if m.entity.kind == "city"}
+        sources = source_spans(text)  # the sources the question names, read once
         for m in mentions:
             if m.entity.kind == "role" and _negated(text, m.start):
                 continue  # "hire from a PhD, without a postdoc": a role the question excludes is no constraint
@@ -203,7 +204,7 @@ class QuestionUnderstanding:
             elif m.entity.kind == "org":
                 add("employer", m.entity.label, m.entity.iri)
             elif m.entity.kind == "skill" and not m.entity.discovered and not _excluded_place(text, m.surface) \
-                    and not any(a <= m.start < b for _, (a, b) in source_spans(text)):
+                    and not any(a <= m.start < b for _, (a, b) in sources):
                 add("skill", m.entity.label, m.entity.iri)  # "job ads that mention Snowflake": evidence names it
                 # (not "in the dbt case study": the source's name)
             elif m.entity.kind == "sector" and _COUNTED_AFTER.match(text, m.end):
@@ -215,7 +216,7 @@ class QuestionUnderstanding:
         # a word typed in lower case that the guides only write as a name ("lloyds apprentices") is no role modifier
         named = [m.span() for m in _LOWER_WORD.finditer(text) if m.group(0) in (proper or {})]
         for r in unknown_roles(text, [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "skill", "org")]
-                               + named + [sp for _, sp in source_spans(text)]):  # "(guardian 2012)": a source
+                               + named + [sp for _, sp in sources]):  # "(guardian 2012)": a source
             at = text.lower().find(r.lower())
             if at < 0 or not _negated(text, at):
                 add("role", r)  # not "the ex-teacher on the data squad": who they were, not what is asked
@@ -259,7 +260,7 @@ class QuestionUnderstanding:
         for m in _PROGRAMME_YEAR.finditer(text):  # "salary in year 3": a year of a scheme or course
             n = m.group(1) or m.group(2)
             add("period", f"year {ORDINALS.get(n.lower(), n)}")
-        spans = source_spans(text)
+        spans = sources
         for s, _ in spans:
             add("source", s)
         linked = [(m.start, m.end) for m in mentions]
