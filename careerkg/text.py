@@ -235,11 +235,16 @@ _SMALL_WORDS = frozenset("of for and the in on at to".split())
 
 @lru_cache(maxsize=4096)
 def acronyms(name: str) -> tuple[str, ...]:
-    """What a name of three or more words is shortened to: its words' initials, a word in capitals kept whole
-    ("UK AI Safety Institute" -> "UKAISI", and without its first word "AISI"; "Office for National
-    Statistics" -> "ONS"). Empty for shorter names."""
-    words = [w.strip("'’-") for w in re.findall(r"[\w'’-]+", name) if w.lower() not in _SMALL_WORDS]
-    words = [w for w in words if w]
+    """What a name is shortened to: its words' initials, a word in capitals kept whole, for a name of three or more
+    words ("UK AI Safety Institute" -> "UKAISI", and without its first word "AISI"; "Office for National
+    Statistics" -> "ONS"); a name of two words joined by "of" or "for" keeps that word's initial ("Ministry of
+    Justice" -> "MOJ", written "MoJ"; "Office for Students" -> "OFS"). Empty for other names."""
+    tokens = [w.strip("'’-") for w in re.findall(r"[\w'’-]+", name)]
+    tokens = tokens[1:] if tokens[:1] in (["The"], ["the"]) else tokens
+    words = [w for w in tokens if w and w.lower() not in _SMALL_WORDS]
+    if len(words) == 2 and len(tokens) == 3 and tokens[1].lower() in ("of", "for") and \
+            all(w[:1].isupper() for w in words):
+        return ("".join(w[0].upper() for w in tokens),)
     if len(words) < 3:
         return ()
     parts = [w if w.isupper() else w[0].upper() for w in words]

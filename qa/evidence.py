@@ -34,7 +34,8 @@ def counts(noun: str, text: str, names: str = "") -> bool:
                                         k[:-3] + "y" if k.endswith("ies") else k)}
     forms |= set(re.findall(r"\b[A-Z][\w&-]+", names))
     alt = "|".join(re.escape(w) for w in sorted(forms, key=len, reverse=True))
-    if re.search(rf"(?<![\w.]){_NUMBER}\s+(?:[\w&/'’-]+\s+){{0,4}}?(?:{alt})\b", text, re.I):
+    # ("20,000 of the most advanced graphic processors (GPUs)": the noun as the acronym glossing the words)
+    if re.search(rf"(?<![\w.]){_NUMBER}\s+(?:of\s+(?:the\s+)?)?(?:[\u201c\x22\u2018']?[\w&/'’-]+\s+){{0,4}}?[(\u201c\x22\u2018']?(?:{alt})\b", text, re.I):
         return True
     # the noun, then what its number did or is: "vacancies ... have increased from 5,099 ... to 9,287", "the
     # number of start-ups stood at 1,308"

@@ -51,12 +51,14 @@ _FUNCTION_HALVES = frozenset("the and for her his our you are was not but all an
 def proper_nouns(docs: dict[str, "DocView"]) -> dict[str, str]:
     """Names the guides only ever write with a capital ("TfL", "Northcoders", "WANdisco"), by their lower-case
     form: a question typed in lower case ("how long is the tfl scheme") still names them. English words and
-    words the guides also write in lower case are left out."""
+    words the guides also write in lower case are left out. A name the guides write with a possessive ("Dyson’s")
+    is also known by that possessive typed without its apostrophe ("dysons chief engineer"), English word or not."""
     from careerkg.text import english_counts
 
     english = english_counts()
     seen: dict[str, dict[str, int]] = {}
     lower: set[str] = set()
+    owners: dict[str, str] = {}
     for v in docs.values():
         for m in re.finditer(r"(?<![\w.&-])[A-Za-z][A-Za-z0-9]*(?:[.&-][A-Za-z0-9]+)*", v.text):
             w = m.group(0)
@@ -65,7 +67,11 @@ def proper_nouns(docs: dict[str, "DocView"]) -> dict[str, str]:
             elif len(w) >= 3 and not w.isupper() or 3 <= len(w) <= 6 and w.isupper():
                 forms = seen.setdefault(w.lower(), {})
                 forms[w] = forms.get(w, 0) + 1
-    return {k: max(forms, key=forms.get) for k, forms in seen.items() if k not in lower and k not in english}
+                if v.text.startswith(("'s", "’s"), m.end()) and not w.endswith("s"):
+                    owners.setdefault(w.lower(), w)
+    out = {k: max(forms, key=forms.get) for k, forms in seen.items() if k not in lower and k not in english}
+    out.update({k + "s": w for k, w in owners.items() if k not in lower and k + "s" not in lower and k + "s" not in out})
+    return out
 
 
 def word_keys(text: str) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from careerkg.text import acronyms
+from careerkg.text import ANAPHOR, acronyms
 from careerkg.qa.request import Request
 
 # how a person is tied to a thing, by family: a "who founded X" question is answered by a sentence that
@@ -50,16 +50,18 @@ association company corporation group authority commission board office service 
 charity partnership consortium network academy ministry department""".split())
 
 
-def names_person(req: Request, text: str, ner) -> bool:
+def names_person(req: Request, text: str, ner, before: str = "") -> bool:
     """``text`` names a person (``ner(text).ents``) in the relation the question asks about (founder,
     chief executive, author ...), in the same sentence as the organisation or name it asks about ("who
-    founded X"; for "who wrote X", X is the guide itself)."""
+    founded X"; for "who wrote X", X is the guide itself), or in the sentence ``before`` it that a sentence
+    opening with "Its", "Their" ... points back to ("X, which represents ... . Its chief executive, Y, said")."""
     relation = person_relation(req.text)
     if not states_relation(relation, text):
         return False
     named = [c.value for c in req.constraints if c.kind in ("employer", "name")]
-    said = [v.lower() in text.lower() or any(re.search(rf"\b{re.escape(a)}\b", text) for a in acronyms(v))
-            or _named_by_kind(v, text) for v in named]
+    about = f"{before}\n{text}" if before and ANAPHOR.match(text) else text
+    said = [v.lower() in about.lower() or any(re.search(rf"\b{re.escape(a)}\b", about) for a in acronyms(v))
+            or _named_by_kind(v, about) for v in named]
     # of several names, one is whose post it is ("the regional director of Hays Recruitment quoted on Version 1's
     # jobs": Hays Recruitment); the guide names the others
     if relation != AUTHORSHIP and named and not any(said):

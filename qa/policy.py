@@ -10,6 +10,7 @@ a claim's evidence, with its section heading and its guide's title) meets them a
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
@@ -144,11 +145,18 @@ important essential key good great big biggest leading known work works working 
 
 # the words that say a source is a document ("the X report") or someone speaking for it ("X's CEO"), and
 # determiners: no part of the source's name
-_DOC_NOUNS = frozenset("""the a an guide guides article table report survey site website page list blog post figures
+_DOC_NOUNS = frozenset("""the a an guide guides article table report survey site website page list blog post figures ad
+advert advertisement
 analysis tracker research study ceo cto cfo founder cofounder co-founder chief executive spokesperson spokesman
 spokeswoman boss chair chairman president md""".split())
 _GENERIC = frozenset("""the a an of and for in on uk guide article table report survey site website page list blog
 post data figures salary salaries pay analysis tracker research study""".split())
+
+
+# where a long description of a source divides into named parts
+_SOURCE_JOINS = re.compile(r"['’]s?\s+|\s*,\s*|\s+(?:of|for|by|behind|in|from|on|at|with|cited by|and|&)\s+", re.I)
+_MONTH = re.compile(r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+                    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
 
 
 @dataclass
@@ -212,6 +220,8 @@ class Scope:
                 hit |= {d for d, v in self.docs.items() if acronym in v.spelled_out}
             if not hit:
                 hit = {d for d, v in self.docs.items() if self._cites_words(v, c.value)}
+            if not hit:
+                hit = self._named_parts_hit(c.value)
             if hit:
                 self.allowed &= hit
             else:
@@ -290,12 +300,14 @@ class Scope:
             names += tuple(re.sub(r"\s+of\s+", ", ", n, count=1) for n in names if re.search(r"\w\s+of\s+\w", n))
         if c.kind in ("employer", "name"):  # "the UK AI Safety Institute" is "AISI" in its guide
             names += tuple(a for n in names for a in acronyms(n) if a.lower() not in english_counts())  # not "CASE"
+            # a name written in camel case is also written as words ("OpenAI" as "Open AI")
+            names += tuple(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", n) for n in names if re.search(r"[a-z][A-Z]", n))
         return names
 
     def _mentions(self, text: str, c: Constraint) -> bool:
         return any(contains(text, n) for n in self._names(c) if len(n) >= 2)
 
-    def _source_matches(self, name: str, v: DocView) -> bool:
+    def _source_matches(self, name: str, v: DocView, share: float = 0.75) -> bool:
         """A named source matches a guide whose title, publisher, site or id holds its distinctive words
         (fuzzy, case- and space-insensitive), or whose text cites it by that name."""
         # a year or a quarter names the edition, not the source ("Hired's 2022 report", "Experis' Q2 2015
@@ -305,6 +317,11 @@ class Scope:
         words = [w for w in raw if w not in _GENERIC]
         if not words:
             return False
+        # a site or id spelling the name as initials ("rss.org.uk" for "the Royal Statistical Society")
+        short = set(re.findall(r"\w+", fold(" ".join([v.publisher, v.doc_id.replace("-", " "),
+                                                                  urlsplit(v.source_url).hostname or ""]))))
+        if any(a.lower() in short for a in acronyms(re.split(r"['’]s\b", name)[0].strip())):
+            return True
         head = "\n".join([v.title, v.publisher, v.doc_id.replace("-", " "), v.source_url, v.text[:400]])
         tokens = set(re.findall(r"\w+", fold(head)))
         compact = re.sub(r"\W+", "", re.sub(r"['’]s\b", "", fold(head)))
@@ -315,7 +332,35 @@ class Scope:
                     (len(w) >= 5 and any(fuzz.ratio(w, t) >= self.policy.source_match for t in tokens)))
         if "".join(words) in compact and len("".join(words)) >= 4:
             return True
-        return found >= max(1, round(0.75 * len(words)))
+        return found >= max(1, round(share * len(words)))
+
+    def _named_parts_hit(self, value: str) -> set[str]:
+        """A source described at length ("the review behind the ONS Data Science Campus", "Hays Technology's
+        director in Scotland", "Tech Nation and Adzuna research cited by Caroline Dinenage"): the guides that
+        match every named part of it (a capitalised word, or a word no English list holds); the describing
+        words ("review", "director", "job ads"), dates and years narrow nothing. Empty when a named part
+        matches no guide, or nothing in it is named."""
+        parts = [p.strip(" '‘’\"“”") for p in _SOURCE_JOINS.split(value)]
+        # (a word no English list holds that some guide writes is a name too: "dbt", "hesa")
+        named, dropped = [], False
+        for p in parts:
+            words = re.findall(r"[\w-]+", p)
+            keep = [w for w in words if w.lower() not in _DOC_NOUNS and w.lower() not in _GENERIC
+                    and not YEAR.fullmatch(w) and not _MONTH.fullmatch(w) and not w.isdigit()
+                    and (w[:1].isupper() or w.lower() not in english_counts() and (
+                        self.words is None or fold(w) in self.words))]
+            dropped |= len(keep) < len(words)
+            if keep:
+                named.append(" ".join(keep))
+        if not named or len(parts) < 2 and not dropped:
+            return set()
+        hit = set(self.docs)
+        for n in named:
+            c = Constraint("source", n)
+            hit = {d for d in hit if self._source_matches(n, self.docs[d], share=1.0) or self._in_text(self.docs[d], c)}
+            if not hit:
+                return set()
+        return hit
 
     def _cites_words(self, v: DocView, name: str) -> bool:
         """A name the guide writes holds every word of a source's name of two words or more, in any order, as

@@ -144,7 +144,7 @@ def asks_why(question: str) -> bool:
                     question, _Q) is not None
 
 
-_WHO_IS = re.compile(r"\s*who(?:['’]?s|\s+(?:is|was))\s+(?:the|their|its)\s+(?P<x>[\w-]+(?:\s+[\w-]+){0,2})(?=\s|\?|$)",
+_WHO_IS = re.compile(r"\s*who(?:['’]?s|\s+(?:is|was))\s+(?:the|their|its|[\w-]+['’]?s)\s+(?P<x>[\w-]+(?:\s+[\w-]+){0,2})(?=\s|\?|$)",
                      re.I)
 _WHICH_ONE = re.compile(r"\s*(?:which|what)\s+(?:(?!(?:do|does|did|can|could|will|would|should|is|are|was|were)\b)"
                         r"[\w-]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?:announced|said|says|told|wrote|led|leads|ran|runs|heads|"
@@ -163,7 +163,7 @@ COUNTED = (r"(?:companies|firms|startups|start-ups|businesses|jobs|roles|vacanci
 # what a count may be of, by kind: a question counting companies is answered by a count of firms
 COUNT_KINDS = (
     frozenset("companies firms businesses startups start-ups scale-ups scaleups employers organisations "
-              "organizations".split()),
+              "organizations spinouts spin-outs spinoffs spin-offs".split()),
     frozenset("jobs roles vacancies positions openings posts postings ads adverts advertisements opportunities "
               "listings hires".split()),
     frozenset("people ppl employees staff workers professionals personnel headcount employ employs employing "
@@ -224,7 +224,9 @@ def lasting_thing(question: str) -> str | None:
 
 def asks_person(question: str) -> bool:
     """The question asks who someone is: "who founded X", "who is the CEO of X", "which minister announced ..."
-    (one person named by a job, then what they did)."""
+    (one person named by a job, then what they did); "how many founders ..." counts them."""
+    if re.match(r"\s*how (?:many|much|long|often)\b", question, _Q):
+        return False
     if _PERSON_Q.search(question):
         return True
     def one_person(noun: str) -> bool:  # one person by a job ("which minister"), not a group ("recruiters")
@@ -419,7 +421,8 @@ def source_spans(question: str) -> list[tuple[str, tuple[int, int]]]:
 # the levels a question (or a piece of evidence) names, in order of precedence
 SENIORITY = [
     (re.compile(r"\b(junior|jr\.?|entry[- ]level|graduate|grad|beginner|starting out|just starting|newly qualified|first job|"
-                r"starting (?:salary|salaries|pay|level|point|rate)|starter)s?\b", re.I), "Junior"),
+                r"starting (?:salary|salaries|pay|level|point|rate)|starter|new (?:entrant|recruit|hire|joiner)|"
+                r"first appointment|start(?:s|ing)? (?:on|at) (?:a )?(?:salary|pay|wage))s?\b", re.I), "Junior"),
     (re.compile(r"\b(mid[- ]?level|mid|intermediate)\b", re.I), "Mid"),
     (re.compile(r"\b(senior|sr\.?)\b", re.I), "Senior"),
     (re.compile(r"\b(lead|leads|head of)\b", re.I), "Lead"),

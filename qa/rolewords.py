@@ -61,15 +61,26 @@ def _occupation_head() -> re.Pattern:
     return re.compile(r"\b()(" + "|".join(sorted(forms, key=len, reverse=True)) + r")\b(?!\s+of\b)", re.I)
 
 
+_TIME_WORDS = frozenset("current former future existing previous prospective would-be aspiring".split())
+
+# a post's initials: what someone is, never a name ("whos the ceo of X")
+TITLE_INITIALS = frozenset("ceo cto cfo coo cio cmo cpo cso cdo cdio md vp evp svp".split())
+
+
 NOT_MODIFIER = frozenset("""what which who do does did how is are was for of to as an and or with at in on by from
 can could should would will my i me we you they it that this there as be being become becoming hire hires hiring
 than then more less most least much many earn earns pay paid get gets make makes newer older younger young old new
 better best worse worst higher highest lower lowest bigger biggest larger largest smaller smallest""".split())
 
 
-def unknown_roles(question: str, known_spans: list[tuple[int, int]]) -> list[str]:
-    """Role phrases ("prompt engineer", "quantum software developer") the linker did not link."""
+def unknown_roles(question: str, known_spans: list[tuple[int, int]], verbs=None) -> list[str]:
+    """Role phrases ("prompt engineer", "quantum software developer") the linker did not link. A verb, a place
+    or a word of time is no modifier of the role ("workers hold director-level roles", "the current Birmingham
+    programmer"): ``verbs`` gives the offsets where verbs start (read only when a role has modifiers)."""
+    from careerkg.graph.places import get_places
+
     out = []
+    verb_at: set[int] | None = None
     core = list(ROLE_HEAD.finditer(question))
     # (a job noun written with a capital after "the" is a name: "the Guardian", "the Economist"; "a Quantity
     # Surveyor" is a job)
@@ -80,9 +91,16 @@ def unknown_roles(question: str, known_spans: list[tuple[int, int]]) -> list[str
         if any(a < m.end() and m.start() < b for a, b in known_spans):
             continue
         words = []
+        at = m.start(2)
         for w in reversed(m.group(1).split() if m.re is ROLE_HEAD else ()):  # the modifiers before the head noun
-            if w.lower() in GENERIC_ROLE_WORDS or w.lower() in NOT_MODIFIER or len(words) == 2:
+            at = question.rfind(w, 0, at)
+            if w.lower() in GENERIC_ROLE_WORDS or w.lower() in NOT_MODIFIER or len(words) == 2 or \
+                    w.lower() in _TIME_WORDS or get_places().lookup(w) is not None:
                 break
+            if verbs is not None:
+                verb_at = verb_at if verb_at is not None else verbs()
+                if at in verb_at:
+                    break
             words.insert(0, w)
         if not words and m.re is ROLE_HEAD:
             continue  # "engineers" alone is every guide's; "statisticians" alone is a role of its own (and its

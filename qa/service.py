@@ -13,7 +13,7 @@ import time
 from careerkg.errors import InvalidInput
 from careerkg.model import Answer, EntityRef
 from careerkg.settings import Settings
-from careerkg.text import is_table_header, is_table_row
+from careerkg.text import is_table_header, is_table_row, previous_sentence
 from careerkg.graph.places import fold, get_places
 from careerkg.qa.citations import CitationSet
 from careerkg.qa.compose import Composer, Draft, Statement, antecedent_start, continue_enumeration
@@ -89,7 +89,6 @@ class QAService:
             return state[1], state[2]
         linker = self.understanding.linker
         protected = {w for f in linker.gazetteer.forms for w in re.findall(r"[A-Za-z]+", f.text)}
-        speller = Speller(dict(corpus.words), protected)
         docs: dict[str, DocView] = {}
         role_counts: dict[str, dict[str, int]] = {}
         for iri, chunk_ids in corpus.mentions.items():
@@ -122,7 +121,10 @@ class QAService:
                     key = re.findall(r"\w+", fold(n))
                     if key:
                         orgs[key[0]] = orgs.get(key[0], ()) + (fold(n),)
-        self._per_generation = (corpus.generation, speller, docs, words, orgs, proper_nouns(docs))
+        proper = proper_nouns(docs)
+        # a name's possessive typed without its apostrophe ("dysons") is no typo of the name
+        speller = Speller(dict(corpus.words), protected | {k for k, v in proper.items() if k != v.lower()})
+        self._per_generation = (corpus.generation, speller, docs, words, orgs, proper)
         return speller, docs
 
     def ask(self, question: str, *, top_k: int | None = None, mode: str | None = None, as_of=None) -> Answer:
@@ -247,8 +249,9 @@ class QAService:
                     miss = scope.satisfies(p.doc_id, a, b)
                     if not miss and not fits_any(req.answer_types, text):
                         miss = [Constraint("figure", req.answer_type)]
-                    if not miss and req.answer_type == PERSON and not names_person(req, text,
-                                                                                   self.understanding._ner_doc):
+                    if not miss and req.answer_type == PERSON and not names_person(
+                            req, text, self.understanding._ner_doc,
+                            previous_sentence(self.pipeline.text(p.doc_id), a)):
                         miss = [Constraint("person", "a person")]
                     if miss:
                         failed.append(miss)

@@ -19,7 +19,7 @@ from careerkg.graph.vocab import CKG
 from careerkg.graph.places import get_places
 from careerkg.qa.request import (COUNTED, ORDINALS, SENIORITY, Constraint, Request, answer_types, count_unit,
                                   pay_basis, places_in, publisher_spans, source_spans)
-from careerkg.qa.rolewords import unknown_roles
+from careerkg.qa.rolewords import TITLE_INITIALS, unknown_roles
 from careerkg.qa.spelling import common_words, english_counts
 from careerkg.qa.text import APOSTROPHES
 
@@ -102,6 +102,12 @@ class QuestionUnderstanding:
             self._ner = [p for p in nlp.pipe_names if p not in ("tok2vec", "ner")]
         with nlp.select_pipes(disable=self._ner):
             return nlp(text)
+
+    def _verbs(self, text: str) -> set[int]:
+        """Where the question's verbs start (spaCy's tagger: a few ms, run only when a role has modifiers)."""
+        nlp = self.linker.nlp
+        with nlp.select_pipes(enable=[p for p in ("tok2vec", "tagger", "attribute_ruler") if p in nlp.pipe_names]):
+            return {t.idx for t in nlp(text) if t.pos_ in ("VERB", "AUX")}
 
     def _more_mentions(self, text: str, mentions: list[Mention], labels: dict[str, list[str]]) -> list[Mention]:
         """Mentions the gazetteer misses: abbreviated roles ("ML eng") and entities discovered in guides."""
@@ -216,7 +222,8 @@ class QuestionUnderstanding:
         # a word typed in lower case that the guides only write as a name ("lloyds apprentices") is no role modifier
         named = [m.span() for m in _LOWER_WORD.finditer(text) if m.group(0) in (proper or {})]
         for r in unknown_roles(text, [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "skill", "org")]
-                               + named + [sp for _, sp in sources]):  # "(guardian 2012)": a source
+                               + named + [sp for _, sp in sources], verbs=lambda: self._verbs(text)):
+            # ("(guardian 2012)": a source)
             at = text.lower().find(r.lower())
             if at < 0 or not _negated(text, at):
                 add("role", r)  # not "the ex-teacher on the data squad": who they were, not what is asked
@@ -245,8 +252,17 @@ class QuestionUnderstanding:
             if e.label_ == "ORG" and not any(m.start < e.end_char and e.start_char < m.end for m in mentions) \
                     and e.text.lower() not in place_words and _name_like(e.text):
                 name = re.sub(r"^(?:the|a|an)\s+|['’]s$", "", e.text, flags=re.I).strip()  # "the Royal Society's"
-                if name:
+                if name and re.match(rf"\s+(?i:{_KINDS})\b", text[e.end_char:]):
+                    # a programme's name, not an employer: "the AI & Automation apprenticeship"; "the UK Graduate
+                    # route" is the "Graduate route" (one word is named with its kind below)
+                    name = re.sub(r"^(?:UK|British|US|English|Scottish|Welsh)\s+", "", name)
+                    if " " in name:
+                        add("name", name)
+                elif name:
                     add("employer", name)
+        for m in _POST_OF.finditer(text):  # "the chief executive of Universities UK": whose post it is, a name
+            if not any(x < m.end("org") and m.start("org") < y for x, y in linked) and _name_like(m.group("org")):
+                add("employer", re.sub(r"['’]s$", "", m.group("org")))
         for m in _INSTITUTION.finditer(text):  # "at the university of edinburgh" typed in lower case: a name
             words = m.group(0).split()
             if len(words) > 3 and (words[3] in common_words() or re.fullmatch(_KINDS, words[3], re.I)):
@@ -328,7 +344,8 @@ class QuestionUnderstanding:
             if glued in (proper or {}):  # "mediacity uk": the guides' "MediaCityUK"
                 add("name", proper[glued])
                 taken.append((m.start(), nxt.end()))
-            elif m.group(0) in (proper or {}) and get_places().lookup(m.group(0)) is None:
+            elif m.group(0) in (proper or {}) and get_places().lookup(m.group(0)) is None and \
+                    m.group(0) not in TITLE_INITIALS:
                 add("name", proper[m.group(0)])
         # a named source is not also an employer constraint ("according to the Accenture Tracker")
         cons = [c for c in cons if not (c.kind == "employer" and any(
@@ -425,6 +442,10 @@ _COUNTRY_ACRONYMS = frozenset({"UK", "US", "USA", "EU", "UAE"})
 _PROGRAMME_YEAR = re.compile(r"\byear\s+([1-7]|one|two|three|four|five|six|seven)\b(?![.,]\d)|"
                              r"\b(?:in|during)\s+(?:the|their|your|its)\s+(first|second|third|fourth|fifth|1st|2nd|3rd|"
                              r"4th|5th)\s+year\b", re.I)
+# an organisation named by a post in it ("the chief executive of Universities UK", "head of AI at Monzo")
+_POST_OF = re.compile(r"\b(?i:chief executive|ceo|head|director|founder|co-?founder|chair(?:man|woman|person)?|president|"
+                      r"boss|leader|vice-chancellor)\s+(?i:of|at)\s+(?:the\s+)?"
+                      r"(?P<org>[A-Z][\w&'’.-]*(?:\s+(?:(?:of|for|and|&)\s+)?[A-Z][\w&'’.-]*)*)")
 _NAME_SLOT = re.compile(
     r"\b(?i:where|when)\s+(?i:is|are|was|were|did)\s+(?i:the\s+)?(?P<name>[a-z][\w.&-]*(?:\s+[a-z][\w.&-]*)?)\s+"
     r"(?i:based|headquartered|located|founded|started|set up|launched|established|open|opened|begin|began)\b"

@@ -1,0 +1,111 @@
+"""How a question names things the guides name differently: initials of a name and of a site, a possessive typed
+without its apostrophe, a camel-case name written as words, a source described at length, a count of things
+glossed by an acronym, a post held by a person, a verb or a place before a job noun (set P's first run)."""
+from __future__ import annotations
+
+from careerkg.qa.evidence import counts
+from careerkg.qa.guides import DocView, proper_nouns
+from careerkg.qa.persons import names_person
+from careerkg.qa.policy import Scope
+from careerkg.qa.request import Constraint, Request, answer_types, levels_named
+from careerkg.qa.rolewords import unknown_roles
+from careerkg.text import acronyms
+
+
+def _doc(doc_id, text, title="", publisher="", url=""):
+    return DocView(doc_id, title or doc_id, text, publisher, url)
+
+
+def test_a_name_of_two_words_joined_by_of_or_for_is_shortened_with_that_word():
+    assert acronyms("Ministry of Justice") == ("MOJ",)
+    assert acronyms("The Office for Students") == ("OFS",)
+    assert acronyms("Office for National Statistics") == ("ONS",)  # three words: as before
+    assert acronyms("Data Scientist") == () and acronyms("head of data") == ()  # no name of that shape
+
+
+def test_an_employer_named_in_full_is_met_by_its_initials_in_the_evidence():
+    docs = {"moj": _doc("moj", "The Ministry of Justice (MoJ)\nMoJ employs over 90,000 people.")}
+    req = Request("q", "how many people does the Ministry of Justice employ", "count",
+                  [Constraint("employer", "Ministry of Justice")])
+    sc = Scope(req, docs, {})
+    start = docs["moj"].text.index("MoJ employs")
+    assert sc.satisfies("moj", start, len(docs["moj"].text)) == []
+
+
+def test_a_source_named_in_full_matches_the_guide_whose_site_is_its_initials():
+    docs = {"rss": _doc("rss-lecturer-pay", "Lecturers start at £25000.", "Salaries and advancement", "",
+                        "http://www.rss.org.uk/site/cms/article.asp?article=834"),
+            "other": _doc("other", "The Royal Society of Arts says little about pay.", "Other guide")}
+    req = Request("q", "q", "amount", [Constraint("source", "Royal Statistical Society's careers")])
+    assert Scope(req, docs, {}).allowed == {"rss"}
+    # the initials must be of the site or the id: a word of an address's path names no source
+    docs["rss"] = _doc("lecturer-pay", "Lecturers start at £25000.", "Salaries", "", "http://example.org/rss/834")
+    assert Scope(req, docs, {}).unmet
+
+
+def test_a_source_described_at_length_is_held_to_its_named_parts():
+    docs = {"a": _doc("a", "The Zorblax Data Campus was set up after the Bean review of economic statistics."),
+            "b": _doc("b", "A review of statistics in general.")}
+    req = Request("q", "according to the review behind the Zorblax Data Campus, how much",
+                  "amount", [Constraint("source", "review behind the Zorblax Data Campus")])
+    sc = Scope(req, docs, {})
+    assert sc.allowed == {"a"} and not sc.unmet
+    # a named part no guide holds leaves the source unmet
+    req = Request("q", "q", "amount", [Constraint("source", "review behind the Quoddle Campus")])
+    assert Scope(req, docs, {}).unmet
+
+
+def test_a_camel_case_employer_is_met_by_its_words():
+    docs = {"n": _doc("n", "Just last year, ChatGPT developer Open AI made London its first office outside the US.")}
+    req = Request("q", "what did OpenAI do in London", "explanation", [Constraint("employer", "OpenAI")])
+    sc = Scope(req, docs, {})
+    assert not sc.unmet and sc.satisfies("n", 0, len(docs["n"].text)) == []
+
+
+def test_a_possessive_the_guides_write_is_known_typed_without_its_apostrophe():
+    docs = {"d": _doc("d", "says Dyson’s chief engineer, Jake Dyson. Dyson is hiring.")}
+    proper = proper_nouns(docs)
+    assert proper.get("dysons") == "Dyson"
+    assert "chiefs" not in proper  # only names written with a capital and a possessive
+
+
+def test_whose_post_is_asked_and_how_many_of_a_post_are_counted():
+    assert answer_types("whos dysons chief engineer leading the robotics push")[0] == "person"
+    assert answer_types("who is Dyson's chief engineer")[0] == "person"
+    assert answer_types("how many founders did the global talent visa bring in 2020")[0] == "count"
+    assert answer_types("who is Dysons typical engineer")[0] != "person"
+
+
+def test_a_count_glossed_by_an_acronym_or_quoted_counts_the_noun():
+    assert counts("gpus", "bringing 20,000 of the most advanced graphic processors (GPUs) to the UK")
+    assert counts("centres", "one of the group’s 23 “global technology centres” for 25 years")
+    assert counts("spinouts", "producing more than 359 companies from 2011")
+    assert not counts("gpus", "a £2.5 billion investment in the UK's AI economy")
+
+
+def test_a_first_appointment_is_the_starting_level():
+    assert "Junior" in levels_named("New lecturers in a first appointment are likely to start at a salary of £25000")
+    assert "Junior" in levels_named("the new entrant rate")
+    assert "Junior" not in levels_named("Promotion beyond the level of lecturer will lead to higher salaries")
+
+
+def test_a_person_named_in_the_sentence_after_the_organisation_it_points_back_to(shared_linker):
+    def ner(text):
+        return shared_linker.nlp(text)
+
+    req = Request("q", "Who is the chief executive of Universities UK?", "person",
+                  [Constraint("employer", "Universities UK")])
+    text = "Its chief executive, Vivienne Stern, said the restrictions had a significant effect."
+    before = "Universities UK, which represents more than 140 institutions, welcomed the report."
+    assert names_person(req, text, ner, before)
+    assert not names_person(req, text, ner)  # without the sentence it points back to: not whose post
+    assert not names_person(req, "Vivienne Stern, chief executive, said so.", ner, before)  # no pointer back
+
+
+def test_a_verb_a_place_or_a_word_of_time_before_a_job_noun_is_no_role_modifier():
+    q = "What share of BAME tech workers hold director-level roles?"
+    verbs = {q.index("hold")}
+    assert not any("hold" in r for r in unknown_roles(q, [], verbs=lambda: verbs))
+    assert not any("Birmingham" in r or "current" in r
+                   for r in unknown_roles("What period do the current Birmingham programmer figures cover?", []))
+    assert "quantum software developer" in unknown_roles("what does a quantum software developer earn", [])
