@@ -18,8 +18,9 @@ from careerkg.model import Entity, Mention
 from careerkg.graph.vocab import CKG
 from careerkg.graph.places import get_places
 from careerkg.qa.request import (COUNTED, ORDINALS, SENIORITY, Constraint, Request, answer_types, count_unit,
-                                  pay_basis, places_in, publisher_spans, source_spans)
-from careerkg.qa.rolewords import TITLE_INITIALS, unknown_roles
+                                  levels_named, pay_basis, places_in, publisher_spans, source_spans)
+from careerkg.qa.rolewords import (GENERIC_ROLE_WORDS, NOT_MODIFIER, ROLE_HEAD, TITLE_INITIALS, person_nouns,
+                                   unknown_roles)
 from careerkg.qa.spelling import common_words, english_counts
 from careerkg.qa.text import APOSTROPHES
 
@@ -103,11 +104,35 @@ class QuestionUnderstanding:
         with nlp.select_pipes(disable=self._ner):
             return nlp(text)
 
-    def _verbs(self, text: str) -> set[int]:
-        """Where the question's verbs start (spaCy's tagger: a few ms, run only when a role has modifiers)."""
+    def _tags(self, text: str) -> dict[int, str]:
+        """The question's parts of speech by where each word starts (spaCy's tagger: a few ms, run only when a
+        role has a word before it to read)."""
         nlp = self.linker.nlp
         with nlp.select_pipes(enable=[p for p in ("tok2vec", "tagger", "attribute_ruler") if p in nlp.pipe_names]):
-            return {t.idx for t in nlp(text) if t.pos_ in ("VERB", "AUX")}
+            return {t.idx: t.pos_ for t in nlp(text)}
+
+    def _verbs(self, text: str) -> set[int]:
+        """Where the question's verbs start."""
+        return {i for i, pos in self._tags(text).items() if pos in ("VERB", "AUX")}
+
+    def _field_before(self, text: str, m: Mention, taken: list[tuple[int, int]], proper: dict[str, str]) -> str | None:
+        """A noun typed right before a known role that narrows it to a field ("a quantum software engineer",
+        "a healthcare data scientist"): the evidence must name that field too. Not a level, a place, a name,
+        a word of time or any word already read as something else."""
+        head = m.surface.split()[-1].lower()
+        if not (ROLE_HEAD.fullmatch(head) or head.rstrip("s") in person_nouns()):
+            return None  # a field linked as a role ("the le wagon data science bootcamp") is no job
+        w = re.search(r"(?<![\w'’-])([a-z][a-z-]{3,})\s+$", text[:m.start])
+        if w is None or any(x < w.end(1) and w.start(1) < y for x, y in taken):
+            return None
+        word = w.group(1)
+        if word in GENERIC_ROLE_WORDS or word in NOT_MODIFIER or word in proper or levels_named(word) or \
+                get_places().lookup(word) is not None:
+            return None
+        pos = self._tags(text).get(w.start(1))
+        # (tagged an adjective, a rare word that describes no person: "quantum", not "talented" or "remote")
+        return word if pos in ("NOUN", "PROPN") or pos == "ADJ" and word not in common_words(3000) and not re.search(
+            r"(?:ed|ous|ful|ive|able|ible|ing)$", word) else None
 
     def _more_mentions(self, text: str, mentions: list[Mention], labels: dict[str, list[str]]) -> list[Mention]:
         """Mentions the gazetteer misses: abbreviated roles ("ML eng") and entities discovered in guides."""
@@ -207,6 +232,11 @@ class QuestionUnderstanding:
                 continue  # "hire from a PhD, without a postdoc": a role the question excludes is no constraint
             if m.entity.kind == "role":
                 add("role", m.entity.label, m.entity.iri)
+                field = self._field_before(text, m, [(x.start, x.end) for x in mentions
+                                                     if x.entity.kind not in ("skill", "sector")] +
+                                           [sp for _, sp in sources], proper or {})
+                if field:
+                    add("skill", field)
             elif m.entity.kind == "org":
                 add("employer", m.entity.label, m.entity.iri)
             elif m.entity.kind == "skill" and not m.entity.discovered and not _excluded_place(text, m.surface) \

@@ -109,3 +109,24 @@ def test_a_verb_a_place_or_a_word_of_time_before_a_job_noun_is_no_role_modifier(
     assert not any("Birmingham" in r or "current" in r
                    for r in unknown_roles("What period do the current Birmingham programmer figures cover?", []))
     assert "quantum software developer" in unknown_roles("what does a quantum software developer earn", [])
+
+
+def test_a_field_typed_before_a_known_job_narrows_it(shared_linker):
+    from careerkg.qa.understand import QuestionUnderstanding
+
+    qu = QuestionUnderstanding.__new__(QuestionUnderstanding)  # request() needs the linker and its tagger only
+    qu.linker = shared_linker
+    qu._ner = None
+
+    def cons(q):
+        mentions = shared_linker.link(q, discover=False)
+        return {(c.kind, c.value) for c in qu.request(q, q, mentions, None, []).constraints}
+
+    assert ("skill", "quantum") in cons("What is the average salary of a quantum software engineer in the UK?")
+    assert ("skill", "healthcare") in cons("what does a healthcare data scientist earn")
+    # a level, a way of working, a place or a word describing the person narrows nothing
+    for q in ("how much does a remote software engineer make", "what does a senior data scientist earn",
+              "what does a talented data scientist earn", "what does a london data scientist earn"):
+        assert not {k for k, _ in cons(q)} & {"skill"}, q
+    # a field linked as a role is no job: "the le wagon data science bootcamp"
+    assert not {k for k, _ in cons("how much does the le wagon data science bootcamp cost")} & {"skill"}
