@@ -84,6 +84,10 @@ def test_real_guides_answered_and_unanswerable_abstained(world):
 #     source, a level before a job noun binds pay, dates of events).
 #   O 49/92, 22 false, unanswerable 14/23 (first run) -> 61/92 (the same, and an advert's location line, a list
 #     item labelling a length, "boot camp" for "bootcamp", "who is the hiring manager" asks for a person).
+#   P 53/92, 15 false, unanswerable 12/26 (first run, 2026-12-07) -> 65/92, 4 false, 13/26 (a name's initials
+#     with "of"/"for", a site's initials, a source described at length held to its named parts, camel-case names
+#     as words, possessives typed without an apostrophe, "the chief executive of X", a field before a known job);
+#     the same changes took K to 71, L to 71, M to 62, N to 75 and O to 63.
 # Floors: pass rate, abstention recall, most false abstentions, fewest cases, fewest unanswerable.
 HELD_OUT = {
     "questions_c.jsonl": (0.78, 0.8, 3, 40, 8),
@@ -99,6 +103,7 @@ HELD_OUT = {
     "questions_m.jsonl": (0.60, 0.74, 20, 90, 20),
     "questions_n.jsonl": (0.68, 0.6, 10, 90, 22),
     "questions_o.jsonl": (0.62, 0.6, 15, 90, 22),
+    "questions_p.jsonl": (0.67, 0.46, 8, 90, 24),
 }
 
 
