@@ -242,9 +242,22 @@ def asks_person(question: str) -> bool:
     return any(one_person(w) for w in words) and not set(words) & {"typical", "ideal", "average", "best", "perfect"}
 
 
+# a title in the question ("LinkedIn's Jobs on the Rise list", "the Data Fellowship Apprenticeship"): its words
+# name a thing, they say nothing of what is asked
+_TITLE_RUN = re.compile(r"(?<=\s)[A-Z][a-z]+(?:\s+(?:(?:on|of|in|for|and|the|to|at)\s+){0,2}[A-Z][a-z]+)+")
+
+
+def _without_titles(question: str) -> str:
+    """The question with the words of its titles blanked (not a question typed all in Title Case)."""
+    words = re.findall(r"[A-Za-z]+", question)
+    if sum(w[0].isupper() for w in words) * 2 > len(words):
+        return question
+    return _TITLE_RUN.sub(lambda m: re.sub(r"\w", "x", m.group(0)), question)
+
+
 def answer_type(question: str) -> str:
     """The kind of answer a question wants (one of :data:`ANSWER_TYPES`)."""
-    q = question.strip()
+    q = _without_titles(question.strip())
     if _YESNO_Q.search(q):
         return YESNO
     if asks_why(q) or re.search(r"\bdifference between\b|\bhow does .+ compare\b", q, _Q):

@@ -130,3 +130,13 @@ def test_a_field_typed_before_a_known_job_narrows_it(shared_linker):
         assert not {k for k, _ in cons(q)} & {"skill"}, q
     # a field linked as a role is no job: "the le wagon data science bootcamp"
     assert not {k for k, _ in cons("how much does the le wagon data science bootcamp cost")} & {"skill"}
+
+
+def test_the_words_of_a_title_say_nothing_of_what_is_asked():
+    # "Jobs on the Rise" is a list's name, not a question about a rise
+    assert answer_types("Which job topped LinkedIn's Jobs on the Rise list in the UK in 2025?")[0] != "change"
+    assert answer_types("By how much did pay rise in Manchester?")[0] == "change"
+    # "Innovator Founder" is a visa, not a founder asked for
+    assert answer_types("After how many years can an Innovator Founder apply for settlement?")[0] == "duration"
+    # a question typed all in Title Case keeps its words
+    assert answer_types("How Much Does A Data Scientist Earn?")[0] == "amount"
