@@ -100,7 +100,7 @@ HELD_OUT = {
     "questions_j.jsonl": (0.68, 0.74, 9, 90, 20),
     "questions_k.jsonl": (0.70, 0.82, 14, 90, 20),
     "questions_l.jsonl": (0.69, 0.79, 12, 90, 22),
-    "questions_m.jsonl": (0.60, 0.74, 20, 90, 20),
+    "questions_m.jsonl": (0.60, 0.73, 20, 90, 20),  # 0.739 since "an Innovator Founder" asks for no person
     "questions_n.jsonl": (0.68, 0.6, 10, 90, 22),
     "questions_o.jsonl": (0.62, 0.6, 15, 90, 22),
     "questions_p.jsonl": (0.67, 0.46, 8, 90, 24),
