@@ -22,6 +22,16 @@ _NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve
           r"(?:\s*(?:k|m|million|thousand|bn|billion))?\+?(?:\s*(?:%|per ?cent)\s+of(?:\s+the)?)?"
 
 
+def counted_job(noun: str) -> str | None:
+    """The singular of a counted noun that names people by what they do ("bioinformaticians" ->
+    "bioinformatician"), which :func:`counts` lets a count of people of any job stand for; None for other nouns
+    and for people in general ("people", "staff", "employees")."""
+    if any(noun in k for k in COUNT_KINDS) or not (noun in person_nouns() or ROLE_HEAD.fullmatch(noun)
+                                                   or _PERSON_PLURAL.search(noun)):
+        return None
+    return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
+
+
 def counts(noun: str, text: str, names: str = "") -> bool:
     """``text`` counts what ``noun`` names: a number before the noun, a word of its kind ("103 new digital
     start-ups" for "how many companies"; people of any job for people) or the name the question gives them

@@ -20,15 +20,15 @@ from careerkg.text import (ANAPHOR, acronyms, is_table_row, previous_sentence, s
                            table_header)
 from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, fits_type, is_location_line,
                                  money_kind_missing, names_any_place, names_place, only_rates, states_location)
-from careerkg.qa.evidence import (LENGTH_LABEL, counts, experience_years, figure_context, level_cell_has_figure,
-                                  lines_above_label, years_fit)
+from careerkg.qa.evidence import (LENGTH_LABEL, counted_job, counts, experience_years, figure_context,
+                                  level_cell_has_figure, lines_above_label, years_fit)
 from careerkg.qa.guides import DocView, contains, names_organisation
 from careerkg.qa.unmet import NAMED_ORGANISATIONS
 from careerkg.qa.spelling import common_words, english_counts
 from careerkg.qa.persons import FOUNDING, states_relation
-from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNTED, DATE, DEMONYMS, DURATION, LIST, PERCENT, PLACE,
-                                 UNIT_TEXT, YEAR, Constraint, Request, asks_organisations, counted_name, counted_noun,
-                                 edition_years, lasting_thing, levels_named, programme_year_named)
+from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNT_KINDS, COUNTED, DATE, DEMONYMS, DURATION, LIST,
+                                 PERCENT, PLACE, UNIT_TEXT, YEAR, Constraint, Request, asks_organisations, counted_name,
+                                 counted_noun, edition_years, lasting_thing, levels_named, programme_year_named)
 
 
 @dataclass(frozen=True)
@@ -189,6 +189,8 @@ class Scope:
             else None
         self._counted = counted_noun(self.request.text) if self.request.answer_type == COUNT else None
         self._counted_name = counted_name(self.request.text) if self._counted else ""
+        # a job counted ("how many bioinformaticians"), which a count of people of any job may stand for
+        self._counted_job = counted_job(self._counted) if self._counted else None
         self._asks_orgs = self.request.answer_type == LIST and asks_organisations(self.request.text)
         # the edition of a source the question names ("the Tech Nation 2015 report"; not a survey no guide is)
         # years of experience the pay asked about comes with ("after 10 years experience", "with 2-5 yrs")
@@ -594,6 +596,12 @@ class Scope:
         if self._counted and not counts(self._counted, sentence, self._counted_name) and not (
                 PERCENT in self.request.answer_types and fits_type(PERCENT, sentence)):  # a share of those counted
             failed.append(Constraint("count", self._counted))  # "how many companies": a count of companies
+        elif self._counted_job and not self._mentions(f"{wide}\n{about}\n{v.text[:self.policy.lede_chars]}",
+                                                      Constraint("name", self._counted_job)):
+            # people of a job are counted as "people" in a passage or guide about that job ("22,050 people" in a
+            # guide on civil servants), not in one about everyone ("Scottish tech firms employ 135,000 people" is
+            # no count of bioinformaticians)
+            failed.append(Constraint("count", self._counted))
         if self._founding and not states_relation(FOUNDING, sentence):
             failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in
         if self._event and not re.search(self._event[1], context, re.I):

@@ -140,3 +140,17 @@ def test_the_words_of_a_title_say_nothing_of_what_is_asked():
     assert answer_types("After how many years can an Innovator Founder apply for settlement?")[0] == "duration"
     # a question typed all in Title Case keeps its words
     assert answer_types("How Much Does A Data Scientist Earn?")[0] == "amount"
+
+
+def test_people_of_a_job_counted_as_people_only_where_the_job_is_named():
+    from careerkg.qa.evidence import counted_job
+
+    assert counted_job("bioinformaticians") == "bioinformatician" and counted_job("engineers") == "engineer"
+    assert counted_job("people") is None and counted_job("staff") is None and counted_job("companies") is None
+    docs = {"s": _doc("s", "Scottish tech start-ups and scale-ups collectively employ 135,000 people."),
+            "b": _doc("b", "Bioinformaticians analyse biological data. The institute employs 40 people in Dundee.")}
+    req = Request("q", "how many bioinformaticians are employed in scotland", "count", [])
+    sc = Scope(req, docs, {})
+    assert sc.satisfies("s", 0, len(docs["s"].text))  # a count of everyone in tech
+    start = docs["b"].text.index("The institute")
+    assert sc.satisfies("b", start, len(docs["b"].text)) == []  # people, in a guide about bioinformaticians
