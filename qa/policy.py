@@ -153,6 +153,11 @@ _GENERIC = frozenset("""the a an of and for in on uk guide article table report 
 post data figures salary salaries pay analysis tracker research study""".split())
 
 
+_BRITAIN = re.compile(r"\b(?:UK|U\.K\.|Britain|British|United Kingdom)\b", re.I)
+# a figure said of the world or of Europe as a whole, which no UK figure is
+_WORLDWIDE = re.compile(r"\b(?:globally|worldwide|world-wide|across the (?:world|globe)|around the world|European|"
+                        r"across Europe|Europe-wide)\b", re.I)
+
 # where a long description of a source divides into named parts
 _SOURCE_JOINS = re.compile(r"['’]s?\s+|\s*,\s*|\s+(?:of|for|by|behind|in|from|on|at|with|cited by|and|&)\s+", re.I)
 _MONTH = re.compile(r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -189,6 +194,7 @@ class Scope:
             else None
         self._counted = counted_noun(self.request.text) if self.request.answer_type == COUNT else None
         self._counted_name = counted_name(self.request.text) if self._counted else ""
+        self._in_uk = _BRITAIN.search(self.request.text) is not None  # the question names the UK itself
         # a job counted ("how many bioinformaticians"), which a count of people of any job may stand for
         self._counted_job = counted_job(self._counted) if self._counted else None
         self._asks_orgs = self.request.answer_type == LIST and asks_organisations(self.request.text)
@@ -602,6 +608,8 @@ class Scope:
             # guide on civil servants), not in one about everyone ("Scottish tech firms employ 135,000 people" is
             # no count of bioinformaticians)
             failed.append(Constraint("count", self._counted))
+        if self._in_uk and _WORLDWIDE.search(sentence) and not _BRITAIN.search(sentence):
+            failed.append(Constraint("place", "UK"))  # "250,000 new jobs globally by 2030" is no UK figure
         if self._founding and not states_relation(FOUNDING, sentence):
             failed.append(Constraint("figure", "founding date"))  # "when was X founded": not any year X is named in
         if self._event and not re.search(self._event[1], context, re.I):

@@ -78,7 +78,7 @@ _AMOUNT_Q = re.compile(r"£|\$|€|\bsalar|\bpay\b|\bpays\b|\bpaid\b|\bearn|\bco
                        r"|\braised?\b|\bturnover\b|\brevenue\b|\bspend\b|\bprice\b|\bworth\b|\bvalued?\b|\bbudget\b"
                        r"|\bstipends?\b|\ballowances?\b|\bbursar(y|ies)\b|\bgrants?\b", _Q)
 _PERSON_Q = re.compile(r"\bwho (founded|runs|leads|owns|heads|started|created|manages|co-founded|wrote|authored|said|"
-                       r"chairs|(is|was) the (?:[\w-]+ )?(ceo|founder|head|director|chief|author|writer|editor|chair\w*|president))\b|"
+                       r"chairs|chaired|headed|owned|managed|directed|(is|was) the (?:[\w-]+ )?(ceo|founder|head|director|chief|author|writer|editor|chair\w*|president))\b|"
                        r"\b(ceo|founders?|chief executive|managing director)\b", _Q)
 _PLACE_Q = re.compile(r"^\s*where\b(?!\s+(?:should|can|could|do|would|might)\s+(?:i|you|we|one|people)\b)|\bwhich (city|cities|town|towns|region|regions|country|countries|location|"
                       r"locations|hub|hubs|area|areas)\b|\bwhat (city|town|region|country|location)\b", _Q)
@@ -144,7 +144,7 @@ def asks_why(question: str) -> bool:
                     question, _Q) is not None
 
 
-_WHO_IS = re.compile(r"\s*who(?:['’]?s|\s+(?:is|was))\s+(?:the|their|its|[\w-]+['’]?s)\s+(?P<x>[\w-]+(?:\s+[\w-]+){0,2})(?=\s|\?|$)",
+_WHO_IS = re.compile(r"\s*who(?:['’]?s|\s+(?:is|was))\s+(?:the|their|its|[\w-]+['’]?s)\s+(?:[\w-]+['’]s\s+)?(?P<x>[\w-]+(?:\s+[\w-]+){0,2})(?=\s|\?|$)",
                      re.I)
 _WHICH_ONE = re.compile(r"\s*(?:which|what)\s+(?:(?!(?:do|does|did|can|could|will|would|should|is|are|was|were)\b)"
                         r"[\w-]+\s+){0,2}?(?P<noun>[a-z]+)\s+(?:announced|said|says|told|wrote|led|leads|ran|runs|heads|"

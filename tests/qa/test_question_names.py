@@ -154,3 +154,22 @@ def test_people_of_a_job_counted_as_people_only_where_the_job_is_named():
     assert sc.satisfies("s", 0, len(docs["s"].text))  # a count of everyone in tech
     start = docs["b"].text.index("The institute")
     assert sc.satisfies("b", start, len(docs["b"].text)) == []  # people, in a guide about bioinformaticians
+
+
+def test_who_chaired_and_whose_post_after_a_possessive_ask_for_a_person():
+    assert answer_types("Who chaired the UK Quantum Skills Taskforce?")[0] == "person"
+    assert answer_types("who is the moj's chief ai officer")[0] == "person"
+    assert answer_types("who is the best data engineer")[0] != "person"
+
+
+def test_a_figure_said_of_the_world_or_europe_is_no_uk_figure():
+    docs = {"q": _doc("q", "Quantum computing alone will create 250,000 new jobs globally by 2030. "
+                           "The UK will need 10,000 quantum workers by 2030.")}
+    req = Request("q", "how many quantum computing jobs will the uk create by 2030", "count", [])
+    sc = Scope(req, docs, {})
+    first = docs["q"].text.index(" The UK")
+    assert Constraint("place", "UK") in sc.satisfies("q", 0, first)
+    assert Constraint("place", "UK") not in sc.satisfies("q", first + 1, len(docs["q"].text))
+    # a question that does not name the UK is not held to it
+    sc = Scope(Request("q", "how many quantum computing jobs will be created by 2030", "count", []), docs, {})
+    assert Constraint("place", "UK") not in sc.satisfies("q", 0, first)
