@@ -107,9 +107,14 @@ class QuestionUnderstanding:
     def _tags(self, text: str) -> dict[int, str]:
         """The question's parts of speech by where each word starts (spaCy's tagger: a few ms, run only when a
         role has a word before it to read)."""
+        last = getattr(self, "_last_tags", None)  # one question asks for them per role and for its verbs: tag once
+        if last is not None and last[0] == text:
+            return last[1]
         nlp = self.linker.nlp
         with nlp.select_pipes(enable=[p for p in ("tok2vec", "tagger", "attribute_ruler") if p in nlp.pipe_names]):
-            return {t.idx: t.pos_ for t in nlp(text)}
+            tags = {t.idx: t.pos_ for t in nlp(text)}
+        self._last_tags = (text, tags)  # (one tuple, replaced whole: a reader on another thread sees old or new)
+        return tags
 
     def _verbs(self, text: str) -> set[int]:
         """Where the question's verbs start."""
