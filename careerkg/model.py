@@ -79,7 +79,7 @@ class Mention:
     start: int
     end: int
     surface: str
-    extractor: str  # gazetteer | ner | pattern
+    extractor: str  # gazetteer | ner | pattern | head (a bare job noun in a guide naming no role)
 
 
 @dataclass(frozen=True)

@@ -169,6 +169,8 @@ def document_quads(doc: Document, version: int, chunks: list[Chunk], extraction:
             described.add(e.iri)
             out += entity_quads(e)
         ch = _chunk_for(chunks, m.start, m.end)
+        if m.extractor == "head":
+            continue  # a bare job noun ("lecturers") names its sentence's claims, not an entity questions link to
         if ch is not None and (ch.chunk_id, e.iri) not in seen:
             seen.add((ch.chunk_id, e.iri))
             out.append(T(chunk_iri(ch.chunk_id), SCHEMA.mentions, N(e.iri)))

@@ -55,8 +55,9 @@ def chunk_for(chunks: list[Chunk], start: int, end: int) -> str:
 
 def main_role(mentions: list[Mention]) -> str | None:
     """The role a guide is about: its most-mentioned known role (ties: Machine Learning Engineer first), or
-    when it names none, its most-mentioned discovered title ("Java developer")."""
-    roles = [m for m in mentions if m.entity.kind == "role" and m.entity.iri != CAREER_CHANGER]
+    when it names none, its most-mentioned discovered title ("Java developer"); a bare job noun ("lecturers")
+    is no guide's main role."""
+    roles = [m for m in mentions if m.entity.kind == "role" and m.entity.iri != CAREER_CHANGER and m.extractor != "head"]
     counts = Counter(m.entity.iri for m in roles if not m.entity.discovered) or Counter(m.entity.iri for m in roles)
     if not counts:
         return None
@@ -75,6 +76,12 @@ class Extractor:
     def __init__(self, linker: EntityLinker | None = None) -> None:
         self.linker = linker or get_linker()
 
+    def _role_heads(self) -> frozenset[str]:
+        """The last word of every known role's label, lower case ("engineer", "scientist")."""
+        if self.__dict__.get("_heads") is None:
+            self._heads = frozenset(e.label.split()[-1].lower() for e in self.linker.gazetteer.of_kind("role"))
+        return self._heads
+
     def extract(self, doc: Document, chunks: list[Chunk]) -> Extraction:
         """Link entities (gazetteer, NER, patterns, skills named in skill contexts) and extract claims.
 
@@ -91,7 +98,7 @@ class Extractor:
             return Extraction()
         layout = Layout(text)  # a guide no list or NER entity names may still state skills and figures
         found = SkillFinder(text, layout, mentions, self.linker.gazetteer).find()
-        found += RoleFinder(text, mentions + found).find()
+        found += RoleFinder(text, mentions + found, self._role_heads()).find()
         if found:
             mentions = sorted(mentions + found, key=lambda m: (m.start, -m.end))
         role = main_role(mentions)

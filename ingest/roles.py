@@ -26,8 +26,10 @@ from careerkg.text import english_counts
 # heads that make a title on their own with a modifier; collective heads need a field word before them
 _HEADS = (r"developers?|engineers?|architects?|programmers?|analysts?|scientists?|statisticians?|researchers?|"
           r"designers?|testers?|administrators?|technicians?|consultants?|economists?|actuaries|actuary|"
-          r"ethicists?|quants?|traders?|modellers?|modelers?|officers?")
+          r"ethicists?|quants?|traders?|modellers?|modelers?|officers?|lecturers?|professors?|coders?|associates?|"
+          r"teachers?|technologists?|fellows?|apprentices?|trainees?|interns?")
 _COLLECTIVE = r"workers?|professionals?|specialists?|staff"
+_BARE = re.compile(rf"\b(?i:{_HEADS})\b")
 _TITLE = re.compile(rf"\b((?:[A-Za-z][\w/+#.-]*[ \t]+){{1,3}})((?i:{_HEADS}|{_COLLECTIVE}))\b")
 _FIELDS = re.compile(r"^(?:tech|technology|it|digital|data|software|cyber|cybersecurity|security|ai|ml|analytics|"
                      r"engineering|computing|stem|science|research)$", re.I)
@@ -72,10 +74,14 @@ class RoleFinder:
     Args:
         text: the document text.
         mentions: the mentions already linked (gazetteer, NER, discovered skills).
+        known_heads: the last words of the known roles' labels ("engineer", "analyst"): such a word alone
+            is never a role of its own.
     """
 
-    def __init__(self, text: str, mentions: list[Mention]) -> None:
+    def __init__(self, text: str, mentions: list[Mention], known_heads: frozenset[str] = frozenset()) -> None:
         self.text = text
+        self.known_heads = known_heads
+        self.mentions = mentions
         self.known = [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "org", "city")]
         self.skills = [(m.start, m.end) for m in mentions if m.entity.kind == "skill"]
 
@@ -96,6 +102,7 @@ class RoleFinder:
             for w, s in zip(reversed(words), reversed(starts)):  # the modifiers right before the head
                 low = w.lower()
                 if low in _STOP or w[-1] in ".,;:" or not re.search(r"[A-Za-z]", w) or \
+                        self.text[s - 1:s] in ("'", "’") or \
                         not (self._plain(w, s) or self._title_case_word(w, head)) or \
                         (low.endswith("ing") and not _FIELD_ING.search(low)) or \
                         re.search(r"(?:ive|ous|ful|less|ly)$", low):
@@ -112,6 +119,8 @@ class RoleFinder:
             name = _title(kept, head)
             ent = Entity(iri=mint("role", name), kind="role", label=name, discovered=True)
             out.append(Mention(ent, first, end, self.text[first:end], "pattern"))
+        if not out and not any(m.entity.kind == "role" for m in self.mentions):
+            out = self._bare_heads()
         for m in _HEAD_OF.finditer(self.text):  # "a head of data position": a post no list knows
             words = m.group(1).split()
             while words and (words[-1].lower() in _STOP or words[-1].lower() in _POST_WORDS):
@@ -126,6 +135,23 @@ class RoleFinder:
             name = "Head of " + " ".join(w if w.isupper() else w.lower() for w in words)
             ent = Entity(iri=mint("role", name), kind="role", label=name, discovered=True)
             out.append(Mention(ent, first, end, self.text[first:end], "pattern"))
+        return out
+
+    def _bare_heads(self) -> list[Mention]:
+        """In a guide that names no role at all, a job noun on its own is a role where it is written ("new
+        lecturers start at ...", "the average coder earns ...", "the median Programmer salary"): one entity
+        per singular, extractor ``head``. Such a noun binds the sentence it is in, never the whole guide
+        (:func:`careerkg.ingest.extract.main_role` skips it: a statistics table under "the median
+        Programmer salary" may be every IT job's). A guide naming any role keeps bare nouns as words
+        ("engineers" in a guide about machine learning engineers is that role, said short)."""
+        out: list[Mention] = []
+        for m in _BARE.finditer(self.text):
+            if _title([], m.group(0)).lower() in self.known_heads or \
+                    any(a < m.end() and m.start() < b for a, b in self.known):
+                continue  # "engineers": a known role said short, whichever it is
+            name = _title([], m.group(0))
+            ent = Entity(iri=mint("role", name), kind="role", label=name, discovered=True)
+            out.append(Mention(ent, m.start(), m.end(), m.group(0), "head"))
         return out
 
     @staticmethod

@@ -641,7 +641,8 @@ class SalaryExtractor:
             respective = self._respective(s, e, ranges)
             for i, r in enumerate(ranges):
                 ws, we = self.layout.window(s, e, r.start, r.end)  # the sentence, or a window of a huge one
-                left_s = max(ranges[i - 1].end if i else s, ws)
+                j = i - 1 if i and re.fullmatch(r"\s*\(\s*", self.text[ranges[i - 1].end:r.start]) else i
+                left_s = max(ranges[j - 1].end if j else s, ws)  # "£7000 ($10,560)": the words before both
                 right_e = min(ranges[i + 1].start if i + 1 < len(ranges) else e, we)
                 left, right = self.text[left_s:r.start], self.text[r.end:right_e]
                 cut = re.search(r"[,;]", right)

@@ -14,6 +14,7 @@ from careerkg.text import ANAPHOR, card_spans, is_heading_line, is_stats_row, is
     sentence_spans, stats_header, table_header
 from careerkg.graph.claims import (IN_SECTOR, LOCATED_IN, REQUIRES_SKILL, TRANSITIONS_TO, GraphLookups, RelationRow,
                                    SalaryRow)
+from careerkg.graph.linker import get_linker
 from careerkg.graph.vocab import CKG
 from careerkg.ingest.salary import implausible_money
 from careerkg.qa.citations import CitationSet
@@ -85,6 +86,12 @@ def _where(row: SalaryRow) -> str:
     return f"in {row.location_label}"
 
 
+def _head(label: str | None) -> str:
+    """The last word of a role's label as a question token ("Programmers" -> "programm")."""
+    words = tokens(label or "")
+    return words[-1] if words else ""
+
+
 class Composer:
     def __init__(self, lookups: GraphLookups, policy=None) -> None:
         from careerkg.qa.policy import DEFAULT_POLICY
@@ -117,6 +124,11 @@ class Composer:
             rows = fetch()
         else:  # no level and no specific place: the figures for the role in general
             rows = fetch(general=True) or fetch()
+        if not roles:  # a question naming no role: no figure of a bare job noun ("Programmer") it does not name
+            known = get_linker().gazetteer
+            asked = token_set(u.question)
+            rows = [r for r in rows if known.get(r.role) is not None or len(r.role_label.split()) > 1
+                    or _head(r.role_label) in asked]
         if scope is not None:
             rows = [r for r in rows if not scope.satisfies(
                 r.evidence.doc_id, r.evidence.start, r.evidence.end, role_iri=r.role,

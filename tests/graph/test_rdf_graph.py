@@ -270,6 +270,19 @@ def test_document_quads_model_salary_and_plain_claims():
     assert not [x for x in t if x[0] == td.ORG_DARKTRACE and x[1] != S + "location"]
 
 
+def test_a_bare_job_noun_is_described_but_mentioned_by_no_chunk():
+    """A bare noun ("lecturers", extractor ``head``) names its claims' role, which the graph describes; no chunk
+    ``schema:mentions`` it, so questions do not link to it as an entity the guides name."""
+    text = "New lecturers start at £25,000."
+    doc = Document("lect", "Lect", text, "cd" * 32, "lect.txt", "text/plain")
+    chunks = [Chunk("lect-cdcdcdcd-0000", "lect", 0, 0, len(text), text)]
+    role = Entity(ID_BASE + "role/lecturer", "role", "Lecturer", discovered=True)
+    extraction = Extraction(mentions=[Mention(role, 4, 13, "lecturers", "head")])
+    t = _triples(document_quads(doc, 1, chunks, extraction, known=set()))
+    assert (role.iri, "http://www.w3.org/2004/02/skos/core#prefLabel", '"Lecturer"') in t
+    assert not [x for x in t if x[1] == "https://schema.org/mentions"]
+
+
 # ----------------------------------------------------------------------------- researcher queries
 def _bench_queries() -> dict[str, str]:
     import importlib.util

@@ -484,6 +484,28 @@ def test_pay_of_job_titles_no_list_knows(extractor):
     assert any(v == 40000 for _, v in got)
 
 
+def test_a_bare_job_noun_is_the_role_of_its_sentence_in_a_guide_naming_no_role(extractor):
+    """A guide naming no role at all: "new lecturers ... start at £25,000", "the average coder earns ..." are
+    the pay of a lecturer and a coder; the noun is no main role (a table below a bare noun's figure is not
+    its pay), and a figure in brackets after a cost ("£7000 ($10,560) for the training") is that cost."""
+    text = ("Salaries and opportunities for advancement\n\nNew lecturers in a first appointment are likely to "
+            "start at a salary of very roughly £25000. The average coder earns £47,500 per annum. "
+            "The cost is £7000 ($10,560) for the training.\n\n10th Percentile £30,500 £35,000 £31,250\n")
+    ex = extractor.extract(make_doc("bare", text), chunk_text("bare", text))
+    got = {(c.subject.rsplit("/", 1)[-1], c.min_value) for c in ex.claims if c.kind == "salary"}
+    assert got == {("lecturer", 25000), ("coder", 47500)}, got
+    assert {m.extractor for m in ex.mentions if m.entity.kind == "role"} == {"head"}
+
+
+def test_a_bare_noun_of_a_known_role_or_in_a_guide_naming_a_role_is_no_new_role(extractor):
+    text = "Pay in tech\n\nEngineers earn £60,000 on average, and lecturers £40,000.\n"
+    ex = extractor.extract(make_doc("eng", text), chunk_text("eng", text))
+    assert {m.entity.label for m in ex.mentions if m.entity.kind == "role"} == {"Lecturer"}  # "engineer": known
+    text = "Data scientist pay\n\nData scientists earn £60,000, and lecturers £40,000.\n"
+    ex = extractor.extract(make_doc("ds", text), chunk_text("ds", text))
+    assert "Lecturer" not in {m.entity.label for m in ex.mentions if m.entity.kind == "role"}
+
+
 def test_a_known_role_stays_the_main_role_beside_discovered_titles(extractor):
     got = _salaries(extractor, "Machine learning engineer salaries in the UK\n\nMost ML engineers earn £70,000. "
                                "Backend engineers and platform teams work next to them.\n")

@@ -173,3 +173,18 @@ def test_a_figure_said_of_the_world_or_europe_is_no_uk_figure():
     # a question that does not name the UK is not held to it
     sc = Scope(Request("q", "how many quantum computing jobs will be created by 2030", "count", []), docs, {})
     assert Constraint("place", "UK") not in sc.satisfies("q", 0, first)
+
+
+def test_a_figure_of_a_bare_job_noun_answers_only_a_question_naming_it(runtime_factory, tmp_path):
+    """A guide naming no role gives "new lecturers ... £25,000": that claim answers "what do lecturers earn",
+    not a question naming no role ("what is the median salary in the UK?")."""
+    rt = runtime_factory()
+    guide = tmp_path / "lecturer-pay.txt"
+    guide.write_text("Salaries and opportunities for advancement\n\nNew lecturers in a first appointment are "
+                     "likely to start at a salary of very roughly £25,000.\n\nThe median salary in the UK for all "
+                     "jobs stood at £35,000 last year.\n", encoding="utf-8")
+    assert rt.pipeline.ingest_path(guide).ok
+    named = rt.qa.ask("What salary do new lecturers start on?")
+    assert "25,000" in named.answer and not named.abstained, named.answer
+    other = rt.qa.ask("What is the median salary in the UK?")
+    assert "Lecturer" not in other.answer, other.answer
