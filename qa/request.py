@@ -66,12 +66,12 @@ _DURATION_Q = re.compile(r"\bhow long\b|\bhow recent(ly)?\b|\bhow many (years|mo
                          r"|\bhow much (experience|time)\b", _Q)
 _CHANGE_Q = re.compile(r"\bby how much\b|\bhow much (more|less|higher|lower|faster|extra)\b|\bhow (fast|quickly)\b"
                        r"|\bpremium\b|\buplift\b|\bon top of\b|\badds?\b.{0,30}\bto\b"
-                       r"|\b(grow|grew|grown|growing|growth|risen|rise|rising|rose|increase[ds]?|increasing|drop(ped)?|fall|fell|"
+                       r"|\b(grow|grew|grown|growing|growth|risen|rise|rising|rose|increase[ds]?|increasing|drop(ped)?|fall|fallen|fell|"
                        r"falling|declined?|declining)\b", _Q)
 _COUNT_Q = re.compile(r"\bhow many\b|\bnumber of\b|\bhow much demand\b", _Q)
 _DATE_Q = re.compile(r"^\s*when\b|\bwhat (year|date|month|time)\b|\bwhich (year|month)\b|\bsince when\b"
                      r"|\b(deadline|closing date|start date|cut-?off date)\b", _Q)
-_AMOUNT_Q = re.compile(r"£|\$|€|\bsalar|\bpay\b|\bpays\b|\bpaid\b|\bearn|\bcompensation|\bday rates?\b|\bwages?\b"
+_AMOUNT_Q = re.compile(r"£|\$|€|\bsalar|\bpay\b|\bpays\b|\bpaid\b|\bearn|\bcompensation|\b(day|daily|hourly) rates?\b|\bwages?\b"
                        r"|\bincome\b|\bremuneration|\bhow much (do|does|did|will|would|can|could|is|are|should)\b"
                        r"|\bpackage\b|\bcomp\b|\bgoing rate|\bthreshold\b|\bcharge\b|\btake home\b"
                        r"|\bcost\b|\bfees?\b|\bbonus|\bmoney\b|\bhow much\b.{0,40}\bmake\b|\bmake\b.{0,25}\b(a|per) (year|month|day|week)\b|\binvest(ment|ed)?\b|\bfunding\b|\bfunds?\b"
@@ -268,7 +268,7 @@ def answer_type(question: str) -> str:
         return CHANGE  # a gap is a difference: a percentage, or an amount
     if re.match(r"\s*who\b", q, _Q):  # "who funds / decides / hires ...": not a figure, whatever words follow
         return EXPLANATION
-    if _CHANGE_Q.search(q) and (_AMOUNT_Q.search(q) or re.search(
+    if _CHANGE_Q.search(q) and not _PLACE_Q.search(q) and (_AMOUNT_Q.search(q) or re.match(r"\s*how much\b", q, _Q) or re.search(
             r"\b(demand|jobs?|vacanc|postings?|ads?|roles?|equity|bonus|package)|\bhow much (more|less|extra)\b",
             q, _Q)):
         return CHANGE
@@ -283,6 +283,8 @@ def answer_type(question: str) -> str:
         return COUNT
     if _LIST_Q.search(q):
         return LIST
+    if re.match(r"\s*where\b.*\b(?:used|applied|deployed|useful)\W*$", q, _Q):
+        return EXPLANATION  # "where is computer vision used": what it is used for, not a place
     if _PLACE_Q.search(q):
         return PLACE
     if _AMOUNT_Q.search(q):

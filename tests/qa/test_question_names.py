@@ -188,3 +188,13 @@ def test_a_figure_of_a_bare_job_noun_answers_only_a_question_naming_it(runtime_f
     assert "25,000" in named.answer and not named.abstained, named.answer
     other = rt.qa.ask("What is the median salary in the UK?")
     assert "Lecturer" not in other.answer, other.answer
+
+
+def test_how_much_a_thing_fell_asks_for_a_change_and_where_a_thing_is_used_for_its_uses():
+    from careerkg.qa.request import CHANGE, EXPLANATION, PLACE, answer_type
+
+    assert answer_type("How much have IT contractor daily rates dropped since 2010?") == CHANGE
+    assert answer_type("how much has demand for data engineers fallen?") == CHANGE
+    assert answer_type("Which region's contractor hourly rates rose 21% over two years?") == PLACE
+    assert answer_type("where is computer vision used") == EXPLANATION
+    assert answer_type("Where is the hub based?") == PLACE
