@@ -4,16 +4,14 @@
 :class:`Scope` holds a request's constraints against the current guides: which guides a
 named source allows, which constraints no allowed guide mentions at all (the answer
 abstains and names them), and whether one piece of evidence (a sentence, a table row or
-a claim's evidence, with its section heading and its guide's title) meets them all.
+a claim's evidence, with its section heading and its guide's title) meets them all. Which guides a
+named source is, :mod:`careerkg.qa.sources` says.
 """
 
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 from dataclasses import dataclass, field
-
-from rapidfuzz import fuzz
 
 from careerkg.graph.places import fold
 from careerkg.text import (ANAPHOR, acronyms, is_table_row, previous_sentence, sentence_spans,
@@ -23,10 +21,11 @@ from careerkg.qa.figures import (FIGURE_TYPES, asks_pay, figure_sentences, fits_
 from careerkg.qa.evidence import (LENGTH_LABEL, counted_job, counts, experience_years, figure_context,
                                   level_cell_has_figure, lines_above_label, years_fit)
 from careerkg.qa.guides import DocView, contains, names_organisation
+from careerkg.qa.sources import SourceMatcher
 from careerkg.qa.unmet import NAMED_ORGANISATIONS
 from careerkg.qa.spelling import common_words, english_counts
 from careerkg.qa.persons import FOUNDING, states_relation
-from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNT_KINDS, COUNTED, DATE, DEMONYMS, DURATION, LIST,
+from careerkg.qa.request import (AMOUNT, BASIS_TEXT, COUNT, COUNTED, DATE, DEMONYMS, DURATION, LIST,
                                  PERCENT, PLACE, UNIT_TEXT, YEAR, Constraint, Request, asks_organisations, counted_name,
                                  counted_noun, edition_years, lasting_thing, levels_named, programme_year_named)
 
@@ -143,26 +142,10 @@ move switch become transition take takes long career path get into well top best
 important essential key good great big biggest leading known work works working ask asks demand demanded
 """.split())
 
-# the words that say a source is a document ("the X report") or someone speaking for it ("X's CEO"), and
-# determiners: no part of the source's name
-_DOC_NOUNS = frozenset("""the a an guide guides article table report survey site website page list blog post figures ad
-advert advertisement
-analysis tracker research study ceo cto cfo founder cofounder co-founder chief executive spokesperson spokesman
-spokeswoman boss chair chairman president md""".split())
-_GENERIC = frozenset("""the a an of and for in on uk guide article table report survey site website page list blog
-post data figures salary salaries pay analysis tracker research study""".split())
-
-
 _BRITAIN = re.compile(r"\b(?:UK|U\.K\.|Britain|British|United Kingdom)\b", re.I)
 # a figure said of the world or of Europe as a whole, which no UK figure is
 _WORLDWIDE = re.compile(r"\b(?:globally|worldwide|world-wide|across the (?:world|globe)|around the world|European|"
                         r"across Europe|Europe-wide)\b", re.I)
-
-# where a long description of a source divides into named parts
-_SOURCE_JOINS = re.compile(r"['’]s?\s+|\s*,\s*|\s+(?:of|for|by|behind|in|from|on|at|with|cited by|and|&)\s+", re.I)
-_MONTH = re.compile(r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-                    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-
 
 @dataclass
 class Scope:
@@ -211,6 +194,7 @@ class Scope:
         self._main_places: dict[tuple[str, str], bool] = {}
         self.allowed = set(self.docs)
         self.common = self._common_skills()
+        self.sources = SourceMatcher(self.docs, self.words, self.policy, self._in_text)
         for c in self.request.of("source"):
             # the source's own guides and the guides citing it ("Research by ... Adzuna shows ...")
             # "Randstad's Ruth Jacobs": a person of an organisation, named apart ("Ruth Jacobs, managing director of
@@ -218,7 +202,7 @@ class Scope:
             # "Robert Walters and Vacancysoft": two sources, each named by the guide
             parts = [Constraint("source", x.strip(" '‘’\"“”")) for x in re.split(r"['’]s\s+|\s+(?:and|&)\s+", c.value)
                      if x.strip(" '‘’\"“”")]
-            hit = {d for d, v in self.docs.items() if self._source_matches(c.value, v) or self._in_text(v, c)
+            hit = {d for d, v in self.docs.items() if self.sources.matches(c.value, v) or self._in_text(v, c)
                    or len(parts) > 1 and all(self._in_text(v, x) for x in parts)}
             # "HESA": the guides naming the Higher Education Statistics Agency too; "the senior salaries review",
             # when no guide names it so: the "Review Body on Senior Salaries" (its own words, in any order)
@@ -227,15 +211,15 @@ class Scope:
             if re.fullmatch(r"[A-Z]{3,8}", acronym):
                 hit |= {d for d, v in self.docs.items() if acronym in v.spelled_out}
             if not hit:
-                hit = {d for d, v in self.docs.items() if self._cites_words(v, c.value)}
+                hit = {d for d, v in self.docs.items() if self.sources.cites_words(v, c.value)}
             if not hit:
-                hit = self._named_parts_hit(c.value)
+                hit = self.sources.named_parts_hit(c.value)
             if hit:
                 self.allowed &= hit
             else:
                 self.unmet.append(c)
         for c in self.request.of("publisher"):  # a name used for a source: narrows when a guide is it
-            hit = {d for d in self.allowed if self._source_matches(c.value, self.docs[d])} or \
+            hit = {d for d in self.allowed if self.sources.matches(c.value, self.docs[d])} or \
                 ({d for d in self.allowed if self._in_text(self.docs[d], c)} if " " in c.value else
                  {d for d in self.allowed if self._in_text(self.docs[d], c) and self.docs[d].names_as_name(c.value)})
             if hit:
@@ -314,75 +298,6 @@ class Scope:
 
     def _mentions(self, text: str, c: Constraint) -> bool:
         return any(contains(text, n) for n in self._names(c) if len(n) >= 2)
-
-    def _source_matches(self, name: str, v: DocView, share: float = 0.75) -> bool:
-        """A named source matches a guide whose title, publisher, site or id holds its distinctive words
-        (fuzzy, case- and space-insensitive), or whose text cites it by that name."""
-        # a year or a quarter names the edition, not the source ("Hired's 2022 report", "Experis' Q2 2015
-        # report"); "'s" is no word of it
-        raw = [w for w in re.findall(r"\w+", fold(re.sub(r"['’]s\b", "", name)))
-               if w not in _DOC_NOUNS and not YEAR.fullmatch(w) and not re.fullmatch(r"[qh][1-4]", w)]
-        words = [w for w in raw if w not in _GENERIC]
-        if not words:
-            return False
-        # a site or id spelling the name as initials ("rss.org.uk" for "the Royal Statistical Society")
-        short = set(re.findall(r"\w+", fold(" ".join([v.publisher, v.doc_id.replace("-", " "),
-                                                                  urlsplit(v.source_url).hostname or ""]))))
-        if any(a.lower() in short for a in acronyms(re.split(r"['’]s\b", name)[0].strip())):
-            return True
-        head = "\n".join([v.title, v.publisher, v.doc_id.replace("-", " "), v.source_url, v.text[:400]])
-        tokens = set(re.findall(r"\w+", fold(head)))
-        compact = re.sub(r"\W+", "", re.sub(r"['’]s\b", "", fold(head)))
-        if len(raw) > 1 and len(words) < len(raw):
-            # a name made partly of common words ("Women in Data"): the whole name, not its one rare word
-            return "".join(raw) in compact
-        found = sum(1 for w in words if w in tokens or (len(w) >= 4 and w in compact) or
-                    (len(w) >= 5 and any(fuzz.ratio(w, t) >= self.policy.source_match for t in tokens)))
-        if "".join(words) in compact and len("".join(words)) >= 4:
-            return True
-        return found >= max(1, round(share * len(words)))
-
-    def _named_parts_hit(self, value: str) -> set[str]:
-        """A source described at length ("the review behind the ONS Data Science Campus", "Hays Technology's
-        director in Scotland", "Tech Nation and Adzuna research cited by Caroline Dinenage"): the guides that
-        match every named part of it (a capitalised word, or a word no English list holds); the describing
-        words ("review", "director", "job ads"), dates and years narrow nothing. Empty when a named part
-        matches no guide, or nothing in it is named."""
-        parts = [p.strip(" '‘’\"“”") for p in _SOURCE_JOINS.split(value)]
-        # (a word no English list holds that some guide writes is a name too: "dbt", "hesa")
-        named, dropped = [], False
-        for p in parts:
-            words = re.findall(r"[\w-]+", p)
-            keep = [w for w in words if w.lower() not in _DOC_NOUNS and w.lower() not in _GENERIC
-                    and not YEAR.fullmatch(w) and not _MONTH.fullmatch(w) and not w.isdigit()
-                    and (w[:1].isupper() or w.lower() not in english_counts() and (
-                        self.words is None or fold(w) in self.words))]
-            dropped |= len(keep) < len(words)
-            if keep:
-                named.append(" ".join(keep))
-        if not named or len(parts) < 2 and not dropped:
-            return set()
-        hit = set(self.docs)
-        for n in named:
-            c = Constraint("source", n)
-            hit = {d for d in hit if self._source_matches(n, self.docs[d], share=1.0) or self._in_text(self.docs[d], c)}
-            if not hit:
-                return set()
-        return hit
-
-    def _cites_words(self, v: DocView, name: str) -> bool:
-        """A name the guide writes holds every word of a source's name of two words or more, in any order, as
-        capitalised words within a few words of each other ("senior salaries review": "the Review Body on Senior
-        Salaries"). Read only around the guide's mentions of the name's longest word."""
-        words = [w for w in re.findall(r"\w+", name.lower()) if w not in _GENERIC and w not in _DOC_NOUNS]
-        if len(words) < 2 or self.words is not None and not all(v.doc_id in self.words.get(fold(w), ()) for w in words):
-            return False
-        key = max(words, key=len)
-        for m in re.finditer(rf"\b{re.escape(key[:1].upper() + key[1:])}\b", v.text):
-            near = v.text[max(0, m.start() - 60):m.end() + 60]
-            if all(re.search(rf"\b{re.escape(w[:1].upper() + w[1:])}\b", near) for w in words):
-                return True
-        return False
 
     def _in_text(self, v: DocView, c: Constraint) -> bool:
         """The guide's text names it (the word index rules most guides out before any text is read)."""
