@@ -22,12 +22,16 @@ _NUMBER = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|twelve
           r"(?:\s*(?:k|m|million|thousand|bn|billion))?\+?(?:\s*(?:%|per ?cent)\s+of(?:\s+the)?)?"
 
 
+def _names_people(noun: str) -> bool:
+    """A noun for people by what they do ("bioinformaticians", "civil servants", "engineers")."""
+    return noun in person_nouns() or ROLE_HEAD.fullmatch(noun) is not None or _PERSON_PLURAL.search(noun) is not None
+
+
 def counted_job(noun: str) -> str | None:
     """The singular of a counted noun that names people by what they do ("bioinformaticians" ->
     "bioinformatician"), which :func:`counts` lets a count of people of any job stand for; None for other nouns
     and for people in general ("people", "staff", "employees")."""
-    if any(noun in k for k in COUNT_KINDS) or not (noun in person_nouns() or ROLE_HEAD.fullmatch(noun)
-                                                   or _PERSON_PLURAL.search(noun)):
+    if any(noun in k for k in COUNT_KINDS) or not _names_people(noun):
         return None
     return noun[:-1] if noun.endswith("s") and not noun.endswith("ss") else noun
 
@@ -37,7 +41,7 @@ def counts(noun: str, text: str, names: str = "") -> bool:
     start-ups" for "how many companies"; people of any job for people) or the name the question gives them
     (``names``: a text cut mid-word after the name), or after "employing" when people are counted."""
     kind = next((k for k in COUNT_KINDS if noun in k), None)
-    if kind is None and (noun in person_nouns() or ROLE_HEAD.fullmatch(noun) or _PERSON_PLURAL.search(noun)):
+    if kind is None and _names_people(noun):
         kind = COUNT_KINDS[2] | {noun}  # people by any name: "how many civil servants" is "22,050 people in ..."
     kind = kind or frozenset((noun,))
     forms = {w for k in kind for w in (k, k[:-1] if k.endswith("s") else k + "s",
