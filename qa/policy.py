@@ -498,7 +498,8 @@ class Scope:
                 # about it ("Pay rise of 6.75% offered ... / ... the civil service's Fast Stream graduate scheme")
                 # (a count is of what its own passage names: a guide whose byline names X ("CEO of Healx")
                 # does not count X's staff in "Cambridge ... employing around 68,000")
-                ok = self._mentions(wide + "\n" + about, c) or \
+                full = v.spelled_out.get(c.value) if c.value.isupper() else None  # "UKRI": "UK Research and Innovation"
+                ok = self._mentions(wide + "\n" + about, c) or bool(full and contains(wide + "\n" + about, full)) or \
                     re.sub(r"\W+", "", fold(c.value)) in re.sub(r"\W+", "", fold(v.doc_id)) or \
                     (figure_type != COUNT and self._mentions(v.text[:self.policy.lede_chars], c))
             if not ok:

@@ -28,7 +28,7 @@ NOT_ROLE_SUBJECT = frozenset("""i you we they he she it one people person someon
 workers worker women men folks ppl graduates graduate grads grad apprentices apprentice students student interns intern
 freelancers freelancer contractors contractor professionals professional beginners beginner juniors seniors newbies
 techies tech it""".split())
-_HEAD_OF = re.compile(r"\b(?:head|director|vp|vice president) of ([A-Za-z][\w/+&-]*(?:\s+(?!(?:in|at|for|salary|salaries|pay|"
+_HEAD_OF = re.compile(r"\b(?:head|director|vp|vice president) of (?!(?:the|a|an)\s)([A-Za-z][\w/+&-]*(?:\s+(?!(?:in|at|for|salary|salaries|pay|"
                       r"paid|earn\w*|wages?|jobs?|roles?|positions?|posts?|vacanc\w*|make|makes|get|gets)\b)[A-Za-z][\w/+&-]*)?)", _Q)
 GENERIC_ROLE_WORDS = frozenset("""a an the my your our their this that these those each every any some senior junior
 mid mid-level lead principal staff graduate entry entry-level experienced new good top best average typical

@@ -89,8 +89,9 @@ def test_real_guides_answered_and_unanswerable_abstained(world):
 #     as words, possessives typed without an apostrophe, "the chief executive of X", a field before a known job);
 #     the same changes took K to 71, L to 71, M to 62, N to 75 and O to 63 -> 74/92, 2 false, 18/26 (a title's
 #     words, people of a job counted only where it is named, world and European figures for UK questions).
-#   Q 60/91, 8 false, unanswerable 14/23 (first run, 2026-12-07) -> 61/91, 6 false, 14/23 ("how much have rates
-#     dropped" asks for a change, a day or hourly rate is money, "where is X used" asks for its uses).
+#   Q 60/91, 8 false, unanswerable 14/23 (first run, 2026-12-07) -> 63/91, 6 false, 14/23 ("how much have rates
+#     dropped" asks for a change, a day or hourly rate is money, "where is X used" asks for its uses, an employer's
+#     initials met where the guide spells them out, "the director of the Campaign for ..." is no role).
 # Floors: pass rate, abstention recall, most false abstentions, fewest cases, fewest unanswerable.
 HELD_OUT = {
     "questions_c.jsonl": (0.78, 0.8, 3, 40, 8),

@@ -198,3 +198,25 @@ def test_how_much_a_thing_fell_asks_for_a_change_and_where_a_thing_is_used_for_i
     assert answer_type("Which region's contractor hourly rates rose 21% over two years?") == PLACE
     assert answer_type("where is computer vision used") == EXPLANATION
     assert answer_type("Where is the hub based?") == PLACE
+
+
+def test_a_post_of_a_named_organisation_is_no_role_of_its_own():
+    """"the director of the Campaign for Science and Engineering": a post at an organisation, not a role
+    "Director of the Campaign"; "a head of data" is a post no list knows, a role."""
+    assert not [r for r in unknown_roles("Who is the director of the Campaign for Science and Engineering (CaSE)?", [])
+                if r.lower().startswith("director")]
+    assert "Head of data" in unknown_roles("What does a head of data earn in Leeds?", [])
+
+
+def test_an_employer_named_by_its_initials_is_met_where_the_guide_spells_them_out():
+    filler = "The centres were chosen after a competition between many applicants across the country. " * 8
+    text = ("The centres will support 1,000 students. UK Research and Innovation is providing £100 million of "
+            f"funding.\n\n{filler}\n\nLater, the chief executive of UKRI spoke.")
+    docs = {"cdt": _doc("cdt", text)}
+    req = Request("q", "How much funding is UKRI providing?", "amount", [Constraint("employer", "UKRI")])
+    start, end = text.index("UK Research"), text.index("funding.") + 8
+    assert Scope(req, docs, {}).satisfies("cdt", start, end) == []
+    other = text.replace("UK Research and Innovation", "The research council")
+    docs = {"cdt": _doc("cdt", other)}
+    start, end = other.index("The research council"), other.index("funding.") + 8
+    assert Scope(req, docs, {}).satisfies("cdt", start, end) != []
