@@ -20,7 +20,7 @@ from careerkg.ingest.salary import implausible_money
 from careerkg.qa.citations import CitationSet
 from careerkg.qa.figures import is_location_line
 from careerkg.qa.persons import person_relation, states_relation
-from careerkg.qa.request import PERSON, PLACE
+from careerkg.qa.request import LIST, PERSON, PLACE
 from careerkg.qa.retrieve import Passage
 from careerkg.qa.text import QUESTION_WORDS, token_set, tokens
 from careerkg.qa.understand import Understanding
@@ -84,6 +84,18 @@ def _where(row: SalaryRow) -> str:
     if row.location == UK or not row.location:
         return "in the UK"
     return f"in {row.location_label}"
+
+
+# three or more items of one to three words in a run: "OpenCV, PyTorch, TensorFlow", "Scala, Java and Python"
+_ITEM = r"(?:[\w+#/.()%&'’-]+\s+){0,2}[\w+#/.()%&'’-]+"
+_ENUMERATION = re.compile(rf"(?<![\w-]){_ITEM},\s+{_ITEM}(?:,\s+{_ITEM})*,?\s+(?:and|or)\s+{_ITEM}"
+                          rf"|(?<![\w-]){_ITEM},\s+{_ITEM},\s+{_ITEM}")
+
+
+def enumerates(text: str) -> bool:
+    """The text lists three or more short items ("tools like OpenCV, PyTorch, TensorFlow", "Scala, Java and
+    Python"); an apposition of a longer phrase ("My team, the Data Engineering squad, are ...") lists nothing."""
+    return _ENUMERATION.search(text) is not None
 
 
 def _head(label: str | None) -> str:
@@ -306,10 +318,15 @@ class Composer:
         # is what the answering sentence must say: a sentence that says it ranks above one that only shares words
         ranks = [r.lower()[:4] if r.lower().startswith("rank") else r.lower() for r in _RANKING.findall(u.request.text)]
 
+        asks_list = u.request.answer_type == LIST
+
         def ranked(text: str) -> float:
             low = text.lower()
-            return self.policy.ranking_bonus if ranks and any(re.search(rf"\b{re.escape(r)}", low) for r in ranks) \
+            bonus = self.policy.ranking_bonus if ranks and any(re.search(rf"\b{re.escape(r)}", low) for r in ranks) \
                 else 0.0
+            # a question asking for a list: a sentence that enumerates ("tools like OpenCV, PyTorch, TensorFlow")
+            # before one that names the topic and lists nothing
+            return bonus + (self.policy.list_bonus if asks_list and enumerates(text) else 0.0)
 
         def cover(text: str, context: str = "") -> float:
             st = token_set(text)

@@ -53,6 +53,8 @@ class AnswerPolicy:
         unit_candidates: spans found by their own vectors (besides the retrieved passages' sentences).
         ranking_bonus: added to the rank of a sentence that says the superlative or ranking the question
             asks about ("the most affordable", "third-highest").
+        list_bonus: added to the rank of a sentence that enumerates three or more items, for a question asking
+            for a list.
         source_word_weight: weight of the words naming a source in a sentence's lexical coverage (they
             chose the guides already; a sentence about the report itself is no answer).
         common_skill_share: a skill the question names that at least this share of the guides name (a third) is
@@ -75,6 +77,7 @@ class AnswerPolicy:
     text_statements: int = 3
     graph_statements: int = 2
     ranking_bonus: float = 0.15
+    list_bonus: float = 0.15
     source_word_weight: float = 0.33
     common_skill_share: float = 0.33
     source_match: float = 85.0

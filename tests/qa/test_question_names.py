@@ -3,6 +3,8 @@ without its apostrophe, a camel-case name written as words, a source described a
 glossed by an acronym, a post held by a person, a verb or a place before a job noun (set P's first run)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from careerkg.qa.evidence import counts
 from careerkg.qa.guides import DocView, proper_nouns
 from careerkg.qa.persons import names_person
@@ -10,6 +12,8 @@ from careerkg.qa.policy import Scope
 from careerkg.qa.request import Constraint, Request, answer_types, levels_named
 from careerkg.qa.rolewords import unknown_roles
 from careerkg.text import acronyms
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _doc(doc_id, text, title="", publisher="", url=""):
@@ -220,3 +224,21 @@ def test_an_employer_named_by_its_initials_is_met_where_the_guide_spells_them_ou
     docs = {"cdt": _doc("cdt", other)}
     start, end = other.index("The research council"), other.index("funding.") + 8
     assert Scope(req, docs, {}).satisfies("cdt", start, end) != []
+
+
+def test_a_list_question_is_answered_first_by_the_sentence_that_enumerates(runtime_factory, tmp_path):
+    """The opening of a real job description (digitalwaffle.co, in tests/data/realworld) holds the tools in one
+    sentence among sentences defining the job: the answer to "what tools" quotes it first."""
+    from careerkg.qa.compose import enumerates
+
+    assert enumerates("They often work with tools like OpenCV, PyTorch, TensorFlow, and cloud platforms.")
+    assert enumerates("we code in Scala, Java and Python")
+    assert not enumerates("My team, the Data Engineering squad, are tasked with writing tools")
+    assert not enumerates("A computer vision engineer develops algorithms and models for images.")
+    rt = runtime_factory()
+    src = ROOT / "tests" / "data" / "realworld" / "digitalwaffle-computer-vision-engineer-job-description.txt"
+    guide = tmp_path / "cv-engineer.txt"
+    guide.write_text(src.read_text(encoding="utf-8").split("In startups")[0], encoding="utf-8")
+    assert rt.pipeline.ingest_path(guide).ok
+    a = rt.qa.ask("What tools do computer vision engineers typically use?")
+    assert a.citations and "OpenCV" in a.citations[0].quote, a.answer
