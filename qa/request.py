@@ -81,7 +81,8 @@ _PERSON_Q = re.compile(r"\bwho (founded|runs|leads|owns|heads|started|created|ma
                        r"chairs|chaired|headed|owned|managed|directed|(is|was) the (?:[\w-]+ )?(ceo|founder|head|director|chief|author|writer|editor|chair\w*|president))\b|"
                        r"\b(ceo|founders?|chief executive|managing director)\b", _Q)
 _PLACE_Q = re.compile(r"^\s*where\b(?!\s+(?:should|can|could|do|would|might)\s+(?:i|you|we|one|people)\b)|\bwhich (city|cities|town|towns|region|regions|country|countries|location|"
-                      r"locations|hub|hubs|area|areas)\b|\bwhat (city|town|region|country|location)\b", _Q)
+                      r"locations|hub|hubs|area|areas)\b|\bwhat (city|town|region|country|location)\b"
+                      r"|\b(which|what) parts? of\b", _Q)
 # nouns a question uses for organisations it wants named
 _ORG_NOUNS_Q = (r"companies|employers|firms|organi[sz]ations|businesses|start-?ups|scale-?ups|banks|labs|recruiters|"
                 r"agencies|consultancies")

@@ -202,6 +202,7 @@ def test_how_much_a_thing_fell_asks_for_a_change_and_where_a_thing_is_used_for_i
     assert answer_type("Which region's contractor hourly rates rose 21% over two years?") == PLACE
     assert answer_type("where is computer vision used") == EXPLANATION
     assert answer_type("Where is the hub based?") == PLACE
+    assert answer_type("Which part of the UK has the biggest gap in expected tech salaries?") == PLACE
 
 
 def test_a_post_of_a_named_organisation_is_no_role_of_its_own():
