@@ -51,6 +51,12 @@ def counts(noun: str, text: str, names: str = "") -> bool:
     # ("20,000 of the most advanced graphic processors (GPUs)": the noun as the acronym glossing the words)
     if re.search(rf"(?<![\w.]){_NUMBER}\s+(?:of\s+(?:the\s+)?)?(?:[\u201c\x22\u2018']?[\w&/'’-]+\s+){{0,4}}?[(\u201c\x22\u2018']?(?:{alt})\b", text, re.I):
         return True
+    # the counted words by their initials, as the guide writes them ("15 Data Analyst HAs" for "how many data
+    # analyst higher apprenticeships"): capitals only, so that "has" is no "HAs"
+    words = re.findall(r"[A-Za-z]+", names)[-1:] + [noun]
+    initials = "".join(w[0].upper() for w in words)
+    if len(initials) >= 2 and re.search(rf"(?<![\w.]){_NUMBER}\s+(?:[\w&/'’-]+\s+){{0,4}}?{initials}s?\b", text):
+        return True
     # the noun, then what its number did or is: "vacancies ... have increased from 5,099 ... to 9,287", "the
     # number of start-ups stood at 1,308"
     if re.search(rf"\b(?:{alt})\b[^.;\n]{{0,60}}?\b(?:increased|rose|risen|grew|grown|fell|fallen|dropped|"

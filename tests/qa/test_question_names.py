@@ -243,3 +243,10 @@ def test_a_list_question_is_answered_first_by_the_sentence_that_enumerates(runti
     assert rt.pipeline.ingest_path(guide).ok
     a = rt.qa.ask("What tools do computer vision engineers typically use?")
     assert a.citations and "OpenCV" in a.citations[0].quote, a.answer
+
+
+def test_counted_words_written_by_their_initials_are_counted():
+    """"how many data analyst higher apprenticeships": "15 Data Analyst HAs"; "has" is no "HAs"."""
+    assert counts("apprenticeships", "- 15 Data Analyst HAs at Microsoft in Reading", "data analyst higher")
+    assert not counts("apprenticeships", "Microsoft has 15 offices and it has grown", "data analyst higher")
+    assert not counts("apprenticeships", "- 15 Data Analyst DAs at Microsoft in Reading", "data analyst higher")
