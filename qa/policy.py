@@ -195,6 +195,7 @@ class Scope:
             self.request.of(k) for k in ("source", "employer", "name")) else set()
         self._role_sentences: dict[tuple[str, int], list[str]] = {}  # a guide's sentences naming a role (asked once)
         self._main_places: dict[tuple[str, str], bool] = {}
+        self._spelled_roles: dict[str, tuple[str, ...]] = {}
         self.allowed = set(self.docs)
         self.common = self._common_skills()
         self.sources = SourceMatcher(self.docs, self.words, self.policy, self._in_text)
@@ -293,11 +294,33 @@ class Scope:
             names += tuple(adj for adj, place in DEMONYMS.items() if place == c.value)
         if c.kind == "role":  # a post is "Director of Technology" or "director, technology"
             names += tuple(re.sub(r"\s+of\s+", ", ", n, count=1) for n in names if re.search(r"\w\s+of\s+\w", n))
+            if c.iri is None:
+                names += self._spelled_out_role(c.value)
         if c.kind in ("employer", "name"):  # "the UK AI Safety Institute" is "AISI" in its guide
             names += tuple(a for n in names for a in acronyms(n) if a.lower() not in english_counts())  # not "CASE"
             # a name written in camel case is also written as words ("OpenAI" as "Open AI")
             names += tuple(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", n) for n in names if re.search(r"[a-z][A-Z]", n))
         return names
+
+    def _spelled_out_role(self, value: str) -> tuple[str, ...]:
+        """A role no list knows typed with its field's initials ("cv engineer"): the roles the guides write with
+        words of those initials before the same head ("computer vision engineer"), read once per question."""
+        words = value.split()
+        if len(words) < 2 or not re.fullmatch(r"[A-Za-z]{2,4}", words[0]) or \
+                len(words[0]) == 4 and words[0].lower() in english_counts():  # "data engineer" is no "d. a. t. a."
+            return ()
+        if value not in self._spelled_roles:
+            head = re.escape(fold(" ".join(words[1:])))
+            rx = re.compile(r"\b" + r"\s+".join(rf"{ch}[a-z]+" for ch in words[0].lower()) + rf"\s+{head}s?\b")
+            found: dict[str, None] = {}
+            for v in self.docs.values():
+                if self.words is not None and not all(v.doc_id in self.words.get(k, ()) for k in
+                                                      re.findall(r"\w+", fold(" ".join(words[1:])))):
+                    continue
+                for m in rx.finditer(v.folded):
+                    found[re.sub(r"\s+", " ", m.group(0)).removesuffix("s")] = None
+            self._spelled_roles[value] = tuple(found)[:3]
+        return self._spelled_roles[value]
 
     def _mentions(self, text: str, c: Constraint) -> bool:
         return any(contains(text, n) for n in self._names(c) if len(n) >= 2)

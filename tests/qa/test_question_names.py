@@ -250,3 +250,15 @@ def test_counted_words_written_by_their_initials_are_counted():
     assert counts("apprenticeships", "- 15 Data Analyst HAs at Microsoft in Reading", "data analyst higher")
     assert not counts("apprenticeships", "Microsoft has 15 offices and it has grown", "data analyst higher")
     assert not counts("apprenticeships", "- 15 Data Analyst DAs at Microsoft in Reading", "data analyst higher")
+
+
+def test_a_role_typed_with_its_fields_initials_is_the_role_the_guides_spell_out():
+    """"cv engineer": the guides' "computer vision engineer"; "data engineer" is read as words, not initials."""
+    docs = {"cv": _doc("cv", "Computer vision engineers build systems that extract meaning from images."),
+            "other": _doc("other", "Civil engineers design bridges.")}
+    req = Request("q", "what does a cv engineer do", "explanation", [Constraint("role", "cv engineer")])
+    sc = Scope(req, docs, {})
+    assert not sc.unmet and sc.allowed == {"cv"}
+    assert sc.satisfies("cv", 0, len(docs["cv"].text)) == []
+    req = Request("q", "what does a data engineer do", "explanation", [Constraint("role", "data engineer")])
+    assert Scope(req, {"d": _doc("d", "Digital asset technology architects engineer things.")}, {}).unmet
