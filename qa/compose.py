@@ -20,7 +20,7 @@ from careerkg.ingest.salary import implausible_money
 from careerkg.qa.citations import CitationSet
 from careerkg.qa.figures import is_location_line
 from careerkg.qa.persons import person_relation, states_relation
-from careerkg.qa.request import LIST, PERSON, PLACE
+from careerkg.qa.request import LIST, PERSON, PLACE, asks_why
 from careerkg.qa.retrieve import Passage
 from careerkg.qa.text import QUESTION_WORDS, token_set, tokens
 from careerkg.qa.understand import Understanding
@@ -90,6 +90,15 @@ def _where(row: SalaryRow) -> str:
 _ITEM = r"(?:[\w+#/.()%&'’-]+\s+){0,2}[\w+#/.()%&'’-]+"
 _ENUMERATION = re.compile(rf"(?<![\w-]){_ITEM},\s+{_ITEM}(?:,\s+{_ITEM})*,?\s+(?:and|or)\s+{_ITEM}"
                           rf"|(?<![\w-]){_ITEM},\s+{_ITEM},\s+{_ITEM}")
+
+
+_CAUSE = re.compile(r"\b(?:because|due to|as a result|(?:a |the )?result of|owing to|caused by|thanks to|driven by|"
+                    r"(?:the )?reasons? (?:for|why|is|was)|led to|leads? to|means? that|so that)\b", re.I)
+
+
+def gives_cause(text: str) -> bool:
+    """The text gives a cause or reason ("because", "due to", "a result of", "driven by", "the reason is")."""
+    return _CAUSE.search(text) is not None
 
 
 def enumerates(text: str) -> bool:
@@ -319,6 +328,7 @@ class Composer:
         ranks = [r.lower()[:4] if r.lower().startswith("rank") else r.lower() for r in _RANKING.findall(u.request.text)]
 
         asks_list = u.request.answer_type == LIST
+        asks_cause = asks_why(u.request.text)
 
         def ranked(text: str) -> float:
             low = text.lower()
@@ -326,6 +336,8 @@ class Composer:
                 else 0.0
             # a question asking for a list: a sentence that enumerates ("tools like OpenCV, PyTorch, TensorFlow")
             # before one that names the topic and lists nothing
+            if asks_cause and gives_cause(text):  # "why ...": a sentence that gives a cause ("a result of")
+                bonus += self.policy.cause_bonus
             return bonus + (self.policy.list_bonus if asks_list and enumerates(text) else 0.0)
 
         def cover(text: str, context: str = "") -> float:

@@ -55,6 +55,8 @@ class AnswerPolicy:
             asks about ("the most affordable", "third-highest").
         list_bonus: added to the rank of a sentence that enumerates three or more items, for a question asking
             for a list.
+        cause_bonus: added to the rank of a sentence that gives a cause ("because", "a result of"), for a
+            question asking why.
         source_word_weight: weight of the words naming a source in a sentence's lexical coverage (they
             chose the guides already; a sentence about the report itself is no answer).
         common_skill_share: a skill the question names that at least this share of the guides name (a third) is
@@ -78,6 +80,7 @@ class AnswerPolicy:
     graph_statements: int = 2
     ranking_bonus: float = 0.15
     list_bonus: float = 0.15
+    cause_bonus: float = 0.15
     source_word_weight: float = 0.33
     common_skill_share: float = 0.33
     source_match: float = 85.0

@@ -93,7 +93,8 @@ def test_real_guides_answered_and_unanswerable_abstained(world):
 #     dropped" asks for a change, a day or hourly rate is money, "where is X used" asks for its uses, an employer's
 #     initials met where the guide spells them out, "the director of the Campaign for ..." is no role) -> 64/91
 #     (a list question ranks a sentence enumerating three or more items first: A+B +1, D -1) -> 65/91 (counted
-#     words written by their initials, "15 Data Analyst HAs").
+#     words written by their initials, "15 Data Analyst HAs"); a "why" question ranks a sentence giving a cause
+#     first: F 52 -> 53.
 # Floors: pass rate, abstention recall, most false abstentions, fewest cases, fewest unanswerable.
 HELD_OUT = {
     "questions_c.jsonl": (0.78, 0.8, 3, 40, 8),

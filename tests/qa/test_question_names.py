@@ -262,3 +262,12 @@ def test_a_role_typed_with_its_fields_initials_is_the_role_the_guides_spell_out(
     assert sc.satisfies("cv", 0, len(docs["cv"].text)) == []
     req = Request("q", "what does a data engineer do", "explanation", [Constraint("role", "data engineer")])
     assert Scope(req, {"d": _doc("d", "Digital asset technology architects engineer things.")}, {}).unmet
+
+
+def test_a_sentence_giving_a_cause_is_told_apart():
+    from careerkg.qa.compose import gives_cause
+
+    assert gives_cause("The refusals were a result of the Tier 2 cap of 20,700.")
+    assert gives_cause("Fewer women apply because of how roles are advertised.")
+    assert gives_cause("The fall was driven by cuts in hiring.")
+    assert not gives_cause("The share of women in data science jobs fell to 20% in 2023.")
