@@ -23,6 +23,7 @@ Extractor names on claims: ``table``, ``list``, ``prose``, ``card`` (salaries, s
 from __future__ import annotations
 
 from collections import Counter
+from functools import cached_property
 
 from careerkg.model import Chunk, Claim, Document, Entity, Extraction, Mention
 from careerkg.graph.linker import EntityLinker, get_linker
@@ -76,11 +77,10 @@ class Extractor:
     def __init__(self, linker: EntityLinker | None = None) -> None:
         self.linker = linker or get_linker()
 
+    @cached_property
     def _role_heads(self) -> frozenset[str]:
         """The last word of every known role's label, lower case ("engineer", "scientist")."""
-        if self.__dict__.get("_heads") is None:
-            self._heads = frozenset(e.label.split()[-1].lower() for e in self.linker.gazetteer.of_kind("role"))
-        return self._heads
+        return frozenset(e.label.split()[-1].lower() for e in self.linker.gazetteer.of_kind("role"))
 
     def extract(self, doc: Document, chunks: list[Chunk]) -> Extraction:
         """Link entities (gazetteer, NER, patterns, skills named in skill contexts) and extract claims.
@@ -98,7 +98,7 @@ class Extractor:
             return Extraction()
         layout = Layout(text)  # a guide no list or NER entity names may still state skills and figures
         found = SkillFinder(text, layout, mentions, self.linker.gazetteer).find()
-        found += RoleFinder(text, mentions + found, self._role_heads()).find()
+        found += RoleFinder(text, mentions + found, self._role_heads).find()
         if found:
             mentions = sorted(mentions + found, key=lambda m: (m.start, -m.end))
         role = main_role(mentions)

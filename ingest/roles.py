@@ -146,10 +146,9 @@ class RoleFinder:
         ("engineers" in a guide about machine learning engineers is that role, said short)."""
         out: list[Mention] = []
         for m in _BARE.finditer(self.text):
-            if _title([], m.group(0)).lower() in self.known_heads or \
-                    any(a < m.end() and m.start() < b for a, b in self.known):
-                continue  # "engineers": a known role said short, whichever it is
             name = _title([], m.group(0))
+            if name.lower() in self.known_heads or any(a < m.end() and m.start() < b for a, b in self.known):
+                continue  # "engineers": a known role said short, whichever it is
             ent = Entity(iri=mint("role", name), kind="role", label=name, discovered=True)
             out.append(Mention(ent, m.start(), m.end(), m.group(0), "head"))
         return out

@@ -334,10 +334,10 @@ class Composer:
             low = text.lower()
             bonus = self.policy.ranking_bonus if ranks and any(re.search(rf"\b{re.escape(r)}", low) for r in ranks) \
                 else 0.0
-            # a question asking for a list: a sentence that enumerates ("tools like OpenCV, PyTorch, TensorFlow")
-            # before one that names the topic and lists nothing
             if asks_cause and gives_cause(text):  # "why ...": a sentence that gives a cause ("a result of")
                 bonus += self.policy.cause_bonus
+            # a question asking for a list: a sentence that enumerates ("tools like OpenCV, PyTorch, TensorFlow")
+            # before one that names the topic and lists nothing
             return bonus + (self.policy.list_bonus if asks_list and enumerates(text) else 0.0)
 
         def cover(text: str, context: str = "") -> float:
