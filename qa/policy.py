@@ -106,6 +106,13 @@ _LEVEL_JOB = re.compile(r"\b(?:junior|senior|graduate|entry[- ]level|mid[- ]leve
                         r"(?:[a-z][\w-]*\s+)?(?:engineer|scientist|analyst|developer|architect|researcher|manager|"
                         r"consultant|specialist|designer|administrator|technician|programmer|tester|officer)s?\b", re.I)
 
+# a question asking the class of degree a scheme wants, and the classes of UK degrees that answer it
+_ASKS_DEGREE_CLASS = re.compile(r"\bdegree\s+(?:classification|class|grade|result)s?\b|\bclass(?:ification)? of degree\b"
+                                r"|\bwhat (?:class|classification)\b", re.I)
+_DEGREE_CLASS = re.compile(r"(?<![\d.:])[123]:[12](?!\d)|\b2\.[12]\b|\bfirst[- ]class\b|\b(?:upper|lower) second\b|"
+                           r"\bthird[- ]class\b|\b(?:a|any) (?:first|2:1|2:2)\b|\bclass(?:ification)? (?:of )?degree\b|"
+                           r"\bdegree class(?:ification)?\b|\bhonours\b", re.I)
+
 # events a "when did X ..." question may ask the date of, with the words evidence states each by (verb or noun)
 _EVENTS = {
     "opening": r"\bopen(?:s|ed|ing)?\b",
@@ -127,6 +134,11 @@ _EVENT_WORDS = {"opening": r"open(?:s|ed)?", "launch": r"launch(?:es|ed)?",
 def asked_event(question: str) -> tuple[str, str] | None:
     """The event a "when did X open / was X published" question asks the date of, and the pattern evidence states
     it by (None when the question names no such event: "when is the deadline" asks for a date as such)."""
+    named = re.search(r"\b(closing|start|starting|opening|launch|release)\s+date\b|\b(deadline)\b", question, re.I)
+    if named:  # "what's the closing date for applications", "deadline to apply": that event's date, however asked
+        word = (named.group(1) or named.group(2)).lower()
+        event = {"deadline": "closing", "starting": "start"}.get(word, word)
+        return event, _EVENTS[event]
     if not re.match(r"\s*(?:when|what\s+(?:date|year|day|month))\b", question, re.I):
         return None
     for event, verb in _EVENT_WORDS.items():
@@ -199,6 +211,7 @@ class Scope:
         self._role_sentences: dict[tuple[str, int], list[str]] = {}  # a guide's sentences naming a role (asked once)
         self._main_places: dict[tuple[str, str], bool] = {}
         self._spelled_roles: dict[str, tuple[str, ...]] = {}
+        self._degree_class = _ASKS_DEGREE_CLASS.search(self.request.text) is not None
         self.allowed = set(self.docs)
         self.common = self._common_skills()
         self.sources = SourceMatcher(self.docs, self.words, self.policy, self._in_text)
@@ -544,6 +557,9 @@ class Scope:
                 and not (LENGTH_LABEL.match(sentence) and self._mentions(v.text, Constraint("name", self._thing))):
             failed.append(Constraint("figure", "duration"))  # "how long is the apprenticeship": its length, in a
             # passage about it, or a label line giving the length ("| Duration | ...") in a guide naming it
+        if self._degree_class and not _DEGREE_CLASS.search(context):
+            failed.append(Constraint("figure", "degree classification"))  # "what degree classification do you
+            # need": a 2:1, a first, a 2:2 ..., not any sentence about the scheme
         if self._counted and not counts(self._counted, sentence, self._counted_name) and not (
                 PERCENT in self.request.answer_types and fits_type(PERCENT, sentence)):  # a share of those counted
             failed.append(Constraint("count", self._counted))  # "how many companies": a count of companies

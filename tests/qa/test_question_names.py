@@ -271,3 +271,22 @@ def test_a_sentence_giving_a_cause_is_told_apart():
     assert gives_cause("Fewer women apply because of how roles are advertised.")
     assert gives_cause("The fall was driven by cuts in hiring.")
     assert not gives_cause("The share of women in data science jobs fell to 20% in 2023.")
+
+
+def test_a_closing_or_start_date_named_anywhere_in_the_question_is_the_event_asked():
+    from careerkg.qa.policy import asked_event
+
+    assert asked_event("Whats the closing date for applications to the grad scheme?")[0] == "closing"
+    assert asked_event("deadline to apply for the phd?")[0] == "closing"
+    assert asked_event("what is the start date of the scheme")[0] == "start"
+    assert asked_event("When was the report published?") is None
+
+
+def test_a_question_for_a_degree_classification_needs_evidence_stating_one():
+    text = ("You will need a 2:1 degree in computing or a related subject.\n\n"
+            "You'll spend time in the labs, meeting tech grads and coding.")
+    docs = {"g": _doc("g", text)}
+    req = Request("q", "What degree classification does the scheme ask for?", "explanation", [])
+    sc = Scope(req, docs, {})
+    assert sc.satisfies("g", 0, text.index("\n")) == []
+    assert sc.satisfies("g", text.index("You'll"), len(text)) != []
