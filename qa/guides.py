@@ -186,19 +186,22 @@ class DocView:
         return h
 
 
-def names_organisation(text: str, org_names: dict[str, tuple[str, ...]]) -> bool:
+def names_organisation(text: str, org_names: dict[str, tuple[str, ...]], besides: str = "") -> bool:
     """The text names an organisation: one the guides name (``org_names``: folded names by first word), or a
     name no list or discovery knows ("We've had Burberry, Channel 4 ..."), a capitalised word inside a
-    sentence that is no place, no month and no nation's adjective."""
+    sentence that is no place, no month and no nation's adjective. Names the question itself holds
+    (``besides``: "which company offered the Data Fellowship Apprenticeship") are no answer to it."""
     folded = fold(text)
-    if any(contains(folded, n, folded=True) for w in set(re.findall(r"\w+", folded)) for n in org_names.get(w, ())):
+    asked = set(re.findall(r"\w+", fold(besides)))
+    if any(contains(folded, n, folded=True) for w in set(re.findall(r"\w+", folded)) for n in org_names.get(w, ())
+           if len(n) > 1 and not set(re.findall(r"\w+", n)) <= asked):  # (an organisation named "A" is no name)
         return True
     places = get_places()
     skip_to = 0
     for m in _MID_NAME.finditer(text):
         word = m.group(0).rstrip(".")
         if m.start() < skip_to or (word.isupper() and len(word) <= 3) or word in _CALENDAR or \
-                word.lower() in DEMONYMS:
+                word.lower() in DEMONYMS or fold(word) in asked or re.match(r"I['’]", word):  # "I've"
             continue
         after = text[m.end():m.end() + 40].split()
         k = next((k for k in range(2, -1, -1)

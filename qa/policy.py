@@ -106,6 +106,11 @@ _LEVEL_JOB = re.compile(r"\b(?:junior|senior|graduate|entry[- ]level|mid[- ]leve
                         r"(?:[a-z][\w-]*\s+)?(?:engineer|scientist|analyst|developer|architect|researcher|manager|"
                         r"consultant|specialist|designer|administrator|technician|programmer|tester|officer)s?\b", re.I)
 
+# a question asking which one organisation did something ("which company offered ...", "which training provider")
+_ASKS_AN_ORG = re.compile(r"\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:company|employer|firm|organi[sz]ation|business|"
+                          r"start-?up|bank|recruiter|agency|consultancy|university|provider|college)\b"
+                          r"(?!\s+(?:size|type|culture|sector|name|salary|pay|rate|fee|policy|scheme|programme)s?\b)", re.I)
+
 # a question asking the class of degree a scheme wants, and the classes of UK degrees that answer it
 _ASKS_DEGREE_CLASS = re.compile(r"\bdegree\s+(?:classification|class|grade|result)s?\b|\bclass(?:ification)? of degree\b"
                                 r"|\bwhat (?:class|classification)\b", re.I)
@@ -198,7 +203,8 @@ class Scope:
         self._in_uk = _BRITAIN.search(self.request.text) is not None  # the question names the UK itself
         # a job counted ("how many bioinformaticians"), which a count of people of any job may stand for
         self._counted_job = counted_job(self._counted) if self._counted else None
-        self._asks_orgs = self.request.answer_type == LIST and asks_organisations(self.request.text)
+        self._asks_orgs = self.request.answer_type == LIST and asks_organisations(self.request.text) or \
+            _ASKS_AN_ORG.match(self.request.text) is not None  # "which company offered X": one, by its name
         # the edition of a source the question names ("the Tech Nation 2015 report"; not a survey no guide is)
         # years of experience the pay asked about comes with ("after 10 years experience", "with 2-5 yrs")
         self._years = experience_years(self.request.text) if re.search(
@@ -284,8 +290,8 @@ class Scope:
         return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", s) for n in names for s in self._role_sentences[key])
 
     def _names_org(self, text: str) -> bool:
-        """The text names an organisation (:func:`names_organisation`)."""
-        return names_organisation(text, self.org_names or {})
+        """The text names an organisation other than those the question names (:func:`names_organisation`)."""
+        return names_organisation(text, self.org_names or {}, besides=self.request.text)
 
     def _common_skills(self) -> set[int]:
         """Skills the question names that most guides name too ("machine learning" in a corpus about machine

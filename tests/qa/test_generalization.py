@@ -95,7 +95,8 @@ def test_real_guides_answered_and_unanswerable_abstained(world):
 #     (a list question ranks a sentence enumerating three or more items first: A+B +1, D -1) -> 65/91 (counted
 #     words written by their initials, "15 Data Analyst HAs"); a "why" question ranks a sentence giving a cause
 #     first: F 52 -> 53; a closing or start date named anywhere in the question, and a degree classification asked
-#     for, must be stated by the evidence -> 67/91 (P 74 -> 75).
+#     for, must be stated by the evidence -> 67/91 (P 74 -> 75); "which company ..." asks for an organisation the
+#     question does not itself name (F 53 -> 54, G 54 -> 55, O 63 -> 64).
 # Floors: pass rate, abstention recall, most false abstentions, fewest cases, fewest unanswerable.
 HELD_OUT = {
     "questions_c.jsonl": (0.78, 0.8, 3, 40, 8),

@@ -290,3 +290,17 @@ def test_a_question_for_a_degree_classification_needs_evidence_stating_one():
     sc = Scope(req, docs, {})
     assert sc.satisfies("g", 0, text.index("\n")) == []
     assert sc.satisfies("g", text.index("You'll"), len(text)) != []
+
+
+def test_which_company_asks_for_an_organisation_the_question_does_not_name_itself():
+    """"Which company offered the Data Fellowship Apprenticeship": a sentence naming only that apprenticeship (or
+    saying "I've") names no company; one naming the employer does."""
+    from careerkg.qa.guides import names_organisation
+
+    q = "Which company offered the Data Fellowship Apprenticeship described on the blog?"
+    assert not names_organisation("My employer announced they'd be offering a Data Fellowship Apprenticeship.", {}, q)
+    assert not names_organisation("This is the longest break I’ve ever taken from blogging.", {"a": ("a",)}, q)
+    assert names_organisation("Lloyds Banking Group announced a Data Fellowship Apprenticeship.", {}, q)
+    text = "My employer announced they'd be offering a Data Fellowship Apprenticeship to 20 or so people."
+    sc = Scope(Request("q", q, "explanation", []), {"b": _doc("b", text)}, {}, org_names={})
+    assert sc.satisfies("b", 0, len(text)) != []
