@@ -139,11 +139,10 @@ _EVENT_WORDS = {"opening": r"open(?:s|ed)?", "launch": r"launch(?:es|ed)?",
 def asked_event(question: str) -> tuple[str, str] | None:
     """The event a "when did X open / was X published" question asks the date of, and the pattern evidence states
     it by (None when the question names no such event: "when is the deadline" asks for a date as such)."""
-    named = re.search(r"\b(closing|start|starting|opening|launch|release)\s+date\b|\b(deadline)\b", question, re.I)
-    if named:  # "what's the closing date for applications", "deadline to apply": that event's date, however asked
-        word = (named.group(1) or named.group(2)).lower()
-        event = {"deadline": "closing", "starting": "start"}.get(word, word)
-        return event, _EVENTS[event]
+    named = re.search(r"\b(closing|start|starting|opening|launch|release)\s+date\b", question, re.I)
+    if named:  # "what's the closing date for applications": that event's date, however the question is put
+        event = {"starting": "start"}.get(named.group(1).lower(), named.group(1).lower())
+        return event, _EVENTS[event]  # ("when is the deadline" asks for a date as such: "apply by 30 June")
     if not re.match(r"\s*(?:when|what\s+(?:date|year|day|month))\b", question, re.I):
         return None
     for event, verb in _EVENT_WORDS.items():
