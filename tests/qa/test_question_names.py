@@ -3,8 +3,6 @@ without its apostrophe, a camel-case name written as words, a source described a
 glossed by an acronym, a post held by a person, a verb or a place before a job noun (set P's first run)."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from careerkg.qa.evidence import counts
 from careerkg.qa.guides import DocView, proper_nouns
 from careerkg.qa.persons import names_person
@@ -13,7 +11,6 @@ from careerkg.qa.request import Constraint, Request, answer_types, levels_named
 from careerkg.qa.rolewords import unknown_roles
 from careerkg.text import acronyms
 
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def _doc(doc_id, text, title="", publisher="", url=""):
@@ -227,22 +224,16 @@ def test_an_employer_named_by_its_initials_is_met_where_the_guide_spells_them_ou
     assert Scope(req, docs, {}).satisfies("cdt", start, end) != []
 
 
-def test_a_list_question_is_answered_first_by_the_sentence_that_enumerates(runtime_factory, tmp_path):
-    """The opening of a real job description (digitalwaffle.co, in tests/data/realworld) holds the tools in one
-    sentence among sentences defining the job: the answer to "what tools" quotes it first."""
+def test_a_sentence_that_enumerates_is_told_apart():
+    """What a list question's ranking bonus (``AnswerPolicy.list_bonus``) rewards: three or more short items in a
+    run, not an apposition. (Its effect on answers is measured by bench/answers.py: it is too small to show on a
+    one-guide corpus, where the enumerating sentence wins without it.)"""
     from careerkg.qa.compose import enumerates
 
     assert enumerates("They often work with tools like OpenCV, PyTorch, TensorFlow, and cloud platforms.")
     assert enumerates("we code in Scala, Java and Python")
     assert not enumerates("My team, the Data Engineering squad, are tasked with writing tools")
     assert not enumerates("A computer vision engineer develops algorithms and models for images.")
-    rt = runtime_factory()
-    src = ROOT / "tests" / "data" / "realworld" / "digitalwaffle-computer-vision-engineer-job-description.txt"
-    guide = tmp_path / "cv-engineer.txt"
-    guide.write_text(src.read_text(encoding="utf-8").split("In startups")[0], encoding="utf-8")
-    assert rt.pipeline.ingest_path(guide).ok
-    a = rt.qa.ask("What tools do computer vision engineers typically use?")
-    assert a.citations and "OpenCV" in a.citations[0].quote, a.answer
 
 
 def test_counted_words_written_by_their_initials_are_counted():
