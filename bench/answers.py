@@ -52,7 +52,7 @@ def main() -> None:
         report("real guides' questions, sets A+B (seeds + real guides)", rt,
                [real / "questions_a.jsonl", real / "questions_b.jsonl"])
         report("real guides' questions, set C (written before careerkg ran on it)", rt, [real / "questions_c.jsonl"])
-        for s in "defghijklmnopq":
+        for s in "defghijklmnopqr":
             if (real / f"questions_{s}.jsonl").exists():
                 report(f"real guides' questions, set {s.upper()} (written before careerkg ran on it)", rt,
                        [real / f"questions_{s}.jsonl"])
