@@ -11,8 +11,9 @@ and, one phase after another, ``--seconds`` each (asyncio clients, one connectio
    seconds: p95 against phase 2's, and every answer's citations checked against the known versions.
 
 Questions: the development set and the rephrasings (97 distinct questions, in a shuffled cycle), so after
-the first pass they repeat; ``--no-cache`` starts the server with ``CAREERKG_QUESTION_CACHE=0`` to measure
-the cost of questions never seen before.
+the first pass they repeat and are answered from the answer cache until a write changes a guide;
+``--no-answer-cache`` starts the server with ``CAREERKG_ANSWER_CACHE=0`` (every answer worked out, question
+vectors still cached), ``--no-cache`` with both caches off, to measure the cost of questions never seen before.
 
 Usage::
 
@@ -96,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", type=int, default=16)
     ap.add_argument("--put-every", type=float, default=3.0)
     ap.add_argument("--mutate", type=int, default=3, help="seed guides re-ingested in turn in the write phase")
-    ap.add_argument("--no-cache", action="store_true", help="server without the question-vector cache")
+    ap.add_argument("--no-cache", action="store_true", help="server without the question-vector and answer caches")
+    ap.add_argument("--no-answer-cache", action="store_true", help="server without the answer cache")
     ap.add_argument("--json", type=Path)
     a = ap.parse_args(argv)
     from careerkg.ingest.load import load_path
@@ -109,8 +111,10 @@ def main(argv: list[str] | None = None) -> int:
     stable = {p.stem: load_path(p).text for p in seeds[a.mutate:]}
     qs = question_mix()
     key = "throughput-key"
-    env = {"API_KEY": key, **({"QUESTION_CACHE": "0"} if a.no_cache else {})}
+    env = {"API_KEY": key, **({"QUESTION_CACHE": "0"} if a.no_cache else {}),
+           **({"ANSWER_CACHE": "0"} if a.no_cache or a.no_answer_cache else {})}
     out: dict = {"clients": a.clients, "seconds_per_phase": a.seconds, "question_cache": not a.no_cache,
+                 "answer_cache": not (a.no_cache or a.no_answer_cache),
                  "questions": len(qs)}
     with LiveServer(base / "data", env=env) as server:
         pid = server.proc.pid

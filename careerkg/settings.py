@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     history_versions: int = Field(10, ge=0, le=1000, description="Superseded versions kept per guide (their claims "
                                                                  "and text); 0 = keep no history.")
     question_cache: int = Field(2048, ge=0, description="Question vectors kept per process (LRU); 0 = off.")
+    answer_cache: int = Field(1024, ge=0, description="Answers kept per process until a guide changes (LRU); "
+                                                      "0 = off.")
     ask_concurrency: int = Field(4, ge=1, le=256, description="Answers computed at once (more wait their turn).")
     ingest_nice: int = Field(10, ge=0, le=19, description="Nice value of the thread that embeds written guides "
                                                           "while serving.")

@@ -15,6 +15,7 @@ from careerkg.model import Answer, EntityRef
 from careerkg.settings import Settings
 from careerkg.text import is_table_header, is_table_row, previous_sentence
 from careerkg.graph.places import fold, get_places
+from careerkg.qa.cache import AnswerCache
 from careerkg.qa.citations import CitationSet
 from careerkg.qa.compose import Composer, Draft, Statement, antecedent_start, continue_enumeration
 from careerkg.graph.claims import GraphLookups
@@ -57,6 +58,7 @@ class QAService:
         self.composer = Composer(GraphLookups(graph), policy)
         self._per_generation: tuple | None = None  # (generation, speller, guides, word index, orgs, proper nouns)
         self._units: UnitMatrix | None = None
+        self.answers = AnswerCache(settings.answer_cache)
         from careerkg.qa.asof import AsOfAnswers
         from careerkg.qa.llm import LLMClient
 
@@ -72,6 +74,7 @@ class QAService:
         qa.retriever = Retriever(corpus.index, corpus.graph, qa._current)
         qa.composer = Composer(GraphLookups(corpus.graph), self.policy)
         qa._per_generation, qa._units = None, None
+        qa.answers = AnswerCache(0)  # an old corpus has no generation of its own
         return qa
 
     def _current(self):
@@ -144,8 +147,14 @@ class QAService:
         if mode not in ("extractive", "llm"):
             raise InvalidInput("mode must be 'extractive' or 'llm'")
         k = top_k or self.settings.top_k
-        timings: dict[str, float] = {}
         t = time.perf_counter()
+        key = (question, k, mode)
+        if mode == "extractive":  # an LLM's answer is worth writing again: it is not kept
+            hit = self.answers.get(key, self.pipeline.manifest.generation)
+            if hit is not None:
+                hit.timings_ms = {"cached": round((time.perf_counter() - t) * 1000, 2)}
+                return hit
+        timings: dict[str, float] = {}
         corpus = self.retriever.corpus()
         speller, docs = self._generation_state(corpus)
         places = get_places()
@@ -155,6 +164,7 @@ class QAService:
                                           proper=self._per_generation[5])
         timings["understand"] = (time.perf_counter() - t) * 1000
         with self.pipeline.lock.read():  # one whole version of every guide for the evidence
+            generation = self.pipeline.manifest.generation
             answer = self._answer(u, qvec, k, timings, docs)
         if mode == "llm" and not answer.abstained:
             # the model only rewrites quotes already taken and checked: writers need not wait for it
@@ -162,6 +172,8 @@ class QAService:
         if fixes:
             answer.notes.append("Read as: " + ", ".join(f"{a} → {b}" for a, b in fixes))
         answer.timings_ms = {k2: round(v, 2) for k2, v in timings.items()}
+        if mode == "extractive":
+            self.answers.put(key, generation, answer)
         return answer
 
     # ------------------------------------------------------------------ the answer
