@@ -66,7 +66,7 @@ _BEFORE_CUE = re.compile(
     r"bank|employer|consultancy|retailer|insurer|unicorn|lab|spin-out|spin-off|spinout)(?:[ \t]+[–—-])?|"
     # who runs it: "co-founder and chief executive of X", "the CTO of X"
     r"(?:founder|co-founder|chief[ \t]+executive|CEO|CTO|COO|CFO|chair(?:man|woman)?|president|managing[ \t]+director)"
-    r"[ \t]+of)[ \t]+(?:the[ \t]+)?)$", re.I)
+    r"[ \t]+(?:of|at))[ \t]+(?:the[ \t]+)?)$", re.I)
 _TITLE_OF = re.compile(r"(?:(?:co-)?founder|chief[ \t]+\w+[ \t]+officer|chief[ \t]+executive|CEO|CTO|COO|CFO|CIO|"
                        r"chair(?:man|woman)?|president|(?:managing[ \t]+)?director|head[ \t]+of[ \t]+\w+)"
                        r"[ \t]+of[ \t]+",
@@ -75,7 +75,8 @@ _TITLE_OF = re.compile(r"(?:(?:co-)?founder|chief[ \t]+\w+[ \t]+officer|chief[ \
 _APPOS = re.compile(rf"(?P<name>{_NAME})[ \t]*[,:][ \t]*(?:an?|the)[ \t]+(?:[\w’'-]+[ \t]+){{0,3}}?{_ORG_NOUNS}\b"
                     r"(?![’']s)")  # "Jean Innes, the institute’s chief executive": a person of it
 # "startup Five AI", "spin-off – Ultrahaptics": a name right after a noun that says it is a company
-_NOUN_NAME = re.compile(rf"\b(?:startup|start-up|scale-up|spin-out|spin-off|spinout|unicorn)[ \t]+(?:[–—-][ \t]+)?"
+_NOUN_NAME = re.compile(rf"\b(?:startup|start-up|scale-up|spin-out|spin-off|spinout|unicorn|(?:the|a)[ \t]+company|"
+                        rf"social[ \t]+enterprise|charity)[ \t]*(?:,[ \t]*|[ \t]+(?:[–—-][ \t]+)?)"
                         rf"(?P<name>{_NAME})", re.I)
 # "trading group XTX Markets", "quant hedge funds A and B": names right after a lower-case noun that says
 # they are companies
@@ -123,7 +124,7 @@ _LIST = rf"{_LIST_NAME}(?:(?:,[ \t]*(?:and[ \t]+|or[ \t]+)?|[ \t]+(?:and|or)[ \t
 _LIST_PATTERNS = (
     re.compile(rf"\b(?i:companies|company|firms|employers|startups|scale-ups|organisations|"
                rf"organizations|labs|players|banks|retailers|businesses),?[ \t]+"
-               rf"(?:[^.;:\n]{{0,40}}?[ \t])?(?:like|such as|including|include|includes)[ \t]+(?:the[ \t]+)?"
+               rf"(?:[^.;:\n]{{0,40}}?[ \t])?(?:like|such as|including|include|includes|from)[ \t]+(?:the[ \t]+)?"
                rf"(?P<list>{_LIST})"),  # "11 UK employers including the BBC, BT Group, Deloitte ..."
     re.compile(rf"\b(?:especially|particularly|notably|including)?[ \t]*\bat[ \t]+(?P<list>{_LIST})"),
     # "the technical apprenticeship with A, B and C": who runs the programme
@@ -131,6 +132,13 @@ _LIST_PATTERNS = (
                rf"(?i:with|at|run by|offered by)[ \t]+(?P<list>{_LIST})"),
 )
 _PAREN = re.compile(rf"\((?P<list>{_LIST})\)")
+# "big companies from Facebook, Twitter and Thoughtworks to The Guardian, Accenture and NASA": the second list
+_FROM_TO = re.compile(rf"\b(?i:companies|firms|employers|organisations|organizations|businesses),?[ \t]+"
+                      rf"(?:[^.;:\n]{{0,40}}?[ \t])?from[ \t]+(?:the[ \t]+)?{_LIST}[ \t]+to[ \t]+(?P<list>{_LIST})")
+# a labelled line of names: "Employers involved in creating the standard:" and, on the next line, "BBC, Ministry of
+# Defence (MOD), Corndel, ..."
+_LABEL_LIST = re.compile(r"^[ \t]*(?i:employers|companies|organi[sz]ations|partners|clients|member firms|firms|"
+                         r"sponsors|funders|recruiters)\b[^:\n]{0,80}:[ \t]*\n+[ \t]*(?P<line>[^\n]+)$", re.M)
 # "Anthropic's London office" in a list of employers: the item names Anthropic
 _POSS_OFFICE = (r"[’'][sS][ \t]+(?:[A-Z][\w-]*[ \t]+)?(?:office|offices|team|teams|lab|labs|hub|headquarters|HQ|arm|"
                 r"unit|division|studio)\b")
@@ -203,8 +211,9 @@ class Discovery:
         if low in self._other_names:
             return False
         lows = [w.lower().strip(",.()'’") for w in words]
-        if lows[0] in _NOT_NAME_START or lows[0].split("-")[0] in _NOT_NAME_START or set(lows) & _GRADES or lows[-1] in _TITLE_HEADS:
-            return False  # "Our", degree grades ("Merit"), job titles ("Technical Lead")
+        if lows[0] in _NOT_NAME_START or lows[0].split("-")[0] in _NOT_NAME_START or lows[-1] in _TITLE_HEADS or \
+                set(lows) <= _GRADES | {"class", "degree"}:
+            return False  # "Our", degree grades ("Merit", "First Class"; not "Entrepreneur First"), job titles
         if name.isupper() and set(lows) & _SQL:
             return False  # SQL keywords from a code block ("GROUP BY")
         if self._is_place(name):
@@ -284,6 +293,11 @@ class Discovery:
             if span is None or re.search(r"\b(?:in|near|around|outside|across)\s+$", text[max(0, s - 12):s]):
                 return  # "DeepMind in King's Cross": a place
             s, e = self._clean(text, *span)
+            if " " not in text[s:e] and text[s:e].lower() in common_words(5000) and (
+                    re.search(r"(?:^|[.!?:]\s+|\n\s*)$", text[max(0, s - 4):s])
+                    or re.match(r"[ \t]+(?:the|a|an)[ \t]+[A-Z]", text[e:e + 8])):
+                return  # a common word opening a line or sentence ("Tech hiring surges as firms ..."), or the first
+                # word of a longer name ("Compare" of "Compare the Market")
             if s < e and (s, e) not in found and self._org_name_ok(text[s:e], strong, said_company) \
                     and not _NOT_ORG_NEXT.match(text[e:e + 40]):
                 found[(s, e)] = ("org", text[s:e], how)
@@ -300,6 +314,13 @@ class Discovery:
                 for s, e in items:  # after "companies like": "Samsung AI Centre" is a name with "AI" in it
                     add(s, e, "pattern", strong=pat is not _LIST_PATTERNS[1] and pat is not _PAREN,
                         said_company=pat is _LIST_PATTERNS[0])
+        for m in _FROM_TO.finditer(text):
+            for s, e in self._list_items(text, m.start("list"), m.end("list")):
+                add(s, e, "pattern", strong=True, said_company=True)
+        for m in _LABEL_LIST.finditer(text):
+            for s, e in self._list_items(text, m.start("line"), m.end("line")):
+                paren = re.search(r"[ \t]*\([^()]*\)[ \t]*$", text[s:e])  # "Ministry of Defence (MOD)"
+                add(s, s + paren.start() if paren else e, "pattern", strong=True, said_company=True)
         # 1b. a run of three or more names one of which is a known employer ("Cohere, Google DeepMind,
         # Synthesia and ElevenLabs"): the others are employers too, unless one of them is known as
         # something else (a place, a skill, a role: then the run is not a list of employers)

@@ -206,9 +206,10 @@ class RelationExtractor:
                 continue
             s, e = self._sentence_of(org)
             orgs = self._in(s, e, "org")
-            cities = {c.entity.iri: c for c in self._in(s, e, "city")
-                      if not any(_OWNED.fullmatch(self.text, o.end, c.start) for o in orgs)}
-            if len(cities) != len({c.entity.iri for c in self._in(s, e, "city")}):
+            # (a city opening a longer name is no place the sentence puts anyone: "Birmingham City University")
+            named = [c for c in self._in(s, e, "city") if not re.match(r"[ \t]+[A-Z][a-z]", self.text[c.end:c.end + 3])]
+            cities = {c.entity.iri: c for c in named if not any(_OWNED.fullmatch(self.text, o.end, c.start) for o in orgs)}
+            if len(cities) != len({c.entity.iri for c in named}):
                 continue  # "Anthropic's London office", "Microsoft Research Cambridge": another's city
             if len(cities) == 1:
                 city, how = next(iter(cities.values())), "sentence-city"

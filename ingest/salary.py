@@ -93,6 +93,7 @@ _OPEN_MIN = re.compile(r"(?:exceed\w*|over|above|more than|upwards of|in excess 
 _MINIMUM = re.compile(r"\bminimum\b|\bat least\b|\bno less than\b", re.I)
 _UP_TO = re.compile(r"up to\s*$", re.I)
 _DIFFERENCE = re.compile(r"\s*(?:\([^)]{0,20}\)\s*)?(?:less|more|lower|higher|cheaper|above|below)\s+than\b", re.I)
+_THRESHOLD = re.compile(r"\s*(?:mark|threshold|barrier|ceiling|bracket)\b", re.I)
 _RESPECTIVELY_WORD = re.compile(r"\brespectively\b", re.I)
 _RESPECTIVELY = re.compile(r"\W{0,3}\s*respectively\b", re.I)
 _SKIP = re.compile(r"\breach\w*\s+(?:well\s+)?(?:over|above|beyond)?\s*$|\bpremium\b", re.I)
@@ -653,6 +654,8 @@ class SalaryExtractor:
                     continue
                 if _DIFFERENCE.match(right):
                     continue  # "£15k (24%) less than the average": a gap between two figures, not a pay
+                if _THRESHOLD.match(right):
+                    continue  # "salary hikes over the £40,000 mark": a line figures cross, no one's pay
                 if _ALL_JOBS_AVERAGE.search(self.text, max(s, r.start - 60), r.start):
                     continue  # "above the UK average of £28,600": every job's average, not the role's pay
                 if not self.roles.starting(ws, we) and self._skill_pay(left_s, r.start):

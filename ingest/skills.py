@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, insort
+from functools import lru_cache
 
 from careerkg.model import Entity, Mention
 from careerkg.text import is_table_header
@@ -141,6 +142,14 @@ _NOT_COORD_HEAD = {"challenge", "challenges", "question", "questions", "intervie
                    "course", "courses", "task", "tasks", "problem", "problems", "example", "examples", "opportunities"}
 
 
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """spaCy's English stop words ("how", "as", "which"): no tool or skill is named by one alone."""
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
 class SkillFinder:
     """Skill mentions the gazetteer does not know, in one document.
 
@@ -240,8 +249,10 @@ class SkillFinder:
         words = name.split()
         if not name or not _NAME.match(name) or not 1 <= len(words) <= 4 or name.lower() in _GENERIC:
             return
-        if any(ch.isdigit() for ch in name) and not re.search(r"[A-Za-z]", name):
-            return
+        if not re.search(r"[A-Za-z]", name):
+            return  # "-", "2024"
+        if len(words) == 1 and name.islower() and name in _stop_words():
+            return  # "how", "as": a function word of a heading or a list's lead-in
         tech = bool(re.search(r"[A-Z#+]", name))
         if strict and not tech:
             return  # a lowercase phrase only where the context is unambiguous

@@ -33,6 +33,13 @@ _PERCENT_SPAN = re.compile(r"\d[\d.,]*\s?(%|pc\b|per ?cent|percent)", re.I)  # "
 _NOT_A_COUNT = re.compile(r"\b\d+(\s?(–|-|to)\s?\d+)?\s*(years?|months?|weeks?|days?|hours?|minutes?)\b|\b\d{1,2}\s+"
                           r"(january|february|march|april|may|june|july|august|september|october|november|december)"
                           r"\b|\b(19|20)\d\d\b|\[\d+\]", re.I)
+# a number in words ("more than five million customers", "twelve new internships"), not a time ("five years"), a
+# share ("one in five", "two thirds"), a vague "hundreds of", a money amount ("two million pounds") or a place in an order ("one of")
+_COUNT_WORDS = re.compile(r"\b(?:(?:one|a|two|three|four|five|six|seven|eight|nine|ten) (?:hundred|thousand|million|billion)"
+                          r"|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
+                          r"fifty|sixty|seventy|eighty|ninety|dozen)\b"
+                          r"(?![\s-]+(?:(?:or|and|to) \w+ )?(?:years?|months?|weeks?|days?|hours?|minutes?|times|thirds?|"
+                          r"quarters?|fifths?|tenths?|per ?cent|percent|pounds|of (?:the|our|its|their|these|those)\b))", re.I)
 _DATE = re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|"
                    r"november|december)\b|\b\d{1,2}:\d\d\b|\b\d{1,2}\s?[ap]\.?m\b|\bnoon\b|\bmidday\b", re.I)
 
@@ -103,7 +110,7 @@ def fits_type(answer_type: str, text: str) -> bool:
         return bool(_PERCENT.search(text))
     if answer_type == COUNT:  # a number that is not a date, a year, a duration, money or a percentage
         rest = _NOT_A_COUNT.sub(" ", _MONEY_SPAN.sub(" ", _PERCENT_SPAN.sub(" ", text)))
-        return bool(re.search(r"\d", rest))
+        return bool(re.search(r"\d", rest) or _COUNT_WORDS.search(_PERCENT.sub(" ", rest)))
     if answer_type == CHANGE:
         return bool(_PERCENT.search(text) or _MONEY.search(text) or re.search(r"\d", _NOT_A_COUNT.sub(" ", text)))
     if answer_type == DURATION:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from careerkg.graph.places import fold, get_places
-from careerkg.text import is_heading_line, is_table_row, spelled_out
+from careerkg.text import common_words, is_heading_line, is_table_row, spelled_out
 from careerkg.qa.request import DEMONYMS, YEAR
 
 
@@ -206,6 +206,9 @@ def names_organisation(text: str, org_names: dict[str, tuple[str, ...]], besides
         after = text[m.end():m.end() + 40].split()
         k = next((k for k in range(2, -1, -1)
                   if places.lookup(" ".join([word, *after[:k]]).strip(" ,.;:()")) is not None), None)
+        if k is None and after and word.lower() in common_words() and \
+                places.lookup(after[0].strip(" ,.;:()")) is not None:
+            k = 1  # an English word before a place ("Inner London", "Greater Manchester", "South Wales")
         if k is not None:  # a place ("Cardiff", "United Kingdom"): its words are no name
             skip_to = m.end() + len(" ".join(after[:k])) + 1
             continue

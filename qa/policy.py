@@ -112,6 +112,8 @@ _ASKS_AN_ORG = re.compile(r"\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:company|em
                           r"(?!\s+(?:size|type|culture|sector|name|salary|pay|rate|fee|policy|scheme|programme)s?\b)", re.I)
 
 # a question asking the class of degree a scheme wants, and the classes of UK degrees that answer it
+# "in what year did ...", "which year was ...": a year is asked for, not a month or a day
+_ASKS_YEAR = re.compile(r"\b(?:what|which)\s+year\b(?!\s+of\b)", re.I)
 _ASKS_DEGREE_CLASS = re.compile(r"\bdegree\s+(?:classification|class|grade|result)s?\b|\bclass(?:ification)? of degree\b"
                                 r"|\bwhat (?:class|classification)\b", re.I)
 _DEGREE_CLASS = re.compile(r"(?<![\d.:])[123]:[12](?!\d)|\b2\.[12]\b|\bfirst[- ]class\b|\b(?:upper|lower) second\b|"
@@ -217,6 +219,11 @@ class Scope:
         self._main_places: dict[tuple[str, str], bool] = {}
         self._spelled_roles: dict[str, tuple[str, ...]] = {}
         self._degree_class = _ASKS_DEGREE_CLASS.search(self.request.text) is not None
+        self._asks_year = _ASKS_YEAR.search(self.request.text) is not None
+        # "Rishi Sunak's AI safety summit": the thing of theirs asked about, by its last word ("summit")
+        self._possessed = {c.value: m.group(1) for c in self.request.of("person") for m in [re.search(
+            rf"{re.escape(c.value)}['’]s\s+(?:[\w-]+\s+){{0,3}}?([\w-]+)(?=\s+(?:is|was|were|are|held|based|at|in|"
+            rf"on|for|of|to|and|by)\b|\s*[?.,!]|\s*$)", self.request.text)] if m}
         self.allowed = set(self.docs)
         self.common = self._common_skills()
         self.sources = SourceMatcher(self.docs, self.words, self.policy, self._in_text)
@@ -256,7 +263,7 @@ class Scope:
             several = len(places) > 1
             any_place: set[str] = set()
             for c in self.request.constraints:
-                if c.kind in ("source", "seniority", "person", "publisher") or id(c) in self.common:
+                if c.kind in ("source", "seniority", "publisher") or id(c) in self.common:
                     continue
                 texts = BASIS_TEXT if c.kind == "basis" else UNIT_TEXT if c.kind == "unit" else None
                 if c.kind == "period" and c.value.startswith("year "):  # "in year 2": "in the second year"
@@ -317,6 +324,8 @@ class Scope:
             names += tuple(re.sub(r"\s+of\s+", ", ", n, count=1) for n in names if re.search(r"\w\s+of\s+\w", n))
             if c.iri is None:
                 names += self._spelled_out_role(c.value)
+        if c.kind == "person":  # "Dr Nadia Pollini" is "Pollini" after the first time
+            names += tuple(n.split()[-1] for n in names if len(n.split()) > 1 and len(n.split()[-1]) >= 4)
         if c.kind in ("employer", "name"):  # "the UK AI Safety Institute" is "AISI" in its guide
             names += tuple(a for n in names for a in acronyms(n) if a.lower() not in english_counts())  # not "CASE"
             # a name written in camel case is also written as words ("OpenAI" as "Open AI")
@@ -475,7 +484,7 @@ class Scope:
         failed = []
         places = self.request.of("place")
         for c in self.request.constraints:
-            if c.kind in ("source", "person", "publisher", "name") or (c.kind == "seniority" and (
+            if c.kind in ("source", "publisher", "name") or (c.kind == "seniority" and (
                     self.request.answer_type != AMOUNT or not self.request.of("role")
                     and not _LEVEL_PEOPLE.search(self.request.text) and not _LEVEL_JOB.search(self.request.text))):
                 continue  # a level qualifies a role's pay ("Graduate visa fee" names no role: no level), or is
@@ -498,6 +507,14 @@ class Scope:
                 if not ok:
                     failed.extend(places)
                 continue
+            elif c.kind == "person":  # "Dr Nadia Pollini's job title": what is said of her names her (or says
+                # it in the sentence after one that does)
+                # (not a heading: a caption "Dr X" heads no text; the sentence before when it leads into a quote
+                # ("Dr Sarah Main said:") or the sentence goes on from it ("She added ...", "This week's meeting ..."))
+                led = before.rstrip().endswith(":") or ANAPHOR.match(sentence) or re.match(r"\W*(?:his|her)\b",
+                                                                                             sentence, re.I)
+                ok = self._mentions(sentence + ("\n" + before if led else ""), c) or (
+                    c.value in self._possessed and contains(sentence, self._possessed[c.value]))  # (or of their thing)
             elif c.kind == "unit":  # "how many hours a week": a figure in hours, not months
                 ok = UNIT_TEXT[c.value].search(sentence) is not None
             elif c.kind == "basis":  # a day rate is not a yearly salary
@@ -562,6 +579,8 @@ class Scope:
                 and not (LENGTH_LABEL.match(sentence) and self._mentions(v.text, Constraint("name", self._thing))):
             failed.append(Constraint("figure", "duration"))  # "how long is the apprenticeship": its length, in a
             # passage about it, or a label line giving the length ("| Duration | ...") in a guide naming it
+        if self._asks_year and not YEAR.search(context):
+            failed.append(Constraint("figure", "year"))  # "announced ... in November" says no year
         if self._degree_class and not _DEGREE_CLASS.search(context):
             failed.append(Constraint("figure", "degree classification"))  # "what degree classification do you
             # need": a 2:1, a first, a 2:2 ..., not any sentence about the scheme

@@ -202,8 +202,10 @@ class QAService:
         if u.intent == "salary" and req.answer_type == "amount":
             self.composer.salary(u, cites, draft, scope)
         elif (u.intent in ("location", "employers", "skills") and req.answer_type in ("list", "place", "explanation")
-              and not asks_why(req.text)) or (u.intent == "transition" and req.answer_type == "duration"):
-            # a "why ..." question asks for a reason: a list of facts about the things it names is no answer
+              and not asks_why(req.text) and not req.of("person")) or (u.intent == "transition" and
+                                                                        req.answer_type == "duration"):
+            # a "why ..." question asks for a reason, one about a person ("Dr X's job title") for what is said of
+            # them: a list of facts about the things it names is no answer
             self.composer.relations(u, cites, draft, scope)
         if draft.graph_backed and (not any(fits_any(req.answer_types, st.text) for st in draft.statements)
                                    or (u.intent != "salary" and self._uncovered(u, cites))

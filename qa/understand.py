@@ -256,8 +256,12 @@ class QuestionUnderstanding:
                 add("skill", m.group(1))  # "how many AI companies": an acronym no list links qualifies them too
         # a word typed in lower case that the guides only write as a name ("lloyds apprentices") is no role modifier
         named = [m.span() for m in _LOWER_WORD.finditer(text) if m.group(0) in (proper or {})]
+        # "the chief executive of Universities UK": whose post it is, a name (no role "Director of Reed Specialist")
+        posts = [m for m in _POST_OF.finditer(text)
+                 if not any(x < m.end("org") and m.start("org") < y for x, y in linked) and _name_like(m.group("org"))]
         for r in unknown_roles(text, [(m.start, m.end) for m in mentions if m.entity.kind in ("role", "skill", "org")]
-                               + named + [sp for _, sp in sources], verbs=lambda: self._verbs(text)):
+                               + named + [sp for _, sp in sources] + [m.span("org") for m in posts],
+                               verbs=lambda: self._verbs(text)):
             # ("(guardian 2012)": a source)
             at = text.lower().find(r.lower())
             if at < 0 or not _negated(text, at):
@@ -295,9 +299,8 @@ class QuestionUnderstanding:
                         add("name", name)
                 elif name:
                     add("employer", name)
-        for m in _POST_OF.finditer(text):  # "the chief executive of Universities UK": whose post it is, a name
-            if not any(x < m.end("org") and m.start("org") < y for x, y in linked) and _name_like(m.group("org")):
-                add("employer", re.sub(r"['’]s$", "", m.group("org")))
+        for m in posts:
+            add("employer", re.sub(r"['’]s$", "", m.group("org")))
         for m in _INSTITUTION.finditer(text):  # "at the university of edinburgh" typed in lower case: a name
             words = m.group(0).split()
             if len(words) > 3 and (words[3] in common_words() or re.fullmatch(_KINDS, words[3], re.I)):
@@ -327,7 +330,11 @@ class QuestionUnderstanding:
             a, b = m.span()
             if a == 0 or any(x < b and a < y for x, y in taken):
                 continue  # a sentence's first word is capitalised anyway; a name already a constraint
-            add("name", m.group(0))
+            # a person's name ("Dr Nadia Pollini's job title"): what the evidence says must be said of them
+            # (not "Skilled Worker", English words NER took for a name)
+            person = any(e.label_ == "PERSON" and e.start_char < b and a < e.end_char for e in ents) and \
+                not all(w.lower() in common_words() for w in m.group(0).split())
+            add("person" if person else "name", m.group(0))
         # a programme named by a capitalised word and its kind ("a Scale-up visa", "the NHS graduate scheme"): the
         # guides must name it, else the question is about a programme they never mention
         runs = [m.span() for m in _NAME_RUN.finditer(text)]
@@ -445,7 +452,7 @@ _LOWER_WORD = re.compile(r"(?<![\w.&-])[a-z][a-z0-9]*(?:[.&-][a-z0-9]+)*")
 _KINDS = r"visas?|schemes?|programmes?|programs?|apprenticeships?|fellowships?|bootcamps?|routes?"
 _NAMED_KIND = re.compile(rf"(?<![\w'’-])(?P<name>(?!(?i:{_KINDS})\b)[A-Z][a-z][\w-]*(?:\s+[A-Z][a-z][\w-]*)*)(?<!['’]s)"
                          rf"\s+(?:{_KINDS})\b")
-_NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z]+(?:[ \t]+(?:(?:in|of|for|and|&)[ \t]+)?[A-Z][a-z]+)+(?![\w'’])")
+_NAME_RUN = re.compile(r"(?<![\w'’])[A-Z][a-z]+(?:[ \t]+(?:(?:in|of|for|and|&)[ \t]+)?[A-Z][a-z]+)+(?!\w|['’](?!s\b))")
 _ONE_NAME = re.compile(r"(?<![\w'’.-])[A-Z][\w&.-]*[\w](?![\w'’-])")
 # a scheme whose pay is asked ("school leaver programme salary", "salary on the graduate scheme")
 _SCHEME_PAY = re.compile(r"(?P<x>(?:[a-z][\w-]*\s+){1,2}(?:programmes?|programs?|schemes?|apprenticeships?|internships?|"
@@ -505,6 +512,9 @@ def _name_like(text: str) -> bool:
 def _abbreviation_patterns(linker) -> list[tuple[re.Pattern, Entity]]:
     """Role aliases of two or more words, each word after the first allowed to be cut short
     ("ML eng" for "ML engineer", "data sci" for "data scientist")."""
+    from careerkg.text import english_counts
+
+    english = english_counts()
     out = []
     seen = set()
     for ent in linker.gazetteer.of_kind("role"):
@@ -517,6 +527,9 @@ def _abbreviation_patterns(linker) -> list[tuple[re.Pattern, Entity]]:
             for w in words[1:]:
                 head, tail = w[:3], w[3:]
                 opt = "".join(f"(?:{re.escape(ch)}" for ch in tail) + ")?" * len(tail)
-                parts.append(re.escape(head) + opt)
+                # a word of its own is no cut ("ML research" is the work, not "ML researcher"; "data engine")
+                words_of_own = [w[:i] for i in range(5, len(w)) if w[:i].lower() in english]
+                avoid = f"(?!(?i:{'|'.join(map(re.escape, words_of_own))})s?(?!\\w))" if words_of_own else ""
+                parts.append(avoid + re.escape(head) + opt)
             out.append((re.compile(r"(?<!\w)" + r"\s+".join(parts) + r"s?(?!\w)", re.I), ent))
     return out

@@ -9,7 +9,7 @@ _WORDS = {"place": "for {v}", "period": "for {v}", "role": "about the {v} role",
           "source": "from a source matching “{v}”", "person": "naming a person", "figure": "with that figure",
           "basis": "{v}", "seniority": "at the {v} level", "unit": "counted in {v}s", "count": "counting {v}"}
 # what a missing answer of a kind is, in words ("The guides do not say where it is.")
-_FIGURE_WORDS = {"place": "where it is", "founding date": "when it was founded", "duration": "how long it lasts"}
+_FIGURE_WORDS = {"place": "where it is", "year": "in which year", "founding date": "when it was founded", "duration": "how long it lasts"}
 _BASIS_WORDS = {"day": "per day", "hour": "per hour", "month": "per month", "net": "as take-home pay"}
 
 
@@ -32,6 +32,8 @@ def _part(c: Constraint) -> str:
     """One missing constraint in words ("for York", "about the Data Scientist role")."""
     if c.kind == "employer" and c.value == NAMED_ORGANISATIONS:
         return "naming organisations"  # "which companies ...": no sentence names one
+    if c.kind == "person" and c.value != "a person":  # a person the question names: nothing said of them
+        return f"about {c.value}"
     return _WORDS.get(c.kind, "about {v}").format(v=_BASIS_WORDS.get(c.value, c.value) if c.kind == "basis" else c.value)
 
 

@@ -685,3 +685,35 @@ def test_a_trailing_empty_column_shifts_no_level(extractor):
     got = _salaries(extractor, text)
     assert any(c[1] == "Junior" and c[3] == 30000 for c in got)
     assert not any(c[1] == "Junior" and c[3] == 50000 for c in got)
+
+
+def test_a_function_word_is_no_skill_and_a_common_word_opening_a_title_is_no_employer(extractor):
+    """Set R's first run: "what skills you need, and how to get there" made a skill "how"; a title opening
+    "Tech hiring surges as firms turn to ..." made an employer "Tech"."""
+    text = ("Tech hiring surges as firms turn to the government's scheme\n\n"
+            "This guide covers every cloud career path: what each role does, what it pays, what skills you need, "
+            "and how to get there from wherever you're starting. Companies like Zorblax, Quindle and Vexor hire "
+            "engineers who know Python, Terraform and Kubernetes.\n")
+    ex = extractor.extract(make_doc("titles", text), chunk_text("titles", text))
+    skills = {m.entity.label for m in ex.mentions if m.entity.kind == "skill"}
+    orgs = {m.entity.label for m in ex.mentions if m.entity.kind == "org"}
+    assert "how" not in skills and "Tech" not in orgs
+    assert {"Python", "Terraform"} <= skills and "Zorblax" in orgs  # what the same text does name
+
+
+def test_employers_in_a_labelled_line_a_from_to_list_and_after_a_company_noun(extractor):
+    """Set R's first run (employer recall 0.07): a labelled line of names, "companies from A, B and C to D and E",
+    "the company X", "the social enterprise, X"; a city opening another name places none of them."""
+    text = ("Data engineer\n\nEmployers involved in creating the standard:\n\n"
+            "Zorbank, Ministry of Quills (MOQ), Compare the Market (BGL Group), Vexor Airways, "
+            "Birmingham City University, Quindle\n\n"
+            "Alumnae have gone on to work for big companies from Plonkbook and Twiddle to Ravenbury and NOSA. "
+            "It began as a programme for the company Entrepreneur Prime. The social enterprise, Code First Lads, "
+            "was spun out in 2014.\n")
+    ex = extractor.extract(make_doc("lists", text), chunk_text("lists", text))
+    orgs = {m.entity.label for m in ex.mentions if m.entity.kind == "org"}
+    assert {"Zorbank", "Ministry of Quills", "Vexor Airways", "Quindle"} <= orgs
+    assert "Compare" not in orgs  # the first word of "Compare the Market" is no name of its own
+    assert {"Ravenbury", "NOSA"} <= orgs and "Entrepreneur Prime" in orgs and "Code First Lads" in orgs
+    placed = {c.object.rsplit("/", 1)[-1] for c in ex.claims if c.kind == "located_in"}
+    assert "birmingham" not in placed  # the list's names are not in Birmingham

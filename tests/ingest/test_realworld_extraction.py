@@ -62,10 +62,19 @@ REALWORLD = ROOT / "tests" / "data" / "realworld"
 # average coder'): salary 0.77 / 0.84 -> 0.79 / 0.84 on those 156. Held-out set Q (10 guides, 2026-12-07, first
 # measured as it came): salary 0.11 / 0.33 (9 facts), employer 0.67 / 0.75, skill 0.31 / 0.68, statistic 0.79 /
 # 0.80. All 166 guides: salary 0.77 / 0.84, employer 0.66 / 0.67, skill 0.45 / 0.72, statistic 0.80 / 0.84.
+# Held-out set R (10 guides, 2026-12-08, first measured as it came): salary 0.43 / 0.43 (7 facts), employer 0.07 /
+# 0.40 (a labelled line of 11 employers, "companies from A, B and C to D, E and F"), skill 0.12 / 0.30, statistic
+# 0.86 / 0.85. All 176 guides then: salary 0.765 / 0.826, employer 0.59 (names 0.63, cities 0.79) / 0.67, skill
+# 0.43 / 0.71, statistic 0.80 / 0.84 (the skill recall floor went from 0.43 to 0.42 with R's facts: a drop
+# measured). After a labelled line of names, "from ... to ..." lists, "the company X", a city opening another name
+# ("Birmingham City University") placing no one, "Entrepreneur First" no degree grade, function words no skills,
+# a common word opening a title or a longer name ("Compare the Market") no employer and "the £40,000 mark" no pay:
+# R salary 0.43 / 0.50, employer 0.57 / 0.86; all 176 guides salary 0.765 / 0.832, employer 0.65 (names 0.685,
+# cities 0.80) / 0.69, skill 0.43 / 0.72, statistic 0.80 / 0.84.
 FLOORS = {
     "salary": {"recall": 0.76, "precision": 0.83},
-    "employer": {"recall": 0.63, "recall_name": 0.68, "precision": 0.64, "city_precision": 0.78},
-    "skill": {"recall": 0.43, "precision": 0.70},
+    "employer": {"recall": 0.64, "recall_name": 0.68, "precision": 0.68, "city_precision": 0.79},
+    "skill": {"recall": 0.42, "precision": 0.71},
     "statistic": {"recall": 0.79, "precision": 0.82},
 }
 

@@ -1,0 +1,90 @@
+"""What set R's first run showed (2026-12-08): a post at a named organisation is no role, a person the question
+names is who the evidence speaks of, a year asked for is a year stated, a count may be written in words, a word of
+its own is no cut role, and "Inner London" is a place, not an organisation."""
+from __future__ import annotations
+
+from careerkg.qa.figures import fits_type
+from careerkg.qa.guides import DocView, names_organisation
+from careerkg.qa.policy import Scope
+from careerkg.qa.request import Constraint, Request
+
+
+def _doc(doc_id, text):
+    return DocView(doc_id, doc_id, text, "", "")
+
+
+def _constraints(linker, q):
+    from careerkg.qa.understand import QuestionUnderstanding
+
+    qu = QuestionUnderstanding.__new__(QuestionUnderstanding)  # request() needs the linker and its tagger only
+    qu.linker, qu._ner = linker, None
+    return {(c.kind, c.value) for c in qu.request(q, q, linker.link(q, discover=False), None, []).constraints}
+
+
+def test_a_post_at_a_named_organisation_is_an_employer_not_a_role(shared_linker):
+    cons = _constraints(shared_linker, "Who is the global managing director of Zorblax Specialist Recruitment?")
+    assert ("employer", "Zorblax Specialist Recruitment") in cons
+    assert not {v for k, v in cons if k == "role"}  # no "Director of Zorblax Specialist", no "Zorblax Specialist"
+    assert ("role", "Head of ML") in _constraints(shared_linker, "what does a head of ML earn")  # a post of a field
+
+
+def test_a_person_the_question_names_is_who_the_evidence_speaks_of(shared_linker):
+    cons = _constraints(shared_linker, "What is Dr Nadia Quorrel's job title at Oxford?")
+    assert ("person", "Dr Nadia Quorrel") in cons  # the whole name, its possessive cut off
+    assert ("person", "Skilled Worker") not in _constraints(
+        shared_linker, "What is the Skilled Worker visa going rate for a software developer?")  # English words
+    text = ("Dr Nadia Quorrel\n\nEach new internship will run for ten weeks. Dr Quorrel said:\n“It is a start.”\n"
+            "The summit was held in London. Ann Vex hosted a summit. This week's meeting was at Bletchley Park.")
+    docs = {"d": _doc("d", text)}
+
+    def fails(question, person, piece):
+        req = Request("q", question, "explanation", [Constraint("person", person)])
+        a = text.index(piece)
+        return Scope(req, docs, {}).satisfies("d", a, a + len(piece))
+
+    asked = "What is Dr Nadia Quorrel's job title?"
+    assert fails(asked, "Dr Nadia Quorrel", "Each new internship will run for ten weeks.")  # under her caption only
+    assert not fails(asked, "Dr Nadia Quorrel", "Dr Quorrel said:")  # her surname
+    assert not fails(asked, "Dr Nadia Quorrel", "“It is a start.”")  # the quote she leads into
+    # a thing of theirs asked about is met by the thing, or by a sentence going on from one naming them
+    assert not fails("Where was Ann Vex's summit held?", "Ann Vex", "The summit was held in London.")
+    assert not fails("Where was Ann Vex's meeting held?", "Ann Vex", "This week's meeting was at Bletchley Park.")
+    assert fails("Where did Ann Vex work?", "Ann Vex", "The summit was held in London.")
+
+
+def test_a_year_asked_for_is_a_year_the_evidence_states():
+    text = "The bank announced Newcastle as its new hub in November. The bank was founded in 1997."
+    docs = {"d": _doc("d", text)}
+    req = Request("q", "In what year did the bank announce its Newcastle hub?", "date", [])
+    sc = Scope(req, docs, {})
+    assert ("figure", "year") in {(c.kind, c.value) for c in sc.satisfies("d", 0, text.index(" The bank was"))}
+    assert sc.satisfies("d", text.index("The bank was"), len(text)) == []
+    when = Scope(Request("q", "When did the bank announce its hub?", "date", []), docs, {})
+    assert when.satisfies("d", 0, text.index(" The bank was")) == []  # "when" is answered by a month
+
+
+def test_a_count_may_be_written_in_words():
+    assert fits_type("count", "we deliver for more than five million customers every day")
+    assert fits_type("count", "an additional twelve internships")
+    for text in ("It takes two years.", "one in five workers", "two thirds of firms", "one of the best",
+                 "Hundreds of highly skilled jobs will be created", "The course is free."):
+        assert not fits_type("count", text), text
+
+
+def test_a_word_of_its_own_is_no_cut_role_name(shared_linker):
+    from careerkg.qa.understand import _abbreviation_patterns
+
+    pats = _abbreviation_patterns(shared_linker)
+
+    def roles(q):
+        return {e.label for rx, e in pats if rx.search(q)}
+
+    assert "AI Researcher" in roles("how much do ML researchers make")
+    assert "AI Researcher" not in roles("Which departments host the AI and ML research projects?")
+    assert "Machine Learning Engineer" in roles("what does an ML eng earn")
+
+
+def test_an_english_word_before_a_place_is_part_of_the_place_not_an_organisation():
+    assert not names_organisation("Clusters include: Liverpool, Inner London, Belfast, Greater Manchester and "
+                                  "South Wales", {})
+    assert names_organisation("Firms like Sky Betting and Gaming hire in Leeds", {})
