@@ -350,7 +350,9 @@ class Composer:
                 return table_header(p.text[:a - p.start]) + " " + s
             if is_stats_row(s):  # "Rank 98 96 99" under "6 months to" / "1 Nov 2025" / "Same period 2024 ..."
                 return stats_header(p.text[:a - p.start]) + " " + s
-            return s
+            lead = _LEAD_IN.search(p.text, 0, a - p.start)  # a line of items under its lead-in ("Employers
+            # involved in creating the standard:" / "BBC, Ministry of Defence (MOD), ...") is read with it
+            return f"{lead.group(1)} {s}" if lead else s
 
         scored = []
         seen: set[tuple[str, int, int]] = set()
@@ -376,13 +378,16 @@ class Composer:
                 seen.add((p.doc_id, a, b))
                 if _INJECTION.search(s) or implausible_money(s):
                     continue  # instructions aimed at a model, or pay figures no guide could mean
-                if s.endswith("?"):
-                    # FAQ: the question's words describe the answer that follows it
+                if s.endswith("?") or (s.endswith(":") and "\n" not in s and i + 1 < len(spans)
+                                        and p.text[b - p.start:spans[i + 1][0] - p.start].count("\n")):
+                    # FAQ: the question's words describe the answer that follows it; a lead-in line, the line of
+                    # items after it ("Employers involved in creating the standard:" / "BBC, Ministry of ...")
                     if i + 1 < len(spans) and not texts[i + 1].endswith("?"):
                         na, nb = spans[i + 1]
                         cov = max(covs[i], covs[i + 1]) * 0.95
                         sim = max(sims[i], sims[i + 1])
-                        scored.append((cov + w_sem * sim + prior, cov, sim, p, na, nb))
+                        # (a lead-in is quoted with its items: what they are a list of)
+                        scored.append((cov + w_sem * sim + prior, cov, sim, p, a if s.endswith(":") else na, nb))
                     continue
                 if is_heading_line(s) and "\n" not in s.strip() and not is_stats_row(s) \
                         and not _LABEL_VALUE.match(s) and not (asks_place and is_location_line(s)):
@@ -422,13 +427,16 @@ def continue_enumeration(linker, text: str, a: int, b: int) -> int:
     a kind the span names ("Rust has gained traction ... Go is also common ..."). Returns the new end."""
     window = text[b:b + 2500]
     spans = sentence_spans(window, b)
-    if text[b - 1:b] == ":":
-        end = b
-        for na, nb in spans[:10]:
-            if not re.match(r"[-*•]|\d+[.)]", text[na:nb]):
+    last_line = text[text.rfind("\n", a, b) + 1:b]
+    if text[b - 1:b] == ":" or (":\n" in text[a:b] and re.match(r"\s*(?:[-*•]|\d+[.)])", last_line)):
+        # (or a lead-in quoted with its first item: the items after it too, each to the end of its line)
+        end = b if text[b - 1:b] == ":" else (text.find("\n", b) % (len(text) + 1))  # (-1: the text's end)
+        for _ in range(10):
+            m = re.match(r"(?:[ \t]*\n)+[ \t]*(?:[-*•]|\d+[.)])[^\n]*", text[end:end + 1500])
+            if not m:
                 break
-            end = nb
-        return end
+            end += m.end()
+        return end if end > b else b
     kinds = {m.entity.kind: m.entity.iri for m in linker.link(text[a:b], discover=False)}
     kinds.pop("role", None)
     end = b
@@ -457,6 +465,7 @@ _PRED_NAMES = {LOCATED_IN: "located in", IN_SECTOR: "in sector", REQUIRES_SKILL:
                TRANSITIONS_TO: "transitions to"}
 
 _NUMBER = re.compile(r"\d")
+_LEAD_IN = re.compile(r"(?:^|\n)([^\n]{3,120}:)[ \t]*\n(?:[ \t]*\n)*[ \t]*\Z")
 
 
 def has_number(text: str) -> bool:

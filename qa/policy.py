@@ -528,7 +528,8 @@ class Scope:
                     # "which companies hire data scientists" needs a sentence tying them to the role)
                     ok = self._mentions(context + "\n" + v.title, c) or (
                         c.iri is not None and v.main_role == c.iri and (
-                            not self._asks_orgs or self._tied_to_role(v, sentence, c)))
+                            not self._asks_orgs or self._tied_to_role(v, sentence, c)
+                            or self._mentions(about, c)))  # (a guide about the role: its id says so)
                     if not ok and (c.iri is None or self._asks_orgs) and len(c.value.split()) > 1:
                         # a role no list knows ("LLMOps engineer"), or one organisations are asked for, is named
                         # by its distinctive words ("comparable LLMOps roles", "top UK employers for MLOps")

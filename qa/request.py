@@ -80,7 +80,9 @@ _AMOUNT_Q = re.compile(r"£|\$|€|\bsalar|\bpay\b|\bpays\b|\bpaid\b|\bearn|\bco
 _PERSON_Q = re.compile(r"\bwho (founded|runs|leads|owns|heads|started|created|manages|co-founded|wrote|authored|said|"
                        r"chairs|chaired|headed|owned|managed|directed|(is|was) the (?:[\w-]+ )?(ceo|founder|head|director|chief|author|writer|editor|chair\w*|president))\b|"
                        r"\b(ceo|founders?|chief executive|managing director)\b", _Q)
-_PLACE_Q = re.compile(r"^\s*where\b(?!\s+(?:should|can|could|do|would|might)\s+(?:i|you|we|one|people)\b)|\bwhich (city|cities|town|towns|region|regions|country|countries|location|"
+_PLACE_Q = re.compile(r"^\s*where\b(?!\s+(?:should|can|could|do|would|might)\s+(?:i|you|we|one|people)\b)"
+                      # "where have its alumnae gone on to work", "where did X work before": for whom, not where
+                      r"(?!\s+(?:have|has|had|did)\b[^?]*\b(?:work|worked|working)\b(?:\s+before)?\s*\??\s*$)|\bwhich (city|cities|town|towns|region|regions|country|countries|location|"
                       r"locations|hub|hubs|area|areas)\b|\bwhat (city|town|region|country|location)\b"
                       r"|\b(which|what) parts? of\b", _Q)
 # nouns a question uses for organisations it wants named

@@ -391,6 +391,10 @@ class QAService:
                     if not is_table_row(text[prev:start]):
                         break
                     start = prev
+            if text[a:b].rstrip().endswith(":"):  # a lead-in ("Employers involved in creating the standard:"):
+                # the passage goes on over the line of items it introduces
+                m = re.match(r"[ \t]*\n(?:[ \t]*\n)*[^\n]+", text[b:b + 2000])
+                b = b + m.end() if m else b
             extra.append(Passage(chunk.chunk_id, d, chunk.title, start, b, text[start:b], 0.0, {"unit": 1}, s))
         return sims, extra
 

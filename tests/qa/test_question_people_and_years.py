@@ -88,3 +88,36 @@ def test_an_english_word_before_a_place_is_part_of_the_place_not_an_organisation
     assert not names_organisation("Clusters include: Liverpool, Inner London, Belfast, Greater Manchester and "
                                   "South Wales", {})
     assert names_organisation("Firms like Sky Betting and Gaming hire in Leeds", {})
+
+
+def test_where_someone_went_on_to_work_asks_for_whom_not_a_place():
+    from careerkg.qa.request import answer_type
+
+    assert answer_type("Where have Code First Girls alumnae gone on to work?") != "place"
+    assert answer_type("Where did Jordan Vex, head of the London hub, work before?") != "place"
+    assert answer_type("Where is Darktrace based?") == "place"
+    assert answer_type("Where do data scientists work in London?") == "place"
+
+
+def test_a_lead_in_is_quoted_with_every_item_it_introduces():
+    from careerkg.qa.compose import continue_enumeration
+
+    text = "Three kinds of jobs:\n\n  • Native – a. More on it.\n  • Support – b.\n  • Transformer – c.\n\nAfter."
+    whole = text[:text.index("\n\nAfter")]
+    assert text[:continue_enumeration(None, text, 0, text.index(":") + 1)] == whole  # from the lead-in
+    assert text[:continue_enumeration(None, text, 0, text.index("a.") + 2)] == whole  # from its first item
+
+
+def test_a_lead_in_line_hands_its_words_to_the_line_of_names_after_it(shared_linker):
+    """A unit that is a lead-in ("Employers involved in creating the standard:") is no answer; the line after it
+    is, quoted with it (the lead-in's words are the question's, the names are the answer)."""
+    from careerkg.qa.compose import Composer
+    from careerkg.qa.retrieve import Passage
+    from careerkg.qa.understand import Understanding
+
+    text = "Employers involved in creating the standard:\n\nZorbank, Quindle, Vexor Airways\n"
+    p = Passage("c", "d", "t", 0, len(text), text, 1.0, {}, 0.5)
+    req = Request("q", "Which employers were involved in creating the standard?", "list", [])
+    u = Understanding(question=req.text, intent="employers", intent_scores={}, request=req)
+    best = Composer(None).sentences(u, [p], lambda t: 1.0, set())
+    assert best and text[best[0][3]:best[0][4]] == text.rstrip("\n")
