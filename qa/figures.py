@@ -40,6 +40,9 @@ _COUNT_WORDS = re.compile(r"\b(?:(?:one|a|two|three|four|five|six|seven|eight|ni
                           r"fifty|sixty|seventy|eighty|ninety|dozen)\b"
                           r"(?![\s-]+(?:(?:or|and|to) \w+ )?(?:years?|months?|weeks?|days?|hours?|minutes?|times|thirds?|"
                           r"quarters?|fifths?|tenths?|per ?cent|percent|pounds|of (?:the|our|its|their|these|those)\b))", re.I)
+_WINDOW = re.compile(r"\b(?:in|over|within|during)\s+the\s+(?:past|last|previous|next|coming)\s+(?:\d+|one|two|three|four|"
+                     r"five|six|seven|eight|nine|ten|twelve|eighteen|few|several)?\s*(?:years?|months?|weeks?|days?)\b",
+                     re.I)
 _DATE = re.compile(r"\b(19|20)\d\d\b|\b(january|february|march|april|may|june|july|august|september|october|"
                    r"november|december)\b|\b\d{1,2}:\d\d\b|\b\d{1,2}\s?[ap]\.?m\b|\bnoon\b|\bmidday\b", re.I)
 
@@ -101,8 +104,9 @@ def names_place(text: str, besides: str = "") -> bool:
                for w in words)  # abroad, its own name only: an alternate name of Topeka is "Google"
 
 
-def fits_type(answer_type: str, text: str) -> bool:
-    """Whether a text can answer a question wanting ``answer_type`` (a number of the right kind ...)."""
+def fits_type(answer_type: str, text: str, *, windows: bool = True) -> bool:
+    """Whether a text can answer a question wanting ``answer_type`` (a number of the right kind ...);
+    ``windows=False``: a window of time something happened in ("in the past 8 months alone") is no length."""
     text = re.sub(r"\[\d+\]", "", text)
     if answer_type == AMOUNT:  # "£50 more per day than in 2021" is a change, no amount
         return bool(_MONEY.search(text)) and bool(_MONEY.search(without_differences(text)))
@@ -114,7 +118,7 @@ def fits_type(answer_type: str, text: str) -> bool:
     if answer_type == CHANGE:
         return bool(_PERCENT.search(text) or _MONEY.search(text) or re.search(r"\d", _NOT_A_COUNT.sub(" ", text)))
     if answer_type == DURATION:
-        return bool(_DURATION.search(text))
+        return bool(_DURATION.search(text if windows else _WINDOW.sub(" ", text)))
     if answer_type == DATE:
         return bool(_DATE.search(text))
     if answer_type == PLACE:  # "where is X based": a sentence that names no place does not say
@@ -163,9 +167,9 @@ def names_any_place(text: str) -> bool:
     return False
 
 
-def fits_any(answer_types: tuple[str, ...], text: str) -> bool:
+def fits_any(answer_types: tuple[str, ...], text: str, *, windows: bool = True) -> bool:
     """Whether a text can answer one part of a question (:func:`fits_type` of any part's type)."""
-    return any(fits_type(t, text) for t in answer_types)
+    return any(fits_type(t, text, windows=windows) for t in answer_types)
 
 
 def figure_sentences(figure_type: str, text: str) -> str:

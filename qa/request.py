@@ -141,6 +141,14 @@ _NOT_SOURCE = re.compile(r"^(a|an|my|your|their|scratch|home|today|now|here|ther
                          r"another|other|one|two)\b", _Q)
 
 
+def asks_length(text: str) -> bool:
+    """The question asks how long something lasts ("how long can the visa be granted for"), not how long ago."""
+    return _ASKS_LENGTH.search(text) is not None
+
+
+_ASKS_LENGTH = re.compile(r"\bhow\s+long\b(?!\s+ago\b)", re.I)
+
+
 def asks_why(question: str) -> bool:
     """The question asks for a reason ("why ...", "how come ...", "According to X, why ...")."""
     return re.match(r"\s*(?:(?:according to|as per|per|in|based on)\b[^?,;:]{0,60}[,;:]\s*)?(?:why|how come)\b",

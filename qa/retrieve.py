@@ -28,7 +28,8 @@ SELECT ?e ?chunk WHERE { ?chunk schema:mentions ?e }
 _LABELS = """
 SELECT DISTINCT ?e ?label WHERE { ?chunk schema:mentions ?e . { ?e skos:prefLabel ?label } UNION { ?e skos:altLabel ?label } }
 """
-_RAW_WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+[a-z]+")  # "WANdisco" is one word, not "Ndisco"
+# "WANdisco" is one word, not "Ndisco"; an acronym is a word too ("siem" typed for SIEM is no typo of "seem")
+_RAW_WORD = re.compile(r"[A-Za-z][a-z]+|[A-Z]+[a-z]+|\b[A-Z]{3,}\b")
 
 
 @dataclass

@@ -23,7 +23,7 @@ from careerkg.qa.figures import fits_any, fits_type
 from careerkg.qa.guides import DocView, proper_nouns, word_keys
 from careerkg.qa.policy import DEFAULT_POLICY, TEMPLATE_WORDS, AnswerPolicy, Scope
 from careerkg.qa.persons import names_person
-from careerkg.qa.request import PERSON, PLACE, TYPED, Constraint, asks_why
+from careerkg.qa.request import PERSON, PLACE, TYPED, Constraint, asks_length, asks_why
 from careerkg.ingest.units import UnitMatrix
 from careerkg.qa.retrieve import Passage, Retriever
 from careerkg.qa.spelling import Speller, common_words
@@ -223,8 +223,11 @@ class QAService:
         timings["retrieve"] = (time.perf_counter() - t) * 1000
         t = time.perf_counter()
         units, extra = self._unit_candidates(qvec, scope, corpus, req.answer_types)
+        # "how long can the visa be granted for" asks for a length: "in the past 8 months alone" is none (but
+        # "how recent must the degree be" is answered by "in the past 5 years")
+        windows = not asks_length(req.text)
         best = self.composer.sentences(u, passages, corpus.idf, corpus.vocab, units, extra,
-                                       fits=lambda text: fits_any(req.answer_types, text),
+                                       fits=lambda text: fits_any(req.answer_types, text, windows=windows),
                                        context_of=lambda d, a: scope.context(d, a))
         pol = self.policy
 
@@ -261,7 +264,7 @@ class QAService:
                     if is_table_header(self.pipeline.text(p.doc_id), a, b):
                         continue  # a table's header row: labels, not an answer
                     miss = scope.satisfies(p.doc_id, a, b)
-                    if not miss and not fits_any(req.answer_types, text):
+                    if not miss and not fits_any(req.answer_types, text, windows=windows):
                         miss = [Constraint("figure", req.answer_type)]
                     if not miss and req.answer_type == PERSON and not names_person(
                             req, text, self.understanding._ner_doc,

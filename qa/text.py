@@ -51,6 +51,11 @@ detour contour devour velour
 genre acre massacre mediocre ogre lucre""".split())
 
 
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate("""zero one two three four five six seven eight nine ten eleven twelve
+thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty""".split()) if i >= 2}
+_NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "hundred": "100"})
+
+
 def stem(word: str) -> str:
     """Snowball English stem: 'languages' and 'language' meet (so do 'practise' and 'practice',
     'optimise' and 'optimize', 'centre' and 'center')."""
@@ -70,6 +75,7 @@ def tokens(text: str) -> list[str]:
         w = m.group(0).lower().strip("'.-")
         if w.endswith("'s"):  # "what's", "TfL's": the word without its clitic
             w = w[:-2]
+        w = _NUMBER_WORDS.get(w, w)  # "five years" meets "5 years" (number words are stop words otherwise)
         if w and w not in STOP and not (len(w) == 1 and not w.isdigit()):
             out.append(stem(w))
     return out

@@ -121,3 +121,30 @@ def test_a_lead_in_line_hands_its_words_to_the_line_of_names_after_it(shared_lin
     u = Understanding(question=req.text, intent="employers", intent_scores={}, request=req)
     best = Composer(None).sentences(u, [p], lambda t: 1.0, set())
     assert best and text[best[0][3]:best[0][4]] == text.rstrip("\n")
+
+
+def test_a_number_in_words_meets_its_digits():
+    from careerkg.qa.text import tokens
+
+    assert tokens("after five years in the UK")[:2] == tokens("up to 5 years")
+
+
+def test_a_window_of_time_is_no_length_unless_the_question_asks_how_recent():
+    from careerkg.qa.request import asks_length
+
+    window = "an additional 1,000 visas and a new start-up visa in the past 8 months alone"
+    assert fits_type("duration", window)  # "how recent must the degree be": "in the past 5 years" answers it
+    assert not fits_type("duration", window, windows=False)
+    assert fits_type("duration", "This visa can be granted for up to 5 years", windows=False)
+    assert asks_length("How long can the visa be granted for?") and not asks_length("how recent must my degree be")
+
+
+def test_an_acronym_of_the_guides_typed_in_lower_case_is_no_typo():
+    from careerkg.qa.retrieve import _RAW_WORD
+    from careerkg.qa.spelling import Speller
+
+    words = {}
+    for w in _RAW_WORD.findall("Apply expertise in SIEM solutions. It may seem hard."):
+        words[w.lower()] = words.get(w.lower(), 0) + 1
+    text, fixes = Speller(words).correct("which query language is used in the siem")
+    assert fixes == [] and text.endswith("siem")
