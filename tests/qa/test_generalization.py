@@ -101,7 +101,8 @@ def test_real_guides_answered_and_unanswerable_abstained(world):
 #     75/93, 4 false, 22/25 (a post at a named organisation is no role, a person the question names is who the
 #     evidence speaks of, "in what year" needs a year, a count written in words, "ML research" is no cut
 #     "ML researcher", "Inner London" is a place; H, K, M and P +1 each) -> 78/93 (a lead-in line hands its words
-#     to the line of items after it; "where have X gone on to work" asks for whom; M, O +1, P +2).
+#     to the line of items after it; "where have X gone on to work" asks for whom; M, O +1, P +2) -> 80/93
+#     (number words meet digits, "how long" is no window of time, acronyms are no typos; A+B +1).
 # Floors: pass rate, abstention recall, most false abstentions, fewest cases, fewest unanswerable.
 HELD_OUT = {
     "questions_c.jsonl": (0.78, 0.8, 3, 40, 8),
@@ -119,7 +120,7 @@ HELD_OUT = {
     "questions_o.jsonl": (0.62, 0.6, 15, 90, 22),
     "questions_p.jsonl": (0.67, 0.46, 8, 90, 24),
     "questions_q.jsonl": (0.64, 0.56, 10, 90, 22),
-    "questions_r.jsonl": (0.8, 0.8, 6, 90, 24),
+    "questions_r.jsonl": (0.82, 0.8, 6, 90, 24),
 }
 
 
