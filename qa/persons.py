@@ -13,7 +13,7 @@ from careerkg.qa.request import Request
 # as in "Edinburgh-created", is part of an adjective, not the relation)
 _PERSON_RELATIONS = {
     # a post before a founding ("the founding chair" is a chair)
-    "leads": r"ceo|chief|director|head(?:s|ed)?|led|leads?|runs?|ran|managing|president|chair\w*|boss|owner\w*|owns?",
+    "leads": r"ceo|md|chief|director|head(?:s|ed)?|led|leads?|runs?|ran|managing|president|chair\w*|boss|owner\w*|owns?",
     "founded": r"found(?:ed|er|ers|ing)?|co-?found\w*|started|set up|established",
     "wrote": r"author\w*|wrote|writes|written|by|editor|reporter|journalist",  # AUTHORSHIP
     "said": r"said|says|told|according to|quoted",
@@ -44,6 +44,16 @@ def _named_by_kind(name: str, text: str) -> bool:
         re.search(rf"\bthe {re.escape(words[-1].lower())}\b", text.lower()) is not None
 
 
+def _named_short(name: str, text: str) -> bool:
+    """The text names an organisation by the first word of its name when that word is no English word ("XTX, led
+    by founder ..." for XTX Markets)."""
+    from careerkg.text import common_words
+
+    first = name.split()[0] if len(name.split()) > 1 else ""
+    return bool(first) and first.lower() not in common_words() and \
+        re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])", text) is not None
+
+
 # the last word of a name that says it is an organisation ("Alan Turing Institute"; not "Women in Data")
 _ORG_KINDS = frozenset("""institute institution university college school bank council agency foundation trust society
 association company corporation group authority commission board office service lab laboratory centre center
@@ -61,7 +71,7 @@ def names_person(req: Request, text: str, ner, before: str = "") -> bool:
     named = [c.value for c in req.constraints if c.kind in ("employer", "name")]
     about = f"{before}\n{text}" if before and ANAPHOR.match(text) else text
     said = [v.lower() in about.lower() or any(re.search(rf"\b{re.escape(a)}\b", about) for a in acronyms(v))
-            or _named_by_kind(v, about) for v in named]
+            or _named_by_kind(v, about) or _named_short(v, about) for v in named]
     # of several names, one is whose post it is ("the regional director of Hays Recruitment quoted on Version 1's
     # jobs": Hays Recruitment); the guide names the others
     if relation != AUTHORSHIP and named and not any(said):

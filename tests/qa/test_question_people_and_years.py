@@ -148,3 +148,17 @@ def test_an_acronym_of_the_guides_typed_in_lower_case_is_no_typo():
         words[w.lower()] = words.get(w.lower(), 0) + 1
     text, fixes = Speller(words).correct("which query language is used in the siem")
     assert fixes == [] and text.endswith("siem")
+
+
+def test_a_post_by_its_initials_and_an_organisation_by_its_first_word_name_whom_the_question_asks_for(shared_linker):
+    from careerkg.qa.persons import names_person
+
+    ner = shared_linker.nlp
+    md = Request("q", "Who is the managing director of Zorblax Europe?", "person",
+                 [Constraint("employer", "Zorblax Europe")])
+    assert names_person(md, "Geoff Smith, MD of Zorblax Europe, said: “Hiring is up.”", ner)
+    founder = Request("q", "who founded Qorvex Markets?", "person", [Constraint("employer", "Qorvex Markets")])
+    assert names_person(founder, "Qorvex, led by founder Alexander Gerko, reported £2.7 billion in revenue.", ner)
+    # an English word is no short name: "Capital, led by founder ..." is not Capital One's
+    one = Request("q", "who founded Capital One?", "person", [Constraint("employer", "Capital One")])
+    assert not names_person(one, "Capital, led by founder Alexander Gerko, reported £2.7 billion in revenue.", ner)
