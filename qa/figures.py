@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from careerkg.graph.places import get_places
-from careerkg.text import sentence_spans
+from careerkg.text import common_words, sentence_spans
 from careerkg.ingest.salary import without_differences
 from careerkg.qa.request import AMOUNT, CHANGE, COUNT, DATE, DURATION, PERCENT, PLACE
 
@@ -99,9 +99,13 @@ def names_place(text: str, besides: str = "") -> bool:
 
     table = get_places()
     words = re.findall(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?", text)
+    # abroad, its own name only (an alternate name of Topeka is "Google"), and not an English word opening a sentence
+    # ("Enterprise-level companies ..." names no Enterprise, Nevada)
     return any((p := table.lookup(w)) is not None and p.kind in ("city", "region", "country")
-               and (p.kind != "city" or p.population >= 50_000) and (p.in_uk or p.name.lower() == w.lower())
-               for w in words)  # abroad, its own name only: an alternate name of Topeka is "Google"
+               and (p.kind != "city" or p.population >= 50_000)
+               and (p.in_uk or p.name.lower() == w.lower() and not (
+                   w.lower() in common_words(5000) and re.search(rf"(?:^|[.!?:]\s*|\n\s*){re.escape(w)}\b", text)))
+               for w in words)
 
 
 def fits_type(answer_type: str, text: str, *, windows: bool = True) -> bool:
@@ -136,8 +140,14 @@ _LOCATED = re.compile(r"(?i:\b(?:based|located|headquartered|head ?office|hq|off
 
 
 def states_location(text: str) -> bool:
-    """The text says where something is ("based in Shoreditch", "offices at 6 Pancras Square")."""
-    return _LOCATED.search(text) is not None
+    """The text says where something is ("based in Shoreditch", "offices at 6 Pancras Square"; not "Office-based
+    data engineers": an English word before "-based" is a way of working, unless it is a place)."""
+    for m in _LOCATED.finditer(text):
+        word = re.match(r"([A-Z][\w'’]+)[- ](?i:based)\b", m.group(0))
+        if word and word.group(1).lower() in common_words(5000) and get_places().lookup(word.group(1)) is None:
+            continue
+        return True
+    return False
 
 
 def is_location_line(line: str) -> bool:
@@ -153,7 +163,7 @@ def is_location_line(line: str) -> bool:
 def names_any_place(text: str) -> bool:
     """The text names a place: :func:`names_place`, any place GeoNames knows however small, or a name used as a
     place ("based in Shoreditch")."""
-    if names_place(text) or _LOCATED.search(text):
+    if names_place(text) or states_location(text):
         return True
     table = get_places()
     for m in re.finditer(r"\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+)?", text):

@@ -162,3 +162,12 @@ def test_a_post_by_its_initials_and_an_organisation_by_its_first_word_name_whom_
     # an English word is no short name: "Capital, led by founder ..." is not Capital One's
     one = Request("q", "who founded Capital One?", "person", [Constraint("employer", "Capital One")])
     assert not names_person(one, "Capital, led by founder Alexander Gerko, reported £2.7 billion in revenue.", ner)
+
+
+def test_an_english_word_opening_a_sentence_or_before_based_is_no_place():
+    from careerkg.qa.figures import names_any_place, states_location
+
+    assert not names_any_place("Enterprise-level companies had over 50% of placements on the platform")  # Nevada's
+    assert not states_location("Office-based data engineers had the highest average salary of £75k")
+    assert names_any_place("London fintech interviews almost always include a live SQL test.")
+    assert states_location("DeepMind, a London-based lab") and states_location("a Reading-based firm")
