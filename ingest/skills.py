@@ -62,7 +62,8 @@ _NOT_HEAD = {"sector", "sectors", "industry", "industries", "field", "fields", "
              "framework", "frameworks", "concept", "concepts", "language", "languages", "visa", "visas", "route",
              "routes", "qualification", "qualifications", "degree", "degrees", "scheme", "schemes", "certificate"}
 _NOT_FIRST = {"said", "says", "say", "told", "tells", "for", "before", "after", "since", "during", "until", "compared",
-              "about", "from", "than", "into", "onto", "towards", "while", "whilst", "whether"}
+              "about", "from", "than", "into", "onto", "towards", "while", "whilst", "whether",
+              "what", "which", "who", "whom", "whose", "how", "where", "when", "why"}  # "what each role does": a clause
 _SKILL_ING = re.compile(r"(?:learn|engineer|programm|test|comput|model|process|min|network|schedul|cach|stream|"
                         r"tun|debugg|cod|deploy|monitor|profil|visualis|visualiz|forecast|label|scal|build)ing$")
 _FIGURE_WORDS = {"salary", "salaries", "median", "average", "pay", "rate", "rates", "score", "percentile", "total",
