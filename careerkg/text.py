@@ -323,7 +323,7 @@ def english_counts() -> dict[str, int]:
     return words
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=8)
 def common_words(n: int = 20000) -> frozenset[str]:
     """The ``n`` most frequent English words (a lower-case one of the first 20,000 is a word before it is a
     place; a job noun among the first 1,000 names a thing first: "guide", "model", "head")."""

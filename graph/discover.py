@@ -77,7 +77,7 @@ _APPOS = re.compile(rf"(?P<name>{_NAME})[ \t]*[,:][ \t]*(?:an?|the)[ \t]+(?:[\w�
 # "startup Five AI", "spin-off – Ultrahaptics": a name right after a noun that says it is a company
 _NOUN_NAME = re.compile(rf"\b(?:startup|start-up|scale-up|spin-out|spin-off|spinout|unicorn|(?:the|a)[ \t]+company|"
                         rf"social[ \t]+enterprise|charity)[ \t]*(?:,[ \t]*|[ \t]+(?:[–—-][ \t]+)?)"
-                        rf"(?P<name>{_NAME})", re.I)
+                        rf"(?P<name>(?-i:{_NAME}))", re.I)  # (the name itself is capitalised: "Faculty", not "hires")
 # "trading group XTX Markets", "quant hedge funds A and B": names right after a lower-case noun that says
 # they are companies
 _GROUP_LIST = re.compile(rf"\b(?:groups?|funds?|firms?|houses?|conglomerates?|lenders?|insurers?|fintechs?)[ \t]+"
@@ -138,7 +138,9 @@ _FROM_TO = re.compile(rf"\b(?i:companies|firms|employers|organisations|organizat
 # a labelled line of names: "Employers involved in creating the standard:" and, on the next line, "BBC, Ministry of
 # Defence (MOD), Corndel, ..."
 _LABEL_LIST = re.compile(r"^[ \t]*(?i:employers|companies|organi[sz]ations|partners|clients|member firms|firms|"
-                         r"sponsors|funders|recruiters)\b[^:\n]{0,80}:[ \t]*\n+[ \t]*(?P<line>[^\n]+)$", re.M)
+                         r"sponsors|funders|recruiters)\b(?![^:\n]{0,80}\b(?i:ask|asks|look|looks|looking|need|needs|want|"
+                         r"wants|require|requires|expect|expects|seek|seeks|value|values|range)\b)[^:\n]{0,80}:[ \t]*\n+[ \t]*"
+                         r"(?P<line>[^\n]+)$", re.M)  # (not what they ask for: "Companies often ask for:")
 # "Anthropic's London office" in a list of employers: the item names Anthropic
 _POSS_OFFICE = (r"[’'][sS][ \t]+(?:[A-Z][\w-]*[ \t]+)?(?:office|offices|team|teams|lab|labs|hub|headquarters|HQ|arm|"
                 r"unit|division|studio)\b")

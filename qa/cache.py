@@ -43,6 +43,9 @@ class AnswerCache:
             return
         kept = copy.deepcopy(answer)
         with self._lock:
+            held = self._items.get(key)
+            if held is not None and held[0] > generation:
+                return  # a slow answer of an older generation never replaces a newer one
             self._items[key] = (generation, kept)
             self._items.move_to_end(key)
             while len(self._items) > self.size:

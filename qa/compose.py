@@ -350,8 +350,9 @@ class Composer:
                 return table_header(p.text[:a - p.start]) + " " + s
             if is_stats_row(s):  # "Rank 98 96 99" under "6 months to" / "1 Nov 2025" / "Same period 2024 ..."
                 return stats_header(p.text[:a - p.start]) + " " + s
-            lead = _LEAD_IN.search(p.text, 0, a - p.start)  # a line of items under its lead-in ("Employers
-            # involved in creating the standard:" / "BBC, Ministry of Defence (MOD), ...") is read with it
+            # a line of items under its lead-in ("Employers involved in creating the standard:" / "BBC, Ministry of
+            # Defence (MOD), ...") is read with it
+            lead = _LEAD_IN.search(p.text, max(0, a - p.start - 300), a - p.start)
             return f"{lead.group(1)} {s}" if lead else s
 
         scored = []
@@ -427,8 +428,8 @@ def continue_enumeration(linker, text: str, a: int, b: int) -> int:
     a kind the span names ("Rust has gained traction ... Go is also common ..."). Returns the new end."""
     window = text[b:b + 2500]
     spans = sentence_spans(window, b)
-    last_line = text[text.rfind("\n", a, b) + 1:b]
-    if text[b - 1:b] == ":" or (":\n" in text[a:b] and re.match(r"\s*(?:[-*•]|\d+[.)])", last_line)):
+    if text[b - 1:b] == ":" or (":\n" in text[a:b] and re.match(r"\s*(?:[-*•]|\d+[.)])",
+                                                                 text[text.rfind("\n", a, b) + 1:b])):
         # (or a lead-in quoted with its first item: the items after it too, each to the end of its line)
         end = b if text[b - 1:b] == ":" else (text.find("\n", b) % (len(text) + 1))  # (-1: the text's end)
         for _ in range(10):

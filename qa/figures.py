@@ -35,11 +35,12 @@ _NOT_A_COUNT = re.compile(r"\b\d+(\s?(–|-|to)\s?\d+)?\s*(years?|months?|weeks?
                           r"\b|\b(19|20)\d\d\b|\[\d+\]", re.I)
 # a number in words ("more than five million customers", "twelve new internships"), not a time ("five years"), a
 # share ("one in five", "two thirds"), a vague "hundreds of", a money amount ("two million pounds") or a place in an order ("one of")
-_COUNT_WORDS = re.compile(r"\b(?:(?:one|a|two|three|four|five|six|seven|eight|nine|ten) (?:hundred|thousand|million|billion)"
-                          r"|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|"
-                          r"fifty|sixty|seventy|eighty|ninety|dozen)\b"
-                          r"(?![\s-]+(?:(?:or|and|to) \w+ )?(?:years?|months?|weeks?|days?|hours?|minutes?|times|thirds?|"
-                          r"quarters?|fifths?|tenths?|per ?cent|percent|pounds|of (?:the|our|its|their|these|those)\b))", re.I)
+_COUNT_WORDS = re.compile(r"(?<!\bin )\b(?:(?:one|a|two|three|four|five|six|seven|eight|nine|ten) (?:hundred|thousand|million|"
+                          r"billion)|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|"
+                          r"forty|fifty|sixty|seventy|eighty|ninety|dozen)\b"
+                          r"(?![\s-]+(?:(?:or|and|to)\s+(?:a\s+)?\w+\s+)?(?:years?|months?|weeks?|days?|hours?|minutes?|"
+                          r"times|half|thirds?|quarters?|fifths?|tenths?|hundred|thousand|million|billion|per ?cent|"
+                          r"percent|pounds|dollars|euros|of (?:the|our|its|their|these|those)\b))", re.I)
 _WINDOW = re.compile(r"\b(?:in|over|within|during)\s+the\s+(?:past|last|previous|next|coming)\s+(?:\d+|one|two|three|four|"
                      r"five|six|seven|eight|nine|ten|twelve|eighteen|few|several)?\s*(?:years?|months?|weeks?|days?)\b",
                      re.I)
@@ -118,7 +119,7 @@ def fits_type(answer_type: str, text: str, *, windows: bool = True) -> bool:
         return bool(_PERCENT.search(text))
     if answer_type == COUNT:  # a number that is not a date, a year, a duration, money or a percentage
         rest = _NOT_A_COUNT.sub(" ", _MONEY_SPAN.sub(" ", _PERCENT_SPAN.sub(" ", text)))
-        return bool(re.search(r"\d", rest) or _COUNT_WORDS.search(_PERCENT.sub(" ", rest)))
+        return bool(re.search(r"\d", rest) or _COUNT_WORDS.search(rest))
     if answer_type == CHANGE:
         return bool(_PERCENT.search(text) or _MONEY.search(text) or re.search(r"\d", _NOT_A_COUNT.sub(" ", text)))
     if answer_type == DURATION:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from careerkg.graph.places import fold, get_places
-from careerkg.text import common_words, is_heading_line, is_table_row, spelled_out
+from careerkg.text import is_heading_line, is_table_row, spelled_out
 from careerkg.qa.request import DEMONYMS, YEAR
 
 
@@ -186,6 +186,10 @@ class DocView:
         return h
 
 
+_PLACE_MODIFIERS = frozenset("""inner outer greater north south east west northern southern eastern western central
+upper lower mid""".split())
+
+
 def names_organisation(text: str, org_names: dict[str, tuple[str, ...]], besides: str = "") -> bool:
     """The text names an organisation: one the guides name (``org_names``: folded names by first word), or a
     name no list or discovery knows ("We've had Burberry, Channel 4 ..."), a capitalised word inside a
@@ -206,9 +210,9 @@ def names_organisation(text: str, org_names: dict[str, tuple[str, ...]], besides
         after = text[m.end():m.end() + 40].split()
         k = next((k for k in range(2, -1, -1)
                   if places.lookup(" ".join([word, *after[:k]]).strip(" ,.;:()")) is not None), None)
-        if k is None and after and word.lower() in common_words() and \
+        if k is None and after and word.lower() in _PLACE_MODIFIERS and \
                 places.lookup(after[0].strip(" ,.;:()")) is not None:
-            k = 1  # an English word before a place ("Inner London", "Greater Manchester", "South Wales")
+            k = 1  # a part of a place ("Inner London", "Greater Manchester", "South Wales"; not "College London")
         if k is not None:  # a place ("Cardiff", "United Kingdom"): its words are no name
             skip_to = m.end() + len(" ".join(after[:k])) + 1
             continue

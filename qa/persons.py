@@ -49,9 +49,12 @@ def _named_short(name: str, text: str) -> bool:
     by founder ..." for XTX Markets)."""
     from careerkg.text import common_words
 
+    from careerkg.graph.places import get_places
+
     first = name.split()[0] if len(name.split()) > 1 else ""
-    return bool(first) and first.lower() not in common_words() and \
-        re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])", text) is not None
+    # (standing alone: "UK Finance" is no short "UK Research and Innovation"; and no place)
+    return bool(first) and first.lower() not in common_words() and get_places().lookup(first) is None and \
+        re.search(rf"(?<![\w-]){re.escape(first)}(?![\w-])(?!\s+[A-Z])", text) is not None
 
 
 # the last word of a name that says it is an organisation ("Alan Turing Institute"; not "Women in Data")

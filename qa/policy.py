@@ -112,6 +112,9 @@ _ASKS_AN_ORG = re.compile(r"\s*(?:which|what)\s+(?:[\w-]+\s+){0,2}?(?:company|em
                           r"(?!\s+(?:size|type|culture|sector|name|salary|pay|rate|fee|policy|scheme|programme)s?\b)", re.I)
 
 # a question asking the class of degree a scheme wants, and the classes of UK degrees that answer it
+# what a person has that only a sentence about them gives ("Dr X's job title", "his salary")
+_ATTRIBUTES = frozenset("""title job role position post name age salary pay background career degree view views opinion
+nationality email qualification qualifications experience""".split())
 # "in what year did ...", "which year was ...": a year is asked for, not a month or a day
 _ASKS_YEAR = re.compile(r"\b(?:what|which)\s+year\b(?!\s+of\b)", re.I)
 _ASKS_DEGREE_CLASS = re.compile(r"\bdegree\s+(?:classification|class|grade|result)s?\b|\bclass(?:ification)? of degree\b"
@@ -514,7 +517,8 @@ class Scope:
                 led = before.rstrip().endswith(":") or ANAPHOR.match(sentence) or re.match(r"\W*(?:his|her)\b",
                                                                                              sentence, re.I)
                 ok = self._mentions(sentence + ("\n" + before if led else ""), c) or (
-                    c.value in self._possessed and contains(sentence, self._possessed[c.value]))  # (or of their thing)
+                    c.value in self._possessed and self._possessed[c.value].lower() not in _ATTRIBUTES
+                    and contains(sentence, self._possessed[c.value]))  # (or of their thing; not of "her job title")
             elif c.kind == "unit":  # "how many hours a week": a figure in hours, not months
                 ok = UNIT_TEXT[c.value].search(sentence) is not None
             elif c.kind == "basis":  # a day rate is not a yearly salary

@@ -164,16 +164,20 @@ class QAService:
                                           proper=self._per_generation[5])
         timings["understand"] = (time.perf_counter() - t) * 1000
         with self.pipeline.lock.read():  # one whole version of every guide for the evidence
-            generation = self.pipeline.manifest.generation
             answer = self._answer(u, qvec, k, timings, docs)
+            # kept only when everything it was made from is of one generation (a write between reading the
+            # question and taking the lock mixes two: such an answer is given once, never kept)
+            state = self._per_generation
+            consistent = self.pipeline.manifest.generation == corpus.generation and state is not None \
+                and state[0] == corpus.generation
         if mode == "llm" and not answer.abstained:
             # the model only rewrites quotes already taken and checked: writers need not wait for it
             self._llm(answer, u, timings)
         if fixes:
             answer.notes.append("Read as: " + ", ".join(f"{a} → {b}" for a, b in fixes))
         answer.timings_ms = {k2: round(v, 2) for k2, v in timings.items()}
-        if mode == "extractive":
-            self.answers.put(key, generation, answer)
+        if mode == "extractive" and consistent:
+            self.answers.put(key, corpus.generation, answer)
         return answer
 
     # ------------------------------------------------------------------ the answer

@@ -709,11 +709,12 @@ def test_employers_in_a_labelled_line_a_from_to_list_and_after_a_company_noun(ex
             "Birmingham City University, Quindle\n\n"
             "Alumnae have gone on to work for big companies from Plonkbook and Twiddle to Ravenbury and NOSA. "
             "It began as a programme for the company Entrepreneur Prime. The social enterprise, Code First Lads, "
-            "was spun out in 2014.\n")
+            "was spun out in 2014.\n\nCompanies often ask for:\n\nStrong Communication, Problem Solving\n")
     ex = extractor.extract(make_doc("lists", text), chunk_text("lists", text))
     orgs = {m.entity.label for m in ex.mentions if m.entity.kind == "org"}
     assert {"Zorbank", "Ministry of Quills", "Vexor Airways", "Quindle"} <= orgs
     assert "Compare" not in orgs  # the first word of "Compare the Market" is no name of its own
+    assert "Strong Communication" not in orgs  # what companies ask for is no list of companies
     assert {"Ravenbury", "NOSA"} <= orgs and "Entrepreneur Prime" in orgs and "Code First Lads" in orgs
     placed = {c.object.rsplit("/", 1)[-1] for c in ex.claims if c.kind == "located_in"}
     assert "birmingham" not in placed  # the list's names are not in Birmingham

@@ -58,3 +58,11 @@ def test_cache_is_bounded_and_keyed_by_generation():
     assert c.get(("b", 5, "extractive"), 1) is None  # the least recently used went
     assert c.get(("a", 5, "extractive"), 1).answer == "answer a"
     assert c.get(("a", 5, "extractive"), 2) is None  # made at another generation
+
+
+def test_an_older_answer_never_replaces_a_newer_one():
+    c = AnswerCache(4)
+    key = ("q", 5, "extractive")
+    c.put(key, 3, Answer("q", "made at generation 3", False, "extractive"))
+    c.put(key, 2, Answer("q", "a slow answer of generation 2", False, "extractive"))
+    assert c.get(key, 3).answer == "made at generation 3"

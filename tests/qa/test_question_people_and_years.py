@@ -67,7 +67,8 @@ def test_a_count_may_be_written_in_words():
     assert fits_type("count", "we deliver for more than five million customers every day")
     assert fits_type("count", "an additional twelve internships")
     for text in ("It takes two years.", "one in five workers", "two thirds of firms", "one of the best",
-                 "Hundreds of highly skilled jobs will be created", "The course is free."):
+                 "Hundreds of highly skilled jobs will be created", "The course is free.", "two million pounds",
+                 "two per cent of firms", "two and a half years"):
         assert not fits_type("count", text), text
 
 
@@ -88,6 +89,7 @@ def test_an_english_word_before_a_place_is_part_of_the_place_not_an_organisation
     assert not names_organisation("Clusters include: Liverpool, Inner London, Belfast, Greater Manchester and "
                                   "South Wales", {})
     assert names_organisation("Firms like Sky Betting and Gaming hire in Leeds", {})
+    assert names_organisation("She studied at University College London", {})  # a name ending in a place
 
 
 def test_where_someone_went_on_to_work_asks_for_whom_not_a_place():
@@ -159,6 +161,10 @@ def test_a_post_by_its_initials_and_an_organisation_by_its_first_word_name_whom_
     assert names_person(md, "Geoff Smith, MD of Zorblax Europe, said: “Hiring is up.”", ner)
     founder = Request("q", "who founded Qorvex Markets?", "person", [Constraint("employer", "Qorvex Markets")])
     assert names_person(founder, "Qorvex, led by founder Alexander Gerko, reported £2.7 billion in revenue.", ner)
+    # a word opening another name, or a place, is no short name ("UK Finance" for UK Research and Innovation)
+    ukri = Request("q", "who is the chief executive of UK Research and Innovation?", "person",
+                   [Constraint("employer", "UK Research and Innovation")])
+    assert not names_person(ukri, "Jane Smith, chief executive of UK Finance, said: “Lending is up.”", ner)
     # an English word is no short name: "Capital, led by founder ..." is not Capital One's
     one = Request("q", "who founded Capital One?", "person", [Constraint("employer", "Capital One")])
     assert not names_person(one, "Capital, led by founder Alexander Gerko, reported £2.7 billion in revenue.", ner)
