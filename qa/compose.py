@@ -431,7 +431,8 @@ def continue_enumeration(linker, text: str, a: int, b: int) -> int:
     if text[b - 1:b] == ":" or (":\n" in text[a:b] and re.match(r"\s*(?:[-*•]|\d+[.)])",
                                                                  text[text.rfind("\n", a, b) + 1:b])):
         # (or a lead-in quoted with its first item: the items after it too, each to the end of its line)
-        end = b if text[b - 1:b] == ":" else (text.find("\n", b) % (len(text) + 1))  # (-1: the text's end)
+        line_end = text.find("\n", b)
+        end = b if text[b - 1:b] == ":" else (len(text) if line_end < 0 else line_end)
         for _ in range(10):
             m = re.match(r"(?:[ \t]*\n)+[ \t]*(?:[-*•]|\d+[.)])[^\n]*", text[end:end + 1500])
             if not m:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 
-from careerkg.text import ANAPHOR, acronyms
+from careerkg.graph.places import get_places
+from careerkg.text import ANAPHOR, acronyms, common_words
 from careerkg.qa.request import Request
 
 # how a person is tied to a thing, by family: a "who founded X" question is answered by a sentence that
@@ -47,10 +48,6 @@ def _named_by_kind(name: str, text: str) -> bool:
 def _named_short(name: str, text: str) -> bool:
     """The text names an organisation by the first word of its name when that word is no English word ("XTX, led
     by founder ..." for XTX Markets)."""
-    from careerkg.text import common_words
-
-    from careerkg.graph.places import get_places
-
     first = name.split()[0] if len(name.split()) > 1 else ""
     # (standing alone: "UK Finance" is no short "UK Research and Innovation"; and no place)
     return bool(first) and first.lower() not in common_words() and get_places().lookup(first) is None and \
